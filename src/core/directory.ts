@@ -1,0 +1,60 @@
+import { asClusterName, type ClusterName, type PrincipalArn, type SlackUserId } from './ids.ts';
+import { closestName } from './intent/suggest.ts';
+import type { Refusal } from './refusals.ts';
+
+/** One cluster as the executor and the approval rules see it (the validated config entry). */
+export interface ClusterSettings {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly region: string;
+  readonly accountId: string;
+  readonly roleArn?: string | undefined;
+  readonly method: 'access-entries' | 'aws-auth' | 'auto';
+  readonly approvers: readonly string[];
+  readonly requiredApprovals: number;
+  readonly approvalChannel?: string | undefined;
+}
+
+/** The configured world: clusters and who each Slack user is in IAM. */
+export interface Directory {
+  readonly clusters: readonly ClusterSettings[];
+  readonly users: Readonly<Record<string, string>>;
+}
+
+export function clusterNames(directory: Directory): string[] {
+  return directory.clusters.flatMap((c) => [c.name, ...c.aliases]);
+}
+
+export function findCluster(directory: Directory, name: string): ClusterSettings | undefined {
+  const key = name.toLowerCase();
+  return directory.clusters.find((c) => c.name.toLowerCase() === key || c.aliases.some((a) => a.toLowerCase() === key));
+}
+
+/** The cluster a person named, or a refusal listing what exists and the closest name. */
+export function resolveCluster(directory: Directory, given: string): ClusterSettings | Refusal {
+  const found = findCluster(directory, given);
+  if (found) return found;
+  const available = directory.clusters.map((c) => c.name);
+  const closest = closestName(given, clusterNames(directory));
+  const closestCluster = closest ? findCluster(directory, closest)?.name : undefined;
+  return { code: 'unknown_cluster', given, available, ...(closestCluster ? { closest: closestCluster } : {}) };
+}
+
+export function isRefusal(value: ClusterSettings | Refusal): value is Refusal {
+  return 'code' in value;
+}
+
+export function principalOf(directory: Directory, user: SlackUserId): PrincipalArn | undefined {
+  return directory.users[user] as PrincipalArn | undefined;
+}
+
+export function clusterNameOf(cluster: ClusterSettings): ClusterName {
+  return asClusterName(cluster.name);
+}
+
+export function approvalPolicyOf(cluster: ClusterSettings): {
+  approvers: readonly SlackUserId[];
+  requiredApprovals: number;
+} {
+  return { approvers: cluster.approvers as readonly SlackUserId[], requiredApprovals: cluster.requiredApprovals };
+}

@@ -1,0 +1,35 @@
+import type { Refusal } from '../refusals.ts';
+import { code, escapeUserText, mention } from './escape.ts';
+
+/** One sentence per refusal; the exhaustive switch makes a new refusal code fail to compile until it has words. */
+export function describeRefusal(refusal: Refusal): string {
+  switch (refusal.code) {
+    case 'unknown_cluster': {
+      const hint = refusal.closest ? ` Did you mean ${code(refusal.closest)}?` : '';
+      const list = refusal.available.map(code).join(', ');
+      return `I don't know a cluster called ${code(escapeUserText(refusal.given, 100))}.${hint} You can ask for: ${list}.`;
+    }
+    case 'unmapped_user': {
+      const whom = refusal.askWhom.map(mention).join(', ');
+      return `${mention(refusal.user)} is not mapped to an AWS identity in eks-access's \`users\` config, so I can't grant access. Ask ${whom || 'your platform team'} to add the IAM ARN for ${mention(refusal.user)}.`;
+    }
+    case 'not_an_approver':
+      return `You are not an approver for this cluster. Approvers: ${refusal.approvers.map(mention).join(', ')}.`;
+    case 'self_approval':
+      return 'You cannot approve or deny a request that you made or that grants you access.';
+    case 'already_approved_by_you':
+      return 'You have already approved this request; it needs another approver.';
+    case 'already_decided':
+      return `This request is already ${refusal.status}; nothing was changed.`;
+    case 'unknown_request':
+      return 'I cannot find that request; nothing was changed.';
+    case 'stale_card':
+      return 'That button does not belong to this request card; nothing was changed.';
+    case 'invalid_principal':
+      return `The configured IAM principal cannot be used with EKS: ${refusal.reason}.`;
+    case 'approvals_no_longer_valid':
+      return `The approvals no longer satisfy the cluster's rules (${refusal.valid} of ${refusal.needed} still count after a config change), so nothing was applied.`;
+    case 'wrong_authentication_mode':
+      return `Cluster ${code(refusal.cluster)} is in ${code(refusal.mode)} mode, so it uses the aws-auth ConfigMap, not access entries. Switch it to API_AND_CONFIG_MAP (one way) or set \`method: aws-auth\` for it.`;
+  }
+}

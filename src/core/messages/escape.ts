@@ -1,0 +1,25 @@
+/** Longest piece of user text quoted back in a message; longer input is cut with an ellipsis. */
+export const USER_TEXT_MAX = 300;
+
+/**
+ * Neutralises text a person typed before it is quoted in mrkdwn: `&`, `<` and `>` are escaped
+ * (so `<!channel>` or `<@U…>` cannot ping anyone), formatting characters are made inert, and
+ * line breaks are flattened so a reason cannot forge extra lines in a card.
+ */
+export function escapeUserText(input: string, max = USER_TEXT_MAX): string {
+  const flat = input.replace(/[\r\n\t]+/g, ' ').trim();
+  const cut = flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return cut
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([*_~`])/g, '\u200b$1\u200b');
+}
+
+export function mention(userId: string): string {
+  return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeUserText(userId, 40);
+}
+
+export function code(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
+}

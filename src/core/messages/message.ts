@@ -1,0 +1,30 @@
+/**
+ * A neutral message: request logic builds these, the Slack adapter renders them as Block Kit
+ * (and a terminal renderer could print them). Text parts use Slack mrkdwn conventions
+ * (*bold*, `code`, <@U…> mentions); anything a user typed goes through `escapeUserText` first.
+ */
+export interface Message {
+  /** Plain fallback for notifications and screen readers. */
+  text: string;
+  parts: readonly MessagePart[];
+  /** Carried as Slack message metadata, so a message can be found again after an uncertain post. */
+  requestId?: string;
+}
+
+export type MessagePart =
+  | { kind: 'header'; text: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'fields'; fields: readonly { label: string; value: string }[] }
+  | { kind: 'buttons'; buttons: readonly Button[] }
+  | { kind: 'context'; text: string };
+
+export const ACTIONS = { approve: 'eks_access_approve', deny: 'eks_access_deny' } as const;
+export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
+
+export interface Button {
+  action: ActionId;
+  label: string;
+  /** Only an id: the worker reads everything else from the stored request, so edited payloads change nothing. */
+  value: string;
+  style?: 'primary' | 'danger';
+}

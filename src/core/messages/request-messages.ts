@@ -1,0 +1,125 @@
+import { formatDuration } from '../intent/duration.ts';
+import type { AccessRequest } from '../request/request.ts';
+import { code, escapeUserText, mention } from './escape.ts';
+import { ACTIONS, type Message, type MessagePart } from './message.ts';
+
+function scopeText(request: AccessRequest): string {
+  return request.namespaces.length === 0 ? 'whole cluster' : `namespaces ${request.namespaces.map(code).join(', ')}`;
+}
+
+function summary(request: AccessRequest): string {
+  return `*${request.level}* on ${code(request.cluster)} for ${mention(request.subject)}`;
+}
+
+function detailFields(request: AccessRequest, policyArn: string): MessagePart {
+  return {
+    kind: 'fields',
+    fields: [
+      { label: 'Requested by', value: mention(request.requester) },
+      { label: 'For', value: mention(request.subject) },
+      { label: 'Cluster', value: code(request.cluster) },
+      { label: 'Level', value: request.level },
+      { label: 'Scope', value: scopeText(request) },
+      { label: 'Duration', value: request.durationMs ? formatDuration(request.durationMs) : 'not given' },
+      { label: 'Reason', value: request.reason ? escapeUserText(request.reason) : '—' },
+      { label: 'Request', value: code(request.id) },
+    ].concat([{ label: 'Change', value: `access entry for ${code(request.principalArn)} + ${code(policyArn)}` }]),
+  };
+}
+
+/** The approver's card: what will change, and Approve / Deny while the request is pending. */
+export function requestCard(request: AccessRequest, policyArn: string, requiredApprovals: number): Message {
+  const head = `Access request ${request.id}: ${request.level} on ${request.cluster}`;
+  const parts: MessagePart[] = [
+    { kind: 'header', text: head },
+    { kind: 'text', text: `${mention(request.requester)} asks for ${summary(request)}.` },
+    detailFields(request, policyArn),
+  ];
+  const approvedBy = request.approvals.map((a) => mention(a.by)).join(', ');
+  if (request.status === 'pending') {
+    parts.push({
+      kind: 'context',
+      text: `Approvals: ${request.approvals.length} of ${requiredApprovals}${approvedBy ? ` (${approvedBy})` : ''}`,
+    });
+    parts.push({
+      kind: 'buttons',
+      buttons: [
+        { action: ACTIONS.approve, label: 'Approve', value: request.id, style: 'primary' },
+        { action: ACTIONS.deny, label: 'Deny', value: request.id, style: 'danger' },
+      ],
+    });
+  } else {
+    parts.push({ kind: 'text', text: resolutionLine(request, approvedBy) });
+  }
+  return { text: head, parts, requestId: request.id };
+}
+
+function resolutionLine(request: AccessRequest, approvedBy: string): string {
+  switch (request.status) {
+    case 'denied':
+      return `:no_entry: Denied by ${mention(request.denial?.by ?? '')}${request.denial?.reason ? `: ${escapeUserText(request.denial.reason)}` : ''}.`;
+    case 'approved':
+    case 'applying':
+      return `:hourglass_flowing_sand: Approved by ${approvedBy}; applying…`;
+    case 'granted':
+      return `:white_check_mark: Approved by ${approvedBy}; granted and verified.`;
+    case 'failed':
+      return `:x: Approved by ${approvedBy}; failed: ${request.failure?.message ?? 'unknown error'}`;
+    case 'pending':
+      return 'Waiting for approval.';
+  }
+}
+
+export function requestReceivedReply(request: AccessRequest, approvers: readonly string[], where?: string): Message {
+  const text = `Request ${code(request.id)}: ${summary(request)} (${scopeText(request)}${
+    request.durationMs ? `, ${formatDuration(request.durationMs)}` : ''
+  }). Waiting for approval from ${approvers.map(mention).join(', ')}${where ? ` in ${where}` : ''}.`;
+  return { text, parts: [{ kind: 'text', text }], requestId: request.id };
+}
+
+export function statusReply(request: AccessRequest): Message {
+  const approvedBy = request.approvals.map((a) => mention(a.by)).join(', ');
+  const text = `Request ${code(request.id)}: ${resolutionLine(request, approvedBy)}`;
+  return { text, parts: [{ kind: 'text', text }], requestId: request.id };
+}
+
+export function grantedReply(request: AccessRequest, evidence: readonly string[]): Message {
+  const text = `:white_check_mark: ${mention(request.subject)} now has ${summary(request)} (${scopeText(request)}). Verified on the cluster:`;
+  return {
+    text,
+    parts: [
+      { kind: 'text', text },
+      { kind: 'text', text: evidence.map((line) => `• ${line}`).join('\n') },
+      {
+        kind: 'context',
+        text: 'If kubectl still says Unauthorized, wait a minute and retry: the API server caches failed logins briefly.',
+      },
+    ],
+    requestId: request.id,
+  };
+}
+
+export function failedReply(request: AccessRequest): Message {
+  const text = `:x: Request ${code(request.id)} failed: ${request.failure?.message ?? 'unknown error'}`;
+  return { text, parts: [{ kind: 'text', text }], requestId: request.id };
+}
+
+export function deniedReply(request: AccessRequest): Message {
+  return statusReply(request);
+}
+
+export function myRequestsReply(requests: readonly AccessRequest[]): Message {
+  if (requests.length === 0) {
+    const text = 'You have no access requests yet. Try `grant me view on <cluster> for 4h`.';
+    return { text, parts: [{ kind: 'text', text }] };
+  }
+  const lines = requests.map(
+    (r) => `• ${code(r.id)} ${r.level} on ${code(r.cluster)} for ${mention(r.subject)}: *${r.status}*`,
+  );
+  const text = `Your recent requests:\n${lines.join('\n')}`;
+  return { text: 'Your recent requests', parts: [{ kind: 'text', text }] };
+}
+
+export function plainReply(text: string): Message {
+  return { text, parts: [{ kind: 'text', text }] };
+}

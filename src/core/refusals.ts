@@ -1,0 +1,21 @@
+import type { ClusterName, SlackUserId } from './ids.ts';
+import type { RequestStatus } from './request/request.ts';
+
+/** Normal "no" outcomes. Each carries what a person needs to act; `describeRefusal` words them. */
+export type Refusal =
+  | { code: 'unknown_cluster'; given: string; closest?: string; available: readonly string[] }
+  | { code: 'unmapped_user'; user: SlackUserId; askWhom: readonly SlackUserId[] }
+  | { code: 'not_an_approver'; approvers: readonly SlackUserId[] }
+  | { code: 'self_approval' }
+  | { code: 'already_approved_by_you' }
+  | { code: 'already_decided'; status: RequestStatus }
+  | { code: 'unknown_request' }
+  | { code: 'stale_card' }
+  | { code: 'invalid_principal'; reason: string }
+  | { code: 'approvals_no_longer_valid'; needed: number; valid: number }
+  | { code: 'wrong_authentication_mode'; cluster: ClusterName; mode: string };
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
+
+export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+export const refuse = <T>(refusal: Refusal): Outcome<T> => ({ ok: false, refusal });

@@ -1,0 +1,58 @@
+import type { SlackUserId } from '../ids.ts';
+import type { Refusal } from '../refusals.ts';
+import { type ApprovalPolicy, checkApprover, hasQuorum } from './approval.ts';
+import type { AccessRequest, FailureInfo, GrantOutcome, PreState } from './request.ts';
+
+export type RequestEvent =
+  | { type: 'approve'; by: SlackUserId; at: number; policy: ApprovalPolicy }
+  | { type: 'deny'; by: SlackUserId; at: number; policy: ApprovalPolicy; reason?: string }
+  | { type: 'start_apply'; at: number; preState: PreState }
+  | { type: 'granted'; at: number; outcome: GrantOutcome }
+  | { type: 'failed'; at: number; failure: FailureInfo };
+
+export type TransitionResult = { ok: true; next: AccessRequest } | { ok: false; refusal: Refusal };
+
+/**
+ * pending → approved → applying → granted | failed; pending → denied.
+ * Pure: the caller stores `next` with a compare-and-set on `version`, so concurrent clicks serialise.
+ */
+export function transition(request: AccessRequest, event: RequestEvent): TransitionResult {
+  switch (event.type) {
+    case 'approve':
+    case 'deny': {
+      if (request.status !== 'pending') return refused({ code: 'already_decided', status: request.status });
+      const refusal = checkApprover(request, event.by, event.policy);
+      if (refusal) return refused(refusal);
+      if (event.type === 'deny') {
+        const denial = { by: event.by, at: event.at, ...(event.reason ? { reason: event.reason } : {}) };
+        return advanced(request, { status: 'denied', denial }, event.at);
+      }
+      const approvals = [...request.approvals, { by: event.by, at: event.at }];
+      const withApproval = { ...request, approvals };
+      const status = hasQuorum(withApproval, event.policy) ? 'approved' : 'pending';
+      return advanced(request, { approvals, status }, event.at);
+    }
+    case 'start_apply':
+      // A worker that crashed mid-apply resumes a request already in `applying` without a new transition.
+      if (request.status === 'approved') {
+        return advanced(request, { status: 'applying', preState: event.preState }, event.at);
+      }
+      return refused({ code: 'already_decided', status: request.status });
+    case 'granted':
+      if (request.status !== 'applying') return refused({ code: 'already_decided', status: request.status });
+      return advanced(request, { status: 'granted', outcome: event.outcome }, event.at);
+    case 'failed':
+      if (request.status !== 'applying' && request.status !== 'approved') {
+        return refused({ code: 'already_decided', status: request.status });
+      }
+      return advanced(request, { status: 'failed', failure: event.failure }, event.at);
+  }
+}
+
+function advanced(request: AccessRequest, change: Partial<AccessRequest>, at: number): TransitionResult {
+  return { ok: true, next: { ...request, ...change, version: request.version + 1, updatedAt: at } };
+}
+
+function refused(refusal: Refusal): TransitionResult {
+  return { ok: false, refusal };
+}
