@@ -1,0 +1,100 @@
+/** Process settings read once at start-up. AWS settings are left to the SDK's own chain. */
+export interface Env {
+  slackBotToken: string;
+  slackSigningSecret: string;
+  slackApiUrl: string | undefined;
+  port: number;
+  redisUrl: string | undefined;
+  configPath: string;
+  /** Key prefix for every Redis key and queue; braces keep a queue on one Redis Cluster slot. */
+  redisPrefix: string;
+  logLevel: string;
+  worker: WorkerTuning;
+}
+
+export interface WorkerTuning {
+  concurrency: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+}
+
+/** Missing or malformed settings, all at once, each with what it is for. */
+export class EnvError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`eks-access cannot start; fix these environment variables:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+    this.problems = problems;
+  }
+}
+
+const REQUIRED = {
+  SLACK_BOT_TOKEN: 'the bot token (xoxb-…) from your Slack app’s OAuth & Permissions page',
+  SLACK_SIGNING_SECRET: 'the signing secret from your Slack app’s Basic Information page, used to verify requests',
+} as const;
+
+export type Role = 'start' | 'web' | 'worker';
+
+export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
+  const problems: string[] = [];
+  // The worker never verifies Slack requests, so it can run without the signing secret.
+  const required =
+    role === 'worker' ? (['SLACK_BOT_TOKEN'] as const) : (Object.keys(REQUIRED) as (keyof typeof REQUIRED)[]);
+  for (const name of required) {
+    if (!env[name]?.trim()) problems.push(`${name} is missing: ${REQUIRED[name]}`);
+  }
+  if (role !== 'start' && !env['REDIS_URL']?.trim()) {
+    problems.push('REDIS_URL is missing: the Redis shared by every web and worker process (redis://host:6379)');
+  }
+  const port = intSetting(env, 'PORT', 3000, problems, 'the HTTP port for Slack requests and /healthz', 0, 65535);
+  const worker: WorkerTuning = {
+    concurrency: intSetting(env, 'EKS_ACCESS_WORKER_CONCURRENCY', 10, problems, 'jobs run at once per worker', 1, 200),
+    lockDurationMs: intSetting(env, 'EKS_ACCESS_LOCK_MS', 30_000, problems, 'BullMQ job lock duration', 500, 600_000),
+    stalledIntervalMs: intSetting(
+      env,
+      'EKS_ACCESS_STALLED_INTERVAL_MS',
+      15_000,
+      problems,
+      'stall check interval',
+      200,
+      600_000,
+    ),
+    maxStalledCount: intSetting(env, 'EKS_ACCESS_MAX_STALLED', 20, problems, 'stalls tolerated per job', 1, 1000),
+  };
+  const slackApiUrl = env['SLACK_API_URL']?.trim() || undefined;
+  if (slackApiUrl && !/^https?:\/\//.test(slackApiUrl)) {
+    problems.push('SLACK_API_URL must be an http(s) URL (the Slack Web API base, e.g. https://slack.com/api/)');
+  }
+  if (problems.length > 0) throw new EnvError(problems);
+  return {
+    slackBotToken: env['SLACK_BOT_TOKEN'] ?? '',
+    slackSigningSecret: env['SLACK_SIGNING_SECRET'] ?? '',
+    slackApiUrl: slackApiUrl && !slackApiUrl.endsWith('/') ? `${slackApiUrl}/` : slackApiUrl,
+    port,
+    redisUrl: env['REDIS_URL']?.trim() || undefined,
+    configPath: env['EKS_ACCESS_CONFIG']?.trim() || './eks-access.yaml',
+    redisPrefix: env['EKS_ACCESS_REDIS_PREFIX']?.trim() || '{eks-access}',
+    logLevel: env['LOG_LEVEL']?.trim() || 'info',
+    worker,
+  };
+}
+
+function intSetting(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  problems: string[],
+  purpose: string,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be an integer from ${min} to ${max} (${purpose}); got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
