@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+export const QUEUE_NAME = 'eks-access';
+
+export const JOB = { inbound: 'inbound', interaction: 'interaction', apply: 'apply' } as const;
+export type JobName = (typeof JOB)[keyof typeof JOB];
+
+export const inboundPayload = z.object({
+  inboundId: z.string(),
+  requestId: z.string(),
+  source: z.enum(['mention', 'dm', 'command']),
+  user: z.string(),
+  channel: z.string(),
+  ts: z.string().optional(),
+  threadTs: z.string().optional(),
+  text: z.string(),
+  /** Lets the parser drop mentions of the bot itself wherever they appear. */
+  botUserId: z.string().optional(),
+});
+export type InboundPayload = z.infer<typeof inboundPayload>;
+
+export const interactionPayload = z.object({
+  requestId: z.string(),
+  decision: z.enum(['approve', 'deny']),
+  user: z.string(),
+  card: z.object({ channel: z.string(), ts: z.string() }),
+});
+export type InteractionPayload = z.infer<typeof interactionPayload>;
+
+export const applyPayload = z.object({ requestId: z.string() });
+export type ApplyPayload = z.infer<typeof applyPayload>;
+
+/** BullMQ job ids may not contain ':' and must not be plain integers. */
+export function jobId(kind: string, key: string): string {
+  return `${kind}-${key.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+}
+
+/** Retries with jittered exponential backoff; the last attempt marks the request failed rather than leaving it stuck. */
+export const JOB_OPTIONS = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+  // Completed jobs are kept a day so a duplicate add with the same id (a Slack retry) is ignored.
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;

@@ -1,0 +1,31 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RequestId } from '../../core/ids.ts';
+import type { JobQueue } from '../../usecases/ports.ts';
+import { type InboundPayload, type InteractionPayload, JOB, JOB_OPTIONS, jobId, QUEUE_NAME } from './jobs.ts';
+
+export interface Producer extends JobQueue {
+  enqueueInbound(payload: InboundPayload): Promise<void>;
+  enqueueInteraction(key: string, payload: InteractionPayload): Promise<void>;
+  queue: Queue;
+  close(): Promise<void>;
+}
+
+export function createProducer(connection: Redis, prefix: string): Producer {
+  const queue = new Queue(QUEUE_NAME, { connection, prefix });
+  return {
+    queue,
+    async enqueueInbound(payload) {
+      await queue.add(JOB.inbound, payload, { ...JOB_OPTIONS, jobId: jobId('in', payload.inboundId) });
+    },
+    async enqueueInteraction(key, payload) {
+      await queue.add(JOB.interaction, payload, { ...JOB_OPTIONS, jobId: jobId('click', key) });
+    },
+    async enqueueApply(requestId: RequestId) {
+      await queue.add(JOB.apply, { requestId }, { ...JOB_OPTIONS, attempts: 8, jobId: jobId('apply', requestId) });
+    },
+    async close() {
+      await queue.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { WorkerTuning } from '../../config/env.ts';
+import { AdapterError, toAdapterError } from '../../shared/errors.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { QUEUE_NAME } from './jobs.ts';
+
+export type JobHandler = (job: Job, isFinalAttempt: boolean) => Promise<unknown>;
+
+/**
+ * One BullMQ worker for every job kind. Lock and stall settings come from the env: a SIGKILLed worker's
+ * job is picked up again after the lock expires, and `maxStalledCount` is raised well above BullMQ's
+ * default of 1, which would fail a job that stalls twice.
+ */
+export function createWorker(
+  connection: Redis,
+  prefix: string,
+  tuning: WorkerTuning,
+  handlers: Record<string, JobHandler>,
+  log: Logger,
+): Worker {
+  const worker = new Worker(
+    QUEUE_NAME,
+    async (job) => {
+      const handler = handlers[job.name];
+      if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
+      const isFinalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      try {
+        return await handler(job, isFinalAttempt);
+      } catch (error) {
+        const adapterError = toAdapterError(error);
+        log.warn(
+          { job: job.id, name: job.name, code: adapterError.code, retryable: adapterError.retryable },
+          'job failed',
+        );
+        if (error instanceof AdapterError && !error.retryable) throw new UnrecoverableError(error.message);
+        throw error;
+      }
+    },
+    {
+      connection,
+      prefix,
+      concurrency: tuning.concurrency,
+      lockDuration: tuning.lockDurationMs,
+      stalledInterval: tuning.stalledIntervalMs,
+      maxStalledCount: tuning.maxStalledCount,
+    },
+  );
+  worker.on('stalled', (jobId) => log.warn({ job: jobId }, 'job stalled; another worker will run it again'));
+  worker.on('error', (error) => log.error({ err: error.message }, 'worker error'));
+  return worker;
+}

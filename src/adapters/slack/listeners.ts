@@ -1,0 +1,84 @@
+import type { App } from '@slack/bolt';
+import { ACTIONS } from '../../core/messages/message.ts';
+import type { Producer } from '../queue/producer.ts';
+import { clipText, requestIdFor } from './inbound-ids.ts';
+import { directMessageEvent, mentionEvent, reviewAction } from './payloads.ts';
+
+const MAX_BUTTON_VALUE_STORED = 64;
+
+/**
+ * Every listener does the same three things, in this order: store what arrived (a BullMQ job,
+ * whose id also de-duplicates Slack's redeliveries), then let Bolt answer. Nothing here waits on AWS.
+ * Events are answered after the listener returns (processBeforeResponse); commands and clicks call ack() last.
+ */
+export function registerListeners(app: App, producer: Producer): void {
+  app.event('app_mention', async ({ event, body, context }) => {
+    const parsed = mentionEvent.safeParse(event);
+    const eventId = (body as { event_id?: string }).event_id;
+    if (!parsed.success || !eventId) return;
+    const e = parsed.data;
+    await producer.enqueueInbound({
+      inboundId: eventId,
+      requestId: requestIdFor(eventId),
+      source: 'mention',
+      user: e.user,
+      channel: e.channel,
+      ts: e.ts,
+      ...(e.thread_ts ? { threadTs: e.thread_ts } : {}),
+      text: clipText(e.text),
+      ...(context.botUserId ? { botUserId: context.botUserId } : {}),
+    });
+  });
+
+  app.event('message', async ({ event, body, context }) => {
+    const parsed = directMessageEvent.safeParse(event);
+    const eventId = (body as { event_id?: string }).event_id;
+    if (!parsed.success || !eventId) return;
+    const e = parsed.data;
+    await producer.enqueueInbound({
+      inboundId: eventId,
+      requestId: requestIdFor(eventId),
+      source: 'dm',
+      user: e.user,
+      channel: e.channel,
+      ts: e.ts,
+      ...(e.thread_ts ? { threadTs: e.thread_ts } : {}),
+      text: clipText(e.text),
+      ...(context.botUserId ? { botUserId: context.botUserId } : {}),
+    });
+  });
+
+  app.command('/eks', async ({ command, ack }) => {
+    const inboundId = `cmd-${command.trigger_id}`;
+    await producer.enqueueInbound({
+      inboundId,
+      requestId: requestIdFor(inboundId),
+      source: 'command',
+      user: command.user_id,
+      channel: command.channel_id,
+      text: clipText(command.text ?? ''),
+    });
+    await ack({ response_type: 'ephemeral', text: 'Got it. I will answer in a direct message.' });
+  });
+
+  for (const [decision, actionId] of [
+    ['approve', ACTIONS.approve],
+    ['deny', ACTIONS.deny],
+  ] as const) {
+    app.action(actionId, async ({ body, action, ack }) => {
+      const parsed = reviewAction.safeParse(body);
+      // The value is only a request id; an edited one is stored as given (clipped) and the worker
+      // answers the clicker with a visible refusal, so bad input never fails silently.
+      const value = String((action as { value?: unknown }).value ?? '').slice(0, MAX_BUTTON_VALUE_STORED);
+      if (parsed.success) {
+        await producer.enqueueInteraction(parsed.data.trigger_id, {
+          requestId: value,
+          decision,
+          user: parsed.data.user.id,
+          card: { channel: parsed.data.container.channel_id, ts: parsed.data.container.message_ts },
+        });
+      }
+      await ack();
+    });
+  }
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+// Only the fields eks-access reads; anything else Slack sends is ignored.
+export const mentionEvent = z.object({
+  type: z.literal('app_mention'),
+  user: z.string(),
+  channel: z.string(),
+  ts: z.string(),
+  thread_ts: z.string().optional(),
+  text: z.string().default(''),
+});
+
+export const directMessageEvent = z.object({
+  type: z.literal('message'),
+  channel_type: z.literal('im'),
+  user: z.string(),
+  channel: z.string(),
+  ts: z.string(),
+  thread_ts: z.string().optional(),
+  text: z.string().default(''),
+  subtype: z.undefined(),
+  bot_id: z.undefined(),
+});
+
+export const reviewAction = z.object({
+  user: z.object({ id: z.string() }),
+  trigger_id: z.string(),
+  container: z.object({ message_ts: z.string(), channel_id: z.string() }),
+});

@@ -1,0 +1,69 @@
+import type { KnownBlock } from '@slack/types';
+import type { Message, MessagePart } from '../../../core/messages/message.ts';
+import {
+  SLACK_BUTTON_TEXT_MAX,
+  SLACK_BUTTON_VALUE_MAX,
+  SLACK_CONTEXT_TEXT_MAX,
+  SLACK_FALLBACK_TEXT_MAX,
+  SLACK_FIELD_TEXT_MAX,
+  SLACK_HEADER_TEXT_MAX,
+  SLACK_MAX_BLOCKS,
+  SLACK_SECTION_FIELDS_MAX,
+  SLACK_SECTION_TEXT_MAX,
+  truncate,
+} from './limits.ts';
+
+export interface RenderedMessage {
+  text: string;
+  blocks: KnownBlock[];
+  metadata?: { event_type: string; event_payload: Record<string, string> };
+}
+
+/** Neutral message → Block Kit within Slack's limits (long parts are cut, never rejected). */
+export function renderBlockKit(message: Message): RenderedMessage {
+  const blocks = message.parts.flatMap(renderPart).slice(0, SLACK_MAX_BLOCKS);
+  return {
+    text: truncate(message.text, SLACK_FALLBACK_TEXT_MAX),
+    blocks,
+    ...(message.requestId
+      ? { metadata: { event_type: 'eks_access_request', event_payload: { request_id: message.requestId } } }
+      : {}),
+  };
+}
+
+function renderPart(part: MessagePart): KnownBlock[] {
+  switch (part.kind) {
+    case 'header':
+      return [{ type: 'header', text: { type: 'plain_text', text: truncate(part.text, SLACK_HEADER_TEXT_MAX) } }];
+    case 'text':
+      return part.text
+        ? [{ type: 'section', text: { type: 'mrkdwn', text: truncate(part.text, SLACK_SECTION_TEXT_MAX) } }]
+        : [];
+    case 'context':
+      return [{ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(part.text, SLACK_CONTEXT_TEXT_MAX) }] }];
+    case 'fields': {
+      const blocks: KnownBlock[] = [];
+      for (let i = 0; i < part.fields.length; i += SLACK_SECTION_FIELDS_MAX) {
+        const fields = part.fields.slice(i, i + SLACK_SECTION_FIELDS_MAX).map((f) => ({
+          type: 'mrkdwn' as const,
+          text: truncate(`*${f.label}*\n${f.value}`, SLACK_FIELD_TEXT_MAX),
+        }));
+        blocks.push({ type: 'section', fields });
+      }
+      return blocks;
+    }
+    case 'buttons':
+      return [
+        {
+          type: 'actions',
+          elements: part.buttons.map((b) => ({
+            type: 'button' as const,
+            action_id: b.action,
+            text: { type: 'plain_text' as const, text: truncate(b.label, SLACK_BUTTON_TEXT_MAX) },
+            value: truncate(b.value, SLACK_BUTTON_VALUE_MAX),
+            ...(b.style ? { style: b.style } : {}),
+          })),
+        },
+      ];
+  }
+}

@@ -1,0 +1,10 @@
+/** Every Redis key the store writes, under one prefix so tests and tenants never collide. */
+export function storeKeys(prefix: string) {
+  return {
+    request: (id: string) => `${prefix}:req:${id}`,
+    userRequests: (user: string) => `${prefix}:user:${user}:reqs`,
+    messages: (owner: string) => `${prefix}:msgs:${owner}`,
+    audit: `${prefix}:audit`,
+  };
+}
+export type StoreKeys = ReturnType<typeof storeKeys>;

@@ -1,0 +1,52 @@
+import type { Redis } from 'ioredis';
+import type { RequestId, SlackUserId } from '../../core/ids.ts';
+import type { AccessRequest } from '../../core/request/request.ts';
+import type { RequestStore } from '../../usecases/ports.ts';
+import { storeKeys } from './keys.ts';
+
+// Compare-and-set in one round trip: Redis runs the script atomically, so of N concurrent writers
+// holding the same version exactly one wins.
+const CAS_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if not current then return 0 end
+local decoded = cjson.decode(current)
+if tonumber(decoded['version']) ~= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1
+`;
+
+export function createRequestStore(redis: Redis, prefix: string): RequestStore {
+  const keys = storeKeys(prefix);
+  return {
+    async get(id: RequestId) {
+      const raw = await redis.get(keys.request(id));
+      return raw ? (JSON.parse(raw) as AccessRequest) : undefined;
+    },
+    async create(request: AccessRequest) {
+      const created = await redis.set(keys.request(request.id), JSON.stringify(request), 'NX');
+      if (created !== 'OK') return false;
+      const index = redis.multi();
+      for (const user of new Set([request.requester, request.subject])) {
+        index.zadd(keys.userRequests(user), request.createdAt, request.id);
+      }
+      await index.exec();
+      return true;
+    },
+    async compareAndSet(next: AccessRequest, expectedVersion: number) {
+      const result = await redis.eval(
+        CAS_SCRIPT,
+        1,
+        keys.request(next.id),
+        String(expectedVersion),
+        JSON.stringify(next),
+      );
+      return result === 1;
+    },
+    async listForUser(user: SlackUserId, limit: number) {
+      const ids = await redis.zrevrange(keys.userRequests(user), 0, limit - 1);
+      if (ids.length === 0) return [];
+      const raws = await redis.mget(ids.map((id) => keys.request(id)));
+      return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as AccessRequest] : []));
+    },
+  };
+}

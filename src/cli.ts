@@ -1,0 +1,41 @@
+import { EnvError, type Role } from './config/env.ts';
+import { ConfigError } from './config/load.ts';
+import { run } from './runtime/run.ts';
+
+const USAGE = `eks-access: time-bound, approved access to Amazon EKS from Slack
+
+Usage:
+  eks-access start     Slack front end and workers in one process (default)
+  eks-access web       only the Slack front end (POST /slack/events, GET /healthz)
+  eks-access worker    only the workers (scale out: any number share one Redis)
+
+Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, REDIS_URL, EKS_ACCESS_CONFIG (default ./eks-access.yaml),
+PORT (default 3000), SLACK_API_URL, and the AWS SDK's usual variables. See README.md.`;
+
+const ROLES: readonly Role[] = ['start', 'web', 'worker'];
+
+async function main(argv: readonly string[]): Promise<number> {
+  const command = argv[0] ?? 'start';
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!(ROLES as readonly string[]).includes(command)) {
+    process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    await run(command as Role);
+    return -1;
+  } catch (error) {
+    if (error instanceof EnvError || error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+// -1: a long-running role started; it exits through the shutdown handler.
+if (code >= 0) process.exit(code);

@@ -1,0 +1,63 @@
+import { WebClient } from '@slack/web-api';
+import type { Redis } from 'ioredis';
+import { createClusterGateways } from '../adapters/aws/cluster-gateways.ts';
+import { createProducerConnection, createWorkerConnection } from '../adapters/queue/connection.ts';
+import { createProducer, type Producer } from '../adapters/queue/producer.ts';
+import { createSlackNotifier } from '../adapters/slack/notifier.ts';
+import { createAuditLog } from '../adapters/store/audit-log.ts';
+import { createMessageLog } from '../adapters/store/message-log.ts';
+import { createRequestStore } from '../adapters/store/request-store.ts';
+import type { Env } from '../config/env.ts';
+import type { Config } from '../config/schema.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Deps } from '../usecases/ports.ts';
+
+export interface Composition {
+  deps: Deps;
+  producer: Producer;
+  redis: Redis;
+  workerRedis: Redis;
+  close(): Promise<void>;
+}
+
+/** Config + Env → adapters → the ports the use cases need. Plain functions, no container. */
+export function compose(env: Env, config: Config, redisUrl: string, log: Logger): Composition {
+  const redis = createProducerConnection(redisUrl);
+  const workerRedis = createWorkerConnection(redisUrl);
+  for (const [name, connection] of [
+    ['producer', redis],
+    ['worker', workerRedis],
+  ] as const) {
+    connection.on('error', (error: Error) =>
+      log.warn({ connection: name, err: error.message }, 'redis connection error'),
+    );
+  }
+  const producer = createProducer(redis, env.redisPrefix);
+  const gateways = createClusterGateways();
+  const slack = new WebClient(env.slackBotToken, {
+    ...(env.slackApiUrl ? { slackApiUrl: env.slackApiUrl } : {}),
+    // Bounded retries: a worker job retries on its own schedule, and an unbounded client retry holds a worker slot.
+    retryConfig: { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
+  });
+  const deps: Deps = {
+    directory: config,
+    clock: { now: () => Date.now() },
+    store: createRequestStore(workerRedis, env.redisPrefix),
+    messages: createMessageLog(workerRedis, env.redisPrefix),
+    notifier: createSlackNotifier(slack),
+    queue: producer,
+    gateways,
+    audit: createAuditLog(workerRedis, env.redisPrefix),
+  };
+  return {
+    deps,
+    producer,
+    redis,
+    workerRedis,
+    async close() {
+      await producer.close();
+      gateways.destroy();
+      await Promise.allSettled([redis.quit(), workerRedis.quit()]);
+    },
+  };
+}

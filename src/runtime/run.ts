@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Env, type Role, readEnv } from '../config/env.ts';
+import { loadConfigFile } from '../config/load.ts';
+import { startRedisServer } from '../sandbox/redis-server.ts';
+import { createLogger } from '../shared/logger.ts';
+import { compose } from './compose.ts';
+import { type Closer, installShutdown } from './shutdown.ts';
+import { startWeb } from './web.ts';
+import { startWorker } from './worker.ts';
+
+/** Starts one role: `start` (web + worker, and a private Redis when REDIS_URL is unset), `web` or `worker`. */
+export async function run(role: Role, environment: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const env = readEnv(role, environment);
+  const config = loadConfigFile(env.configPath);
+  const log = createLogger(env.logLevel).child({ role });
+  const closers: Closer[] = [];
+  const redisUrl = env.redisUrl ?? (await embeddedRedis(closers, log));
+  const composition = compose(env, config, redisUrl, log);
+  closers.push({ name: 'redis clients', close: () => composition.close() });
+  if (role === 'start' || role === 'worker') {
+    const worker = startWorker(env, composition, log);
+    closers.push({ name: 'worker', close: () => worker.close() });
+  }
+  if (role === 'start' || role === 'web') {
+    const server = await startWeb(env, composition, log);
+    closers.push({ name: 'http', close: () => new Promise((done) => server.close(() => done(undefined))) });
+  }
+  installShutdown(closers, log);
+  log.info({ clusters: config.clusters.map((c) => c.name) }, 'eks-access is running');
+}
+
+async function embeddedRedis(closers: Closer[], log: ReturnType<typeof createLogger>): Promise<string> {
+  const dir = resolve('.eks-access', 'redis');
+  mkdirSync(dir, { recursive: true });
+  const redis = await startRedisServer({ dir, isDurable: true });
+  closers.push({ name: 'embedded redis', close: () => redis.stop() });
+  log.info({ url: redis.url, dir }, 'REDIS_URL is not set: started a private redis-server (append-only, fsync always)');
+  return redis.url;
+}
+
+export type { Env };

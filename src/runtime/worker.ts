@@ -1,0 +1,47 @@
+import type { Worker } from 'bullmq';
+import { applyPayload, inboundPayload, interactionPayload, JOB } from '../adapters/queue/jobs.ts';
+import { createWorker } from '../adapters/queue/worker.ts';
+import type { Env } from '../config/env.ts';
+import { asRequestId } from '../core/ids.ts';
+import type { Logger } from '../shared/logger.ts';
+import { applyGrant } from '../usecases/apply-grant.ts';
+import { handleMessage } from '../usecases/handle-message.ts';
+import { reviewRequest } from '../usecases/review-request.ts';
+import type { Composition } from './compose.ts';
+
+/** The BullMQ worker that runs every use case off the Slack ack path. */
+export function startWorker(env: Env, composition: Composition, log: Logger): Worker {
+  const { deps } = composition;
+  return createWorker(
+    composition.workerRedis,
+    env.redisPrefix,
+    env.worker,
+    {
+      [JOB.inbound]: async (job) => {
+        const payload = inboundPayload.parse(job.data);
+        const result = await handleMessage(deps, {
+          ...payload,
+          requestId: asRequestId(payload.requestId),
+          ...(payload.ts ? { ts: payload.ts } : {}),
+          ...(payload.threadTs ? { threadTs: payload.threadTs } : {}),
+          ...(payload.botUserId ? { botUserId: payload.botUserId } : {}),
+        });
+        log.info({ inbound: payload.inboundId, result: result.kind }, 'inbound handled');
+        return result;
+      },
+      [JOB.interaction]: async (job) => {
+        const payload = interactionPayload.parse(job.data);
+        const result = await reviewRequest(deps, { ...payload, requestId: asRequestId(payload.requestId) });
+        log.info({ request: payload.requestId, decision: payload.decision, ok: result.ok }, 'review handled');
+        return result;
+      },
+      [JOB.apply]: async (job, isFinalAttempt) => {
+        const payload = applyPayload.parse(job.data);
+        const result = await applyGrant(deps, asRequestId(payload.requestId), isFinalAttempt);
+        log.info({ request: payload.requestId, status: result.status }, 'apply handled');
+        return result;
+      },
+    },
+    log,
+  );
+}

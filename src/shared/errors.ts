@@ -1,0 +1,87 @@
+/** The closed vocabulary of adapter failures. Classified by error name, HTTP status or Slack's `error` field, never by message text. */
+export const ADAPTER_ERROR_CODES = [
+  'aws_throttled',
+  'aws_not_found',
+  'aws_conflict',
+  'aws_invalid',
+  'aws_wrong_mode',
+  'aws_denied',
+  'aws_unavailable',
+  'slack_rate_limited',
+  'slack_platform_error',
+  'slack_unavailable',
+  'redis_unavailable',
+  'timeout',
+  'unknown',
+] as const;
+export type AdapterErrorCode = (typeof ADAPTER_ERROR_CODES)[number];
+
+export class AdapterError extends Error {
+  readonly code: AdapterErrorCode;
+  readonly retryable: boolean;
+  /** The upstream error name or Slack error string, for people and logs (never a secret). */
+  readonly upstream: string | undefined;
+  constructor(code: AdapterErrorCode, retryable: boolean, options: { cause?: unknown; upstream?: string } = {}) {
+    super(options.upstream ? `${code} (${options.upstream})` : code, { cause: options.cause });
+    this.name = 'AdapterError';
+    this.code = code;
+    this.retryable = retryable;
+    this.upstream = options.upstream;
+  }
+}
+
+const AWS_BY_NAME: Record<string, [AdapterErrorCode, boolean]> = {
+  ThrottlingException: ['aws_throttled', true],
+  TooManyRequestsException: ['aws_throttled', true],
+  Throttling: ['aws_throttled', true],
+  RequestLimitExceeded: ['aws_throttled', true],
+  ResourceNotFoundException: ['aws_not_found', false],
+  NotFoundException: ['aws_not_found', false],
+  NoSuchEntityException: ['aws_not_found', false],
+  ResourceInUseException: ['aws_conflict', false],
+  InvalidParameterException: ['aws_invalid', false],
+  InvalidRequestException: ['aws_invalid', false],
+  ResourceLimitExceededException: ['aws_invalid', false],
+  ClientException: ['aws_invalid', false],
+  AccessDeniedException: ['aws_denied', false],
+  AccessDenied: ['aws_denied', false],
+  UnauthorizedOperation: ['aws_denied', false],
+  ExpiredTokenException: ['aws_denied', false],
+  ServerException: ['aws_unavailable', true],
+  ServiceUnavailableException: ['aws_unavailable', true],
+  InternalFailure: ['aws_unavailable', true],
+  TimeoutError: ['timeout', true],
+};
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** The one place that inspects foreign errors. */
+export function toAdapterError(error: unknown): AdapterError {
+  if (error instanceof AdapterError) return error;
+  if (!(error instanceof Error)) return new AdapterError('unknown', false, { cause: error });
+  const name = error.name;
+  const known = AWS_BY_NAME[name];
+  if (known) return new AdapterError(known[0], known[1], { cause: error, upstream: name });
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status !== undefined) {
+    if (status === 429) return new AdapterError('aws_throttled', true, { cause: error, upstream: name });
+    if (status >= 500) return new AdapterError('aws_unavailable', true, { cause: error, upstream: name });
+    if (status === 403) return new AdapterError('aws_denied', false, { cause: error, upstream: name });
+    return new AdapterError('aws_invalid', false, { cause: error, upstream: name });
+  }
+  const slackCode = (error as { code?: unknown }).code;
+  if (slackCode === 'slack_webapi_rate_limited_error') {
+    return new AdapterError('slack_rate_limited', true, { cause: error, upstream: String(slackCode) });
+  }
+  if (slackCode === 'slack_webapi_platform_error') {
+    const platform = (error as { data?: { error?: string } }).data?.error ?? 'platform_error';
+    return new AdapterError('slack_platform_error', false, { cause: error, upstream: platform });
+  }
+  if (slackCode === 'slack_webapi_request_error' || slackCode === 'slack_webapi_http_error') {
+    return new AdapterError('slack_unavailable', true, { cause: error, upstream: String(slackCode) });
+  }
+  if (typeof slackCode === 'string' && NETWORK_CODES.has(slackCode)) {
+    return new AdapterError('aws_unavailable', true, { cause: error, upstream: slackCode });
+  }
+  return new AdapterError('unknown', false, { cause: error, upstream: name });
+}

@@ -1,0 +1,263 @@
+import { approvalPolicyOf, findCluster } from '../core/directory.ts';
+import { accessEntryArn, isParsedArn, parseArn, roleNameToResolve } from '../core/identity/arn.ts';
+import { asPrincipalArn, type RequestId } from '../core/ids.ts';
+import { accessPolicyArn } from '../core/levels.ts';
+import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { failedReply, grantedReply } from '../core/messages/request-messages.ts';
+import {
+  type AccessScope,
+  isCreatedByRequest,
+  mergeScope,
+  ownershipTags,
+  scopeCovers,
+  wantedScope,
+} from '../core/plan/access-entries.ts';
+import { hasQuorum, validApprovals } from '../core/request/approval.ts';
+import type { AccessRequest, FailureInfo, GrantOutcome } from '../core/request/request.ts';
+import { type RequestEvent, transition } from '../core/request/transitions.ts';
+import { AdapterError } from '../shared/errors.ts';
+import { describeAdapterFailure } from './describe-failure.ts';
+import type { AccessEntries, Deps } from './ports.ts';
+import { refreshCards, replyInThread } from './request-conversation.ts';
+
+export type ApplyResult = { status: AccessRequest['status'] };
+
+/**
+ * Executes an approved request with EKS access entries. Re-runnable at any point: a worker killed
+ * half-way resumes from the stored request, `clientRequestToken` and the ownership tag make the
+ * create idempotent, and AssociateAccessPolicy is an upsert.
+ * Throws AdapterError when a retry may help; the queue decides when to give up (`finalAttempt`).
+ */
+export async function applyGrant(deps: Deps, requestId: RequestId, finalAttempt = false): Promise<ApplyResult> {
+  const request = await deps.store.get(requestId);
+  if (!request) return { status: 'failed' };
+  if (request.status === 'granted' || request.status === 'failed' || request.status === 'denied') {
+    await announceOutcome(deps, request);
+    return { status: request.status };
+  }
+  if (request.status === 'pending') return { status: 'pending' };
+  try {
+    return await execute(deps, request);
+  } catch (error) {
+    if (error instanceof AdapterError && error.retryable && !finalAttempt) throw error;
+    const failure = describeAdapterFailure(error, request.cluster, deps.clock.now());
+    return { status: (await fail(deps, request.id, failure)).status };
+  }
+}
+
+async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> {
+  const cluster = findCluster(deps.directory, loaded.cluster);
+  if (!cluster) return fail(deps, loaded.id, failure('unknown_cluster', 'the cluster is no longer configured', deps));
+  const policy = approvalPolicyOf(cluster);
+  if (!hasQuorum(loaded, policy)) {
+    const refusal = {
+      code: 'approvals_no_longer_valid' as const,
+      needed: policy.requiredApprovals,
+      valid: validApprovals(loaded, policy).length,
+    };
+    return fail(deps, loaded.id, failure(refusal.code, describeRefusal(refusal), deps));
+  }
+  const gateway = deps.gateways.forCluster(cluster);
+  const entries = gateway.accessEntries;
+  const calls: string[] = [];
+
+  const principal = await resolvePrincipal(deps, loaded, gateway.iam.getRoleArn.bind(gateway.iam), calls);
+  if ('failure' in principal) return fail(deps, loaded.id, principal.failure);
+
+  const info = await entries.describeCluster();
+  calls.push(`eks:DescribeCluster ${cluster.name}`);
+  const mode = info.authenticationMode ?? 'CONFIG_MAP';
+  if (mode === 'CONFIG_MAP') {
+    const text = describeRefusal({ code: 'wrong_authentication_mode', cluster: loaded.cluster, mode });
+    return fail(deps, loaded.id, failure('wrong_authentication_mode', text, deps));
+  }
+
+  const policyArn = accessPolicyArn(loaded.level);
+  const wanted = wantedScope(loaded.namespaces);
+  const request = await markApplying(deps, loaded, entries, principal.arn, policyArn, calls);
+  const preState = request.preState ?? { hadEntryBefore: false, hadPolicyBefore: false };
+  await deps.audit.append({
+    type: 'applying',
+    at: deps.clock.now(),
+    actor: 'eks-access',
+    requestId: request.id,
+    cluster: request.cluster,
+    detail: { principalArn: principal.arn, policyArn, scope: JSON.stringify(wanted) },
+  });
+
+  const entry = await entries.describeAccessEntry(principal.arn);
+  calls.push('eks:DescribeAccessEntry');
+  if (entry && entry.type !== 'STANDARD') {
+    const message = `the principal already has a ${entry.type} access entry (a node or Fargate entry); eks-access never changes those`;
+    return fail(deps, request.id, failure('non_standard_entry', message, deps));
+  }
+  if (!entry) {
+    await entries.createAccessEntry({
+      principalArn: principal.arn,
+      clientRequestToken: request.id,
+      tags: ownershipTags(request.id),
+    });
+    calls.push('eks:CreateAccessEntry');
+  }
+  const associations = await entries.listAssociatedPolicies(principal.arn);
+  calls.push('eks:ListAssociatedAccessPolicies');
+  const current = associations.find((p) => p.policyArn === policyArn)?.scope;
+  if (!current || !scopeCovers(current, wanted)) {
+    await entries.associatePolicy(principal.arn, policyArn, mergeScope(current, wanted));
+    calls.push(`eks:AssociateAccessPolicy ${policyArn}`);
+  }
+
+  const evidence = await verify(entries, principal.arn, policyArn, wanted);
+  calls.push('eks:DescribeAccessEntry', 'eks:ListAssociatedAccessPolicies');
+  if (!evidence.ok) {
+    throw new AdapterError('aws_unavailable', true, { upstream: 'read-back did not show the grant yet' });
+  }
+  const outcome: GrantOutcome = {
+    principalArn: asPrincipalArn(principal.arn),
+    policyArn,
+    hadEntryBefore: preState.hadEntryBefore,
+    hadPolicyBefore: preState.hadPolicyBefore,
+    verifiedAt: deps.clock.now(),
+  };
+  const granted = await advance(deps, request.id, { type: 'granted', at: deps.clock.now(), outcome });
+  await deps.audit.append({
+    type: 'granted',
+    at: granted.updatedAt,
+    actor: 'eks-access',
+    requestId: granted.id,
+    cluster: granted.cluster,
+    detail: {
+      principalArn: principal.arn,
+      policyArn,
+      calls: calls.join('; '),
+      hadEntryBefore: String(preState.hadEntryBefore),
+    },
+  });
+  await announceOutcome(deps, granted, evidence.lines);
+  return { status: granted.status };
+}
+
+/** EKS never accepts a session ARN: an assumed-role ARN is turned into its role's IAM ARN (path included). */
+async function resolvePrincipal(
+  deps: Deps,
+  request: AccessRequest,
+  getRoleArn: (roleName: string) => Promise<string | undefined>,
+  calls: string[],
+): Promise<{ arn: string } | { failure: FailureInfo }> {
+  const parsed = parseArn(request.principalArn);
+  if (!isParsedArn(parsed)) {
+    return {
+      failure: failure(
+        'invalid_principal',
+        describeRefusal({ code: 'invalid_principal', reason: parsed.reason }),
+        deps,
+      ),
+    };
+  }
+  const direct = accessEntryArn(parsed);
+  if (direct) return { arn: direct };
+  const roleName = roleNameToResolve(parsed);
+  if (!roleName) {
+    const reason = `${parsed.kind} principals cannot have access entries; map this person to an IAM role or user`;
+    return { failure: failure('invalid_principal', describeRefusal({ code: 'invalid_principal', reason }), deps) };
+  }
+  const arn = await getRoleArn(roleName);
+  calls.push(`iam:GetRole ${roleName}`);
+  if (!arn) {
+    const reason = `IAM has no role named ${roleName} (from the session ARN ${request.principalArn})`;
+    return { failure: failure('invalid_principal', describeRefusal({ code: 'invalid_principal', reason }), deps) };
+  }
+  return { arn };
+}
+
+async function verify(
+  entries: AccessEntries,
+  principalArn: string,
+  policyArn: string,
+  wanted: AccessScope,
+): Promise<{ ok: boolean; lines: string[] }> {
+  const entry = await entries.describeAccessEntry(principalArn);
+  const policies = await entries.listAssociatedPolicies(principalArn);
+  const association = policies.find((p) => p.policyArn === policyArn);
+  const ok = entry !== undefined && association !== undefined && scopeCovers(association.scope, wanted);
+  const scopeText =
+    association?.scope.type === 'namespace' ? `namespaces ${association.scope.namespaces.join(', ')}` : 'cluster scope';
+  return {
+    ok,
+    lines: [
+      `access entry \`${principalArn}\` (${entry?.type ?? 'missing'})`,
+      `policy \`${policyArn}\` associated, ${scopeText}`,
+    ],
+  };
+}
+
+/** Records what the principal had before the first change, together with the move to `applying`. */
+async function markApplying(
+  deps: Deps,
+  request: AccessRequest,
+  entries: AccessEntries,
+  principalArn: string,
+  policyArn: string,
+  calls: string[],
+): Promise<AccessRequest> {
+  if (request.status === 'applying') return request;
+  const before = await entries.describeAccessEntry(principalArn);
+  calls.push('eks:DescribeAccessEntry');
+  const hadEntryBefore = before !== undefined && !isCreatedByRequest(before.tags, request.id);
+  let hadPolicyBefore = false;
+  if (hadEntryBefore) {
+    const policies = await entries.listAssociatedPolicies(principalArn);
+    calls.push('eks:ListAssociatedAccessPolicies');
+    hadPolicyBefore = policies.some((p) => p.policyArn === policyArn);
+  }
+  const preState = { hadEntryBefore, hadPolicyBefore };
+  return advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
+}
+
+/** Applies one transition with compare-and-set, re-reading on conflicts. */
+async function advance(deps: Deps, id: RequestId, event: RequestEvent): Promise<AccessRequest> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const current = await deps.store.get(id);
+    if (!current) throw new Error(`request ${id} disappeared`);
+    const result = transition(current, event);
+    if (!result.ok) {
+      if (current.status === 'granted' || current.status === 'failed') return current;
+      throw new Error(`request ${id}: ${result.refusal.code}`);
+    }
+    if (await deps.store.compareAndSet(result.next, current.version)) return result.next;
+  }
+  throw new Error(`request ${id} kept changing`);
+}
+
+async function fail(deps: Deps, id: RequestId, info: FailureInfo): Promise<ApplyResult> {
+  const failed = await advance(deps, id, { type: 'failed', at: info.at, failure: info });
+  if (failed.status === 'failed') {
+    await deps.audit.append({
+      type: 'failed',
+      at: info.at,
+      actor: 'eks-access',
+      requestId: id,
+      cluster: failed.cluster,
+      detail: { code: info.code, message: info.message },
+    });
+  }
+  await announceOutcome(deps, failed);
+  return { status: failed.status };
+}
+
+function failure(code: string, message: string, deps: Deps): FailureInfo {
+  return { code, message, at: deps.clock.now() };
+}
+
+async function announceOutcome(deps: Deps, request: AccessRequest, evidence?: readonly string[]): Promise<void> {
+  await refreshCards(deps, request);
+  if (request.status === 'granted') {
+    const lines = evidence ?? [
+      `access entry \`${request.outcome?.principalArn ?? ''}\``,
+      `policy \`${request.outcome?.policyArn ?? ''}\``,
+    ];
+    await replyInThread(deps, request, 'outcome', grantedReply(request, lines));
+  } else if (request.status === 'failed') {
+    await replyInThread(deps, request, 'outcome', failedReply(request));
+  }
+}

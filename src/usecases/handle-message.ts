@@ -1,0 +1,102 @@
+import { clusterNames } from '../core/directory.ts';
+import { asSlackUserId, type RequestId, type SlackUserId } from '../core/ids.ts';
+import { parseIntent } from '../core/intent/parse.ts';
+import { helpMessage } from '../core/messages/help-text.ts';
+import type { Message } from '../core/messages/message.ts';
+import { myRequestsReply, plainReply } from '../core/messages/request-messages.ts';
+import type { Deps } from './ports.ts';
+import { inboundOwner, postOnce } from './post-once.ts';
+import { submitRequest } from './submit-request.ts';
+
+/** A message or slash command as the web process stored it before acknowledging Slack. */
+export interface InboundMessage {
+  inboundId: string;
+  /** Chosen at acknowledgement time, so a retried job creates the same request, not a second one. */
+  requestId: RequestId;
+  source: 'mention' | 'dm' | 'command';
+  user: string;
+  channel: string;
+  /** The message's own ts (absent for slash commands). */
+  ts?: string;
+  threadTs?: string;
+  text: string;
+  botUserId?: string;
+}
+
+export type HandleResult = { kind: 'replied'; reason: string } | { kind: 'submitted'; requestId: RequestId };
+
+export interface Conversation {
+  owner: string;
+  channel: string;
+  threadTs?: string;
+}
+
+/** Parses one inbound message and answers it in its thread (slash commands: in a DM). */
+export async function handleMessage(deps: Deps, input: InboundMessage): Promise<HandleResult> {
+  const user = asSlackUserId(input.user);
+  const names = clusterNames(deps.directory);
+  const intent = parseIntent(input.text, {
+    clusterNames: names,
+    ...(input.botUserId ? { botUserId: input.botUserId } : {}),
+  });
+  const conversation = await conversationFor(deps, input, user);
+  const reply = (message: Message) =>
+    postOnce(deps, conversation.owner, 'reply', conversation, message).then(() => undefined);
+  const clusters = deps.directory.clusters.map((c) => c.name);
+
+  switch (intent.kind) {
+    case 'failure':
+      await reply(helpMessage(clusters, intent));
+      return { kind: 'replied', reason: `unparseable:${intent.reason}` };
+    case 'help':
+      await reply(helpMessage(clusters));
+      return { kind: 'replied', reason: 'help' };
+    case 'status': {
+      await reply(myRequestsReply(await deps.store.listForUser(user, 10)));
+      return { kind: 'replied', reason: 'status' };
+    }
+    case 'revoke':
+      await reply(
+        plainReply(
+          'Revoking is not available in this version yet: access entries stay until an approver removes them. Ask in the approval channel.',
+        ),
+      );
+      return { kind: 'replied', reason: 'revoke_unavailable' };
+    case 'diagnose':
+      await reply(
+        plainReply(
+          'Diagnosis is not available in this version yet. Meanwhile: run `aws sts get-caller-identity` and check that the ARN is the one mapped for you.',
+        ),
+      );
+      return { kind: 'replied', reason: 'diagnose_unavailable' };
+    case 'grant': {
+      const subject: SlackUserId = intent.subject.kind === 'self' ? user : intent.subject.userId;
+      const outcome = await submitRequest(deps, {
+        requestId: input.requestId,
+        requester: user,
+        subject,
+        clusterGiven: intent.cluster,
+        level: intent.level,
+        namespaces: intent.namespaces,
+        ...(intent.reason ? { reason: intent.reason } : {}),
+        ...(intent.durationMs ? { durationMs: intent.durationMs } : {}),
+        conversation,
+      });
+      if (!outcome.ok) {
+        await reply(outcome.message);
+        return { kind: 'replied', reason: `refused:${outcome.code}` };
+      }
+      return { kind: 'submitted', requestId: outcome.requestId };
+    }
+  }
+}
+
+/** Mentions and DMs are answered in their thread; slash commands have no message to thread under, so in a DM. */
+async function conversationFor(deps: Deps, input: InboundMessage, user: SlackUserId): Promise<Conversation> {
+  const owner = inboundOwner(input.inboundId);
+  if (input.source === 'command') {
+    const dm = await deps.notifier.openDm(user);
+    return { owner, channel: dm };
+  }
+  return { owner, channel: input.channel, threadTs: input.threadTs ?? input.ts ?? '' };
+}

@@ -1,0 +1,135 @@
+import type { ClusterSettings, Directory } from '../core/directory.ts';
+import type { ChannelId, RequestId, SlackUserId } from '../core/ids.ts';
+import type { Message } from '../core/messages/message.ts';
+import type { AccessScope, AssociatedPolicy } from '../core/plan/access-entries.ts';
+import type { AccessRequest } from '../core/request/request.ts';
+
+/** Injected time, so use cases stay testable with a fixed clock. */
+export interface Clock {
+  now(): number;
+}
+
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+/**
+ * Stored requests. `compareAndSet` writes only when the stored version equals `expectedVersion`,
+ * which is what makes five simultaneous Approve clicks produce one transition.
+ */
+export interface RequestStore {
+  get(id: RequestId): Promise<AccessRequest | undefined>;
+  /** False when a request with this id already exists (a retried job); nothing is overwritten. */
+  create(request: AccessRequest): Promise<boolean>;
+  compareAndSet(next: AccessRequest, expectedVersion: number): Promise<boolean>;
+  /** Newest first, at most `limit`, requests where the user is requester or subject. */
+  listForUser(user: SlackUserId, limit: number): Promise<AccessRequest[]>;
+}
+
+/**
+ * Messages already posted, keyed by owner (a request or an inbound message) and purpose.
+ * Slack has no idempotency key, so a retried job looks here before posting again.
+ */
+export interface MessageLog {
+  get(owner: string, key: string): Promise<MessageRef | undefined>;
+  save(owner: string, key: string, ref: MessageRef): Promise<void>;
+  list(owner: string): Promise<Record<string, MessageRef>>;
+}
+
+/** The chat platform, seen as five verbs. Throws AdapterError on platform failures. */
+export interface Notifier {
+  post(target: { channel: string; threadTs?: string }, message: Message): Promise<MessageRef>;
+  update(ref: MessageRef, message: Message): Promise<void>;
+  postEphemeral(target: { channel: string; user: SlackUserId; threadTs?: string }, message: Message): Promise<void>;
+  openDm(user: SlackUserId): Promise<ChannelId>;
+}
+
+export interface JobQueue {
+  /** Idempotent per request: the job id is derived from it, so duplicates collapse. */
+  enqueueApply(requestId: RequestId): Promise<void>;
+}
+
+export interface AccessEntryInfo {
+  principalArn: string;
+  type: string;
+  username?: string;
+  kubernetesGroups: readonly string[];
+  tags: Readonly<Record<string, string>>;
+  createdAt?: number;
+}
+
+export interface ClusterInfo {
+  name: string;
+  status: string;
+  /** Absent on old platform versions: treat as CONFIG_MAP. */
+  authenticationMode?: string;
+  endpoint?: string;
+  arn?: string;
+}
+
+/** EKS access-entry operations for one cluster, with that cluster's credentials. Throws AdapterError. */
+export interface AccessEntries {
+  describeCluster(): Promise<ClusterInfo>;
+  /** Undefined when the principal has no entry (404). */
+  describeAccessEntry(principalArn: string): Promise<AccessEntryInfo | undefined>;
+  /** Returns `created: false` with the existing entry when one is already there (409 ResourceInUse). */
+  createAccessEntry(input: {
+    principalArn: string;
+    clientRequestToken: string;
+    tags: Record<string, string>;
+  }): Promise<{ created: boolean; entry: AccessEntryInfo }>;
+  listAssociatedPolicies(principalArn: string): Promise<AssociatedPolicy[]>;
+  associatePolicy(principalArn: string, policyArn: string, scope: AccessScope): Promise<void>;
+}
+
+export interface IamDirectory {
+  /** The role's real IAM ARN (with its path), or undefined when IAM has no such role. */
+  getRoleArn(roleName: string): Promise<string | undefined>;
+}
+
+export interface ClusterGateway {
+  accessEntries: AccessEntries;
+  iam: IamDirectory;
+}
+
+export interface ClusterGateways {
+  forCluster(cluster: ClusterSettings): ClusterGateway;
+}
+
+export type AuditEventType =
+  | 'requested'
+  | 'approved'
+  | 'denied'
+  | 'refused'
+  | 'applying'
+  | 'granted'
+  | 'failed'
+  | 'aws_call';
+
+export interface AuditEvent {
+  type: AuditEventType;
+  at: number;
+  actor: string;
+  requestId?: string;
+  cluster?: string;
+  /** Flat strings only; never tokens or credentials. */
+  detail?: Record<string, string>;
+}
+
+/** Append-only. A failed append throws, and changes that need the record are not made (fail closed). */
+export interface AuditLog {
+  append(event: AuditEvent): Promise<void>;
+}
+
+/** Everything a use case may touch; composed once per process by the runtime. */
+export interface Deps {
+  directory: Directory;
+  clock: Clock;
+  store: RequestStore;
+  messages: MessageLog;
+  notifier: Notifier;
+  queue: JobQueue;
+  gateways: ClusterGateways;
+  audit: AuditLog;
+}

@@ -1,0 +1,86 @@
+import { approvalPolicyOf, findCluster } from '../core/directory.ts';
+import { asSlackUserId, type RequestId } from '../core/ids.ts';
+import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { plainReply, statusReply } from '../core/messages/request-messages.ts';
+import type { Refusal } from '../core/refusals.ts';
+import type { AccessRequest } from '../core/request/request.ts';
+import { type RequestEvent, transition } from '../core/request/transitions.ts';
+import type { Deps } from './ports.ts';
+import { isCardOf, refreshCards, replyInThread } from './request-conversation.ts';
+
+export interface ReviewInput {
+  requestId: RequestId;
+  decision: 'approve' | 'deny';
+  user: string;
+  /** The card the button was on; a click must come from one of this request's own cards. */
+  card: { channel: string; ts: string };
+  reason?: string;
+}
+
+export type ReviewResult = { ok: true; status: AccessRequest['status'] } | { ok: false; refusal: Refusal };
+
+const MAX_CAS_ATTEMPTS = 20;
+
+/** An Approve or Deny click: one atomic transition, then the apply job or a visible refusal. */
+export async function reviewRequest(deps: Deps, input: ReviewInput): Promise<ReviewResult> {
+  const user = asSlackUserId(input.user);
+  for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+    const request = await deps.store.get(input.requestId);
+    if (!request) return refuse(deps, input, { code: 'unknown_request' });
+    // A click job retried after a crash between the transition and the enqueue must still start the grant.
+    if (request.status === 'approved') await deps.queue.enqueueApply(request.id);
+    if (!(await isCardOf(deps, request, input.card))) return refuse(deps, input, { code: 'stale_card' });
+    const cluster = findCluster(deps.directory, request.cluster);
+    if (!cluster) {
+      return refuse(deps, input, { code: 'unknown_cluster', given: request.cluster, available: [] });
+    }
+    const at = deps.clock.now();
+    const policy = approvalPolicyOf(cluster);
+    const event: RequestEvent =
+      input.decision === 'approve'
+        ? { type: 'approve', by: user, at, policy }
+        : { type: 'deny', by: user, at, policy, ...(input.reason ? { reason: input.reason } : {}) };
+    const result = transition(request, event);
+    if (!result.ok) return refuse(deps, input, result.refusal, request);
+    if (!(await deps.store.compareAndSet(result.next, request.version))) continue;
+    await afterDecision(deps, result.next, input);
+    return { ok: true, status: result.next.status };
+  }
+  throw new Error(`request ${input.requestId} kept changing under ${MAX_CAS_ATTEMPTS} attempts`);
+}
+
+async function afterDecision(deps: Deps, request: AccessRequest, input: ReviewInput): Promise<void> {
+  await deps.audit.append({
+    type: input.decision === 'approve' ? 'approved' : 'denied',
+    at: request.updatedAt,
+    actor: input.user,
+    requestId: request.id,
+    cluster: request.cluster,
+    detail: { status: request.status, approvals: request.approvals.map((a) => a.by).join(',') },
+  });
+  if (request.status === 'approved') await deps.queue.enqueueApply(request.id);
+  await refreshCards(deps, request);
+  if (request.status !== 'pending')
+    await replyInThread(deps, request, `decision:${request.status}`, statusReply(request));
+}
+
+async function refuse(
+  deps: Deps,
+  input: ReviewInput,
+  refusal: Refusal,
+  request?: AccessRequest,
+): Promise<ReviewResult> {
+  await deps.audit.append({
+    type: 'refused',
+    at: deps.clock.now(),
+    actor: input.user,
+    requestId: input.requestId,
+    ...(request ? { cluster: request.cluster } : {}),
+    detail: { code: refusal.code, decision: input.decision },
+  });
+  await deps.notifier.postEphemeral(
+    { channel: input.card.channel, user: asSlackUserId(input.user) },
+    plainReply(describeRefusal(refusal)),
+  );
+  return { ok: false, refusal };
+}

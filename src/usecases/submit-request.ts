@@ -1,0 +1,107 @@
+import { approvalPolicyOf, isRefusal, principalOf, resolveCluster } from '../core/directory.ts';
+import { asChannelId, asClusterName, type RequestId, type SlackUserId } from '../core/ids.ts';
+import { accessPolicyArn, type Level } from '../core/levels.ts';
+import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import type { Message } from '../core/messages/message.ts';
+import { plainReply, requestCard, requestReceivedReply } from '../core/messages/request-messages.ts';
+import type { Refusal } from '../core/refusals.ts';
+import type { AccessRequest } from '../core/request/request.ts';
+import type { Deps } from './ports.ts';
+import { postOnce, requestOwner } from './post-once.ts';
+
+export interface SubmitInput {
+  requestId: RequestId;
+  requester: SlackUserId;
+  subject: SlackUserId;
+  clusterGiven: string;
+  level: Level;
+  namespaces: readonly string[];
+  reason?: string;
+  durationMs?: number;
+  conversation: { channel: string; threadTs?: string };
+}
+
+export type SubmitResult = { ok: true; requestId: RequestId } | { ok: false; code: Refusal['code']; message: Message };
+
+/** Stores a new grant request, answers the requester and sends the approval cards. Safe to re-run. */
+export async function submitRequest(deps: Deps, input: SubmitInput): Promise<SubmitResult> {
+  const cluster = resolveCluster(deps.directory, input.clusterGiven);
+  if (isRefusal(cluster)) return refused(deps, input, cluster);
+  const principalArn = principalOf(deps.directory, input.subject);
+  if (!principalArn) {
+    return refused(deps, input, {
+      code: 'unmapped_user',
+      user: input.subject,
+      askWhom: approvalPolicyOf(cluster).approvers,
+    });
+  }
+  const now = deps.clock.now();
+  const request: AccessRequest = {
+    id: input.requestId,
+    version: 1,
+    requester: input.requester,
+    subject: input.subject,
+    principalArn,
+    cluster: asClusterName(cluster.name),
+    level: input.level,
+    namespaces: [...input.namespaces],
+    ...(input.reason ? { reason: input.reason } : {}),
+    ...(input.durationMs ? { durationMs: input.durationMs } : {}),
+    status: 'pending',
+    approvals: [],
+    channel: asChannelId(input.conversation.channel),
+    threadTs: input.conversation.threadTs ?? '',
+    createdAt: now,
+    updatedAt: now,
+  };
+  const isNew = await deps.store.create(request);
+  const stored = isNew ? request : await deps.store.get(request.id);
+  if (!stored) throw new Error(`request ${request.id} vanished after create`);
+  if (isNew) {
+    await deps.audit.append({
+      type: 'requested',
+      at: now,
+      actor: input.requester,
+      requestId: request.id,
+      cluster: request.cluster,
+      detail: { level: request.level, subject: request.subject, namespaces: request.namespaces.join(',') },
+    });
+  }
+  await announce(deps, stored);
+  return { ok: true, requestId: stored.id };
+}
+
+async function announce(deps: Deps, request: AccessRequest): Promise<void> {
+  const cluster = resolveCluster(deps.directory, request.cluster);
+  if (isRefusal(cluster)) return;
+  const owner = requestOwner(request.id);
+  const where = cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
+  await postOnce(
+    deps,
+    owner,
+    'ack',
+    { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) },
+    requestReceivedReply(request, cluster.approvers, where),
+  );
+  const card = requestCard(request, accessPolicyArn(request.level), cluster.requiredApprovals);
+  if (cluster.approvalChannel) {
+    await postOnce(deps, owner, `card:${cluster.approvalChannel}`, { channel: cluster.approvalChannel }, card);
+    return;
+  }
+  for (const approver of cluster.approvers) {
+    if (approver === request.requester || approver === request.subject) continue;
+    const dm = await deps.notifier.openDm(approver as SlackUserId);
+    await postOnce(deps, owner, `card:${approver}`, { channel: dm }, card);
+  }
+}
+
+async function refused(deps: Deps, input: SubmitInput, refusal: Refusal): Promise<SubmitResult> {
+  await deps.audit.append({
+    type: 'refused',
+    at: deps.clock.now(),
+    actor: input.requester,
+    requestId: input.requestId,
+    detail: { code: refusal.code, cluster: input.clusterGiven.slice(0, 100) },
+  });
+  return { ok: false, code: refusal.code, message: plainReply(describeRefusal(refusal)) };
+}
