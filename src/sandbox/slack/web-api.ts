@@ -1,0 +1,315 @@
+/**
+ * Slack Web API fake at `<url>/api/<method>`, stateful by channel and `ts`, answering with Slack's own shapes:
+ * HTTP 200 `{ ok: false, error }` for platform errors, HTTP 429 + `Retry-After` for rate limits. Point a real
+ * `WebClient` at it with `slackApiUrl: fake.apiUrl` (Bolt: `clientOptions.slackApiUrl`).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  type FakeHandler,
+  type FakeRequest,
+  type FakeResponse,
+  FakeServer,
+  type FakeServerOptions,
+  type IncomingRequest,
+  type InjectedFailure,
+  json,
+} from '../fake-server.ts';
+import type { RouteMatch } from '../route-table.ts';
+import { validateBlocks } from './blocks.ts';
+import { SLACK_MESSAGE_BLOCKS_MAX, SLACK_VIEW_BLOCKS_MAX } from './limits.ts';
+import { type MessageFilter, MessageStore, type SlackMessage } from './message-store.ts';
+import {
+  isTrue,
+  jsonArg,
+  messageContent,
+  parseArgs,
+  SlackApiError,
+  type SlackArgs,
+  stringArg,
+  tokenOf,
+} from './web-api-args.ts';
+
+export type { MessageFilter, SlackMessage } from './message-store.ts';
+
+export interface SlackWebApiFakeOptions extends FakeServerOptions {
+  botToken?: string;
+  teamId?: string;
+  teamDomain?: string;
+  botUserId?: string;
+  botId?: string;
+  appId?: string;
+  now?: () => number;
+}
+
+export interface SlackUser {
+  id: string;
+  name: string;
+  realName?: string;
+  email?: string;
+  tz?: string;
+  isBot?: boolean;
+  deleted?: boolean;
+}
+
+/** A post an app made to a `response_url` the fake handed out. */
+export interface SlackResponseUrlPost {
+  id: string;
+  body: unknown;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+type Method = (args: SlackArgs) => Record<string, unknown>;
+
+const METHOD_PATH = /^\/api\/([A-Za-z0-9_.]+)$/;
+
+export class SlackWebApiFake extends FakeServer {
+  readonly botToken: string;
+  readonly teamId: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly appId: string;
+  readonly #teamDomain: string;
+  readonly #store: MessageStore;
+  readonly #methods = new Map<string, Method>();
+  readonly #users = new Map<string, SlackUser>();
+  readonly #openedDms = new Set<string>();
+  readonly #homeViews = new Map<string, Record<string, unknown>>();
+  readonly #responses: SlackResponseUrlPost[] = [];
+
+  constructor(options: SlackWebApiFakeOptions = {}) {
+    super(options);
+    this.botToken = options.botToken ?? 'xoxb-sandbox-token';
+    this.teamId = options.teamId ?? 'T0SANDBOX';
+    this.botUserId = options.botUserId ?? 'U0SANDBOXBOT';
+    this.botId = options.botId ?? 'B0SANDBOXBOT';
+    this.appId = options.appId ?? 'A0SANDBOXAPP';
+    this.#teamDomain = options.teamDomain ?? 'sandbox';
+    this.#store = new MessageStore(options.now ?? Date.now);
+    this.#registerMethods();
+    this.routes.add('POST', '/response/{id}', 'response_url', (request) => {
+      const { id = '' } = request.params;
+      let body: unknown = request.body;
+      try {
+        body = JSON.parse(request.body);
+      } catch {
+        // keep the raw text: Slack accepts form posts here too
+      }
+      this.#responses.push({ id, body, at: Date.now() });
+      return json(200, { ok: true });
+    });
+  }
+
+  static override async start(options: SlackWebApiFakeOptions = {}): Promise<SlackWebApiFake> {
+    return await new SlackWebApiFake(options).listen();
+  }
+
+  /** The `slackApiUrl` for WebClient/Bolt (with the trailing slash WebClient expects). */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** Channel messages (not ephemeral ones unless `filter.isEphemeral`), in post order, in their current version. */
+  messages(filter: MessageFilter = {}): SlackMessage[] {
+    return this.#store.list(filter);
+  }
+
+  /** Resolves as soon as a message or an update satisfying `predicate` exists. */
+  async waitForMessage(predicate: (message: SlackMessage) => boolean, timeoutMs = 5_000): Promise<SlackMessage> {
+    return await this.#store.waitFor(predicate, timeoutMs);
+  }
+
+  /** The DM channel id Slack would give the bot's conversation with `userId`; stable per user. */
+  dmChannelFor(userId: string): string {
+    return `D${createHash('sha256').update(userId).digest('hex').slice(0, 10).toUpperCase()}`;
+  }
+
+  homeView(userId: string): Record<string, unknown> | undefined {
+    return this.#homeViews.get(userId);
+  }
+
+  /** A `response_url` for payload builders; posts to it are recorded (use-count limits are not modelled). */
+  responseUrl(id: string = randomUUID()): string {
+    return `${this.url}/response/${encodeURIComponent(id)}`;
+  }
+
+  responses(id?: string): SlackResponseUrlPost[] {
+    return this.#responses.filter((post) => id === undefined || post.id === id);
+  }
+
+  addUser(user: SlackUser): void {
+    this.#users.set(user.id, user);
+  }
+
+  /** The next `count` calls to `method` get HTTP 429 with `Retry-After: retryAfterSeconds`. */
+  rateLimitNext(method: string, count: number, retryAfterSeconds = 1): void {
+    this.failNext(method, count, { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } });
+  }
+
+  /** The next `count` calls to `method` get HTTP 200 `{ ok: false, error }`. */
+  failNextWithError(method: string, count: number, error: string): void {
+    this.failNext(method, count, { status: 200, code: error });
+  }
+
+  protected override dispatch(request: IncomingRequest): RouteMatch<FakeHandler> | undefined {
+    const method = METHOD_PATH.exec(request.path)?.[1];
+    if (method === undefined) return super.dispatch(request);
+    const handle = this.#methods.get(method);
+    if (handle === undefined) return undefined;
+    return { op: method, params: {}, handler: (fakeRequest) => this.#call(fakeRequest, handle) };
+  }
+
+  /** Unknown methods answer Slack's `unknown_method` (HTTP 200, so WebClient fails fast instead of retrying). */
+  protected override renderUnrouted(request: IncomingRequest): FakeResponse {
+    const method = METHOD_PATH.exec(request.path)?.[1];
+    if (method === undefined) return super.renderUnrouted(request);
+    return json(200, { ok: false, error: 'unknown_method', req_method: method });
+  }
+
+  protected override renderFailure(failure: InjectedFailure): FakeResponse {
+    const headers = Object.fromEntries(Object.entries(failure.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    if (failure.status === 429) headers['retry-after'] ??= '1';
+    const fallback = failure.status === 429 ? 'ratelimited' : failure.status === 200 ? 'internal_error' : 'fatal_error';
+    return json(failure.status, { ok: false, error: failure.code ?? fallback }, headers);
+  }
+
+  #call(request: FakeRequest, handle: Method): FakeResponse {
+    try {
+      const args = parseArgs(request);
+      const token = tokenOf(request, args);
+      if (token === undefined) throw new SlackApiError('not_authed');
+      if (token !== this.botToken) throw new SlackApiError('invalid_auth');
+      return json(200, { ok: true, ...handle(args) });
+    } catch (error) {
+      if (!(error instanceof SlackApiError)) throw error;
+      return json(200, { ok: false, error: error.error, ...error.detail });
+    }
+  }
+
+  #registerMethods(): void {
+    const m = this.#methods;
+    m.set('auth.test', () => ({
+      url: `https://${this.#teamDomain}.slack.com/`,
+      team: this.#teamDomain,
+      user: 'eks-access',
+      team_id: this.teamId,
+      user_id: this.botUserId,
+      bot_id: this.botId,
+      is_enterprise_install: false,
+    }));
+    m.set('chat.postMessage', (args) => {
+      const channel = this.#channel(args);
+      const content = messageContent(args, SLACK_MESSAGE_BLOCKS_MAX);
+      const threadTs = stringArg(args, 'thread_ts');
+      const message = this.#store.add({ ...content, channel, threadTs, user: this.botUserId, ephemeralTo: undefined });
+      return { channel, ts: message.ts, message: this.#messageJson(message) };
+    });
+    m.set('chat.update', (args) => {
+      const channel = this.#channel(args);
+      const existing = this.#store.find(channel, stringArg(args, 'ts') ?? '');
+      if (!existing) throw new SlackApiError('message_not_found');
+      const message = this.#store.update(existing, messageContent(args, SLACK_MESSAGE_BLOCKS_MAX));
+      return { channel, ts: message.ts, text: message.text ?? '', message: this.#messageJson(message) };
+    });
+    m.set('chat.postEphemeral', (args) => {
+      const channel = this.#channel(args);
+      const user = stringArg(args, 'user');
+      if (user === undefined) throw new SlackApiError('user_not_in_channel');
+      const content = messageContent(args, SLACK_MESSAGE_BLOCKS_MAX);
+      const threadTs = stringArg(args, 'thread_ts');
+      const message = this.#store.add({ ...content, channel, threadTs, user: this.botUserId, ephemeralTo: user });
+      return { message_ts: message.ts };
+    });
+    m.set('conversations.open', (args) => {
+      const users = stringArg(args, 'users')
+        ?.split(',')
+        .map((user) => user.trim());
+      const [first] = users ?? [];
+      if (users === undefined || first === undefined) throw new SlackApiError('users_list_not_supplied');
+      const id =
+        users.length === 1 ? this.dmChannelFor(first) : `G${this.dmChannelFor(users.sort().join(',')).slice(1)}`;
+      const isOpen = this.#openedDms.has(id);
+      this.#openedDms.add(id);
+      return { no_op: isOpen, already_open: isOpen, channel: { id } };
+    });
+    m.set('conversations.history', (args) => {
+      const channel = this.#channel(args);
+      const limit = Number(stringArg(args, 'limit') ?? 100);
+      const top = this.#store
+        .list({ channel })
+        .filter((message) => message.threadTs === undefined || message.threadTs === message.ts);
+      const newestFirst = top.reverse().slice(0, limit);
+      const withMetadata = isTrue(args, 'include_all_metadata');
+      const messages = newestFirst.map((message) => this.#messageJson(message, withMetadata));
+      return { messages, has_more: top.length > limit, pin_count: 0, response_metadata: { next_cursor: '' } };
+    });
+    m.set('conversations.replies', (args) => {
+      const channel = this.#channel(args);
+      const ts = stringArg(args, 'ts') ?? '';
+      const parent = this.#store.find(channel, ts);
+      if (!parent) throw new SlackApiError('thread_not_found');
+      const replies = this.#store.list({ channel, threadTs: ts }).filter((message) => message.ts !== ts);
+      const withMetadata = isTrue(args, 'include_all_metadata');
+      return {
+        messages: [parent, ...replies].map((message) => this.#messageJson(message, withMetadata)),
+        has_more: false,
+      };
+    });
+    m.set('views.publish', (args) => this.#publishView(args));
+    m.set('users.info', (args) => ({ user: this.#userJson(stringArg(args, 'user')) }));
+  }
+
+  /** Posting to a user id posts into the bot's DM with that user, as Slack does. */
+  #channel(args: SlackArgs): string {
+    const channel = stringArg(args, 'channel');
+    if (channel === undefined) throw new SlackApiError('channel_not_found');
+    return /^[UW][A-Z0-9]+$/.test(channel) ? this.dmChannelFor(channel) : channel;
+  }
+
+  #publishView(args: SlackArgs) {
+    const userId = stringArg(args, 'user_id');
+    const view = jsonArg(args, 'view', 'invalid_arguments');
+    if (userId === undefined || typeof view !== 'object' || view === null) throw new SlackApiError('invalid_arguments');
+    const { type, blocks } = view as { type?: unknown; blocks?: unknown };
+    if (type !== 'home') throw new SlackApiError('invalid_arguments');
+    const errors = validateBlocks(blocks, SLACK_VIEW_BLOCKS_MAX);
+    if (errors.length > 0) throw new SlackApiError('invalid_blocks', { errors });
+    const published = {
+      ...(view as Record<string, unknown>),
+      id: `V${this.dmChannelFor(userId).slice(1)}`,
+      team_id: this.teamId,
+    };
+    this.#homeViews.set(userId, published);
+    return { view: published };
+  }
+
+  #userJson(id: string | undefined) {
+    if (id === undefined) throw new SlackApiError('user_not_found');
+    const user = this.#users.get(id) ?? { id, name: id.toLowerCase() }; // unknown ids are answered permissively
+    return {
+      id: user.id,
+      team_id: this.teamId,
+      name: user.name,
+      real_name: user.realName ?? user.name,
+      deleted: user.deleted ?? false,
+      is_bot: user.isBot ?? false,
+      tz: user.tz ?? 'UTC',
+      profile: { real_name: user.realName ?? user.name, display_name: user.name, email: user.email },
+    };
+  }
+
+  #messageJson(message: SlackMessage, isWithMetadata = true) {
+    return {
+      type: 'message',
+      user: message.user,
+      bot_id: this.botId,
+      app_id: this.appId,
+      team: this.teamId,
+      text: message.text ?? '',
+      ts: message.ts,
+      thread_ts: message.threadTs,
+      blocks: message.blocks,
+      metadata: isWithMetadata ? message.metadata : undefined,
+    };
+  }
+}
