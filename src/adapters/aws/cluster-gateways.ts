@@ -10,6 +10,12 @@ import { createIamDirectory } from './iam-directory.ts';
 const IAM_REGION = 'us-east-1';
 
 /**
+ * A hung AWS call must not hold a worker slot forever. This Smithy version only logs a warning on a
+ * request timeout unless `throwOnRequestTimeout` is set; with it the SDK aborts and retries the call.
+ */
+const HTTP_OPTIONS = { connectionTimeout: 3_000, requestTimeout: 15_000, throwOnRequestTimeout: true };
+
+/**
  * SDK clients per (region, executor role), built once and reused. No `endpoint` is passed, so the
  * standard AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL variables keep working.
  */
@@ -23,8 +29,9 @@ export function createClusterGateways(): ClusterGateways & { destroy(): void } {
       const existing = gateways.get(key);
       if (existing) return existing;
       const provider = credentials.forRole(cluster.roleArn, cluster.region);
-      const eks = new EKSClient({ region: cluster.region, ...(provider ? { credentials: provider } : {}) });
-      const iam = new IAMClient({ region: IAM_REGION, ...(provider ? { credentials: provider } : {}) });
+      const auth = provider ? { credentials: provider } : {};
+      const eks = new EKSClient({ region: cluster.region, requestHandler: HTTP_OPTIONS, ...auth });
+      const iam = new IAMClient({ region: IAM_REGION, requestHandler: HTTP_OPTIONS, ...auth });
       clients.push(eks, iam);
       const gateway = { accessEntries: createEksAccessEntries(eks, cluster.name), iam: createIamDirectory(iam) };
       gateways.set(key, gateway);

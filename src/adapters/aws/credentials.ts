@@ -20,7 +20,10 @@ export function createCredentialsCache(now: () => number = Date.now): Credential
   const sts = (region: string) => {
     let client = stsByRegion.get(region);
     if (!client) {
-      client = new STSClient({ region });
+      client = new STSClient({
+        region,
+        requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000, throwOnRequestTimeout: true },
+      });
       stsByRegion.set(region, client);
     }
     return client;

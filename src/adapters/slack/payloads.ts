@@ -18,8 +18,9 @@ export const directMessageEvent = z.object({
   ts: z.string(),
   thread_ts: z.string().optional(),
   text: z.string().default(''),
-  subtype: z.undefined(),
-  bot_id: z.undefined(),
+  // Edits, joins and bot posts carry a subtype or bot_id; only plain messages from people are requests.
+  subtype: z.never().optional(),
+  bot_id: z.never().optional(),
 });
 
 export const reviewAction = z.object({

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { QUEUE_NAME } from '../../src/adapters/queue/jobs.ts';
+import { createAuditLog } from '../../src/adapters/store/audit-log.ts';
+import { createRequestStore } from '../../src/adapters/store/request-store.ts';
+import { asRequestId } from '../../src/core/ids.ts';
+import type { AccessRequest } from '../../src/core/request/request.ts';
+import { EksFake } from '../../src/sandbox/aws/eks.ts';
+import { IamFake } from '../../src/sandbox/aws/iam.ts';
+import { StsFake } from '../../src/sandbox/aws/sts.ts';
+import {
+  appMentionEvent,
+  blockActions,
+  directMessageEvent,
+  eventCallback,
+  slashCommand,
+} from '../../src/sandbox/slack/payloads.ts';
+import { type SendSlackRequestOptions, sendSlackRequest } from '../../src/sandbox/slack/sign.ts';
+import { SlackWebApiFake } from '../../src/sandbox/slack/web-api.ts';
+import { freePort } from './free-port.ts';
+
+export const SIGNING_SECRET = 'e2e-signing-secret-not-real';
+export const EXECUTOR_ROLE = 'arn:aws:iam::111122223333:role/eks-access-executor';
+export const APPROVAL_CHANNEL = 'C0APPROVALS';
+export const PEOPLE = {
+  alice: 'U0ALICE',
+  bob: 'U0BOB',
+  carol: 'U0CAROL',
+  dave: 'U0DAVE',
+  erin: 'U0ERIN',
+  approver1: 'U0APPROVER1',
+  approver2: 'U0APPROVER2',
+  stranger: 'U0STRANGER',
+} as const;
+export const ARNS = {
+  alice: 'arn:aws:iam::111122223333:user/alice',
+  bob: 'arn:aws:iam::111122223333:role/platform/bob-admin',
+  carolSession: 'arn:aws:sts::111122223333:assumed-role/carol-role/carol',
+  carolRole: 'arn:aws:iam::111122223333:role/teams/data/carol-role',
+  dave: 'arn:aws:iam::111122223333:user/dave',
+  erin: 'arn:aws:iam::111122223333:user/erin',
+} as const;
+
+const CONFIG = `
+clusters:
+  - name: prod-cluster
+    aliases: [prod]
+    region: us-east-1
+    accountId: "111122223333"
+    roleArn: ${EXECUTOR_ROLE}
+    method: access-entries
+    approvers: [${PEOPLE.approver1}, ${PEOPLE.approver2}]
+    requiredApprovals: 1
+    approvalChannel: ${APPROVAL_CHANNEL}
+  - name: staging
+    aliases: [stg]
+    region: eu-west-1
+    accountId: "111122223333"
+    approvers: [${PEOPLE.approver1}]
+  - name: legacy-cluster
+    region: us-east-1
+    accountId: "111122223333"
+    approvers: [${PEOPLE.approver1}]
+    approvalChannel: ${APPROVAL_CHANNEL}
+users:
+  ${PEOPLE.alice}: ${ARNS.alice}
+  ${PEOPLE.bob}: ${ARNS.bob}
+  ${PEOPLE.carol}: ${ARNS.carolSession}
+  ${PEOPLE.dave}: ${ARNS.dave}
+  ${PEOPLE.erin}: ${ARNS.erin}
+  ${PEOPLE.approver1}: arn:aws:iam::111122223333:user/approver1
+`;
+
+export interface E2eSandbox {
+  slack: SlackWebApiFake;
+  eks: EksFake;
+  sts: StsFake;
+  iam: IamFake;
+  redis: Redis;
+  prefix: string;
+  port: number;
+  /** The environment for the bot process: only env, as in production. */
+  env: NodeJS.ProcessEnv;
+  request(id: string): Promise<AccessRequest | undefined>;
+  auditEvents(): ReturnType<ReturnType<typeof createAuditLog>['read']>;
+  /** Jobs ever stored in the bot's queue and still kept (any state). */
+  jobCount(): Promise<number>;
+  mention(user: string, text: string, options?: SendOptions): Promise<{ status: number; eventId: string; ts: string }>;
+  dm(user: string, text: string, options?: SendOptions): Promise<{ status: number; eventId: string; ts: string }>;
+  command(
+    user: string,
+    text: string,
+    options?: Partial<SendSlackRequestOptions>,
+  ): Promise<{ status: number; body: string }>;
+  click(
+    user: string,
+    action: 'approve' | 'deny',
+    card: { channel: string; ts: string; value: string },
+    options?: Partial<SendSlackRequestOptions>,
+  ): Promise<{ status: number }>;
+  close(): Promise<void>;
+}
+
+interface SendOptions extends Partial<SendSlackRequestOptions> {
+  eventId?: string;
+  channel?: string;
+  threadTs?: string;
+}
+
+/** Every fake the bot talks to, a private key prefix in the test Redis, and the env that points the bot at them. */
+export async function startE2eSandbox(): Promise<E2eSandbox> {
+  const slack = await SlackWebApiFake.start();
+  const iam = await IamFake.start();
+  const eks = await EksFake.start({ validatePrincipal: iam.principalValidator() });
+  const sts = await StsFake.start({ allowedRoleArns: [EXECUTOR_ROLE] });
+  iam.addRole(ARNS.bob);
+  iam.addRole(ARNS.carolRole);
+  iam.addRole(EXECUTOR_ROLE);
+  for (const user of [ARNS.alice, ARNS.dave, ARNS.erin, 'arn:aws:iam::111122223333:user/approver1']) iam.addUser(user);
+  for (const name of ['prod-cluster', 'staging']) {
+    eks.addCluster({
+      name,
+      authenticationMode: 'API_AND_CONFIG_MAP',
+      region: name === 'staging' ? 'eu-west-1' : 'us-east-1',
+    });
+  }
+  eks.addCluster({ name: 'legacy-cluster', authenticationMode: 'CONFIG_MAP' });
+
+  const dir = mkdtempSync(join(tmpdir(), 'eks-access-e2e-'));
+  const configPath = join(dir, 'eks-access.yaml');
+  writeFileSync(configPath, CONFIG);
+  const redisUrl = inject('redisUrl');
+  const prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
+  const port = await freePort();
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: dir,
+    NODE_ENV: 'test',
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: String(port),
+    REDIS_URL: redisUrl,
+    EKS_ACCESS_CONFIG: configPath,
+    EKS_ACCESS_REDIS_PREFIX: prefix,
+    EKS_ACCESS_LOCK_MS: '1500',
+    EKS_ACCESS_STALLED_INTERVAL_MS: '500',
+    AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001',
+    AWS_SECRET_ACCESS_KEY: 'e2e-secret-access-key-not-real',
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_EKS: eks.url,
+    AWS_ENDPOINT_URL_STS: sts.url,
+    AWS_ENDPOINT_URL_IAM: iam.url,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    LOG_LEVEL: 'info',
+  };
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  const sign = (extra?: Partial<SendSlackRequestOptions>): SendSlackRequestOptions => ({
+    secret: SIGNING_SECRET,
+    ...extra,
+  });
+  const sendMessage = async (kind: 'mention' | 'dm', user: string, text: string, options: SendOptions = {}) => {
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+    const channel = options.channel ?? (kind === 'dm' ? `D${user.slice(1)}` : 'C0GENERAL');
+    const input = {
+      user,
+      channel,
+      text: kind === 'mention' ? `<@${slack.botUserId}> ${text}` : text,
+      ts,
+      ...(options.threadTs ? { threadTs: options.threadTs } : {}),
+    };
+    const event = kind === 'mention' ? appMentionEvent(input) : directMessageEvent(input);
+    const built = eventCallback({ event, ...(options.eventId ? { eventId: options.eventId } : {}) });
+    const result = await sendSlackRequest(url, 'event', built.body, sign(options));
+    return { status: result.status, eventId: String(built.payload['event_id']), ts };
+  };
+  return {
+    slack,
+    eks,
+    sts,
+    iam,
+    redis,
+    prefix,
+    port,
+    env,
+    request: (id) => createRequestStore(redis, prefix).get(asRequestId(id)),
+    auditEvents: () => createAuditLog(redis, prefix).read(),
+    async jobCount() {
+      const queue = new Queue(QUEUE_NAME, { connection: redis, prefix });
+      const counts = await queue.getJobCounts();
+      await queue.close();
+      return Object.values(counts).reduce((sum, n) => sum + n, 0);
+    },
+    mention: (user, text, options) => sendMessage('mention', user, text, options),
+    dm: (user, text, options) => sendMessage('dm', user, text, options),
+    async command(user, text, options) {
+      const built = slashCommand({ userId: user, channelId: 'C0GENERAL', text });
+      const result = await sendSlackRequest(url, 'command', built.body, sign(options));
+      return { status: result.status, body: result.body };
+    },
+    async click(user, action, card, options) {
+      const built = blockActions({
+        userId: user,
+        actionId: action === 'approve' ? 'eks_access_approve' : 'eks_access_deny',
+        value: card.value,
+        channelId: card.channel,
+        messageTs: card.ts,
+      });
+      const result = await sendSlackRequest(url, 'interaction', built.body, sign(options));
+      return { status: result.status };
+    },
+    async close() {
+      await redis.quit();
+      await Promise.allSettled([slack.close(), eks.close(), sts.close(), iam.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
