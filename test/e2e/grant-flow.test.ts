@@ -212,6 +212,27 @@ describe('grant flow through Slack, Redis, BullMQ and the EKS API', () => {
     expect(sandbox.eks.policies('prod-cluster', ARNS.erin).map((p) => p.policyArn)).toEqual([EDIT]);
   });
 
+  it('a principal that already had an access entry keeps it: recorded as pre-existing, policies added beside', async () => {
+    const approver1Arn = 'arn:aws:iam::111122223333:user/approver1';
+    sandbox.eks.seedAccessEntry('prod-cluster', { principalArn: approver1Arn, policies: [{ policyArn: VIEW }] });
+    const sent = await sandbox.mention(PEOPLE.approver1, 'grant me edit on prod');
+    const reply = await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts && /Request `R/.test(m.text ?? ''));
+    const id = requestIdIn(reply);
+    const card = await cardFor(id);
+
+    await sandbox.click(PEOPLE.approver2, 'approve', { channel: card.channel, ts: card.ts, value: id });
+    await requestStatus(id, 'granted');
+
+    expect((await sandbox.request(id))?.outcome).toMatchObject({ hadEntryBefore: true, hadPolicyBefore: false });
+    expect(sandbox.eks.entry('prod-cluster', approver1Arn)?.tags).toEqual({});
+    expect(
+      sandbox.eks
+        .policies('prod-cluster', approver1Arn)
+        .map((p) => p.policyArn)
+        .sort(),
+    ).toEqual([EDIT, VIEW]);
+  });
+
   it('uses the executor role it was configured with', () => {
     expect(sandbox.sts.callsTo('AssumeRole').every((c) => decodeURIComponent(c.body).includes(EXECUTOR_ROLE))).toBe(
       true,

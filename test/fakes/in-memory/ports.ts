@@ -1,0 +1,136 @@
+import type { Directory } from '../../../src/core/directory.ts';
+import { asChannelId, type RequestId } from '../../../src/core/ids.ts';
+import type { Message } from '../../../src/core/messages/message.ts';
+import type { AccessScope, AssociatedPolicy } from '../../../src/core/plan/access-entries.ts';
+import type { AccessRequest } from '../../../src/core/request/request.ts';
+import type {
+  AccessEntries,
+  AccessEntryInfo,
+  AuditEvent,
+  ClusterInfo,
+  Deps,
+  MessageRef,
+} from '../../../src/usecases/ports.ts';
+
+/** In-memory ports for use-case unit tests: no sockets, no timers, a fixed clock. */
+export interface InMemoryWorld {
+  deps: Deps;
+  requests: Map<string, AccessRequest>;
+  posts: { target: { channel: string; threadTs?: string }; message: Message; ts: string }[];
+  updates: { ref: MessageRef; message: Message }[];
+  ephemerals: { user: string; message: Message }[];
+  enqueued: RequestId[];
+  audit: AuditEvent[];
+  entries: Map<string, AccessEntryInfo>;
+  policies: Map<string, AssociatedPolicy[]>;
+  cluster: ClusterInfo;
+  awsCalls: string[];
+  /** Throw this from the next AWS call with the given name. */
+  failNext: Map<string, Error>;
+}
+
+export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): InMemoryWorld {
+  const requests = new Map<string, AccessRequest>();
+  const messages = new Map<string, MessageRef>();
+  const world: Omit<InMemoryWorld, 'deps'> = {
+    requests,
+    posts: [],
+    updates: [],
+    ephemerals: [],
+    enqueued: [],
+    audit: [],
+    entries: new Map(),
+    policies: new Map(),
+    cluster: { name: 'prod-cluster', status: 'ACTIVE', authenticationMode: 'API_AND_CONFIG_MAP' },
+    awsCalls: [],
+    failNext: new Map(),
+  };
+  const aws = <T>(name: string, fn: () => T): T => {
+    world.awsCalls.push(name);
+    const error = world.failNext.get(name);
+    if (error) {
+      world.failNext.delete(name);
+      throw error;
+    }
+    return fn();
+  };
+  const accessEntries: AccessEntries = {
+    describeCluster: async () => aws('DescribeCluster', () => world.cluster),
+    describeAccessEntry: async (arn) => aws('DescribeAccessEntry', () => world.entries.get(arn)),
+    createAccessEntry: async ({ principalArn, tags }) =>
+      aws('CreateAccessEntry', () => {
+        const existing = world.entries.get(principalArn);
+        if (existing) return { created: false, entry: existing };
+        const entry = { principalArn, type: 'STANDARD', kubernetesGroups: [], tags };
+        world.entries.set(principalArn, entry);
+        return { created: true, entry };
+      }),
+    listAssociatedPolicies: async (arn) => aws('ListAssociatedAccessPolicies', () => world.policies.get(arn) ?? []),
+    associatePolicy: async (arn: string, policyArn: string, scope: AccessScope) =>
+      aws('AssociateAccessPolicy', () => {
+        const others = (world.policies.get(arn) ?? []).filter((p) => p.policyArn !== policyArn);
+        world.policies.set(arn, [...others, { policyArn, scope }]);
+      }),
+  };
+  let ts = 0;
+  const deps: Deps = {
+    directory,
+    clock: { now: () => now },
+    store: {
+      get: async (id) => requests.get(id),
+      create: async (request) => {
+        if (requests.has(request.id)) return false;
+        requests.set(request.id, request);
+        return true;
+      },
+      compareAndSet: async (next, expectedVersion) => {
+        if (requests.get(next.id)?.version !== expectedVersion) return false;
+        requests.set(next.id, next);
+        return true;
+      },
+      listForUser: async (user, limit) =>
+        [...requests.values()].filter((r) => r.requester === user || r.subject === user).slice(0, limit),
+    },
+    messages: {
+      get: async (owner, key) => messages.get(`${owner}|${key}`),
+      save: async (owner, key, ref) => {
+        messages.set(`${owner}|${key}`, ref);
+      },
+      list: async (owner) =>
+        Object.fromEntries(
+          [...messages].filter(([k]) => k.startsWith(`${owner}|`)).map(([k, v]) => [k.slice(owner.length + 1), v]),
+        ),
+    },
+    notifier: {
+      post: async (target, message) => {
+        ts += 1;
+        world.posts.push({ target, message, ts: `1.${ts}` });
+        return { channel: target.channel, ts: `1.${ts}` };
+      },
+      update: async (ref, message) => {
+        world.updates.push({ ref, message });
+      },
+      postEphemeral: async (target, message) => {
+        world.ephemerals.push({ user: target.user, message });
+      },
+      openDm: async (user) => asChannelId(`D${user}`),
+    },
+    queue: {
+      enqueueApply: async (id) => {
+        world.enqueued.push(id);
+      },
+    },
+    gateways: {
+      forCluster: () => ({
+        accessEntries,
+        iam: { getRoleArn: async (name) => aws('GetRole', () => `arn:aws:iam::111122223333:role/teams/${name}`) },
+      }),
+    },
+    audit: {
+      append: async (event) => {
+        world.audit.push(event);
+      },
+    },
+  };
+  return { ...world, deps };
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import type { Directory } from '../../../src/core/directory.ts';
+import { asPrincipalArn, asRequestId } from '../../../src/core/ids.ts';
+import { AdapterError } from '../../../src/shared/errors.ts';
+import { applyGrant } from '../../../src/usecases/apply-grant.ts';
+import { inMemoryWorld } from '../../fakes/in-memory/ports.ts';
+import { BOB, CAROL, pendingRequest } from '../core/request/fixtures.ts';
+
+const VIEW = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
+
+function directory(approvers: string[] = [BOB]): Directory {
+  return {
+    clusters: [
+      {
+        name: 'prod-cluster',
+        aliases: [],
+        region: 'us-east-1',
+        accountId: '111122223333',
+        method: 'access-entries',
+        approvers,
+        requiredApprovals: 1,
+      },
+    ],
+    users: {},
+  };
+}
+
+function approvedWorld(approvers?: string[], principal = 'arn:aws:iam::111122223333:user/alice') {
+  const world = inMemoryWorld(directory(approvers));
+  const request = pendingRequest({
+    status: 'approved',
+    approvals: [{ by: BOB, at: 1 }],
+    principalArn: asPrincipalArn(principal),
+  });
+  world.requests.set(request.id, request);
+  return { world, id: request.id };
+}
+
+describe('applyGrant', () => {
+  it('grants, verifies and records what the principal had before', async () => {
+    const { world, id } = approvedWorld();
+
+    const result = await applyGrant(world.deps, id);
+
+    expect(result.status).toBe('granted');
+    expect(world.requests.get(id)?.outcome).toMatchObject({
+      hadEntryBefore: false,
+      hadPolicyBefore: false,
+      policyArn: VIEW,
+    });
+    expect(world.awsCalls).toContain('CreateAccessEntry');
+    expect(world.audit.map((e) => e.type)).toEqual(['applying', 'granted']);
+  });
+
+  it('re-checks approvals when it runs: an approver removed from the config no longer counts', async () => {
+    const { world, id } = approvedWorld([CAROL]);
+
+    const result = await applyGrant(world.deps, id);
+
+    expect(result.status).toBe('failed');
+    expect(world.requests.get(id)?.failure?.code).toBe('approvals_no_longer_valid');
+    expect(world.awsCalls).toEqual([]);
+  });
+
+  it('turns a configured session ARN into the role ARN with its path through IAM', async () => {
+    const { world, id } = approvedWorld(undefined, 'arn:aws:sts::111122223333:assumed-role/data-eng/carol');
+
+    await applyGrant(world.deps, id);
+
+    expect([...world.entries.keys()]).toEqual(['arn:aws:iam::111122223333:role/teams/data-eng']);
+  });
+
+  it.each([
+    ['a federated user', 'arn:aws:sts::111122223333:federated-user/carol'],
+    ['the account root', 'arn:aws:iam::111122223333:root'],
+  ])('refuses %s without calling EKS', async (_, principal) => {
+    const { world, id } = approvedWorld(undefined, principal);
+
+    const result = await applyGrant(world.deps, id);
+
+    expect(result.status).toBe('failed');
+    expect(world.requests.get(id)?.failure?.code).toBe('invalid_principal');
+    expect(world.awsCalls).not.toContain('CreateAccessEntry');
+  });
+
+  it('never touches a node or Fargate entry the principal already has', async () => {
+    const { world, id } = approvedWorld();
+    world.entries.set('arn:aws:iam::111122223333:user/alice', {
+      principalArn: 'arn:aws:iam::111122223333:user/alice',
+      type: 'EC2_LINUX',
+      kubernetesGroups: [],
+      tags: {},
+    });
+
+    const result = await applyGrant(world.deps, id);
+
+    expect(result.status).toBe('failed');
+    expect(world.awsCalls).not.toContain('AssociateAccessPolicy');
+  });
+
+  it('rethrows a retryable AWS error so the queue retries, and marks failed on the final attempt', async () => {
+    const { world, id } = approvedWorld();
+    world.failNext.set(
+      'CreateAccessEntry',
+      new AdapterError('aws_throttled', true, { upstream: 'ThrottlingException' }),
+    );
+
+    await expect(applyGrant(world.deps, id)).rejects.toThrow('aws_throttled');
+    const midway = world.requests.get(id)?.status;
+    world.failNext.set(
+      'AssociateAccessPolicy',
+      new AdapterError('aws_throttled', true, { upstream: 'ThrottlingException' }),
+    );
+    const last = await applyGrant(world.deps, id, true);
+
+    expect(midway).toBe('applying');
+    expect(last.status).toBe('failed');
+    expect(world.requests.get(id)?.failure?.message).toContain('throttling');
+  });
+
+  it('does nothing for a request that is not approved, and only re-announces a finished one', async () => {
+    const world = inMemoryWorld(directory());
+    const pending = pendingRequest({ id: asRequestId('R1PENDING') });
+    world.requests.set(pending.id, pending);
+
+    const result = await applyGrant(world.deps, pending.id);
+
+    expect(result.status).toBe('pending');
+    expect(world.awsCalls).toEqual([]);
+  });
+});
