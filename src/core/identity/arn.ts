@@ -13,7 +13,8 @@ export type ParsedArn =
 export type ArnProblem = { kind: 'invalid'; reason: string };
 
 const MAX_ARN_LENGTH = 2048;
-const PARTITIONS = new Set([
+/** The partitions IAM and STS principals live in (the authenticator rejects any other). */
+export const PARTITIONS: ReadonlySet<string> = new Set([
   'aws',
   'aws-cn',
   'aws-us-gov',
