@@ -18,7 +18,14 @@ export type MessagePart =
   | { kind: 'buttons'; buttons: readonly Button[] }
   | { kind: 'context'; text: string };
 
-export const ACTIONS = { approve: 'eks_access_approve', deny: 'eks_access_deny' } as const;
+export const ACTIONS = {
+  approve: 'eks_access_approve',
+  deny: 'eks_access_deny',
+  /** From a diagnosis whose fix is access: opens a prefilled request; the value is the cluster name. */
+  requestAccess: 'eks_access_request',
+  /** Runs the diagnosis for the clicker; the value is the cluster name. */
+  diagnose: 'eks_access_diagnose',
+} as const;
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 
 export interface Button {

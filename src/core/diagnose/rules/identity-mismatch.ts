@@ -1,0 +1,55 @@
+import { mappedPrincipalAccess } from '../access-state.ts';
+import { switchIdentityFlags, updateKubeconfigCommand } from '../commands.ts';
+import type { Evidence } from '../evidence.ts';
+import type { Finding } from '../finding.ts';
+import { identitySourceText, parsePrincipal, samePrincipal, ssoPermissionSet } from '../principal.ts';
+
+/**
+ * Cause 1, the most common one: kubectl signs with another AWS identity than the one that was granted
+ * (another profile, `AWS_PROFILE` or `--role-arn` in the kubeconfig exec args, another SSO permission set).
+ */
+export function identityMismatch(e: Evidence): Finding | undefined {
+  const { given, mapped, source, iamArn } = e.identity;
+  if (source === 'mapped' || mapped === undefined) return undefined;
+  if (samePrincipal(iamArn ?? given, mapped)) return undefined;
+  const inUseSet = ssoPermissionSet(given);
+  const mappedSet = ssoPermissionSet(mapped);
+  const evidence = [`Identity in use: ${given} (${identitySourceText(e)})`, `Mapped for you: ${mapped}`];
+  if (inUseSet !== undefined && mappedSet !== undefined) {
+    evidence.push(
+      `You are signed in with SSO permission set ${inUseSet}; the mapped role belongs to permission set ${mappedSet}`,
+    );
+  }
+  const mappedAccess = mappedPrincipalAccess(e, mapped);
+  evidence.push(...mappedAccess.lines);
+  const isCaller = source === 'caller_identity';
+  const advice = switchAdvice(e, mapped, mappedSet);
+  const needsGrant = mappedAccess.hasAccess === false;
+  return {
+    rule: 'identity-mismatch',
+    severity: isCaller ? 'blocker' : 'warning',
+    title: isCaller
+      ? `kubectl uses ${given}, not ${mapped}, the identity mapped for you`
+      : `The ARN given is not ${mapped}, the identity mapped for you`,
+    evidence,
+    fix: needsGrant
+      ? `${advice.fix} ${mapped} has no access on this cluster yet either: request access for it.`
+      : advice.fix,
+    fixCommand: advice.fixCommand,
+    ...(needsGrant ? { isGrantFix: true } : {}),
+    ...(isCaller ? { symptom: 'unauthorized' as const } : {}),
+  };
+}
+
+function switchAdvice(e: Evidence, mapped: string, mappedSet: string | undefined): { fix: string; fixCommand: string } {
+  const check =
+    'The kubeconfig exec args (--profile, --role-arn) and AWS_PROFILE in its env override your shell; check the result with aws sts get-caller-identity.';
+  const parsed = parsePrincipal(mapped);
+  const how =
+    mappedSet !== undefined
+      ? `Sign in with SSO permission set ${mappedSet} and point kubectl at that profile.`
+      : parsed?.kind === 'role'
+        ? `Let kubectl assume ${mapped} (or use a profile that does).`
+        : `Use the AWS profile with the credentials of ${parsed?.kind === 'user' ? `IAM user ${parsed.name}` : mapped}.`;
+  return { fix: `${how} ${check}`, fixCommand: updateKubeconfigCommand(e, switchIdentityFlags(mapped)) };
+}
