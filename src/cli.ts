@@ -1,5 +1,6 @@
 import { EnvError, type Role } from './config/env.ts';
 import { ConfigError } from './config/load.ts';
+import { runDoctor } from './runtime/doctor.ts';
 import { run } from './runtime/run.ts';
 
 const USAGE = `eks-access: time-bound, approved access to Amazon EKS from Slack
@@ -8,6 +9,8 @@ Usage:
   eks-access start     Slack front end and workers in one process (default)
   eks-access web       only the Slack front end (POST /slack/events, GET /healthz)
   eks-access worker    only the workers (scale out: any number share one Redis)
+  eks-access doctor --cluster NAME [--arn ARN] [--json]
+                       explain why an identity is unauthorized, in the terminal (see doctor --help)
 
 Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, REDIS_URL, EKS_ACCESS_CONFIG (default ./eks-access.yaml),
 PORT (default 3000), SLACK_API_URL, and the AWS SDK's usual variables. See README.md.`;
@@ -19,6 +22,17 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  if (command === 'doctor') {
+    try {
+      return await runDoctor(argv.slice(1));
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`${error.message}\n`);
+        return 64;
+      }
+      throw error;
+    }
   }
   if (!(ROLES as readonly string[]).includes(command)) {
     process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);

@@ -1,6 +1,8 @@
 import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
+import { createAwsClients } from '../adapters/aws/aws-clients.ts';
 import { createClusterGateways } from '../adapters/aws/cluster-gateways.ts';
+import { createDiagnosticsGateways } from '../adapters/aws/diagnostics-gateways.ts';
 import { createProducerConnection, createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createProducer, type Producer } from '../adapters/queue/producer.ts';
 import { createSlackNotifier } from '../adapters/slack/notifier.ts';
@@ -33,7 +35,8 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     );
   }
   const producer = createProducer(redis, env.redisPrefix);
-  const gateways = createClusterGateways();
+  const awsClients = createAwsClients();
+  const gateways = createClusterGateways(awsClients);
   const slack = new WebClient(env.slackBotToken, {
     ...(env.slackApiUrl ? { slackApiUrl: env.slackApiUrl } : {}),
     // Bounded retries: a worker job retries on its own schedule, and an unbounded client retry holds a worker slot.
@@ -47,6 +50,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     notifier: createSlackNotifier(slack),
     queue: producer,
     gateways,
+    diagnostics: createDiagnosticsGateways(awsClients),
     audit: createAuditLog(workerRedis, env.redisPrefix),
   };
   return {
@@ -56,7 +60,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     workerRedis,
     async close() {
       await producer.close();
-      gateways.destroy();
+      awsClients.destroy();
       await Promise.allSettled([redis.quit(), workerRedis.quit()]);
     },
   };

@@ -5,8 +5,8 @@ import type { Env } from '../config/env.ts';
 import { asRequestId } from '../core/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { applyGrant } from '../usecases/apply-grant.ts';
+import { handleClick } from '../usecases/handle-click.ts';
 import { handleMessage } from '../usecases/handle-message.ts';
-import { reviewRequest } from '../usecases/review-request.ts';
 import type { Composition } from './compose.ts';
 
 /** The BullMQ worker that runs every use case off the Slack ack path. */
@@ -31,8 +31,8 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
       },
       [JOB.interaction]: async (job) => {
         const payload = interactionPayload.parse(job.data);
-        const result = await reviewRequest(deps, { ...payload, requestId: asRequestId(payload.requestId) });
-        log.info({ request: payload.requestId, decision: payload.decision, ok: result.ok }, 'review handled');
+        const result = await handleClick(deps, payload);
+        log.info({ kind: payload.kind, cluster: 'cluster' in payload ? payload.cluster : undefined }, 'click handled');
         return result;
       },
       [JOB.apply]: async (job, isFinalAttempt) => {

@@ -4,6 +4,7 @@ import { parseIntent } from '../core/intent/parse.ts';
 import { helpMessage } from '../core/messages/help-text.ts';
 import type { Message } from '../core/messages/message.ts';
 import { myRequestsReply, plainReply } from '../core/messages/request-messages.ts';
+import { answerDiagnosis } from './answer-diagnosis.ts';
 import type { Deps } from './ports.ts';
 import { inboundOwner, postOnce } from './post-once.ts';
 import { submitRequest } from './submit-request.ts';
@@ -62,13 +63,15 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
         ),
       );
       return { kind: 'replied', reason: 'revoke_unavailable' };
-    case 'diagnose':
-      await reply(
-        plainReply(
-          'Diagnosis is not available in this version yet. Meanwhile: run `aws sts get-caller-identity` and check that the ARN is the one mapped for you.',
-        ),
-      );
-      return { kind: 'replied', reason: 'diagnose_unavailable' };
+    case 'diagnose': {
+      const outcome = await answerDiagnosis(deps, {
+        user,
+        ...(intent.cluster ? { clusterGiven: intent.cluster } : {}),
+        text: input.text,
+        conversation,
+      });
+      return { kind: 'replied', reason: `diagnosis:${outcome.kind}` };
+    }
     case 'grant': {
       const subject: SlackUserId = intent.subject.kind === 'self' ? user : intent.subject.userId;
       const outcome = await submitRequest(deps, {

@@ -1,3 +1,10 @@
+import type {
+  AccessEntryFacts,
+  AwsAuthFacts,
+  ClusterFacts,
+  CreatorFacts,
+  IamFacts,
+} from '../core/diagnose/evidence.ts';
 import type { ClusterSettings, Directory } from '../core/directory.ts';
 import type { ChannelId, RequestId, SlackUserId } from '../core/ids.ts';
 import type { Message } from '../core/messages/message.ts';
@@ -105,7 +112,8 @@ export type AuditEventType =
   | 'applying'
   | 'granted'
   | 'failed'
-  | 'aws_call';
+  | 'aws_call'
+  | 'diagnosed';
 
 export interface AuditEvent {
   type: AuditEventType;
@@ -131,5 +139,32 @@ export interface Deps {
   notifier: Notifier;
   queue: JobQueue;
   gateways: ClusterGateways;
+  diagnostics: DiagnosticsGateways;
   audit: AuditLog;
+}
+
+/** How to reach a cluster's Kubernetes API: its endpoint and the CA from DescribeCluster. */
+export interface ClusterConnection {
+  endpoint: string;
+  /** Base64 PEM, as in `certificateAuthority.data`. */
+  caData: string;
+}
+
+/**
+ * Read-only fact gathering for the diagnosis, for one cluster. Each method throws AdapterError when it
+ * cannot answer; the use case turns that into an "unknown" fact with the reason.
+ */
+export interface DiagnosticsGateway {
+  describeCluster(): Promise<{ facts: ClusterFacts; connection?: ClusterConnection }>;
+  /** IAM's record of a user or role by name (GetUser / GetRole); `exists: false` on NoSuchEntity. */
+  iamPrincipal(kind: 'user' | 'role', name: string): Promise<IamFacts>;
+  accessEntry(principalArn: string): Promise<AccessEntryFacts>;
+  /** The aws-auth ConfigMap through the Kubernetes API, with a token the bot builds itself. */
+  awsAuth(connection: ClusterConnection): Promise<AwsAuthFacts>;
+  /** Who created the cluster: CloudTrail, or the bootstrap access entry when the event is past 90 days. */
+  creator(cluster: ClusterFacts): Promise<CreatorFacts>;
+}
+
+export interface DiagnosticsGateways {
+  forCluster(cluster: ClusterSettings): DiagnosticsGateway;
 }

@@ -19,12 +19,26 @@ export const inboundPayload = z.object({
 });
 export type InboundPayload = z.infer<typeof inboundPayload>;
 
-export const interactionPayload = z.object({
+const reviewClick = z.object({
+  kind: z.literal('review'),
   requestId: z.string(),
   decision: z.enum(['approve', 'deny']),
   user: z.string(),
   card: z.object({ channel: z.string(), ts: z.string() }),
 });
+
+/** Diagnose / Request access buttons: the value is a cluster name, answered in the clicked message's thread. */
+const clusterClick = z.object({
+  kind: z.enum(['diagnose', 'request']),
+  clickId: z.string(),
+  requestId: z.string(),
+  cluster: z.string(),
+  user: z.string(),
+  channel: z.string(),
+  threadTs: z.string(),
+});
+
+export const interactionPayload = z.discriminatedUnion('kind', [reviewClick, clusterClick]);
 export type InteractionPayload = z.infer<typeof interactionPayload>;
 
 export const applyPayload = z.object({ requestId: z.string() });

@@ -72,10 +72,33 @@ export function registerListeners(app: App, producer: Producer): void {
       const value = String((action as { value?: unknown }).value ?? '').slice(0, MAX_BUTTON_VALUE_STORED);
       if (parsed.success) {
         await producer.enqueueInteraction(parsed.data.trigger_id, {
+          kind: 'review',
           requestId: value,
           decision,
           user: parsed.data.user.id,
           card: { channel: parsed.data.container.channel_id, ts: parsed.data.container.message_ts },
+        });
+      }
+      await ack();
+    });
+  }
+
+  for (const [kind, actionId] of [
+    ['diagnose', ACTIONS.diagnose],
+    ['request', ACTIONS.requestAccess],
+  ] as const) {
+    app.action(actionId, async ({ body, action, ack }) => {
+      const parsed = reviewAction.safeParse(body);
+      if (parsed.success) {
+        const { container, trigger_id: clickId, user } = parsed.data;
+        await producer.enqueueInteraction(clickId, {
+          kind,
+          clickId,
+          requestId: requestIdFor(`click-${clickId}`),
+          cluster: String((action as { value?: unknown }).value ?? '').slice(0, MAX_BUTTON_VALUE_STORED),
+          user: user.id,
+          channel: container.channel_id,
+          threadTs: container.thread_ts ?? container.message_ts,
         });
       }
       await ack();

@@ -26,5 +26,5 @@ export const directMessageEvent = z.object({
 export const reviewAction = z.object({
   user: z.object({ id: z.string() }),
   trigger_id: z.string(),
-  container: z.object({ message_ts: z.string(), channel_id: z.string() }),
+  container: z.object({ message_ts: z.string(), channel_id: z.string(), thread_ts: z.string().optional() }),
 });

@@ -80,7 +80,9 @@ export function requestReceivedReply(request: AccessRequest, approvers: readonly
 export function statusReply(request: AccessRequest): Message {
   const approvedBy = request.approvals.map((a) => mention(a.by)).join(', ');
   const text = `Request ${code(request.id)}: ${resolutionLine(request, approvedBy)}`;
-  return { text, parts: [{ kind: 'text', text }], requestId: request.id };
+  const parts: MessagePart[] = [{ kind: 'text', text }];
+  if (request.status === 'denied') parts.push(diagnoseButton(request));
+  return { text, parts, requestId: request.id };
 }
 
 export function grantedReply(request: AccessRequest, evidence: readonly string[]): Message {
@@ -99,13 +101,17 @@ export function grantedReply(request: AccessRequest, evidence: readonly string[]
   };
 }
 
-export function failedReply(request: AccessRequest): Message {
-  const text = `:x: Request ${code(request.id)} failed: ${request.failure?.message ?? 'unknown error'}`;
-  return { text, parts: [{ kind: 'text', text }], requestId: request.id };
+/** Failed and denied requests offer a Diagnose button: "why can't I get in?" is the next question. */
+function diagnoseButton(request: AccessRequest): MessagePart {
+  return {
+    kind: 'buttons',
+    buttons: [{ action: ACTIONS.diagnose, label: 'Diagnose my access', value: request.cluster }],
+  };
 }
 
-export function deniedReply(request: AccessRequest): Message {
-  return statusReply(request);
+export function failedReply(request: AccessRequest): Message {
+  const text = `:x: Request ${code(request.id)} failed: ${request.failure?.message ?? 'unknown error'}`;
+  return { text, parts: [{ kind: 'text', text }, diagnoseButton(request)], requestId: request.id };
 }
 
 export function myRequestsReply(requests: readonly AccessRequest[]): Message {

@@ -126,6 +126,11 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         iam: { getRoleArn: async (name) => aws('GetRole', () => `arn:aws:iam::111122223333:role/teams/${name}`) },
       }),
     },
+    diagnostics: {
+      forCluster: () => {
+        throw new Error('diagnostics are not part of the in-memory world');
+      },
+    },
     audit: {
       append: async (event) => {
         world.audit.push(event);

@@ -1,0 +1,57 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { IAMClient } from '@aws-sdk/client-iam';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { ClusterSettings } from '../../core/directory.ts';
+import { createCredentialsCache } from './credentials.ts';
+
+/** IAM is global; its signing region in the aws partition is us-east-1 whatever the cluster's region. */
+const IAM_REGION = 'us-east-1';
+
+/**
+ * A hung AWS call must not hold a worker slot forever. This Smithy version only logs a warning on a
+ * request timeout unless `throwOnRequestTimeout` is set; with it the SDK aborts and retries the call.
+ */
+export const HTTP_OPTIONS = { connectionTimeout: 3_000, requestTimeout: 15_000, throwOnRequestTimeout: true };
+
+export interface ClusterClients {
+  eks: EKSClient;
+  iam: IAMClient;
+  cloudtrail: CloudTrailClient;
+  /** The credentials the clients sign with (assumed role or default chain), e.g. for the EKS token. */
+  credentials(): Promise<AwsCredentialIdentity>;
+}
+
+/**
+ * SDK clients per (cluster, region, executor role), built once and reused. No `endpoint` is passed, so the
+ * standard AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL variables keep working.
+ */
+export function createAwsClients(): { forCluster(cluster: ClusterSettings): ClusterClients; destroy(): void } {
+  const credentials = createCredentialsCache();
+  const byCluster = new Map<string, ClusterClients>();
+  return {
+    forCluster(cluster) {
+      const key = `${cluster.name}|${cluster.region}|${cluster.roleArn ?? ''}`;
+      const existing = byCluster.get(key);
+      if (existing) return existing;
+      const provider = credentials.forRole(cluster.roleArn, cluster.region);
+      const auth = provider ? { credentials: provider } : {};
+      const eks = new EKSClient({ region: cluster.region, requestHandler: HTTP_OPTIONS, ...auth });
+      const clients: ClusterClients = {
+        eks,
+        iam: new IAMClient({ region: IAM_REGION, requestHandler: HTTP_OPTIONS, ...auth }),
+        cloudtrail: new CloudTrailClient({ region: cluster.region, requestHandler: HTTP_OPTIONS, ...auth }),
+        credentials: async () => provider?.() ?? eks.config.credentials(),
+      };
+      byCluster.set(key, clients);
+      return clients;
+    },
+    destroy() {
+      for (const clients of byCluster.values()) {
+        clients.eks.destroy();
+        clients.iam.destroy();
+        clients.cloudtrail.destroy();
+      }
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { ClusterSettings } from '../../core/directory.ts';
+import type { DiagnosticsGateway, DiagnosticsGateways } from '../../usecases/ports.ts';
+import { readAwsAuth } from '../kubernetes/cluster-api.ts';
+import type { ClusterClients } from './aws-clients.ts';
+import { createCreatorLookup } from './creator-lookup.ts';
+import { accessEntryFacts, describeClusterFacts } from './eks-diagnostics.ts';
+import { createIamDirectory } from './iam-directory.ts';
+
+export interface DiagnosticsGatewaysWithStats extends DiagnosticsGateways {
+  /** CloudTrail LookupEvents calls made by this process. */
+  cloudTrailLookups(): number;
+}
+
+/** Read-only AWS and Kubernetes look-ups for the diagnosis, sharing the SDK clients and the creator cache. */
+export function createDiagnosticsGateways(
+  clients: { forCluster(cluster: ClusterSettings): ClusterClients },
+  now: () => number = Date.now,
+): DiagnosticsGatewaysWithStats {
+  const settingsByName = new Map<string, ClusterSettings>();
+  const creators = createCreatorLookup((cluster) => {
+    const settings = settingsByName.get(cluster.name);
+    if (!settings) throw new Error(`cluster ${cluster.name} is not configured`);
+    return clients.forCluster(settings);
+  }, now);
+  return {
+    cloudTrailLookups: () => creators.lookups,
+    forCluster(cluster): DiagnosticsGateway {
+      settingsByName.set(cluster.name, cluster);
+      const aws = clients.forCluster(cluster);
+      const iam = createIamDirectory(aws.iam);
+      return {
+        describeCluster: () => describeClusterFacts(aws.eks, cluster.name),
+        iamPrincipal: (kind, name) => iam.principal(kind, name),
+        accessEntry: (principalArn) => accessEntryFacts(aws.eks, cluster.name, principalArn),
+        awsAuth: (connection) =>
+          readAwsAuth({
+            clusterName: cluster.name,
+            region: cluster.region,
+            connection,
+            credentials: aws.credentials,
+            now,
+          }),
+        creator: (facts) => creators.creator(cluster, facts),
+      };
+    },
+  };
+}

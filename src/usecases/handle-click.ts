@@ -1,0 +1,56 @@
+import { asRequestId, asSlackUserId } from '../core/ids.ts';
+import { answerDiagnosis } from './answer-diagnosis.ts';
+import type { Deps } from './ports.ts';
+import { postOnce } from './post-once.ts';
+import { reviewRequest } from './review-request.ts';
+import { submitRequest } from './submit-request.ts';
+
+export type Click =
+  | {
+      kind: 'review';
+      requestId: string;
+      decision: 'approve' | 'deny';
+      user: string;
+      card: { channel: string; ts: string };
+    }
+  | {
+      kind: 'diagnose' | 'request';
+      clickId: string;
+      requestId: string;
+      cluster: string;
+      user: string;
+      channel: string;
+      threadTs: string;
+    };
+
+/** A button click, stored by the web process before Slack got its answer. */
+export async function handleClick(deps: Deps, click: Click): Promise<unknown> {
+  switch (click.kind) {
+    case 'review':
+      return reviewRequest(deps, { ...click, requestId: asRequestId(click.requestId) });
+    case 'diagnose':
+      return answerDiagnosis(deps, {
+        user: click.user,
+        clusterGiven: click.cluster,
+        text: '',
+        conversation: { owner: `click:${click.clickId}`, channel: click.channel, threadTs: click.threadTs },
+      });
+    case 'request': {
+      // The least privilege is the safe default for a one-click request; other levels are a sentence away.
+      const user = asSlackUserId(click.user);
+      const conversation = { channel: click.channel, threadTs: click.threadTs };
+      const result = await submitRequest(deps, {
+        requestId: asRequestId(click.requestId),
+        requester: user,
+        subject: user,
+        clusterGiven: click.cluster,
+        level: 'view',
+        namespaces: [],
+        reason: 'requested from a diagnosis',
+        conversation,
+      });
+      if (!result.ok) await postOnce(deps, `click:${click.clickId}`, 'reply', conversation, result.message);
+      return result;
+    }
+  }
+}
