@@ -133,6 +133,15 @@ describe('refusals: a clear answer, nothing changed', () => {
     const told = await sandbox.slack.waitForMessage((m) => m.threadTs === threadTs && /Denied/.test(m.text ?? ''));
 
     expect(told.text).toContain(`<@${PEOPLE.approver2}>`);
+    expect(JSON.stringify(told.blocks)).toContain(
+      '"action_id":"eks_access_diagnose","text":{"type":"plain_text","text":"Diagnose my access"},"value":"prod-cluster"',
+    );
+    await sandbox.clickButton(PEOPLE.bob, 'eks_access_diagnose', 'prod-cluster', told);
+    const diagnosis = await waitFor(
+      () => sandbox.slack.messages({ threadTs }).find((m) => m.history.length > 0 && !/Checking/.test(m.text ?? '')),
+      { timeoutMs: 15_000, what: 'a diagnosis after clicking Diagnose' },
+    );
+    expect(JSON.stringify(diagnosis.blocks)).toContain('prod-cluster');
     expect((await sandbox.request(id))?.status).toBe('denied');
     const updated = sandbox.slack.messages({ channel: APPROVAL_CHANNEL }).find((m) => m.ts === card.ts);
     expect(blocksText(updated as SlackMessage)).not.toContain('eks_access_approve');

@@ -8,6 +8,8 @@ export interface BotProcess {
   child: ChildProcess;
   /** Everything the process wrote to stdout and stderr, as it arrives. */
   output(): string;
+  /** Only what it wrote to stdout. */
+  stdout(): string;
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Resolves with the exit code (or the signal name) once the process has ended. */
   exited: Promise<number | string>;
@@ -18,8 +20,10 @@ export interface BotProcess {
 export function spawnBot(args: readonly string[], env: NodeJS.ProcessEnv): BotProcess {
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
+    stdout += chunk.toString();
   });
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -30,6 +34,7 @@ export function spawnBot(args: readonly string[], env: NodeJS.ProcessEnv): BotPr
   return {
     child,
     output: () => output,
+    stdout: () => stdout,
     async waitForOutput(pattern, timeoutMs = 15_000) {
       await waitFor(
         () =>

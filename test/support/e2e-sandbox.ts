@@ -10,9 +10,12 @@ import { createAuditLog } from '../../src/adapters/store/audit-log.ts';
 import { createRequestStore } from '../../src/adapters/store/request-store.ts';
 import { asRequestId } from '../../src/core/ids.ts';
 import type { AccessRequest } from '../../src/core/request/request.ts';
+import { CloudTrailFake } from '../../src/sandbox/aws/cloudtrail.ts';
+import { createClusterEvent } from '../../src/sandbox/aws/cloudtrail-events.ts';
 import { EksFake } from '../../src/sandbox/aws/eks.ts';
 import { IamFake } from '../../src/sandbox/aws/iam.ts';
 import { StsFake } from '../../src/sandbox/aws/sts.ts';
+import { KubernetesApiFake } from '../../src/sandbox/kubernetes/api-server.ts';
 import {
   appMentionEvent,
   blockActions,
@@ -76,11 +79,19 @@ users:
   ${PEOPLE.approver1}: arn:aws:iam::111122223333:user/approver1
 `;
 
+/** The credentials the bot process signs with when a cluster has no executor role. */
+export const BOT_KEY = { accessKeyId: 'AKIAE2ETESTKEY000001', secretAccessKey: 'e2e-secret-access-key-not-real' };
+export const BOT_ARN = 'arn:aws:iam::111122223333:user/eks-access-bot';
+const CLUSTERS = ['prod-cluster', 'staging', 'legacy-cluster'] as const;
+type ClusterName = (typeof CLUSTERS)[number];
+
 export interface E2eSandbox {
   slack: SlackWebApiFake;
   eks: EksFake;
   sts: StsFake;
   iam: IamFake;
+  cloudtrail: CloudTrailFake;
+  kube: Record<ClusterName, KubernetesApiFake>;
   redis: Redis;
   prefix: string;
   port: number;
@@ -103,6 +114,13 @@ export interface E2eSandbox {
     card: { channel: string; ts: string; value: string },
     options?: Partial<SendSlackRequestOptions>,
   ): Promise<{ status: number }>;
+  /** Clicks a button (Diagnose, Request access) on a message the bot posted. */
+  clickButton(
+    user: string,
+    actionId: string,
+    value: string,
+    on: { channel: string; ts: string; threadTs?: string | undefined },
+  ): Promise<{ status: number }>;
   close(): Promise<void>;
 }
 
@@ -122,14 +140,54 @@ export async function startE2eSandbox(): Promise<E2eSandbox> {
   iam.addRole(ARNS.carolRole);
   iam.addRole(EXECUTOR_ROLE);
   for (const user of [ARNS.alice, ARNS.dave, ARNS.erin, 'arn:aws:iam::111122223333:user/approver1']) iam.addUser(user);
-  for (const name of ['prod-cluster', 'staging']) {
+  const cloudtrail = await CloudTrailFake.start();
+  // Keys the STS fake issues inside the bot process are looked up there, so the API servers can verify tokens.
+  const credentialSource = (accessKeyId: string) => {
+    const issued = sts.issued().find((c) => c.accessKeyId === accessKeyId);
+    return issued
+      ? { secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken, arn: issued.identity.arn }
+      : undefined;
+  };
+  const kubeEntries = await Promise.all(
+    CLUSTERS.map(async (name) => {
+      const kube = await KubernetesApiFake.start({
+        clusterName: name,
+        region: name === 'staging' ? 'eu-west-1' : 'us-east-1',
+        credentials: { [BOT_KEY.accessKeyId]: { ...BOT_KEY, arn: BOT_ARN } },
+        credentialSource,
+      });
+      return [name, kube] as const;
+    }),
+  );
+  const kube = Object.fromEntries(kubeEntries) as Record<ClusterName, KubernetesApiFake>;
+  const createdAt = Date.now() - 20 * 24 * 3600_000;
+  for (const name of CLUSTERS) {
     eks.addCluster({
       name,
-      authenticationMode: 'API_AND_CONFIG_MAP',
       region: name === 'staging' ? 'eu-west-1' : 'us-east-1',
+      authenticationMode: name === 'legacy-cluster' ? 'CONFIG_MAP' : 'API_AND_CONFIG_MAP',
+      endpoint: kube[name].url,
+      certificateAuthorityData: kube[name].caData,
+      createdAt,
     });
+    cloudtrail.addEvent(
+      createClusterEvent({
+        clusterName: name,
+        region: name === 'staging' ? 'eu-west-1' : 'us-east-1',
+        accountId: '111122223333',
+        eventTime: createdAt,
+        userIdentity: { type: 'AssumedRole', roleArn: ARNS.bob, sessionName: 'bob' },
+      }),
+    );
   }
-  eks.addCluster({ name: 'legacy-cluster', authenticationMode: 'CONFIG_MAP' });
+  const nodeRole =
+    '- rolearn: arn:aws:iam::111122223333:role/eks-node-role\n  username: system:node:{{EC2PrivateDNSName}}\n  groups:\n    - system:bootstrappers\n    - system:nodes\n';
+  kube['prod-cluster'].setConfigMap('kube-system', 'aws-auth', { mapRoles: nodeRole });
+  kube.staging.setConfigMap('kube-system', 'aws-auth', { mapRoles: nodeRole });
+  // The classic mistake: a role written with its IAM path, which the authenticator never matches.
+  kube['legacy-cluster'].setConfigMap('kube-system', 'aws-auth', {
+    mapRoles: `${nodeRole}- rolearn: ${ARNS.carolRole}\n  username: carol\n  groups:\n    - eks-access:view\n`,
+  });
 
   const dir = mkdtempSync(join(tmpdir(), 'eks-access-e2e-'));
   const configPath = join(dir, 'eks-access.yaml');
@@ -151,12 +209,13 @@ export async function startE2eSandbox(): Promise<E2eSandbox> {
     EKS_ACCESS_REDIS_PREFIX: prefix,
     EKS_ACCESS_LOCK_MS: '1500',
     EKS_ACCESS_STALLED_INTERVAL_MS: '500',
-    AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001',
-    AWS_SECRET_ACCESS_KEY: 'e2e-secret-access-key-not-real',
+    AWS_ACCESS_KEY_ID: BOT_KEY.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: BOT_KEY.secretAccessKey,
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL_EKS: eks.url,
     AWS_ENDPOINT_URL_STS: sts.url,
     AWS_ENDPOINT_URL_IAM: iam.url,
+    AWS_ENDPOINT_URL_CLOUDTRAIL: cloudtrail.url,
     AWS_EC2_METADATA_DISABLED: 'true',
     LOG_LEVEL: 'info',
   };
@@ -185,6 +244,8 @@ export async function startE2eSandbox(): Promise<E2eSandbox> {
     eks,
     sts,
     iam,
+    cloudtrail,
+    kube,
     redis,
     prefix,
     port,
@@ -215,9 +276,26 @@ export async function startE2eSandbox(): Promise<E2eSandbox> {
       const result = await sendSlackRequest(url, 'interaction', built.body, sign(options));
       return { status: result.status };
     },
+    async clickButton(user, actionId, value, on) {
+      const built = blockActions({ userId: user, actionId, value, channelId: on.channel, messageTs: on.ts });
+      const payload = {
+        ...built.payload,
+        container: { ...(built.payload['container'] as object), ...(on.threadTs ? { thread_ts: on.threadTs } : {}) },
+      };
+      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      const result = await sendSlackRequest(url, 'interaction', body, sign());
+      return { status: result.status };
+    },
     async close() {
       await redis.quit();
-      await Promise.allSettled([slack.close(), eks.close(), sts.close(), iam.close()]);
+      await Promise.allSettled([
+        slack.close(),
+        eks.close(),
+        sts.close(),
+        iam.close(),
+        cloudtrail.close(),
+        ...Object.values(kube).map((k) => k.close()),
+      ]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

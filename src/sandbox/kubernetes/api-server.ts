@@ -57,6 +57,11 @@ export interface KubernetesApiFakeOptions extends Omit<FakeServerOptions, 'tls'>
   region?: string;
   /** Access key id → secret and identity. A key not listed here is refused (401). */
   credentials?: Record<string, KubernetesCredential>;
+  /**
+   * Consulted for keys not in `credentials`: keys issued at run time, e.g. by the STS fake's AssumeRole
+   * inside a bot process, which the test cannot list in advance.
+   */
+  credentialSource?: (accessKeyId: string) => KubernetesCredential | undefined;
   now?: () => number;
   /** Accept a PUT without `metadata.resourceVersion`, as kube-apiserver does for these kinds (default: 409). */
   allowUnconditionalUpdate?: boolean;
@@ -88,6 +93,7 @@ export class KubernetesApiFake extends FakeServer {
   readonly rejections: TokenRejection[] = [];
   readonly authenticated: AuthenticatedCall[] = [];
   readonly #credentials: Map<string, KubernetesCredential>;
+  readonly #credentialSource: ((accessKeyId: string) => KubernetesCredential | undefined) | undefined;
   readonly #forbidden = new Set<string>();
   readonly #now: () => number;
   readonly #configMaps: ObjectStore<ConfigMapContent>;
@@ -103,6 +109,7 @@ export class KubernetesApiFake extends FakeServer {
     this.region = options.region ?? 'us-east-1';
     this.caData = tls.caData;
     this.#credentials = new Map(Object.entries(options.credentials ?? {}));
+    this.#credentialSource = options.credentialSource;
     this.#now = options.now ?? Date.now;
     const storeOptions = {
       revision: new Revision(),
@@ -334,19 +341,23 @@ export class KubernetesApiFake extends FakeServer {
     });
   }
 
+  #credential(accessKeyId: string): KubernetesCredential | undefined {
+    return this.#credentials.get(accessKeyId) ?? this.#credentialSource?.(accessKeyId);
+  }
+
   #authenticate(request: FakeRequest): UserInfo {
     const at = this.#now();
     const verdict = verifyEksToken(request.headers.authorization, {
       clusterName: this.clusterName,
       partition: partitionOf(this.region),
-      credentials: this.#credentials,
+      credentials: { get: (key: string) => this.#credential(key) },
       now: at,
     });
     if (!verdict.ok) {
       this.rejections.push({ reason: verdict.reason, detail: verdict.detail, at, op: request.op });
       throw unauthorized();
     }
-    const credential = this.#credentials.get(verdict.token.accessKeyId) ?? { ...verdict.token.credential };
+    const credential = this.#credential(verdict.token.accessKeyId) ?? { ...verdict.token.credential };
     const user = userInfoOf(credential, verdict.token.accessKeyId);
     this.authenticated.push({
       op: request.op,

@@ -65,7 +65,7 @@ export interface VerifyTokenOptions {
   clusterName: string;
   /** The partition of the cluster: only STS hosts of that partition are accepted. */
   partition: string;
-  credentials: ReadonlyMap<string, TokenCredential>;
+  credentials: Pick<ReadonlyMap<string, TokenCredential>, 'get'>;
   now: number;
 }
 
