@@ -88,6 +88,10 @@ function identityFor(
       return { given: pasted.arn, source: 'pasted_arn', ...withMapped };
     case 'not_caller_identity':
       return { problem: notCallerIdentityMessage(pasted.reason) };
+    case 'invalid_arn':
+      return {
+        problem: notCallerIdentityMessage(`\`${pasted.given}\` is not a valid IAM or STS ARN (${pasted.reason})`),
+      };
     case 'none':
       return mapped ? { given: mapped, source: 'mapped', mapped } : { problem: noIdentityMessage() };
   }

@@ -104,6 +104,7 @@ describe('"why am I unauthorized?" in Slack', () => {
       /not the output of `aws sts get-caller-identity`/,
     ],
     ['an unknown cluster', 'why am I unauthorized on prdo-cluster', /Did you mean `prod-cluster`/],
+    ['a garbage ARN', 'why am I unauthorized on prod as arn:aws:iam::12:role/{{x}}', /is not a valid IAM or STS ARN/],
     ['a 100 KB message', `why am I unauthorized on prod ${'y'.repeat(100_000)}`, /too long/],
   ])('answers %s briefly and runs no diagnosis', async (_, text, expected) => {
     const lookupsBefore = sandbox.eks.callsTo('DescribeCluster').length;

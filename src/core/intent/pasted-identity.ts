@@ -1,3 +1,4 @@
+import { parseArn } from '../identity/arn.ts';
 import { decodeSlackText } from './slack-text.ts';
 
 /** What identity a person pasted into a diagnose message. */
@@ -5,11 +6,14 @@ export type PastedIdentity =
   | { kind: 'caller_identity'; arn: string; account: string; userId: string }
   | { kind: 'arn'; arn: string }
   | { kind: 'not_caller_identity'; reason: string }
+  | { kind: 'invalid_arn'; given: string; reason: string }
   | { kind: 'none' };
 
 /** Longest JSON we try to read; `aws sts get-caller-identity` prints about 150 bytes. */
 const MAX_JSON_CHARS = 10_000;
-const ARN_IN_TEXT = /arn:aws[a-z-]*:(?:iam|sts)::\d{12}:[\w+=,.@/-]+/;
+/** Anything that starts like an ARN, so a mistyped one gets an answer instead of being ignored. */
+const ARN_CANDIDATE = /\barn:[^\s`'"<>(){}]+/;
+const MAX_ARN_SHOWN = 120;
 
 /**
  * Finds `aws sts get-caller-identity` output (JSON with UserId, Account, Arn) or a bare ARN in a message.
@@ -26,8 +30,12 @@ export function findPastedIdentity(raw: string): PastedIdentity {
     const parsed = parseJson(candidate);
     if (parsed !== undefined) return fromJson(parsed);
   }
-  const arn = ARN_IN_TEXT.exec(text)?.[0];
-  return arn ? { kind: 'arn', arn } : { kind: 'none' };
+  const arn = ARN_CANDIDATE.exec(text)?.[0];
+  if (!arn) return { kind: 'none' };
+  const parsed = parseArn(arn);
+  return parsed.kind === 'invalid'
+    ? { kind: 'invalid_arn', given: arn.slice(0, MAX_ARN_SHOWN), reason: parsed.reason }
+    : { kind: 'arn', arn };
 }
 
 function fromJson(value: unknown): PastedIdentity {

@@ -421,6 +421,23 @@ describe('diagnosis scenarios through the real SDK and Kubernetes clients', () =
       expect(diagnosis.findings[0]?.rule).toBe(scenario.rule);
   });
 
+  it('past CloudTrail’s 90 days, names the creator from the cluster-admin entry made at creation, and says so', async () => {
+    const createdAt = Date.now() - 120 * DAY;
+    const world = await cluster('API', { createdAt });
+    eks.seedAccessEntry(world.cluster, {
+      principalArn: ARN.bob,
+      createdAt,
+      policies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy' }],
+    });
+    const lookups = cloudtrail.lookups;
+
+    const { evidence } = await run(world, mapped(ARN.alice));
+
+    expect(evidence.creator).toMatchObject({ known: true, value: { arn: ARN.bob, source: 'access-entry' } });
+    expect(evidence.creator.known && evidence.creator.value.note).toContain('90 days');
+    expect(cloudtrail.lookups).toBe(lookups);
+  });
+
   it('reads aws-auth with a token the API server verified for that cluster', async () => {
     const world = await cluster('CONFIG_MAP');
     world.kube.setConfigMap('kube-system', 'aws-auth', mapRoles(''));

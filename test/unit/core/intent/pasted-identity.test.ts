@@ -37,6 +37,15 @@ describe('pasted identities', () => {
       },
     ],
     ['nothing', 'why am I unauthorized on prod', { kind: 'none' }],
+    [
+      'a garbage ARN',
+      'why prod as arn:aws:iam::12:role/x',
+      {
+        kind: 'invalid_arn',
+        given: 'arn:aws:iam::12:role/x',
+        reason: 'the account must be 12 digits',
+      },
+    ],
     ['a broken brace pair', 'why { prod', { kind: 'none' }],
   ])('reads %s', (_, text, expected) => {
     expect(findPastedIdentity(text)).toEqual(expected);
