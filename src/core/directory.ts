@@ -1,6 +1,7 @@
 import { asClusterName, type ClusterName, type PrincipalArn, type SlackUserId } from './ids.ts';
 import { closestName } from './intent/suggest.ts';
 import type { Refusal } from './refusals.ts';
+import { ADMIN_ACTION_MIN_APPROVALS, type RequestKind } from './request/request.ts';
 
 /** One cluster as the executor and the approval rules see it (the validated config entry). */
 export interface ClusterSettings {
@@ -52,9 +53,11 @@ export function clusterNameOf(cluster: ClusterSettings): ClusterName {
   return asClusterName(cluster.name);
 }
 
-export function approvalPolicyOf(cluster: ClusterSettings): {
-  approvers: readonly SlackUserId[];
-  requiredApprovals: number;
-} {
-  return { approvers: cluster.approvers as readonly SlackUserId[], requiredApprovals: cluster.requiredApprovals };
+export function approvalPolicyOf(
+  cluster: ClusterSettings,
+  kind: RequestKind = 'grant',
+): { approvers: readonly SlackUserId[]; requiredApprovals: number } {
+  const required =
+    kind === 'grant' ? cluster.requiredApprovals : Math.max(ADMIN_ACTION_MIN_APPROVALS, cluster.requiredApprovals);
+  return { approvers: cluster.approvers as readonly SlackUserId[], requiredApprovals: required };
 }

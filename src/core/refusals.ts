@@ -13,7 +13,9 @@ export type Refusal =
   | { code: 'stale_card' }
   | { code: 'invalid_principal'; reason: string }
   | { code: 'approvals_no_longer_valid'; needed: number; valid: number }
-  | { code: 'wrong_authentication_mode'; cluster: ClusterName; mode: string };
+  | { code: 'wrong_authentication_mode'; cluster: ClusterName; mode: string }
+  | { code: 'needs_two_approvers'; cluster: string; approvers: number }
+  | { code: 'mode_already_migrated'; cluster: string; mode: string };
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 

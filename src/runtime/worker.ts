@@ -4,7 +4,7 @@ import { createWorker } from '../adapters/queue/worker.ts';
 import type { Env } from '../config/env.ts';
 import { asRequestId } from '../core/ids.ts';
 import type { Logger } from '../shared/logger.ts';
-import { applyGrant } from '../usecases/apply-grant.ts';
+import { applyRequest } from '../usecases/apply-request.ts';
 import { handleClick } from '../usecases/handle-click.ts';
 import { handleMessage } from '../usecases/handle-message.ts';
 import type { Composition } from './compose.ts';
@@ -37,7 +37,7 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
       },
       [JOB.apply]: async (job, isFinalAttempt) => {
         const payload = applyPayload.parse(job.data);
-        const result = await applyGrant(deps, asRequestId(payload.requestId), isFinalAttempt);
+        const result = await applyRequest(deps, asRequestId(payload.requestId), isFinalAttempt);
         log.info({ request: payload.requestId, status: result.status }, 'apply handled');
         return result;
       },

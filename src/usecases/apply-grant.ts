@@ -14,11 +14,14 @@ import {
 } from '../core/plan/access-entries.ts';
 import { hasQuorum, validApprovals } from '../core/request/approval.ts';
 import type { AccessRequest, FailureInfo, GrantOutcome } from '../core/request/request.ts';
+import { kindOf } from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
 import { AdapterError } from '../shared/errors.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
 import type { AccessEntries, Deps } from './ports.ts';
+import { reportRecovery } from './report-recovery.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
+import { switchToApiAndConfigMap } from './switch-mode.ts';
 
 export type ApplyResult = { status: AccessRequest['status'] };
 
@@ -48,7 +51,7 @@ export async function applyGrant(deps: Deps, requestId: RequestId, finalAttempt 
 async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> {
   const cluster = findCluster(deps.directory, loaded.cluster);
   if (!cluster) return fail(deps, loaded.id, failure('unknown_cluster', 'the cluster is no longer configured', deps));
-  const policy = approvalPolicyOf(cluster);
+  const policy = approvalPolicyOf(cluster, kindOf(loaded));
   if (!hasQuorum(loaded, policy)) {
     const refusal = {
       code: 'approvals_no_longer_valid' as const,
@@ -67,14 +70,21 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
   const info = await entries.describeCluster();
   calls.push(`eks:DescribeCluster ${cluster.name}`);
   const mode = info.authenticationMode ?? 'CONFIG_MAP';
-  if (mode === 'CONFIG_MAP') {
-    const text = describeRefusal({ code: 'wrong_authentication_mode', cluster: loaded.cluster, mode });
-    return fail(deps, loaded.id, failure('wrong_authentication_mode', text, deps));
+  let started = loaded;
+  if (mode === 'CONFIG_MAP' || loaded.modeUpdate) {
+    if (kindOf(loaded) !== 'recover') {
+      const text = describeRefusal({ code: 'wrong_authentication_mode', cluster: loaded.cluster, mode });
+      return fail(deps, loaded.id, failure('wrong_authentication_mode', text, deps));
+    }
+    // Recovery: access entries need only the AWS API, so they are the way back in; switch the mode first.
+    // A CONFIG_MAP cluster has no entries, so nothing pre-existed.
+    started = await advanceFrom(deps, loaded, { hadEntryBefore: false, hadPolicyBefore: false });
+    started = await switchToApiAndConfigMap(deps, started, entries, calls);
   }
 
   const policyArn = accessPolicyArn(loaded.level);
   const wanted = wantedScope(loaded.namespaces);
-  const request = await markApplying(deps, loaded, entries, principal.arn, policyArn, calls);
+  const request = await markApplying(deps, started, entries, principal.arn, policyArn, calls);
   const preState = request.preState ?? { hadEntryBefore: false, hadPolicyBefore: false };
   await deps.audit.append({
     type: 'applying',
@@ -134,6 +144,7 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
     },
   });
   await announceOutcome(deps, granted, evidence.lines);
+  if (kindOf(granted) === 'recover') await reportRecovery(deps, cluster, granted, calls);
   return { status: granted.status };
 }
 
@@ -211,6 +222,16 @@ async function markApplying(
     hadPolicyBefore = policies.some((p) => p.policyArn === policyArn);
   }
   const preState = { hadEntryBefore, hadPolicyBefore };
+  return advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
+}
+
+/** `approved → applying` with a known pre-state; a request already applying is returned as stored. */
+async function advanceFrom(
+  deps: Deps,
+  request: AccessRequest,
+  preState: { hadEntryBefore: boolean; hadPolicyBefore: boolean },
+) {
+  if (request.status === 'applying') return request;
   return advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
 }
 

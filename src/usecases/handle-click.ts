@@ -1,11 +1,13 @@
 import { asRequestId, asSlackUserId } from '../core/ids.ts';
 import { answerDiagnosis } from './answer-diagnosis.ts';
+import { moveEntries } from './move-entries.ts';
 import type { Deps } from './ports.ts';
 import { postOnce } from './post-once.ts';
 import { reviewRequest } from './review-request.ts';
 import { submitRequest } from './submit-request.ts';
 
 export type Click =
+  | { kind: 'migrate-entries'; requestId: string; user: string; channel: string }
   | {
       kind: 'review';
       requestId: string;
@@ -26,6 +28,8 @@ export type Click =
 /** A button click, stored by the web process before Slack got its answer. */
 export async function handleClick(deps: Deps, click: Click): Promise<unknown> {
   switch (click.kind) {
+    case 'migrate-entries':
+      return moveEntries(deps, { ...click, requestId: asRequestId(click.requestId) });
     case 'review':
       return reviewRequest(deps, { ...click, requestId: asRequestId(click.requestId) });
     case 'diagnose':

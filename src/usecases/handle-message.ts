@@ -1,48 +1,30 @@
 import { clusterNames } from '../core/directory.ts';
-import { asSlackUserId, type RequestId, type SlackUserId } from '../core/ids.ts';
+import { asSlackUserId, type SlackUserId } from '../core/ids.ts';
+import { parseAdminCommand } from '../core/intent/admin-command.ts';
 import { parseIntent } from '../core/intent/parse.ts';
 import { helpMessage } from '../core/messages/help-text.ts';
 import type { Message } from '../core/messages/message.ts';
 import { myRequestsReply, plainReply } from '../core/messages/request-messages.ts';
 import { answerDiagnosis } from './answer-diagnosis.ts';
+import { handleAdminCommand } from './handle-admin-command.ts';
+import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
 import type { Deps } from './ports.ts';
 import { inboundOwner, postOnce } from './post-once.ts';
 import { submitRequest } from './submit-request.ts';
-
-/** A message or slash command as the web process stored it before acknowledging Slack. */
-export interface InboundMessage {
-  inboundId: string;
-  /** Chosen at acknowledgement time, so a retried job creates the same request, not a second one. */
-  requestId: RequestId;
-  source: 'mention' | 'dm' | 'command';
-  user: string;
-  channel: string;
-  /** The message's own ts (absent for slash commands). */
-  ts?: string;
-  threadTs?: string;
-  text: string;
-  botUserId?: string;
-}
-
-export type HandleResult = { kind: 'replied'; reason: string } | { kind: 'submitted'; requestId: RequestId };
-
-export interface Conversation {
-  owner: string;
-  channel: string;
-  threadTs?: string;
-}
 
 /** Parses one inbound message and answers it in its thread (slash commands: in a DM). */
 export async function handleMessage(deps: Deps, input: InboundMessage): Promise<HandleResult> {
   const user = asSlackUserId(input.user);
   const names = clusterNames(deps.directory);
+  const conversation = await conversationFor(deps, input, user);
+  const reply = (message: Message) =>
+    postOnce(deps, conversation.owner, 'reply', conversation, message).then(() => undefined);
+  const admin = parseAdminCommand(input.text);
+  if (admin) return await handleAdminCommand(deps, input, user, admin, conversation, reply);
   const intent = parseIntent(input.text, {
     clusterNames: names,
     ...(input.botUserId ? { botUserId: input.botUserId } : {}),
   });
-  const conversation = await conversationFor(deps, input, user);
-  const reply = (message: Message) =>
-    postOnce(deps, conversation.owner, 'reply', conversation, message).then(() => undefined);
   const clusters = deps.directory.clusters.map((c) => c.name);
 
   switch (intent.kind) {

@@ -85,9 +85,14 @@ export interface AccessEntries {
     principalArn: string;
     clientRequestToken: string;
     tags: Record<string, string>;
+    kubernetesGroups?: readonly string[];
+    username?: string;
   }): Promise<{ created: boolean; entry: AccessEntryInfo }>;
   listAssociatedPolicies(principalArn: string): Promise<AssociatedPolicy[]>;
   associatePolicy(principalArn: string, policyArn: string, scope: AccessScope): Promise<void>;
+  /** UpdateClusterConfig: asynchronous and not idempotent; returns the update to poll. */
+  updateAuthenticationMode(mode: 'API_AND_CONFIG_MAP', clientRequestToken: string): Promise<{ updateId: string }>;
+  describeUpdate(updateId: string): Promise<{ status: string; errors: readonly string[] }>;
 }
 
 export interface IamDirectory {
@@ -113,7 +118,10 @@ export type AuditEventType =
   | 'granted'
   | 'failed'
   | 'aws_call'
-  | 'diagnosed';
+  | 'diagnosed'
+  | 'mode_switch'
+  | 'migrated_entries'
+  | 'recovered';
 
 export interface AuditEvent {
   type: AuditEventType;

@@ -1,8 +1,9 @@
-import { findCluster } from '../core/directory.ts';
+import { approvalPolicyOf, findCluster } from '../core/directory.ts';
 import { accessPolicyArn } from '../core/levels.ts';
 import type { Message } from '../core/messages/message.ts';
 import { requestCard } from '../core/messages/request-messages.ts';
 import type { AccessRequest } from '../core/request/request.ts';
+import { kindOf } from '../core/request/request.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 
@@ -24,7 +25,7 @@ export async function replyInThread(deps: Deps, request: AccessRequest, key: str
 /** Re-renders every approval card of the request in place (buttons disappear once decided). */
 export async function refreshCards(deps: Deps, request: AccessRequest): Promise<void> {
   const cluster = findCluster(deps.directory, request.cluster);
-  const required = cluster?.requiredApprovals ?? 1;
+  const required = cluster ? approvalPolicyOf(cluster, kindOf(request)).requiredApprovals : 1;
   const card = requestCard(request, accessPolicyArn(request.level), required);
   const posted = await deps.messages.list(requestOwner(request.id));
   for (const [key, ref] of Object.entries(posted)) {

@@ -4,6 +4,7 @@ import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { plainReply, statusReply } from '../core/messages/request-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
 import type { AccessRequest } from '../core/request/request.ts';
+import { kindOf } from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
 import type { Deps } from './ports.ts';
 import { isCardOf, refreshCards, replyInThread } from './request-conversation.ts';
@@ -35,7 +36,7 @@ export async function reviewRequest(deps: Deps, input: ReviewInput): Promise<Rev
       return refuse(deps, input, { code: 'unknown_cluster', given: request.cluster, available: [] });
     }
     const at = deps.clock.now();
-    const policy = approvalPolicyOf(cluster);
+    const policy = approvalPolicyOf(cluster, kindOf(request));
     const event: RequestEvent =
       input.decision === 'approve'
         ? { type: 'approve', by: user, at, policy }

@@ -1,16 +1,18 @@
 import { approvalPolicyOf, isRefusal, principalOf, resolveCluster } from '../core/directory.ts';
-import { asChannelId, asClusterName, type RequestId, type SlackUserId } from '../core/ids.ts';
+import { asChannelId, asClusterName, asPrincipalArn, type RequestId, type SlackUserId } from '../core/ids.ts';
 import { accessPolicyArn, type Level } from '../core/levels.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import type { Message } from '../core/messages/message.ts';
 import { plainReply, requestCard, requestReceivedReply } from '../core/messages/request-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
-import type { AccessRequest } from '../core/request/request.ts';
+import { type AccessRequest, ADMIN_ACTION_MIN_APPROVALS, kindOf, type RequestKind } from '../core/request/request.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 
 export interface SubmitInput {
   requestId: RequestId;
+  /** Default `grant`. `migrate` and `recover` need two approvers other than the requester and the subject. */
+  kind?: RequestKind;
   requester: SlackUserId;
   subject: SlackUserId;
   clusterGiven: string;
@@ -27,8 +29,16 @@ export type SubmitResult = { ok: true; requestId: RequestId } | { ok: false; cod
 export async function submitRequest(deps: Deps, input: SubmitInput): Promise<SubmitResult> {
   const cluster = resolveCluster(deps.directory, input.clusterGiven);
   if (isRefusal(cluster)) return refused(deps, input, cluster);
-  const principalArn = principalOf(deps.directory, input.subject);
-  if (!principalArn) {
+  const kind = input.kind ?? 'grant';
+  if (kind !== 'grant') {
+    const others = cluster.approvers.filter((a) => a !== input.requester && a !== input.subject);
+    if (others.length < ADMIN_ACTION_MIN_APPROVALS) {
+      return refused(deps, input, { code: 'needs_two_approvers', cluster: cluster.name, approvers: others.length });
+    }
+  }
+  // A migration changes the cluster, not a person's access: it needs no IAM principal.
+  const principalArn = kind === 'migrate' ? asPrincipalArn('') : principalOf(deps.directory, input.subject);
+  if (principalArn === undefined) {
     return refused(deps, input, {
       code: 'unmapped_user',
       user: input.subject,
@@ -39,6 +49,7 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   const request: AccessRequest = {
     id: input.requestId,
     version: 1,
+    ...(kind !== 'grant' ? { kind } : {}),
     requester: input.requester,
     subject: input.subject,
     principalArn,
@@ -83,7 +94,11 @@ async function announce(deps: Deps, request: AccessRequest): Promise<void> {
     { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) },
     requestReceivedReply(request, cluster.approvers, where),
   );
-  const card = requestCard(request, accessPolicyArn(request.level), cluster.requiredApprovals);
+  const card = requestCard(
+    request,
+    accessPolicyArn(request.level),
+    approvalPolicyOf(cluster, kindOf(request)).requiredApprovals,
+  );
   if (cluster.approvalChannel) {
     await postOnce(deps, owner, `card:${cluster.approvalChannel}`, { channel: cluster.approvalChannel }, card);
     return;

@@ -68,7 +68,7 @@ clusters:
   - name: legacy-cluster
     region: us-east-1
     accountId: "111122223333"
-    approvers: [${PEOPLE.approver1}]
+    approvers: [${PEOPLE.approver1}, ${PEOPLE.approver2}]
     approvalChannel: ${APPROVAL_CHANNEL}
 users:
   ${PEOPLE.alice}: ${ARNS.alice}

@@ -3,8 +3,10 @@ import {
   CreateAccessEntryCommand,
   DescribeAccessEntryCommand,
   DescribeClusterCommand,
+  DescribeUpdateCommand,
   type EKSClient,
   ListAssociatedAccessPoliciesCommand,
+  UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import type { AccessScope, AssociatedPolicy } from '../../core/plan/access-entries.ts';
 import { AdapterError, toAdapterError } from '../../shared/errors.ts';
@@ -36,11 +38,19 @@ export function createEksAccessEntries(client: EKSClient, clusterName: string): 
         throw error;
       }
     },
-    async createAccessEntry({ principalArn, clientRequestToken, tags }) {
+    async createAccessEntry({ principalArn, clientRequestToken, tags, kubernetesGroups, username }) {
       try {
         const { accessEntry } = await call(() =>
           client.send(
-            new CreateAccessEntryCommand({ clusterName, principalArn, clientRequestToken, tags, type: 'STANDARD' }),
+            new CreateAccessEntryCommand({
+              clusterName,
+              principalArn,
+              clientRequestToken,
+              tags,
+              type: 'STANDARD',
+              ...(kubernetesGroups && kubernetesGroups.length > 0 ? { kubernetesGroups: [...kubernetesGroups] } : {}),
+              ...(username ? { username } : {}),
+            }),
           ),
         );
         if (!accessEntry) throw new AdapterError('unknown', false, { upstream: 'CreateAccessEntry returned no entry' });
@@ -78,6 +88,27 @@ export function createEksAccessEntries(client: EKSClient, clusterName: string): 
       await call(() =>
         client.send(new AssociateAccessPolicyCommand({ clusterName, principalArn, policyArn, accessScope })),
       );
+    },
+    async updateAuthenticationMode(mode, clientRequestToken) {
+      const { update } = await call(() =>
+        client.send(
+          new UpdateClusterConfigCommand({
+            name: clusterName,
+            accessConfig: { authenticationMode: mode },
+            clientRequestToken,
+          }),
+        ),
+      );
+      if (!update?.id)
+        throw new AdapterError('unknown', false, { upstream: 'UpdateClusterConfig returned no update id' });
+      return { updateId: update.id };
+    },
+    async describeUpdate(updateId) {
+      const { update } = await call(() => client.send(new DescribeUpdateCommand({ name: clusterName, updateId })));
+      return {
+        status: update?.status ?? 'Unknown',
+        errors: (update?.errors ?? []).map((e) => `${e.errorCode ?? 'error'}: ${e.errorMessage ?? ''}`.trim()),
+      };
     },
   };
 }

@@ -38,7 +38,14 @@ const clusterClick = z.object({
   threadTs: z.string(),
 });
 
-export const interactionPayload = z.discriminatedUnion('kind', [reviewClick, clusterClick]);
+const migrateEntriesClick = z.object({
+  kind: z.literal('migrate-entries'),
+  requestId: z.string(),
+  user: z.string(),
+  channel: z.string(),
+});
+
+export const interactionPayload = z.discriminatedUnion('kind', [reviewClick, clusterClick, migrateEntriesClick]);
 export type InteractionPayload = z.infer<typeof interactionPayload>;
 
 export const applyPayload = z.object({ requestId: z.string() });

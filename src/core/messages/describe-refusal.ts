@@ -29,6 +29,10 @@ export function describeRefusal(refusal: Refusal): string {
       return `The configured IAM principal cannot be used with EKS: ${refusal.reason}.`;
     case 'approvals_no_longer_valid':
       return `The approvals no longer satisfy the cluster's rules (${refusal.valid} of ${refusal.needed} still count after a config change), so nothing was applied.`;
+    case 'needs_two_approvers':
+      return `Changing the authentication mode or recovering ${code(refusal.cluster)} needs two distinct approvers other than the people asking and receiving, and its config leaves ${refusal.approvers}. Add approvers to the cluster's config first.`;
+    case 'mode_already_migrated':
+      return `Cluster ${code(refusal.cluster)} is already in ${code(refusal.mode)} mode: access entries are on, and modes never go back. Nothing to migrate.`;
     case 'wrong_authentication_mode':
       return `Cluster ${code(refusal.cluster)} is in ${code(refusal.mode)} mode, so it uses the aws-auth ConfigMap, not access entries. Switch it to API_AND_CONFIG_MAP (one way) or set \`method: aws-auth\` for it.`;
   }

@@ -25,6 +25,8 @@ export const ACTIONS = {
   requestAccess: 'eks_access_request',
   /** Runs the diagnosis for the clicker; the value is the cluster name. */
   diagnose: 'eks_access_diagnose',
+  /** After a mode migration: move aws-auth items to access entries; the value is the migration's request id. */
+  migrateEntries: 'eks_access_migrate_entries',
 } as const;
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 

@@ -1,5 +1,5 @@
 import { formatDuration } from '../intent/duration.ts';
-import type { AccessRequest } from '../request/request.ts';
+import { type AccessRequest, kindOf } from '../request/request.ts';
 import { code, escapeUserText, mention } from './escape.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
 
@@ -8,7 +8,26 @@ function scopeText(request: AccessRequest): string {
 }
 
 function summary(request: AccessRequest): string {
-  return `*${request.level}* on ${code(request.cluster)} for ${mention(request.subject)}`;
+  switch (kindOf(request)) {
+    case 'migrate':
+      return `a one-way switch of ${code(request.cluster)} from CONFIG_MAP to API_AND_CONFIG_MAP`;
+    case 'recover':
+      return `lock-out recovery on ${code(request.cluster)}: *cluster-admin* for ${mention(request.subject)}`;
+    case 'grant':
+      return `*${request.level}* on ${code(request.cluster)} for ${mention(request.subject)}`;
+  }
+}
+
+/** What approving will do, in the card's words. */
+function changeText(request: AccessRequest, policyArn: string): string {
+  switch (kindOf(request)) {
+    case 'migrate':
+      return 'UpdateClusterConfig authenticationMode=API_AND_CONFIG_MAP. One way: the cluster can never go back to CONFIG_MAP. aws-auth keeps working; access entries start to work too.';
+    case 'recover':
+      return `switch to API_AND_CONFIG_MAP if the cluster is in CONFIG_MAP (one way), then an access entry for ${code(request.principalArn)} + ${code(policyArn)}`;
+    case 'grant':
+      return `access entry for ${code(request.principalArn)} + ${code(policyArn)}`;
+  }
 }
 
 function detailFields(request: AccessRequest, policyArn: string): MessagePart {
@@ -23,13 +42,16 @@ function detailFields(request: AccessRequest, policyArn: string): MessagePart {
       { label: 'Duration', value: request.durationMs ? formatDuration(request.durationMs) : 'not given' },
       { label: 'Reason', value: request.reason ? escapeUserText(request.reason) : '—' },
       { label: 'Request', value: code(request.id) },
-    ].concat([{ label: 'Change', value: `access entry for ${code(request.principalArn)} + ${code(policyArn)}` }]),
+    ].concat([{ label: 'Change', value: changeText(request, policyArn) }]),
   };
 }
 
 /** The approver's card: what will change, and Approve / Deny while the request is pending. */
 export function requestCard(request: AccessRequest, policyArn: string, requiredApprovals: number): Message {
-  const head = `Access request ${request.id}: ${request.level} on ${request.cluster}`;
+  const head =
+    kindOf(request) === 'grant'
+      ? `Access request ${request.id}: ${request.level} on ${request.cluster}`
+      : `${kindOf(request) === 'migrate' ? 'Mode migration' : 'Lock-out recovery'} ${request.id} on ${request.cluster}`;
   const parts: MessagePart[] = [
     { kind: 'header', text: head },
     { kind: 'text', text: `${mention(request.requester)} asks for ${summary(request)}.` },

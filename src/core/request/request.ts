@@ -1,6 +1,14 @@
 import type { ChannelId, ClusterName, PrincipalArn, RequestId, SlackUserId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 
+/**
+ * What an approved request does. `grant`: an access entry for a level. `migrate`: the one-way switch from
+ * CONFIG_MAP to API_AND_CONFIG_MAP. `recover`: break a lock-out with a cluster-admin access entry for a named
+ * admin, switching the mode first when needed. The last two need two distinct approvers.
+ */
+export const REQUEST_KINDS = ['grant', 'migrate', 'recover'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
 export const REQUEST_STATUSES = ['pending', 'approved', 'applying', 'granted', 'failed', 'denied'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
@@ -18,6 +26,8 @@ export interface GrantOutcome {
   /** The same policy was already associated before this grant. */
   hadPolicyBefore: boolean;
   verifiedAt: number;
+  /** For migrations: what was done, in a sentence (there is no principal or policy). */
+  summary?: string;
 }
 
 /** What the principal had before the bot touched anything; captured once, before the first change. */
@@ -37,6 +47,8 @@ export interface FailureInfo {
 export interface AccessRequest {
   id: RequestId;
   version: number;
+  /** Absent on requests stored before kinds existed: a grant. */
+  kind?: RequestKind;
   requester: SlackUserId;
   subject: SlackUserId;
   /** The principal as configured in `users`; the executor resolves it to the IAM ARN EKS wants. */
@@ -55,9 +67,18 @@ export interface AccessRequest {
   createdAt: number;
   updatedAt: number;
   preState?: PreState;
+  /** The UpdateClusterConfig call already made (it is not idempotent), so a resumed job only waits for it. */
+  modeUpdate?: { id: string; to: string; startedAt: number };
   outcome?: GrantOutcome;
   failure?: FailureInfo;
 }
+
+export function kindOf(request: Pick<AccessRequest, 'kind'>): RequestKind {
+  return request.kind ?? 'grant';
+}
+
+/** Mode changes and lock-out recovery are exceptional and one-way: never fewer than two people decide. */
+export const ADMIN_ACTION_MIN_APPROVALS = 2;
 
 export function isFinal(status: RequestStatus): boolean {
   return status === 'granted' || status === 'failed' || status === 'denied';

@@ -7,6 +7,7 @@ export type RequestEvent =
   | { type: 'approve'; by: SlackUserId; at: number; policy: ApprovalPolicy }
   | { type: 'deny'; by: SlackUserId; at: number; policy: ApprovalPolicy; reason?: string }
   | { type: 'start_apply'; at: number; preState: PreState }
+  | { type: 'mode_update_started'; at: number; update: { id: string; to: string } }
   | { type: 'granted'; at: number; outcome: GrantOutcome }
   | { type: 'failed'; at: number; failure: FailureInfo };
 
@@ -38,6 +39,9 @@ export function transition(request: AccessRequest, event: RequestEvent): Transit
         return advanced(request, { status: 'applying', preState: event.preState }, event.at);
       }
       return refused({ code: 'already_decided', status: request.status });
+    case 'mode_update_started':
+      if (request.status !== 'applying') return refused({ code: 'already_decided', status: request.status });
+      return advanced(request, { modeUpdate: { ...event.update, startedAt: event.at } }, event.at);
     case 'granted':
       if (request.status !== 'applying') return refused({ code: 'already_decided', status: request.status });
       return advanced(request, { status: 'granted', outcome: event.outcome }, event.at);

@@ -66,6 +66,12 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         return { created: true, entry };
       }),
     listAssociatedPolicies: async (arn) => aws('ListAssociatedAccessPolicies', () => world.policies.get(arn) ?? []),
+    updateAuthenticationMode: async (mode) =>
+      aws('UpdateClusterConfig', () => {
+        world.cluster = { ...world.cluster, authenticationMode: mode };
+        return { updateId: 'update-1' };
+      }),
+    describeUpdate: async () => aws('DescribeUpdate', () => ({ status: 'Successful', errors: [] })),
     associatePolicy: async (arn: string, policyArn: string, scope: AccessScope) =>
       aws('AssociateAccessPolicy', () => {
         const others = (world.policies.get(arn) ?? []).filter((p) => p.policyArn !== policyArn);
