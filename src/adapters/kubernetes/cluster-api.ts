@@ -1,4 +1,10 @@
-import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  ApiException,
+  AuthorizationV1Api,
+  CoreV1Api,
+  KubeConfig,
+  RbacAuthorizationV1Api,
+} from '@kubernetes/client-node';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { AwsAuthFacts } from '../../core/diagnose/evidence.ts';
 import { AdapterError } from '../../shared/errors.ts';
@@ -18,6 +24,27 @@ export interface ClusterApiTarget {
  * from DescribeCluster, authenticated with an EKS token built in-process. No kubeconfig file, no kubectl.
  */
 export async function coreApiFor(target: ClusterApiTarget): Promise<CoreV1Api> {
+  return (await kubeConfigFor(target)).makeApiClient(CoreV1Api);
+}
+
+/** The three API groups the aws-auth executor uses, sharing one token (valid about 14 minutes). */
+export interface ClusterApis {
+  core: CoreV1Api;
+  rbac: RbacAuthorizationV1Api;
+  authorization: AuthorizationV1Api;
+}
+
+export async function clusterApisFor(target: ClusterApiTarget): Promise<ClusterApis> {
+  const config = await kubeConfigFor(target);
+  return {
+    core: config.makeApiClient(CoreV1Api),
+    rbac: config.makeApiClient(RbacAuthorizationV1Api),
+    authorization: config.makeApiClient(AuthorizationV1Api),
+  };
+}
+
+/** An in-memory kubeconfig for the cluster with a fresh EKS token; build a new one before the token expires. */
+export async function kubeConfigFor(target: ClusterApiTarget): Promise<KubeConfig> {
   const now = target.now ?? Date.now;
   const { token } = await createEksToken({
     clusterName: target.clusterName,
@@ -39,7 +66,7 @@ export async function coreApiFor(target: ClusterApiTarget): Promise<CoreV1Api> {
     contexts: [{ name: target.clusterName, cluster: target.clusterName, user: 'eks-access' }],
     currentContext: target.clusterName,
   });
-  return config.makeApiClient(CoreV1Api);
+  return config;
 }
 
 /** The aws-auth ConfigMap as data; a missing object is a fact (everyone unmapped), 401/403 are AdapterErrors. */
