@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { createAwsClients } from '../adapters/aws/aws-clients.ts';
 import { createClusterGateways } from '../adapters/aws/cluster-gateways.ts';
 import { createDiagnosticsGateways } from '../adapters/aws/diagnostics-gateways.ts';
+import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.ts';
 import { createProducerConnection, createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createProducer, type Producer } from '../adapters/queue/producer.ts';
 import { createSlackNotifier } from '../adapters/slack/notifier.ts';
@@ -42,6 +43,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     // Bounded retries: a worker job retries on its own schedule, and an unbounded client retry holds a worker slot.
     retryConfig: { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
   });
+  const audit = createAuditLog(workerRedis, env.redisPrefix);
   const deps: Deps = {
     directory: config,
     clock: { now: () => Date.now() },
@@ -51,7 +53,8 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     queue: producer,
     gateways,
     diagnostics: createDiagnosticsGateways(awsClients),
-    audit: createAuditLog(workerRedis, env.redisPrefix),
+    awsAuth: createAwsAuthGateways({ redis: workerRedis, prefix: env.redisPrefix, clients: awsClients, audit, log }),
+    audit,
   };
   return {
     deps,

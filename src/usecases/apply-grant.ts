@@ -3,7 +3,6 @@ import { accessEntryArn, isParsedArn, parseArn, roleNameToResolve } from '../cor
 import { asPrincipalArn, type RequestId } from '../core/ids.ts';
 import { accessPolicyArn } from '../core/levels.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
-import { failedReply, grantedReply } from '../core/messages/request-messages.ts';
 import {
   type AccessScope,
   isCreatedByRequest,
@@ -15,15 +14,15 @@ import {
 import { hasQuorum, validApprovals } from '../core/request/approval.ts';
 import type { AccessRequest, FailureInfo, GrantOutcome } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
-import { type RequestEvent, transition } from '../core/request/transitions.ts';
 import { AdapterError } from '../shared/errors.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
 import type { AccessEntries, Deps } from './ports.ts';
 import { reportRecovery } from './report-recovery.ts';
-import { refreshCards, replyInThread } from './request-conversation.ts';
-import { switchToApiAndConfigMap } from './switch-mode.ts';
+import { type ApplyResult, advance, advanceFrom, announceOutcome, fail, failure } from './request-lifecycle.ts';
 
-export type ApplyResult = { status: AccessRequest['status'] };
+export type { ApplyResult } from './request-lifecycle.ts';
+
+import { switchToApiAndConfigMap } from './switch-mode.ts';
 
 /**
  * Executes an approved request with EKS access entries. Re-runnable at any point: a worker killed
@@ -223,62 +222,4 @@ async function markApplying(
   }
   const preState = { hadEntryBefore, hadPolicyBefore };
   return advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
-}
-
-/** `approved → applying` with a known pre-state; a request already applying is returned as stored. */
-async function advanceFrom(
-  deps: Deps,
-  request: AccessRequest,
-  preState: { hadEntryBefore: boolean; hadPolicyBefore: boolean },
-) {
-  if (request.status === 'applying') return request;
-  return advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
-}
-
-/** Applies one transition with compare-and-set, re-reading on conflicts. */
-async function advance(deps: Deps, id: RequestId, event: RequestEvent): Promise<AccessRequest> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const current = await deps.store.get(id);
-    if (!current) throw new Error(`request ${id} disappeared`);
-    const result = transition(current, event);
-    if (!result.ok) {
-      if (current.status === 'granted' || current.status === 'failed') return current;
-      throw new Error(`request ${id}: ${result.refusal.code}`);
-    }
-    if (await deps.store.compareAndSet(result.next, current.version)) return result.next;
-  }
-  throw new Error(`request ${id} kept changing`);
-}
-
-async function fail(deps: Deps, id: RequestId, info: FailureInfo): Promise<ApplyResult> {
-  const failed = await advance(deps, id, { type: 'failed', at: info.at, failure: info });
-  if (failed.status === 'failed') {
-    await deps.audit.append({
-      type: 'failed',
-      at: info.at,
-      actor: 'eks-access',
-      requestId: id,
-      cluster: failed.cluster,
-      detail: { code: info.code, message: info.message },
-    });
-  }
-  await announceOutcome(deps, failed);
-  return { status: failed.status };
-}
-
-function failure(code: string, message: string, deps: Deps): FailureInfo {
-  return { code, message, at: deps.clock.now() };
-}
-
-async function announceOutcome(deps: Deps, request: AccessRequest, evidence?: readonly string[]): Promise<void> {
-  await refreshCards(deps, request);
-  if (request.status === 'granted') {
-    const lines = evidence ?? [
-      `access entry \`${request.outcome?.principalArn ?? ''}\``,
-      `policy \`${request.outcome?.policyArn ?? ''}\``,
-    ];
-    await replyInThread(deps, request, 'outcome', grantedReply(request, lines));
-  } else if (request.status === 'failed') {
-    await replyInThread(deps, request, 'outcome', failedReply(request));
-  }
 }

@@ -3,16 +3,15 @@ import { approvalPolicyOf, findCluster } from '../core/directory.ts';
 import { asPrincipalArn } from '../core/ids.ts';
 import { migrationDoneMessage } from '../core/messages/admin-messages.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
-import { failedReply } from '../core/messages/request-messages.ts';
 import { type EntryMigrationPlan, planEntryMigration } from '../core/plan/entry-migration.ts';
 import { migrationStep } from '../core/plan/mode-migration.ts';
 import { hasQuorum, validApprovals } from '../core/request/approval.ts';
-import type { AccessRequest, FailureInfo } from '../core/request/request.ts';
-import { type RequestEvent, transition } from '../core/request/transitions.ts';
+import type { AccessRequest } from '../core/request/request.ts';
 import { AdapterError, toAdapterError } from '../shared/errors.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
 import type { Deps } from './ports.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
+import { advance, advanceFrom, fail, failure } from './request-lifecycle.ts';
 import { switchToApiAndConfigMap } from './switch-mode.ts';
 
 /**
@@ -26,12 +25,7 @@ export async function applyMigration(
   finalAttempt = false,
 ): Promise<{ status: AccessRequest['status'] }> {
   const cluster = findCluster(deps.directory, request.cluster);
-  if (!cluster)
-    return end(deps, request, {
-      type: 'failed',
-      at: deps.clock.now(),
-      failure: info('unknown_cluster', 'the cluster is no longer configured', deps),
-    });
+  if (!cluster) return fail(deps, request.id, failure('unknown_cluster', 'the cluster is no longer configured', deps));
   const policy = approvalPolicyOf(cluster, 'migrate');
   if (!hasQuorum(request, policy)) {
     const text = describeRefusal({
@@ -39,31 +33,20 @@ export async function applyMigration(
       needed: policy.requiredApprovals,
       valid: validApprovals(request, policy).length,
     });
-    return end(deps, request, {
-      type: 'failed',
-      at: deps.clock.now(),
-      failure: info('approvals_no_longer_valid', text, deps),
-    });
+    return fail(deps, request.id, failure('approvals_no_longer_valid', text, deps));
   }
   const entries = deps.gateways.forCluster(cluster).accessEntries;
   const calls: string[] = [];
   try {
     const current = await entries.describeCluster();
     const step = migrationStep(current.authenticationMode as Parameters<typeof migrationStep>[0]);
-    let started = request;
-    if (started.status === 'approved') {
-      started = await advance(deps, started, {
-        type: 'start_apply',
-        at: deps.clock.now(),
-        preState: { hadEntryBefore: false, hadPolicyBefore: false },
-      });
-    }
+    let started = await advanceFrom(deps, request, { hadEntryBefore: false, hadPolicyBefore: false });
     const switched = step.kind === 'switch' || started.modeUpdate !== undefined;
     if (switched) started = await switchToApiAndConfigMap(deps, started, entries, calls);
     const summary = switched
       ? 'switched CONFIG_MAP → API_AND_CONFIG_MAP'
       : `already ${step.kind === 'already' ? step.mode : 'migrated'}`;
-    const done = await advance(deps, started, {
+    const done = await advance(deps, started.id, {
       type: 'granted',
       at: deps.clock.now(),
       outcome: {
@@ -89,12 +72,7 @@ export async function applyMigration(
     return { status: done.status };
   } catch (error) {
     if (error instanceof AdapterError && error.retryable && !finalAttempt) throw error;
-    const failed = await end(deps, request, {
-      type: 'failed',
-      at: deps.clock.now(),
-      failure: describeAdapterFailure(error, request.cluster, deps.clock.now()),
-    });
-    return failed;
+    return fail(deps, request.id, describeAdapterFailure(error, request.cluster, deps.clock.now()));
   }
 }
 
@@ -114,39 +92,4 @@ export async function entryPlan(
     const adapterError = toAdapterError(error);
     return { problem: adapterError.upstream ?? adapterError.code };
   }
-}
-
-async function advance(deps: Deps, request: AccessRequest, event: RequestEvent): Promise<AccessRequest> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const current = (await deps.store.get(request.id)) ?? request;
-    const result = transition(current, event);
-    if (!result.ok) return current;
-    if (await deps.store.compareAndSet(result.next, current.version)) return result.next;
-  }
-  throw new Error(`request ${request.id} kept changing`);
-}
-
-async function end(
-  deps: Deps,
-  request: AccessRequest,
-  event: RequestEvent,
-): Promise<{ status: AccessRequest['status'] }> {
-  const ended = await advance(deps, request, event);
-  if (ended.status === 'failed') {
-    await deps.audit.append({
-      type: 'failed',
-      at: ended.updatedAt,
-      actor: 'eks-access',
-      requestId: ended.id,
-      cluster: ended.cluster,
-      detail: { code: ended.failure?.code ?? '' },
-    });
-    await refreshCards(deps, ended);
-    await replyInThread(deps, ended, 'outcome', failedReply(ended));
-  }
-  return { status: ended.status };
-}
-
-function info(code: string, message: string, deps: Deps): FailureInfo {
-  return { code, message, at: deps.clock.now() };
 }

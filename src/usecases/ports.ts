@@ -9,6 +9,8 @@ import type { ClusterSettings, Directory } from '../core/directory.ts';
 import type { ChannelId, RequestId, SlackUserId } from '../core/ids.ts';
 import type { Message } from '../core/messages/message.ts';
 import type { AccessScope, AssociatedPolicy } from '../core/plan/access-entries.ts';
+import type { AwsAuthEdit, AwsAuthEditResult } from '../core/plan/aws-auth-fold.ts';
+import type { PlannedBinding } from '../core/plan/aws-auth-grant.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 
 /** Injected time, so use cases stay testable with a fixed clock. */
@@ -121,7 +123,9 @@ export type AuditEventType =
   | 'diagnosed'
   | 'mode_switch'
   | 'migrated_entries'
-  | 'recovered';
+  | 'recovered'
+  | 'aws_auth_write'
+  | 'aws_auth_restore';
 
 export interface AuditEvent {
   type: AuditEventType;
@@ -148,6 +152,7 @@ export interface Deps {
   queue: JobQueue;
   gateways: ClusterGateways;
   diagnostics: DiagnosticsGateways;
+  awsAuth: AwsAuthGateways;
   audit: AuditLog;
 }
 
@@ -171,6 +176,34 @@ export interface DiagnosticsGateway {
   awsAuth(connection: ClusterConnection): Promise<AwsAuthFacts>;
   /** Who created the cluster: CloudTrail, or the bootstrap access entry when the event is past 90 days. */
   creator(cluster: ClusterFacts): Promise<CreatorFacts>;
+}
+
+/**
+ * The aws-auth ConfigMap of one cluster, written only through the cluster's single writer, which folds every
+ * pending edit (core `foldAwsAuthEdits`: edit + creator-safety check) into one conflict-checked write.
+ */
+export interface AwsAuthGateway {
+  read(): Promise<{ data: Record<string, string>; resourceVersion: string } | undefined>;
+  /** Resolves with this edit's own result once the batch carrying it was written (or refused). */
+  submit(
+    id: string,
+    edit: AwsAuthEdit,
+  ): Promise<{
+    result: AwsAuthEditResult;
+    write?: { resourceVersionBefore?: string; resourceVersionAfter: string; batchSize: number };
+  }>;
+  ensureBindings(bindings: readonly PlannedBinding[]): Promise<string[]>;
+  canI(question: {
+    user: string;
+    groups: readonly string[];
+    verb: string;
+    resource: string;
+    namespace?: string;
+  }): Promise<{ allowed: boolean; reason?: string }>;
+}
+
+export interface AwsAuthGateways {
+  forCluster(cluster: ClusterSettings, connection: ClusterConnection): AwsAuthGateway;
 }
 
 export interface DiagnosticsGateways {

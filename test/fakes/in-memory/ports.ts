@@ -137,6 +137,11 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         throw new Error('diagnostics are not part of the in-memory world');
       },
     },
+    awsAuth: {
+      forCluster: () => {
+        throw new Error('aws-auth is not part of the in-memory world');
+      },
+    },
     audit: {
       append: async (event) => {
         world.audit.push(event);

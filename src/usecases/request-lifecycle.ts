@@ -1,0 +1,62 @@
+import type { RequestId } from '../core/ids.ts';
+import { failedReply, grantedReply } from '../core/messages/request-messages.ts';
+import type { AccessRequest, FailureInfo, PreState } from '../core/request/request.ts';
+import { type RequestEvent, transition } from '../core/request/transitions.ts';
+import type { Deps } from './ports.ts';
+import { refreshCards, replyInThread } from './request-conversation.ts';
+
+export type ApplyResult = { status: AccessRequest['status'] };
+
+/** `approved → applying` with a known pre-state; a request already applying is returned as stored. */
+export async function advanceFrom(deps: Deps, request: AccessRequest, preState: PreState) {
+  if (request.status === 'applying') return request;
+  return advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
+}
+
+/** Applies one transition with compare-and-set, re-reading on conflicts. */
+export async function advance(deps: Deps, id: RequestId, event: RequestEvent): Promise<AccessRequest> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const current = await deps.store.get(id);
+    if (!current) throw new Error(`request ${id} disappeared`);
+    const result = transition(current, event);
+    if (!result.ok) {
+      if (current.status === 'granted' || current.status === 'failed') return current;
+      throw new Error(`request ${id}: ${result.refusal.code}`);
+    }
+    if (await deps.store.compareAndSet(result.next, current.version)) return result.next;
+  }
+  throw new Error(`request ${id} kept changing`);
+}
+
+export async function fail(deps: Deps, id: RequestId, info: FailureInfo): Promise<ApplyResult> {
+  const failed = await advance(deps, id, { type: 'failed', at: info.at, failure: info });
+  if (failed.status === 'failed') {
+    await deps.audit.append({
+      type: 'failed',
+      at: info.at,
+      actor: 'eks-access',
+      requestId: id,
+      cluster: failed.cluster,
+      detail: { code: info.code, message: info.message },
+    });
+  }
+  await announceOutcome(deps, failed);
+  return { status: failed.status };
+}
+
+export function failure(code: string, message: string, deps: Deps): FailureInfo {
+  return { code, message, at: deps.clock.now() };
+}
+
+export async function announceOutcome(deps: Deps, request: AccessRequest, evidence?: readonly string[]): Promise<void> {
+  await refreshCards(deps, request);
+  if (request.status === 'granted') {
+    const lines = evidence ?? [
+      `access entry \`${request.outcome?.principalArn ?? ''}\``,
+      `policy \`${request.outcome?.policyArn ?? ''}\``,
+    ];
+    await replyInThread(deps, request, 'outcome', grantedReply(request, lines));
+  } else if (request.status === 'failed') {
+    await replyInThread(deps, request, 'outcome', failedReply(request));
+  }
+}
