@@ -1,14 +1,53 @@
+import { approvalPolicyOf, type ClusterSettings, findCluster } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
-import { kindOf } from '../core/request/request.ts';
+import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { hasQuorum, validApprovals } from '../core/request/approval.ts';
+import { type AccessRequest, kindOf } from '../core/request/request.ts';
+import { AdapterError } from '../shared/errors.ts';
+import { applyAwsAuthGrant } from './apply-aws-auth-grant.ts';
 import { type ApplyResult, applyGrant } from './apply-grant.ts';
 import { applyMigration } from './apply-migration.ts';
+import { describeAdapterFailure } from './describe-failure.ts';
+import { usesAwsAuth } from './grant-method.ts';
 import type { Deps } from './ports.ts';
+import { fail, failure } from './request-lifecycle.ts';
 
-/** An approved request's job: grants and recoveries create access entries; migrations switch the mode. */
+/**
+ * An approved request's job. Migrations switch the mode; recoveries always use access entries (they need only
+ * the AWS API); grants use aws-auth when the cluster's method says so, or for `auto` on a CONFIG_MAP cluster.
+ */
 export async function applyRequest(deps: Deps, requestId: RequestId, finalAttempt = false): Promise<ApplyResult> {
   const request = await deps.store.get(requestId);
-  if (request && kindOf(request) === 'migrate' && (request.status === 'approved' || request.status === 'applying')) {
-    return applyMigration(deps, request, finalAttempt);
+  if (!request) return { status: 'failed' };
+  const isActive = request.status === 'approved' || request.status === 'applying';
+  if (isActive && kindOf(request) === 'migrate') return applyMigration(deps, request, finalAttempt);
+  const cluster = findCluster(deps.directory, request.cluster);
+  if (isActive && kindOf(request) === 'grant' && cluster && (await usesAwsAuth(deps, cluster))) {
+    return await viaAwsAuth(deps, request, cluster, finalAttempt);
   }
   return applyGrant(deps, requestId, finalAttempt);
+}
+
+async function viaAwsAuth(
+  deps: Deps,
+  request: AccessRequest,
+  cluster: ClusterSettings,
+  finalAttempt: boolean,
+): Promise<ApplyResult> {
+  const policy = approvalPolicyOf(cluster, kindOf(request));
+  if (!hasQuorum(request, policy)) {
+    const refusal = {
+      code: 'approvals_no_longer_valid' as const,
+      needed: policy.requiredApprovals,
+      valid: validApprovals(request, policy).length,
+    };
+    return fail(deps, request.id, failure(refusal.code, describeRefusal(refusal), deps));
+  }
+  try {
+    return await applyAwsAuthGrant(deps, request, cluster);
+  } catch (error) {
+    if (error instanceof AdapterError && error.retryable && !finalAttempt) throw error;
+    const result = await fail(deps, request.id, describeAdapterFailure(error, request.cluster, deps.clock.now()));
+    return result;
+  }
 }

@@ -6,6 +6,7 @@ import type { Message } from '../core/messages/message.ts';
 import { plainReply, requestCard, requestReceivedReply } from '../core/messages/request-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
 import { type AccessRequest, ADMIN_ACTION_MIN_APPROVALS, kindOf, type RequestKind } from '../core/request/request.ts';
+import { awsAuthPreviewFor } from './aws-auth-preview.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 
@@ -46,6 +47,8 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
     });
   }
   const now = deps.clock.now();
+  const preview =
+    kind === 'grant' ? await awsAuthPreviewFor(deps, cluster, principalArn, input.level, input.namespaces) : undefined;
   const request: AccessRequest = {
     id: input.requestId,
     version: 1,
@@ -60,6 +63,7 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
     ...(input.durationMs ? { durationMs: input.durationMs } : {}),
     status: 'pending',
     approvals: [],
+    ...(preview ? { awsAuthPreview: preview } : {}),
     channel: asChannelId(input.conversation.channel),
     threadTs: input.conversation.threadTs ?? '',
     createdAt: now,

@@ -58,7 +58,12 @@ describe('"why am I unauthorized?" in Slack', () => {
       (m) => m.threadTs === sent.ts && /Which cluster/.test(m.text ?? ''),
     );
 
-    expect(buttonValues(question, 'eks_access_diagnose')).toEqual(['prod-cluster', 'staging', 'legacy-cluster']);
+    expect(buttonValues(question, 'eks_access_diagnose')).toEqual([
+      'prod-cluster',
+      'staging',
+      'legacy-cluster',
+      'old-cluster',
+    ]);
     await sandbox.clickButton(PEOPLE.carol, 'eks_access_diagnose', 'legacy-cluster', question);
     const answer = await diagnosisIn(sent.ts);
 

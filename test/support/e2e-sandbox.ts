@@ -70,6 +70,12 @@ clusters:
     accountId: "111122223333"
     approvers: [${PEOPLE.approver1}, ${PEOPLE.approver2}]
     approvalChannel: ${APPROVAL_CHANNEL}
+  - name: old-cluster
+    region: us-east-1
+    accountId: "111122223333"
+    method: auto
+    approvers: [${PEOPLE.approver1}, ${PEOPLE.approver2}]
+    approvalChannel: ${APPROVAL_CHANNEL}
 users:
   ${PEOPLE.alice}: ${ARNS.alice}
   ${PEOPLE.bob}: ${ARNS.bob}
@@ -82,7 +88,7 @@ users:
 /** The credentials the bot process signs with when a cluster has no executor role. */
 export const BOT_KEY = { accessKeyId: 'AKIAE2ETESTKEY000001', secretAccessKey: 'e2e-secret-access-key-not-real' };
 export const BOT_ARN = 'arn:aws:iam::111122223333:user/eks-access-bot';
-const CLUSTERS = ['prod-cluster', 'staging', 'legacy-cluster'] as const;
+const CLUSTERS = ['prod-cluster', 'staging', 'legacy-cluster', 'old-cluster'] as const;
 type ClusterName = (typeof CLUSTERS)[number];
 
 export interface E2eSandbox {
@@ -165,7 +171,7 @@ export async function startE2eSandbox(): Promise<E2eSandbox> {
     eks.addCluster({
       name,
       region: name === 'staging' ? 'eu-west-1' : 'us-east-1',
-      authenticationMode: name === 'legacy-cluster' ? 'CONFIG_MAP' : 'API_AND_CONFIG_MAP',
+      authenticationMode: name === 'legacy-cluster' || name === 'old-cluster' ? 'CONFIG_MAP' : 'API_AND_CONFIG_MAP',
       endpoint: kube[name].url,
       certificateAuthorityData: kube[name].caData,
       createdAt,
@@ -184,6 +190,10 @@ export async function startE2eSandbox(): Promise<E2eSandbox> {
     '- rolearn: arn:aws:iam::111122223333:role/eks-node-role\n  username: system:node:{{EC2PrivateDNSName}}\n  groups:\n    - system:bootstrappers\n    - system:nodes\n';
   kube['prod-cluster'].setConfigMap('kube-system', 'aws-auth', { mapRoles: nodeRole });
   kube.staging.setConfigMap('kube-system', 'aws-auth', { mapRoles: nodeRole });
+  kube['old-cluster'].setConfigMap('kube-system', 'aws-auth', {
+    mapRoles: `${nodeRole}- rolearn: arn:aws:iam::111122223333:role/ops-admin\n  username: ops-admin\n  groups:\n    - system:masters\n`,
+    mapAccounts: '- "444455556666"\n',
+  });
   // The classic mistake: a role written with its IAM path, which the authenticator never matches.
   kube['legacy-cluster'].setConfigMap('kube-system', 'aws-auth', {
     mapRoles: `${nodeRole}- rolearn: ${ARNS.carolRole}\n  username: carol\n  groups:\n    - eks-access:view\n`,

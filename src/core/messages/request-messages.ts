@@ -46,6 +46,22 @@ function detailFields(request: AccessRequest, policyArn: string): MessagePart {
   };
 }
 
+/** On aws-auth clusters the card shows the exact diff and the creator-safety checks before anyone approves. */
+function awsAuthPreviewParts(request: AccessRequest): MessagePart[] {
+  const preview = request.awsAuthPreview;
+  if (!preview) return [];
+  if ('unavailable' in preview)
+    return [{ kind: 'context', text: `aws-auth preview unavailable: ${escapeUserText(preview.unavailable)}` }];
+  const fence = (lines: readonly string[]) => `\`\`\`${lines.join('\n').replace(/`/g, "'")}\`\`\``;
+  return [
+    { kind: 'text', text: `*Change to aws-auth* (kube-system/aws-auth):\n${fence(preview.lines)}` },
+    {
+      kind: 'text',
+      text: `*Safety checks*${preview.isSafe ? '' : ' (this change will be refused)'}:\n${fence(preview.checks)}`,
+    },
+  ];
+}
+
 /** The approver's card: what will change, and Approve / Deny while the request is pending. */
 export function requestCard(request: AccessRequest, policyArn: string, requiredApprovals: number): Message {
   const head =
@@ -56,6 +72,7 @@ export function requestCard(request: AccessRequest, policyArn: string, requiredA
     { kind: 'header', text: head },
     { kind: 'text', text: `${mention(request.requester)} asks for ${summary(request)}.` },
     detailFields(request, policyArn),
+    ...awsAuthPreviewParts(request),
   ];
   const approvedBy = request.approvals.map((a) => mention(a.by)).join(', ');
   if (request.status === 'pending') {

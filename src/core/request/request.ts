@@ -30,6 +30,11 @@ export interface GrantOutcome {
   summary?: string;
 }
 
+/** The aws-auth change an approver sees on the card, computed when the request is filed. */
+export type AwsAuthPreviewInfo =
+  | { lines: readonly string[]; checks: readonly string[]; isSafe: boolean }
+  | { unavailable: string };
+
 /** What the principal had before the bot touched anything; captured once, before the first change. */
 export interface PreState {
   hadEntryBefore: boolean;
@@ -67,6 +72,7 @@ export interface AccessRequest {
   createdAt: number;
   updatedAt: number;
   preState?: PreState;
+  awsAuthPreview?: AwsAuthPreviewInfo;
   /** The UpdateClusterConfig call already made (it is not idempotent), so a resumed job only waits for it. */
   modeUpdate?: { id: string; to: string; startedAt: number };
   outcome?: GrantOutcome;

@@ -1,0 +1,47 @@
+import { editAwsAuth } from '../core/aws-auth/edit.ts';
+import { formatSafetyChecks, previewAwsAuthChange } from '../core/aws-auth/preview.ts';
+import { checkAwsAuthChange } from '../core/aws-auth/safety.ts';
+import type { ClusterSettings } from '../core/directory.ts';
+import type { Level } from '../core/levels.ts';
+import { planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
+import type { AwsAuthPreviewInfo } from '../core/request/request.ts';
+import { toAdapterError } from '../shared/errors.ts';
+import { usesAwsAuth } from './grant-method.ts';
+import type { Deps } from './ports.ts';
+
+/**
+ * What an approver will change on an aws-auth cluster, shown on the card before anyone clicks Approve: the diff
+ * of the item and the creator-safety checks, computed by the same edit and check that will run (the executor
+ * re-checks at write time against the document as it is then). Undefined for access-entry clusters.
+ */
+export async function awsAuthPreviewFor(
+  deps: Deps,
+  cluster: ClusterSettings,
+  principalArn: string,
+  level: Level,
+  namespaces: readonly string[],
+): Promise<AwsAuthPreviewInfo | undefined> {
+  try {
+    if (!(await usesAwsAuth(deps, cluster))) return undefined;
+    const plan = planAwsAuthGrant(principalArn, level, namespaces);
+    if ('refusal' in plan) return { unavailable: plan.refusal };
+    const diagnostics = deps.diagnostics.forCluster(cluster);
+    const described = await diagnostics.describeCluster();
+    if (!described.connection) return { unavailable: 'DescribeCluster gave no endpoint' };
+    const [current, creator] = await Promise.all([
+      deps.awsAuth.forCluster(cluster, described.connection).read(),
+      diagnostics.creator(described.facts).then(
+        (facts) => (facts.arn ? { arn: facts.arn, isKnown: true } : { isKnown: false }),
+        () => ({ isKnown: false }),
+      ),
+    ]);
+    const before = current?.data ?? {};
+    const ops = [{ op: 'upsert' as const, id: 'preview', item: plan.item }];
+    const preview = previewAwsAuthChange(before, ops);
+    const verdict = checkAwsAuthChange({ before, after: editAwsAuth(before, ops).data, ops, creator });
+    return { lines: preview.lines, checks: formatSafetyChecks(verdict.checks), isSafe: verdict.ok };
+  } catch (error) {
+    const adapterError = toAdapterError(error);
+    return { unavailable: `could not read aws-auth (${adapterError.upstream ?? adapterError.code})` };
+  }
+}
