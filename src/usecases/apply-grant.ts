@@ -1,4 +1,5 @@
-import { approvalPolicyOf, findCluster } from '../core/directory.ts';
+import { checkAccessEntryChange } from '../core/aws-auth/safety.ts';
+import { approvalPolicyOf, type ClusterSettings, findCluster } from '../core/directory.ts';
 import { accessEntryArn, isParsedArn, parseArn, roleNameToResolve } from '../core/identity/arn.ts';
 import { asPrincipalArn, type RequestId } from '../core/ids.ts';
 import { accessPolicyArn } from '../core/levels.ts';
@@ -83,6 +84,20 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
 
   const policyArn = accessPolicyArn(loaded.level);
   const wanted = wantedScope(loaded.namespaces);
+  const creator = await creatorOf(deps, cluster);
+  const safety = checkAccessEntryChange({ principalArn: principal.arn, op: 'associate', creator, policyArn });
+  if (!safety.ok) {
+    await deps.audit.append({
+      type: 'refused',
+      at: deps.clock.now(),
+      actor: 'eks-access',
+      requestId: loaded.id,
+      cluster: loaded.cluster,
+      detail: { code: safety.refusal?.code ?? 'creator_protected', message: safety.refusal?.message ?? '' },
+    });
+    const message = `creator-safety check refused the change: ${safety.refusal?.message ?? 'the cluster creator is protected'}. The creator already has admin access; use the identity that created the cluster.`;
+    return fail(deps, loaded.id, failure(safety.refusal?.code ?? 'creator_protected', message, deps));
+  }
   const request = await markApplying(deps, started, entries, principal.arn, policyArn, calls);
   const preState = request.preState ?? { hadEntryBefore: false, hadPolicyBefore: false };
   await deps.audit.append({
@@ -145,6 +160,17 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
   await announceOutcome(deps, granted, evidence.lines);
   if (kindOf(granted) === 'recover') await reportRecovery(deps, cluster, granted, calls);
   return { status: granted.status };
+}
+
+/** Who created the cluster, when it can be told (cached per process); unknown otherwise, never guessed. */
+async function creatorOf(deps: Deps, cluster: ClusterSettings): Promise<{ arn?: string; isKnown: boolean }> {
+  try {
+    const diagnostics = deps.diagnostics.forCluster(cluster);
+    const facts = await diagnostics.creator((await diagnostics.describeCluster()).facts);
+    return facts.arn ? { arn: facts.arn, isKnown: true } : { isKnown: false };
+  } catch {
+    return { isKnown: false };
+  }
 }
 
 /** EKS never accepts a session ARN: an assumed-role ARN is turned into its role's IAM ARN (path included). */

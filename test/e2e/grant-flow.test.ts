@@ -4,6 +4,7 @@ import { type BotProcess, spawnBot } from '../support/bot-process.ts';
 import {
   APPROVAL_CHANNEL,
   ARNS,
+  CREATOR_ROLE,
   type E2eSandbox,
   EXECUTOR_ROLE,
   PEOPLE,
@@ -233,9 +234,25 @@ describe('grant flow through Slack, Redis, BullMQ and the EKS API', () => {
     ).toEqual([EDIT, VIEW]);
   });
 
-  it('uses the executor role it was configured with', () => {
-    expect(sandbox.sts.callsTo('AssumeRole').every((c) => decodeURIComponent(c.body).includes(EXECUTOR_ROLE))).toBe(
-      true,
-    );
+  it('never changes the cluster creator’s access entry: the grant is refused with the reason', async () => {
+    const sent = await sandbox.mention(PEOPLE.creator, 'grant me view on prod');
+    const reply = await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts && /Request `R/.test(m.text ?? ''));
+    const id = requestIdIn(reply);
+    const card = await cardFor(id);
+
+    await sandbox.click(PEOPLE.approver1, 'approve', { channel: card.channel, ts: card.ts, value: id });
+    await requestStatus(id, 'failed');
+    const told = await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts && /failed/.test(m.text ?? ''));
+
+    expect(told.text).toContain('cluster creator');
+    expect(sandbox.eks.callsTo('CreateAccessEntry').some((c) => c.body.includes(CREATOR_ROLE))).toBe(false);
+    expect((await sandbox.request(id))?.failure?.code).toBe('creator_protected');
+  });
+
+  it('assumes the configured executor role once and reuses the credentials until they near expiry', () => {
+    const assumed = sandbox.sts.callsTo('AssumeRole');
+
+    expect(assumed).toHaveLength(1);
+    expect(decodeURIComponent(assumed[0]?.body ?? '')).toContain(EXECUTOR_ROLE);
   });
 });

@@ -29,6 +29,7 @@ import { freePort } from './free-port.ts';
 
 export const SIGNING_SECRET = 'e2e-signing-secret-not-real';
 export const EXECUTOR_ROLE = 'arn:aws:iam::111122223333:role/eks-access-executor';
+export const CREATOR_ROLE = 'arn:aws:iam::111122223333:role/platform/cluster-creator';
 export const APPROVAL_CHANNEL = 'C0APPROVALS';
 export const PEOPLE = {
   alice: 'U0ALICE',
@@ -39,6 +40,7 @@ export const PEOPLE = {
   approver1: 'U0APPROVER1',
   approver2: 'U0APPROVER2',
   stranger: 'U0STRANGER',
+  creator: 'U0CREATOR',
 } as const;
 export const ARNS = {
   alice: 'arn:aws:iam::111122223333:user/alice',
@@ -83,6 +85,7 @@ users:
   ${PEOPLE.dave}: ${ARNS.dave}
   ${PEOPLE.erin}: ${ARNS.erin}
   ${PEOPLE.approver1}: arn:aws:iam::111122223333:user/approver1
+  ${PEOPLE.creator}: ${CREATOR_ROLE}
 `;
 
 /** The credentials the bot process signs with when a cluster has no executor role. */
@@ -145,6 +148,7 @@ export async function startE2eSandbox(): Promise<E2eSandbox> {
   iam.addRole(ARNS.bob);
   iam.addRole(ARNS.carolRole);
   iam.addRole(EXECUTOR_ROLE);
+  iam.addRole(CREATOR_ROLE);
   for (const user of [ARNS.alice, ARNS.dave, ARNS.erin, 'arn:aws:iam::111122223333:user/approver1']) iam.addUser(user);
   const cloudtrail = await CloudTrailFake.start();
   // Keys the STS fake issues inside the bot process are looked up there, so the API servers can verify tokens.
@@ -182,7 +186,12 @@ export async function startE2eSandbox(): Promise<E2eSandbox> {
         region: name === 'staging' ? 'eu-west-1' : 'us-east-1',
         accountId: '111122223333',
         eventTime: createdAt,
-        userIdentity: { type: 'AssumedRole', roleArn: ARNS.bob, sessionName: 'bob' },
+        // Bob created old-cluster (the creator-safety scenarios); a dedicated role created the others.
+        userIdentity: {
+          type: 'AssumedRole',
+          roleArn: name === 'old-cluster' ? ARNS.bob : CREATOR_ROLE,
+          sessionName: 'creator',
+        },
       }),
     );
   }
