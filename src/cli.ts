@@ -1,5 +1,6 @@
 import { EnvError, type Role } from './config/env.ts';
 import { ConfigError } from './config/load.ts';
+import { runAwsAuthCli } from './runtime/aws-auth-cli.ts';
 import { runDoctor } from './runtime/doctor.ts';
 import { run } from './runtime/run.ts';
 
@@ -11,6 +12,9 @@ Usage:
   eks-access worker    only the workers (scale out: any number share one Redis)
   eks-access doctor --cluster NAME [--arn ARN] [--json]
                        explain why an identity is unauthorized, in the terminal (see doctor --help)
+  eks-access aws-auth history --cluster NAME
+  eks-access aws-auth restore --cluster NAME --version N
+                       list or restore earlier versions of a cluster's aws-auth
 
 Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, REDIS_URL, EKS_ACCESS_CONFIG (default ./eks-access.yaml),
 PORT (default 3000), SLACK_API_URL, and the AWS SDK's usual variables. See README.md.`;
@@ -22,6 +26,17 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  if (command === 'aws-auth') {
+    try {
+      return await runAwsAuthCli(argv.slice(1));
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`${error.message}\n`);
+        return 64;
+      }
+      throw error;
+    }
   }
   if (command === 'doctor') {
     try {

@@ -68,6 +68,27 @@ describe('aws-auth executor on a CONFIG_MAP cluster (method: auto)', () => {
     expect(JSON.parse(writes[0]?.detail?.['previousData'] ?? '{}')).not.toHaveProperty('mapUsers');
   });
 
+  it('lists the versions it replaced and restores one through the same safety check', async () => {
+    const run = async (...args: string[]) => {
+      const cli = spawnBot(['aws-auth', ...args], sandbox.env);
+      return { code: await cli.exited, output: cli.output() };
+    };
+
+    const history = await run('history', '--cluster', 'old-cluster');
+    const restored = await run('restore', '--cluster', 'old-cluster', '--version', '1');
+    const missing = await run('restore', '--cluster', 'old-cluster', '--version', '9');
+
+    expect(history.code).toBe(0);
+    expect(history.output).toMatch(/^\s+1\s+\S+Z\s+replaced by R/m);
+    expect(restored.code).toBe(0);
+    expect(restored.output).toContain('Restored version 1');
+    expect(awsAuth()?.data['mapUsers']).toBeUndefined();
+    expect(awsAuth()?.data['mapRoles']).toContain('eks-node-role');
+    expect(missing.code).toBe(64);
+    const restores = (await sandbox.auditEvents()).filter((e) => e.type === 'aws_auth_restore');
+    expect(restores.map((e) => e.detail?.['status'])).toEqual(['applied']);
+  });
+
   it('refuses to add the cluster creator to aws-auth: nothing written, the reason in the thread and the audit', async () => {
     const { id, threadTs, before } = await filedAndApproved(PEOPLE.bob, 'grant me view on old-cluster');
     const told = await sandbox.slack.waitForMessage((m) => m.threadTs === threadTs && /failed/.test(m.text ?? ''));

@@ -1,11 +1,14 @@
 import { type AwsAuthOp, editAwsAuth } from '../aws-auth/edit.ts';
 import { type Creator, checkAwsAuthChange, type SafetyCheck, type SafetyRefusal } from '../aws-auth/safety.ts';
+import { restoreOps } from './aws-auth-restore.ts';
 
-/** One request's change to aws-auth, as queued for the cluster's single writer (JSON-serialisable). */
-export interface AwsAuthEdit {
-  ops: readonly AwsAuthOp[];
-  creator: Creator;
-}
+/**
+ * One request's change to aws-auth, as queued for the cluster's single writer (JSON-serialisable): ops to apply,
+ * or a whole earlier version to restore (judged by the same safety check, against the ops it amounts to).
+ */
+export type AwsAuthEdit =
+  | { ops: readonly AwsAuthOp[]; creator: Creator }
+  | { restore: Record<string, string>; creator: Creator };
 
 export interface AwsAuthEditResult {
   status: 'applied' | 'unchanged' | 'refused';
@@ -26,6 +29,24 @@ export function foldAwsAuthEdits(
   let isChanged = false;
   const results: Record<string, AwsAuthEditResult> = {};
   for (const { id, edit } of edits) {
+    if ('restore' in edit) {
+      const ops = restoreOps(current, edit.restore);
+      const verdict = checkAwsAuthChange({ before: current, after: edit.restore, ops, creator: edit.creator });
+      if (!verdict.ok) {
+        results[id] = {
+          status: 'refused',
+          ...(verdict.refusal ? { refusal: verdict.refusal } : {}),
+          checks: verdict.checks,
+        };
+        continue;
+      }
+      results[id] = { status: ops.length > 0 ? 'applied' : 'unchanged', checks: verdict.checks };
+      if (ops.length > 0) {
+        current = edit.restore;
+        isChanged = true;
+      }
+      continue;
+    }
     const outcome = editAwsAuth(current, edit.ops);
     const verdict = checkAwsAuthChange({ before: current, after: outcome.data, ops: edit.ops, creator: edit.creator });
     const refusedOp = outcome.results.find((r) => r.status === 'refused');

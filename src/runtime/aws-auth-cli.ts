@@ -1,0 +1,94 @@
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createAwsClients } from '../adapters/aws/aws-clients.ts';
+import { createDiagnosticsGateways } from '../adapters/aws/diagnostics-gateways.ts';
+import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.ts';
+import { createWorkerConnection } from '../adapters/queue/connection.ts';
+import { createAuditLog } from '../adapters/store/audit-log.ts';
+import { loadConfigFile } from '../config/load.ts';
+import { isRefusal, resolveCluster } from '../core/directory.ts';
+import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { createLogger } from '../shared/logger.ts';
+import { awsAuthVersions } from '../usecases/aws-auth-history.ts';
+import { restoreAwsAuth } from '../usecases/restore-aws-auth.ts';
+
+export const AWS_AUTH_USAGE = `Usage:
+  eks-access aws-auth history --cluster NAME
+  eks-access aws-auth restore --cluster NAME --version N
+
+history lists the versions of the cluster's aws-auth that eks-access replaced (from its audit trail).
+restore writes version N back through the same single writer and creator-safety check as any grant.
+Needs REDIS_URL (the bot's Redis), EKS_ACCESS_CONFIG and AWS credentials. Exit codes: 0 done, 1 refused, 64 usage.`;
+
+/** `eks-access aws-auth history|restore`. */
+export async function runAwsAuthCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [sub, ...rest] = argv;
+  let values: { cluster?: string | undefined; version?: string | undefined };
+  try {
+    ({ values } = parseArgs({ args: rest, options: { cluster: { type: 'string' }, version: { type: 'string' } } }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${AWS_AUTH_USAGE}\n`);
+    return 64;
+  }
+  if ((sub !== 'history' && sub !== 'restore') || !values.cluster || !env['REDIS_URL']) {
+    process.stderr.write(
+      `${!env['REDIS_URL'] ? 'REDIS_URL is missing: the Redis the bot uses.\n\n' : ''}${AWS_AUTH_USAGE}\n`,
+    );
+    return 64;
+  }
+  const config = loadConfigFile(env['EKS_ACCESS_CONFIG']?.trim() || './eks-access.yaml');
+  const cluster = resolveCluster(config, values.cluster);
+  if (isRefusal(cluster)) {
+    process.stderr.write(`${describeRefusal(cluster).replace(/`/g, '')}\n`);
+    return 64;
+  }
+  const redis = createWorkerConnection(env['REDIS_URL']);
+  const prefix = env['EKS_ACCESS_REDIS_PREFIX']?.trim() || '{eks-access}';
+  const audit = createAuditLog(redis, prefix);
+  const clients = createAwsClients();
+  try {
+    const events = await audit.read(100_000);
+    if (sub === 'history') {
+      const versions = awsAuthVersions(events, cluster.name);
+      if (versions.length === 0)
+        process.stdout.write(`No aws-auth writes by eks-access recorded for ${cluster.name}.\n`);
+      for (const v of versions) {
+        const items =
+          (v.data['mapRoles']?.match(/^\s*-\s/gm)?.length ?? 0) + (v.data['mapUsers']?.match(/^\s*-\s/gm)?.length ?? 0);
+        process.stdout.write(
+          `${String(v.version).padStart(3)}  ${new Date(v.at).toISOString()}  replaced by ${v.requestId ?? v.actor}  resourceVersion ${v.resourceVersionBefore ?? '?'} → ${v.resourceVersionAfter ?? '?'}  ${items} items\n`,
+        );
+      }
+      return 0;
+    }
+    const version = Number(values.version);
+    if (!Number.isInteger(version) || version < 1) {
+      process.stderr.write(`--version must be a version number from \`eks-access aws-auth history\`.\n`);
+      return 64;
+    }
+    const deps = {
+      clock: { now: () => Date.now() },
+      audit,
+      diagnostics: createDiagnosticsGateways(clients),
+      awsAuth: createAwsAuthGateways({ redis, prefix, clients, audit, log: createLogger(env['LOG_LEVEL'] ?? 'warn') }),
+    };
+    const outcome = await restoreAwsAuth(deps, { cluster, version, actor: `cli:${userInfo().username}`, events });
+    if (outcome.kind === 'unknown_version') {
+      process.stderr.write(`There is no version ${version}; ${cluster.name} has ${outcome.versions}.\n`);
+      return 64;
+    }
+    if (outcome.result.status === 'refused') {
+      process.stderr.write(`Refused by the creator-safety check: ${outcome.result.refusal?.message ?? 'refused'}\n`);
+      return 1;
+    }
+    process.stdout.write(
+      outcome.result.status === 'unchanged'
+        ? `aws-auth of ${cluster.name} already equals version ${version}; nothing written.\n`
+        : `Restored version ${version} of ${cluster.name}'s aws-auth (resourceVersion ${outcome.resourceVersionAfter ?? '?'}).\n`,
+    );
+    return 0;
+  } finally {
+    clients.destroy();
+    await redis.quit();
+  }
+}
