@@ -306,6 +306,12 @@ export async function startE2eSandbox(): Promise<E2eSandbox> {
       return { status: result.status };
     },
     async close() {
+      // Every fake answers a call it does not know with an error; here the test run sees it too.
+      const unexpected = [slack, eks, sts, iam, cloudtrail, ...Object.values(kube)].flatMap((fake) =>
+        fake.unexpected.map(
+          (call) => `${call.method} ${call.path} (${call.op}${call.error ? `: ${call.error.split('\n')[0]}` : ''})`,
+        ),
+      );
       await redis.quit();
       await Promise.allSettled([
         slack.close(),
@@ -316,6 +322,7 @@ export async function startE2eSandbox(): Promise<E2eSandbox> {
         ...Object.values(kube).map((k) => k.close()),
       ]);
       rmSync(dir, { recursive: true, force: true });
+      if (unexpected.length > 0) throw new Error(`fakes saw unexpected calls:\n${unexpected.join('\n')}`);
     },
   };
 }
