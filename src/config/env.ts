@@ -17,6 +17,8 @@ export interface WorkerTuning {
   lockDurationMs: number;
   stalledIntervalMs: number;
   maxStalledCount: number;
+  /** How often the reconciler sweeps for overdue grants. */
+  reconcileEveryMs: number;
 }
 
 /** Missing or malformed settings, all at once, each with what it is for. */
@@ -61,6 +63,15 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
       600_000,
     ),
     maxStalledCount: intSetting(env, 'EKS_ACCESS_MAX_STALLED', 20, problems, 'stalls tolerated per job', 1, 1000),
+    reconcileEveryMs: intSetting(
+      env,
+      'EKS_ACCESS_RECONCILE_MS',
+      60_000,
+      problems,
+      'reconciler interval',
+      1_000,
+      3_600_000,
+    ),
   };
   const slackApiUrl = env['SLACK_API_URL']?.trim() || undefined;
   if (slackApiUrl && !/^https?:\/\//.test(slackApiUrl)) {

@@ -14,6 +14,14 @@ const iamPrincipalArn = z
     'an IAM user or role ARN such as arn:aws:iam::111122223333:role/platform/alice',
   );
 
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+// Seconds are allowed here (not in chat requests) so short-lived test and demo setups can be expressed.
+const durationText = z
+  .string()
+  .regex(/^\d{1,6}[smhd]$/, 'a duration such as 30m, 8h or 7d')
+  .transform((text) => Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1) as keyof typeof UNIT_MS]);
+const levelDurations = z.object({ default: durationText.optional(), max: durationText.optional() }).strict();
+
 export const clusterSchema = z
   .object({
     name: clusterName,
@@ -28,6 +36,12 @@ export const clusterSchema = z
     approvers: z.array(slackUserId).min(1, 'at least one approver'),
     requiredApprovals: z.number().int().min(1).max(10).default(1),
     approvalChannel: slackChannelId.optional(),
+    /** Per level: `default` when a request names no duration, `max` to cap longer ones. */
+    durations: z
+      .object({ view: levelDurations, edit: levelDurations, admin: levelDurations, 'cluster-admin': levelDurations })
+      .partial()
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((c) => c.requiredApprovals <= c.approvers.length, {

@@ -1,6 +1,8 @@
 import { asClusterName, type ClusterName, type PrincipalArn, type SlackUserId } from './ids.ts';
 import { closestName } from './intent/suggest.ts';
+import type { Level } from './levels.ts';
 import type { Refusal } from './refusals.ts';
+import type { DurationOverrides } from './request/duration-policy.ts';
 import { ADMIN_ACTION_MIN_APPROVALS, type RequestKind } from './request/request.ts';
 
 /** One cluster as the executor and the approval rules see it (the validated config entry). */
@@ -14,6 +16,23 @@ export interface ClusterSettings {
   readonly approvers: readonly string[];
   readonly requiredApprovals: number;
   readonly approvalChannel?: string | undefined;
+  readonly durations?:
+    | Readonly<Partial<Record<Level, { default?: number | undefined; max?: number | undefined }>>>
+    | undefined;
+}
+
+export function durationOverrides(cluster: ClusterSettings): DurationOverrides {
+  const overrides: DurationOverrides = {};
+  for (const [level, values] of Object.entries(cluster.durations ?? {}) as [
+    Level,
+    { default?: number; max?: number },
+  ][]) {
+    overrides[level] = {
+      ...(values.default ? { defaultMs: values.default } : {}),
+      ...(values.max ? { maxMs: values.max } : {}),
+    };
+  }
+  return overrides;
 }
 
 /** The configured world: clusters and who each Slack user is in IAM. */

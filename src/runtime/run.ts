@@ -20,6 +20,7 @@ export async function run(role: Role, environment: NodeJS.ProcessEnv = process.e
   closers.push({ name: 'redis clients', close: () => composition.close() });
   if (role === 'start' || role === 'worker') {
     const worker = startWorker(env, composition, log);
+    await composition.producer.scheduleReconciler(env.worker.reconcileEveryMs);
     closers.push({ name: 'worker', close: () => worker.close() });
   }
   if (role === 'start' || role === 'web') {

@@ -5,8 +5,10 @@ import type { Env } from '../config/env.ts';
 import { asRequestId } from '../core/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { applyRequest } from '../usecases/apply-request.ts';
+import { endGrant } from '../usecases/end-grant.ts';
 import { handleClick } from '../usecases/handle-click.ts';
 import { handleMessage } from '../usecases/handle-message.ts';
+import { reconcile } from '../usecases/reconcile.ts';
 import type { Composition } from './compose.ts';
 
 /** The BullMQ worker that runs every use case off the Slack ack path. */
@@ -33,6 +35,17 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
         const payload = interactionPayload.parse(job.data);
         const result = await handleClick(deps, payload);
         log.info({ kind: payload.kind, cluster: 'cluster' in payload ? payload.cluster : undefined }, 'click handled');
+        return result;
+      },
+      [JOB.expire]: async (job) => {
+        const payload = applyPayload.parse(job.data);
+        const result = await endGrant(deps, asRequestId(payload.requestId), { reason: 'expired' });
+        log.info({ request: payload.requestId, status: result.status }, 'expiry handled');
+        return result;
+      },
+      [JOB.reconcile]: async () => {
+        const result = await reconcile(deps);
+        if (result.expired > 0 || result.failed > 0) log.info(result, 'reconciled overdue grants');
         return result;
       },
       [JOB.apply]: async (job, isFinalAttempt) => {

@@ -7,7 +7,16 @@ import { planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
 import type { AccessRequest, GrantOutcome } from '../core/request/request.ts';
 import { AdapterError } from '../shared/errors.ts';
 import type { Deps } from './ports.ts';
-import { type ApplyResult, advance, advanceFrom, announceOutcome, fail, failure } from './request-lifecycle.ts';
+import {
+  type ApplyResult,
+  advance,
+  advanceFrom,
+  announceOutcome,
+  expiryOf,
+  fail,
+  failure,
+  keepActive,
+} from './request-lifecycle.ts';
 
 /**
  * Executes an approved grant through the aws-auth ConfigMap (CONFIG_MAP clusters, or `method: aws-auth`).
@@ -103,8 +112,11 @@ export async function applyAwsAuthGrant(
     hadEntryBefore: request.preState?.hadEntryBefore ?? false,
     hadPolicyBefore: false,
     verifiedAt: deps.clock.now(),
+    method: 'aws-auth',
+    expiresAt: expiryOf(request, deps.clock.now()),
   };
   const granted = await advance(deps, request.id, { type: 'granted', at: deps.clock.now(), outcome });
+  await keepActive(deps, granted);
   await deps.audit.append({
     type: 'granted',
     at: granted.updatedAt,

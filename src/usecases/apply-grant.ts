@@ -1,5 +1,5 @@
 import { checkAccessEntryChange } from '../core/aws-auth/safety.ts';
-import { approvalPolicyOf, type ClusterSettings, findCluster } from '../core/directory.ts';
+import { approvalPolicyOf, findCluster } from '../core/directory.ts';
 import { accessEntryArn, isParsedArn, parseArn, roleNameToResolve } from '../core/identity/arn.ts';
 import { asPrincipalArn, type RequestId } from '../core/ids.ts';
 import { accessPolicyArn } from '../core/levels.ts';
@@ -7,6 +7,8 @@ import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import {
   type AccessScope,
   isCreatedByRequest,
+  MANAGED_BY_TAG,
+  MANAGED_BY_VALUE,
   mergeScope,
   ownershipTags,
   scopeCovers,
@@ -16,10 +18,20 @@ import { hasQuorum, validApprovals } from '../core/request/approval.ts';
 import type { AccessRequest, FailureInfo, GrantOutcome } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
 import { AdapterError } from '../shared/errors.ts';
+import { creatorOf } from './cluster-creator.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
 import type { AccessEntries, Deps } from './ports.ts';
 import { reportRecovery } from './report-recovery.ts';
-import { type ApplyResult, advance, advanceFrom, announceOutcome, fail, failure } from './request-lifecycle.ts';
+import {
+  type ApplyResult,
+  advance,
+  advanceFrom,
+  announceOutcome,
+  expiryOf,
+  fail,
+  failure,
+  keepActive,
+} from './request-lifecycle.ts';
 
 export type { ApplyResult } from './request-lifecycle.ts';
 
@@ -142,8 +154,11 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
     hadEntryBefore: preState.hadEntryBefore,
     hadPolicyBefore: preState.hadPolicyBefore,
     verifiedAt: deps.clock.now(),
+    method: 'access-entries',
+    expiresAt: expiryOf(request, deps.clock.now()),
   };
   const granted = await advance(deps, request.id, { type: 'granted', at: deps.clock.now(), outcome });
+  await keepActive(deps, granted);
   await deps.audit.append({
     type: 'granted',
     at: granted.updatedAt,
@@ -160,17 +175,6 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
   await announceOutcome(deps, granted, evidence.lines);
   if (kindOf(granted) === 'recover') await reportRecovery(deps, cluster, granted, calls);
   return { status: granted.status };
-}
-
-/** Who created the cluster, when it can be told (cached per process); unknown otherwise, never guessed. */
-async function creatorOf(deps: Deps, cluster: ClusterSettings): Promise<{ arn?: string; isKnown: boolean }> {
-  try {
-    const diagnostics = deps.diagnostics.forCluster(cluster);
-    const facts = await diagnostics.creator((await diagnostics.describeCluster()).facts);
-    return facts.arn ? { arn: facts.arn, isKnown: true } : { isKnown: false };
-  } catch {
-    return { isKnown: false };
-  }
 }
 
 /** EKS never accepts a session ARN: an assumed-role ARN is turned into its role's IAM ARN (path included). */
@@ -239,12 +243,19 @@ async function markApplying(
   if (request.status === 'applying') return request;
   const before = await entries.describeAccessEntry(principalArn);
   calls.push('eks:DescribeAccessEntry');
-  const hadEntryBefore = before !== undefined && !isCreatedByRequest(before.tags, request.id);
+  // What other active eks-access grants hold is not "before": they are counted at revoke time instead.
+  const isBotEntry =
+    before !== undefined &&
+    (before.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE || isCreatedByRequest(before.tags, request.id));
+  const hadEntryBefore = before !== undefined && !isBotEntry;
   let hadPolicyBefore = false;
-  if (hadEntryBefore) {
+  if (before) {
     const policies = await entries.listAssociatedPolicies(principalArn);
     calls.push('eks:ListAssociatedAccessPolicies');
-    hadPolicyBefore = policies.some((p) => p.policyArn === policyArn);
+    const others = await deps.store.activeFor(request.cluster, principalArn);
+    hadPolicyBefore =
+      policies.some((p) => p.policyArn === policyArn) &&
+      !others.some((o) => o.id !== request.id && o.outcome?.policyArn === policyArn);
   }
   const preState = { hadEntryBefore, hadPolicyBefore };
   return advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });

@@ -4,10 +4,11 @@ import { moveEntries } from './move-entries.ts';
 import type { Deps } from './ports.ts';
 import { postOnce } from './post-once.ts';
 import { reviewRequest } from './review-request.ts';
+import { endFromButton } from './revoke-access.ts';
 import { submitRequest } from './submit-request.ts';
 
 export type Click =
-  | { kind: 'migrate-entries'; requestId: string; user: string; channel: string }
+  | { kind: 'migrate-entries' | 'done'; requestId: string; user: string; channel: string }
   | {
       kind: 'review';
       requestId: string;
@@ -30,6 +31,8 @@ export async function handleClick(deps: Deps, click: Click): Promise<unknown> {
   switch (click.kind) {
     case 'migrate-entries':
       return moveEntries(deps, { ...click, requestId: asRequestId(click.requestId) });
+    case 'done':
+      return endFromButton(deps, { ...click, requestId: asRequestId(click.requestId) });
     case 'review':
       return reviewRequest(deps, { ...click, requestId: asRequestId(click.requestId) });
     case 'diagnose':

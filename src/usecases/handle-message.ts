@@ -4,12 +4,13 @@ import { parseAdminCommand } from '../core/intent/admin-command.ts';
 import { parseIntent } from '../core/intent/parse.ts';
 import { helpMessage } from '../core/messages/help-text.ts';
 import type { Message } from '../core/messages/message.ts';
-import { myRequestsReply, plainReply } from '../core/messages/request-messages.ts';
+import { myRequestsReply } from '../core/messages/request-messages.ts';
 import { answerDiagnosis } from './answer-diagnosis.ts';
 import { handleAdminCommand } from './handle-admin-command.ts';
 import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
 import type { Deps } from './ports.ts';
 import { inboundOwner, postOnce } from './post-once.ts';
+import { revokeAccess } from './revoke-access.ts';
 import { submitRequest } from './submit-request.ts';
 
 /** Parses one inbound message and answers it in its thread (slash commands: in a DM). */
@@ -38,13 +39,11 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
       await reply(myRequestsReply(await deps.store.listForUser(user, 10)));
       return { kind: 'replied', reason: 'status' };
     }
-    case 'revoke':
-      await reply(
-        plainReply(
-          'Revoking is not available in this version yet: access entries stay until an approver removes them. Ask in the approval channel.',
-        ),
-      );
-      return { kind: 'replied', reason: 'revoke_unavailable' };
+    case 'revoke': {
+      const subject: SlackUserId = intent.subject.kind === 'self' ? user : intent.subject.userId;
+      await reply(await revokeAccess(deps, { by: user, subject, clusterGiven: intent.cluster }));
+      return { kind: 'replied', reason: 'revoke' };
+    }
     case 'diagnose': {
       const outcome = await answerDiagnosis(deps, {
         user,

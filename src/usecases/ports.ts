@@ -34,6 +34,13 @@ export interface RequestStore {
   compareAndSet(next: AccessRequest, expectedVersion: number): Promise<boolean>;
   /** Newest first, at most `limit`, requests where the user is requester or subject. */
   listForUser(user: SlackUserId, limit: number): Promise<AccessRequest[]>;
+  /** Indexes a granted request by its expiry and by (cluster, principal), for expiry, overlap and the reconciler. */
+  markActive(request: AccessRequest): Promise<void>;
+  markEnded(request: AccessRequest): Promise<void>;
+  /** Active grants whose expiry is at or before `at`, oldest first. */
+  dueBefore(at: number, limit: number): Promise<RequestId[]>;
+  /** Active grants on this cluster for this principal (its IAM ARN as granted). */
+  activeFor(cluster: string, principalArn: string): Promise<AccessRequest[]>;
 }
 
 /**
@@ -57,6 +64,8 @@ export interface Notifier {
 export interface JobQueue {
   /** Idempotent per request: the job id is derived from it, so duplicates collapse. */
   enqueueApply(requestId: RequestId): Promise<void>;
+  /** A delayed job at `at` that ends the grant; idempotent per request. */
+  enqueueExpiry(requestId: RequestId, at: number): Promise<void>;
 }
 
 export interface AccessEntryInfo {
@@ -92,6 +101,10 @@ export interface AccessEntries {
   }): Promise<{ created: boolean; entry: AccessEntryInfo }>;
   listAssociatedPolicies(principalArn: string): Promise<AssociatedPolicy[]>;
   associatePolicy(principalArn: string, policyArn: string, scope: AccessScope): Promise<void>;
+  /** Deletes the entry and its associations; false when it was already gone. */
+  deleteAccessEntry(principalArn: string): Promise<boolean>;
+  /** False when the association was already gone. */
+  disassociatePolicy(principalArn: string, policyArn: string): Promise<boolean>;
   /** UpdateClusterConfig: asynchronous and not idempotent; returns the update to poll. */
   updateAuthenticationMode(mode: 'API_AND_CONFIG_MAP', clientRequestToken: string): Promise<{ updateId: string }>;
   describeUpdate(updateId: string): Promise<{ status: string; errors: readonly string[] }>;
@@ -125,7 +138,9 @@ export type AuditEventType =
   | 'migrated_entries'
   | 'recovered'
   | 'aws_auth_write'
-  | 'aws_auth_restore';
+  | 'aws_auth_restore'
+  | 'expired'
+  | 'revoked';
 
 export interface AuditEvent {
   type: AuditEventType;

@@ -1,11 +1,24 @@
 import type { RequestId } from '../core/ids.ts';
 import { failedReply, grantedReply } from '../core/messages/request-messages.ts';
+import { effectiveDuration } from '../core/request/duration-policy.ts';
 import type { AccessRequest, FailureInfo, PreState } from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
 import type { Deps } from './ports.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
 
 export type ApplyResult = { status: AccessRequest['status'] };
+
+/** The duration counts from the verified grant, not from the request. */
+export function expiryOf(request: AccessRequest, grantedAt: number): number {
+  return grantedAt + (request.durationMs ?? effectiveDuration(request.level, undefined).durationMs);
+}
+
+/** Indexes the grant and schedules its end; the reconciler catches the rare crash between the two. */
+export async function keepActive(deps: Deps, granted: AccessRequest): Promise<void> {
+  if (granted.status !== 'granted' || granted.outcome?.expiresAt === undefined) return;
+  await deps.store.markActive(granted);
+  await deps.queue.enqueueExpiry(granted.id, granted.outcome.expiresAt);
+}
 
 /** `approved → applying` with a known pre-state; a request already applying is returned as stored. */
 export async function advanceFrom(deps: Deps, request: AccessRequest, preState: PreState) {

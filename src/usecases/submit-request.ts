@@ -1,10 +1,11 @@
-import { approvalPolicyOf, isRefusal, principalOf, resolveCluster } from '../core/directory.ts';
+import { approvalPolicyOf, durationOverrides, isRefusal, principalOf, resolveCluster } from '../core/directory.ts';
 import { asChannelId, asClusterName, asPrincipalArn, type RequestId, type SlackUserId } from '../core/ids.ts';
 import { accessPolicyArn, type Level } from '../core/levels.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import type { Message } from '../core/messages/message.ts';
 import { plainReply, requestCard, requestReceivedReply } from '../core/messages/request-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
+import { effectiveDuration } from '../core/request/duration-policy.ts';
 import { type AccessRequest, ADMIN_ACTION_MIN_APPROVALS, kindOf, type RequestKind } from '../core/request/request.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
 import type { Deps } from './ports.ts';
@@ -47,6 +48,7 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
     });
   }
   const now = deps.clock.now();
+  const duration = effectiveDuration(input.level, input.durationMs, durationOverrides(cluster));
   const preview =
     kind === 'grant' ? await awsAuthPreviewFor(deps, cluster, principalArn, input.level, input.namespaces) : undefined;
   const request: AccessRequest = {
@@ -60,7 +62,8 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
     level: input.level,
     namespaces: [...input.namespaces],
     ...(input.reason ? { reason: input.reason } : {}),
-    ...(input.durationMs ? { durationMs: input.durationMs } : {}),
+    durationMs: duration.durationMs,
+    ...(duration.cappedFromMs ? { requestedDurationMs: duration.cappedFromMs } : {}),
     status: 'pending',
     approvals: [],
     ...(preview ? { awsAuthPreview: preview } : {}),

@@ -67,7 +67,7 @@ clusters:
     region: eu-west-1
     accountId: "111122223333"
     approvers: [${PEOPLE.approver1}]
-  - name: legacy-cluster
+__STAGING_EXTRA__  - name: legacy-cluster
     region: us-east-1
     accountId: "111122223333"
     approvers: [${PEOPLE.approver1}, ${PEOPLE.approver2}]
@@ -140,7 +140,12 @@ interface SendOptions extends Partial<SendSlackRequestOptions> {
 }
 
 /** Every fake the bot talks to, a private key prefix in the test Redis, and the env that points the bot at them. */
-export async function startE2eSandbox(): Promise<E2eSandbox> {
+export interface SandboxOptions {
+  /** Extra YAML lines for the staging cluster (indented four spaces), e.g. short `durations` for expiry tests. */
+  stagingExtra?: string;
+}
+
+export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2eSandbox> {
   const slack = await SlackWebApiFake.start();
   const iam = await IamFake.start();
   const eks = await EksFake.start({ validatePrincipal: iam.principalValidator() });
@@ -210,7 +215,7 @@ export async function startE2eSandbox(): Promise<E2eSandbox> {
 
   const dir = mkdtempSync(join(tmpdir(), 'eks-access-e2e-'));
   const configPath = join(dir, 'eks-access.yaml');
-  writeFileSync(configPath, CONFIG);
+  writeFileSync(configPath, CONFIG.replace('__STAGING_EXTRA__', options.stagingExtra ?? ''));
   const redisUrl = inject('redisUrl');
   const prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
   const port = await freePort();

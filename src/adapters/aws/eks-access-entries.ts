@@ -1,9 +1,11 @@
 import {
   AssociateAccessPolicyCommand,
   CreateAccessEntryCommand,
+  DeleteAccessEntryCommand,
   DescribeAccessEntryCommand,
   DescribeClusterCommand,
   DescribeUpdateCommand,
+  DisassociateAccessPolicyCommand,
   type EKSClient,
   ListAssociatedAccessPoliciesCommand,
   UpdateClusterConfigCommand,
@@ -88,6 +90,24 @@ export function createEksAccessEntries(client: EKSClient, clusterName: string): 
       await call(() =>
         client.send(new AssociateAccessPolicyCommand({ clusterName, principalArn, policyArn, accessScope })),
       );
+    },
+    async deleteAccessEntry(principalArn) {
+      try {
+        await call(() => client.send(new DeleteAccessEntryCommand({ clusterName, principalArn })));
+        return true;
+      } catch (error) {
+        if (error instanceof AdapterError && error.code === 'aws_not_found') return false;
+        throw error;
+      }
+    },
+    async disassociatePolicy(principalArn, policyArn) {
+      try {
+        await call(() => client.send(new DisassociateAccessPolicyCommand({ clusterName, principalArn, policyArn })));
+        return true;
+      } catch (error) {
+        if (error instanceof AdapterError && error.code === 'aws_not_found') return false;
+        throw error;
+      }
     },
     async updateAuthenticationMode(mode, clientRequestToken) {
       const { update } = await call(() =>

@@ -2,7 +2,13 @@ import { z } from 'zod';
 
 export const QUEUE_NAME = 'eks-access';
 
-export const JOB = { inbound: 'inbound', interaction: 'interaction', apply: 'apply' } as const;
+export const JOB = {
+  inbound: 'inbound',
+  interaction: 'interaction',
+  apply: 'apply',
+  expire: 'expire',
+  reconcile: 'reconcile',
+} as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];
 
 export const inboundPayload = z.object({
@@ -39,7 +45,7 @@ const clusterClick = z.object({
 });
 
 const migrateEntriesClick = z.object({
-  kind: z.literal('migrate-entries'),
+  kind: z.enum(['migrate-entries', 'done']),
   requestId: z.string(),
   user: z.string(),
   channel: z.string(),

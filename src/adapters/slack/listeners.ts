@@ -83,18 +83,23 @@ export function registerListeners(app: App, producer: Producer): void {
     });
   }
 
-  app.action(ACTIONS.migrateEntries, async ({ body, action, ack }) => {
-    const parsed = reviewAction.safeParse(body);
-    if (parsed.success) {
-      await producer.enqueueInteraction(parsed.data.trigger_id, {
-        kind: 'migrate-entries',
-        requestId: String((action as { value?: unknown }).value ?? '').slice(0, MAX_BUTTON_VALUE_STORED),
-        user: parsed.data.user.id,
-        channel: parsed.data.container.channel_id,
-      });
-    }
-    await ack();
-  });
+  for (const [kind, actionId] of [
+    ['migrate-entries', ACTIONS.migrateEntries],
+    ['done', ACTIONS.done],
+  ] as const) {
+    app.action(actionId, async ({ body, action, ack }) => {
+      const parsed = reviewAction.safeParse(body);
+      if (parsed.success) {
+        await producer.enqueueInteraction(parsed.data.trigger_id, {
+          kind,
+          requestId: String((action as { value?: unknown }).value ?? '').slice(0, MAX_BUTTON_VALUE_STORED),
+          user: parsed.data.user.id,
+          channel: parsed.data.container.channel_id,
+        });
+      }
+      await ack();
+    });
+  }
 
   for (const [kind, actionId] of [
     ['diagnose', ACTIONS.diagnose],

@@ -5,6 +5,9 @@ export function storeKeys(prefix: string) {
     userRequests: (user: string) => `${prefix}:user:${user}:reqs`,
     messages: (owner: string) => `${prefix}:msgs:${owner}`,
     audit: `${prefix}:audit`,
+    activeGrants: `${prefix}:grants:active`,
+    grantsFor: (cluster: string, principalArn: string) =>
+      `${prefix}:grants:by:${cluster}:${principalArn.toLowerCase()}`,
   };
 }
 export type StoreKeys = ReturnType<typeof storeKeys>;

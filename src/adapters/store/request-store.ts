@@ -42,6 +42,34 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
       );
       return result === 1;
     },
+    async markActive(request) {
+      const expiresAt = request.outcome?.expiresAt ?? Number.MAX_SAFE_INTEGER;
+      const principal = request.outcome?.principalArn ?? request.principalArn;
+      await redis
+        .multi()
+        .zadd(keys.activeGrants, expiresAt, request.id)
+        .sadd(keys.grantsFor(request.cluster, principal), request.id)
+        .exec();
+    },
+    async markEnded(request) {
+      const principal = request.outcome?.principalArn ?? request.principalArn;
+      await redis
+        .multi()
+        .zrem(keys.activeGrants, request.id)
+        .srem(keys.grantsFor(request.cluster, principal), request.id)
+        .exec();
+    },
+    async dueBefore(at, limit) {
+      return (await redis.zrangebyscore(keys.activeGrants, '-inf', at, 'LIMIT', 0, limit)) as RequestId[];
+    },
+    async activeFor(cluster, principalArn) {
+      const ids = await redis.smembers(keys.grantsFor(cluster, principalArn));
+      if (ids.length === 0) return [];
+      const raws = await redis.mget(ids.map((id) => keys.request(id)));
+      return raws
+        .flatMap((raw) => (raw ? [JSON.parse(raw) as AccessRequest] : []))
+        .filter((r) => r.status === 'granted');
+    },
     async listForUser(user: SlackUserId, limit: number) {
       const ids = await redis.zrevrange(keys.userRequests(user), 0, limit - 1);
       if (ids.length === 0) return [];

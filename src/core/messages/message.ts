@@ -27,6 +27,8 @@ export const ACTIONS = {
   diagnose: 'eks_access_diagnose',
   /** After a mode migration: move aws-auth items to access entries; the value is the migration's request id. */
   migrateEntries: 'eks_access_migrate_entries',
+  /** Ends a granted request early; the value is the request id. */
+  done: 'eks_access_done',
 } as const;
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 

@@ -106,12 +106,42 @@ function resolutionLine(request: AccessRequest, approvedBy: string): string {
       return `:x: Approved by ${approvedBy}; failed: ${request.failure?.message ?? 'unknown error'}`;
     case 'pending':
       return 'Waiting for approval.';
+    case 'expired':
+      return `:hourglass: Approved by ${approvedBy}; granted, then expired and removed.`;
+    case 'revoked':
+      return `:lock: Approved by ${approvedBy}; granted, then revoked${request.ended?.by ? ` by ${mention(request.ended.by)}` : ''}.`;
   }
 }
 
+/** The notice in the thread (and the requester's DM) when access ends. */
+export function endedReply(request: AccessRequest): Message {
+  const how =
+    request.ended?.reason === 'expired'
+      ? 'expired'
+      : `was revoked${request.ended?.by ? ` by ${mention(request.ended.by)}` : ''}`;
+  const text = `:lock: ${mention(request.subject)}'s ${summary(request)} ${how}. Tokens already issued stay valid for up to 15 minutes.`;
+  const evidence = request.ended?.evidence ?? [];
+  return {
+    text,
+    parts: [
+      { kind: 'text', text },
+      ...(evidence.length > 0 ? [{ kind: 'text' as const, text: evidence.map((e) => `• ${e}`).join('\n') }] : []),
+    ],
+    requestId: request.id,
+  };
+}
+
+/** "I'm done" on a granted request ends it early; the value is the request id. */
+export function doneButton(request: AccessRequest): MessagePart {
+  return { kind: 'buttons', buttons: [{ action: ACTIONS.done, label: "I'm done", value: request.id }] };
+}
+
 export function requestReceivedReply(request: AccessRequest, approvers: readonly string[], where?: string): Message {
+  const capped = request.requestedDurationMs
+    ? ` (capped from ${formatDuration(request.requestedDurationMs)}: the maximum for ${request.level} here)`
+    : '';
   const text = `Request ${code(request.id)}: ${summary(request)} (${scopeText(request)}${
-    request.durationMs ? `, ${formatDuration(request.durationMs)}` : ''
+    request.durationMs ? `, ${formatDuration(request.durationMs)}${capped}` : ''
   }). Waiting for approval from ${approvers.map(mention).join(', ')}${where ? ` in ${where}` : ''}.`;
   return { text, parts: [{ kind: 'text', text }], requestId: request.id };
 }
@@ -131,6 +161,15 @@ export function grantedReply(request: AccessRequest, evidence: readonly string[]
     parts: [
       { kind: 'text', text },
       { kind: 'text', text: evidence.map((line) => `• ${line}`).join('\n') },
+      ...(request.outcome?.expiresAt
+        ? [
+            {
+              kind: 'text' as const,
+              text: `Access ends by itself at *${new Date(request.outcome.expiresAt).toISOString().replace('T', ' ').slice(0, 16)} UTC*${request.durationMs ? ` (${formatDuration(request.durationMs)})` : ''}.`,
+            },
+            doneButton(request),
+          ]
+        : []),
       {
         kind: 'context',
         text: 'If kubectl still says Unauthorized, wait a minute and retry: the API server caches failed logins briefly.',

@@ -9,7 +9,16 @@ import type { Level } from '../levels.ts';
 export const REQUEST_KINDS = ['grant', 'migrate', 'recover'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
-export const REQUEST_STATUSES = ['pending', 'approved', 'applying', 'granted', 'failed', 'denied'] as const;
+export const REQUEST_STATUSES = [
+  'pending',
+  'approved',
+  'applying',
+  'granted',
+  'failed',
+  'denied',
+  'expired',
+  'revoked',
+] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export interface Approval {
@@ -28,6 +37,18 @@ export interface GrantOutcome {
   verifiedAt: number;
   /** For migrations: what was done, in a sentence (there is no principal or policy). */
   summary?: string;
+  /** How the grant was made, so the revoke undoes it the same way. Absent: access entries. */
+  method?: 'access-entries' | 'aws-auth';
+  /** When the grant ends by itself (epoch ms): the duration counts from the verified grant, not the request. */
+  expiresAt?: number;
+}
+
+/** How a grant ended, and what the revoke saw when it checked. */
+export interface EndInfo {
+  reason: 'expired' | 'revoked';
+  by?: string;
+  at: number;
+  evidence: readonly string[];
 }
 
 /** The aws-auth change an approver sees on the card, computed when the request is filed. */
@@ -63,6 +84,8 @@ export interface AccessRequest {
   namespaces: readonly string[];
   reason?: string;
   durationMs?: number;
+  /** What was asked when it was above the level's maximum (the grant gets the maximum). */
+  requestedDurationMs?: number;
   status: RequestStatus;
   approvals: readonly Approval[];
   denial?: { by: SlackUserId; at: number; reason?: string };
@@ -76,6 +99,7 @@ export interface AccessRequest {
   /** The UpdateClusterConfig call already made (it is not idempotent), so a resumed job only waits for it. */
   modeUpdate?: { id: string; to: string; startedAt: number };
   outcome?: GrantOutcome;
+  ended?: EndInfo;
   failure?: FailureInfo;
 }
 
@@ -87,5 +111,5 @@ export function kindOf(request: Pick<AccessRequest, 'kind'>): RequestKind {
 export const ADMIN_ACTION_MIN_APPROVALS = 2;
 
 export function isFinal(status: RequestStatus): boolean {
-  return status === 'granted' || status === 'failed' || status === 'denied';
+  return status === 'failed' || status === 'denied' || status === 'expired' || status === 'revoked';
 }

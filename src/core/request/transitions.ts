@@ -1,7 +1,7 @@
 import type { SlackUserId } from '../ids.ts';
 import type { Refusal } from '../refusals.ts';
 import { type ApprovalPolicy, checkApprover, hasQuorum } from './approval.ts';
-import type { AccessRequest, FailureInfo, GrantOutcome, PreState } from './request.ts';
+import type { AccessRequest, EndInfo, FailureInfo, GrantOutcome, PreState } from './request.ts';
 
 export type RequestEvent =
   | { type: 'approve'; by: SlackUserId; at: number; policy: ApprovalPolicy }
@@ -9,6 +9,7 @@ export type RequestEvent =
   | { type: 'start_apply'; at: number; preState: PreState }
   | { type: 'mode_update_started'; at: number; update: { id: string; to: string } }
   | { type: 'granted'; at: number; outcome: GrantOutcome }
+  | { type: 'ended'; at: number; end: EndInfo }
   | { type: 'failed'; at: number; failure: FailureInfo };
 
 export type TransitionResult = { ok: true; next: AccessRequest } | { ok: false; refusal: Refusal };
@@ -45,6 +46,9 @@ export function transition(request: AccessRequest, event: RequestEvent): Transit
     case 'granted':
       if (request.status !== 'applying') return refused({ code: 'already_decided', status: request.status });
       return advanced(request, { status: 'granted', outcome: event.outcome }, event.at);
+    case 'ended':
+      if (request.status !== 'granted') return refused({ code: 'already_decided', status: request.status });
+      return advanced(request, { status: event.end.reason, ended: event.end }, event.at);
     case 'failed':
       if (request.status !== 'applying' && request.status !== 'approved') {
         return refused({ code: 'already_decided', status: request.status });

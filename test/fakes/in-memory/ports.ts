@@ -71,6 +71,16 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         world.cluster = { ...world.cluster, authenticationMode: mode };
         return { updateId: 'update-1' };
       }),
+    deleteAccessEntry: async (arn) => aws('DeleteAccessEntry', () => world.entries.delete(arn)),
+    disassociatePolicy: async (arn, policyArn) =>
+      aws('DisassociateAccessPolicy', () => {
+        const before = world.policies.get(arn) ?? [];
+        world.policies.set(
+          arn,
+          before.filter((p) => p.policyArn !== policyArn),
+        );
+        return before.length !== (world.policies.get(arn) ?? []).length;
+      }),
     describeUpdate: async () => aws('DescribeUpdate', () => ({ status: 'Successful', errors: [] })),
     associatePolicy: async (arn: string, policyArn: string, scope: AccessScope) =>
       aws('AssociateAccessPolicy', () => {
@@ -94,6 +104,10 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         requests.set(next.id, next);
         return true;
       },
+      markActive: async () => {},
+      markEnded: async () => {},
+      dueBefore: async () => [],
+      activeFor: async () => [],
       listForUser: async (user, limit) =>
         [...requests.values()].filter((r) => r.requester === user || r.subject === user).slice(0, limit),
     },
@@ -125,6 +139,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
       enqueueApply: async (id) => {
         world.enqueued.push(id);
       },
+      enqueueExpiry: async () => {},
     },
     gateways: {
       forCluster: () => ({

@@ -1,0 +1,153 @@
+import { parseAwsAuth } from '../core/aws-auth/document.ts';
+import { matchCaller } from '../core/aws-auth/match.ts';
+import { checkAccessEntryChange } from '../core/aws-auth/safety.ts';
+import { type ClusterSettings, findCluster } from '../core/directory.ts';
+import type { RequestId } from '../core/ids.ts';
+import { endedReply } from '../core/messages/request-messages.ts';
+import { isCreatedByRequest, MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../core/plan/access-entries.ts';
+import { planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
+import { planRevoke } from '../core/plan/revoke.ts';
+import type { AccessRequest, EndInfo } from '../core/request/request.ts';
+import { AdapterError } from '../shared/errors.ts';
+import { creatorOf } from './cluster-creator.ts';
+import type { Deps } from './ports.ts';
+import { postOnce, requestOwner } from './post-once.ts';
+import { refreshCards, replyInThread } from './request-conversation.ts';
+import { advance } from './request-lifecycle.ts';
+
+export type EndResult = { status: AccessRequest['status']; isNoop: boolean };
+
+/**
+ * Ends a grant (expiry, "I'm done", a revoke) by removing exactly what it added, never what the principal had
+ * before or still holds through another active grant, then reads back to prove it is gone. Idempotent: ending
+ * what already ended is a success. Throws AdapterError when AWS or the cluster did not answer; the job retries.
+ */
+export async function endGrant(
+  deps: Deps,
+  id: RequestId,
+  how: { reason: EndInfo['reason']; by?: string },
+): Promise<EndResult> {
+  const request = await deps.store.get(id);
+  if (!request) return { status: 'failed', isNoop: true };
+  if (request.status === 'expired' || request.status === 'revoked') return { status: request.status, isNoop: true };
+  if (request.status !== 'granted') return { status: request.status, isNoop: true };
+  const expiresAt = request.outcome?.expiresAt;
+  if (how.reason === 'expired' && expiresAt !== undefined && deps.clock.now() < expiresAt) {
+    await deps.queue.enqueueExpiry(request.id, expiresAt);
+    return { status: request.status, isNoop: true };
+  }
+  const cluster = findCluster(deps.directory, request.cluster);
+  if (!cluster) throw new AdapterError('aws_not_found', false, { upstream: 'the cluster is no longer configured' });
+  const principal = request.outcome?.principalArn ?? request.principalArn;
+  const others = (await deps.store.activeFor(request.cluster, principal)).filter((o) => o.id !== request.id);
+  const evidence =
+    request.outcome?.method === 'aws-auth'
+      ? await removeFromAwsAuth(deps, cluster, request, others)
+      : await removeAccessEntryGrant(deps, cluster, request, principal, others);
+  const end: EndInfo = { reason: how.reason, ...(how.by ? { by: how.by } : {}), at: deps.clock.now(), evidence };
+  const ended = await advance(deps, request.id, { type: 'ended', at: end.at, end });
+  await deps.store.markEnded(ended);
+  await deps.audit.append({
+    type: how.reason,
+    at: end.at,
+    actor: how.by ?? 'eks-access',
+    requestId: ended.id,
+    cluster: ended.cluster,
+    detail: { principalArn: principal, evidence: evidence.join('; ') },
+  });
+  await refreshCards(deps, ended);
+  await replyInThread(deps, ended, 'ended', endedReply(ended));
+  const dm = await deps.notifier.openDm(ended.subject);
+  await postOnce(deps, requestOwner(ended.id), 'ended-dm', { channel: dm }, endedReply(ended));
+  return { status: ended.status, isNoop: false };
+}
+
+async function removeAccessEntryGrant(
+  deps: Deps,
+  cluster: ClusterSettings,
+  request: AccessRequest,
+  principal: string,
+  others: readonly AccessRequest[],
+): Promise<string[]> {
+  const entries = deps.gateways.forCluster(cluster).accessEntries;
+  const policyArn = request.outcome?.policyArn ?? '';
+  const step = planRevoke({
+    policyArn,
+    hadEntryBefore: request.outcome?.hadEntryBefore ?? true,
+    hadPolicyBefore: request.outcome?.hadPolicyBefore ?? false,
+    others: others.map((o) => ({ policyArn: o.outcome?.policyArn ?? '', namespaces: o.namespaces })),
+  });
+  const creator = await creatorOf(deps, cluster);
+  switch (step.kind) {
+    case 'delete_entry': {
+      const entry = await entries.describeAccessEntry(principal);
+      // Only an entry the bot tagged as its own is deleted; anything else keeps its entry and loses only the policy.
+      if (entry && !(entry.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE && isCreatedByRequest(entry.tags, request.id))) {
+        await entries.disassociatePolicy(principal, policyArn);
+        break;
+      }
+      const verdict = checkAccessEntryChange({
+        principalArn: principal,
+        op: 'delete',
+        creator,
+        entryPolicyArns: [policyArn],
+      });
+      if (!verdict.ok) return [`left in place: ${verdict.refusal?.message ?? 'creator-safety'}`];
+      await entries.deleteAccessEntry(principal);
+      break;
+    }
+    case 'disassociate': {
+      const verdict = checkAccessEntryChange({ principalArn: principal, op: 'disassociate', creator, policyArn });
+      if (!verdict.ok) return [`left in place: ${verdict.refusal?.message ?? 'creator-safety'}`];
+      await entries.disassociatePolicy(principal, step.policyArn);
+      break;
+    }
+    case 'narrow':
+      await entries.associatePolicy(principal, step.policyArn, step.scope);
+      break;
+    case 'keep':
+      return [`nothing removed: ${step.reason}`];
+  }
+  const after = await entries.describeAccessEntry(principal);
+  const policies = after ? await entries.listAssociatedPolicies(principal) : [];
+  const still = policies.find((p) => p.policyArn === policyArn);
+  return [
+    after
+      ? `access entry \`${principal}\` kept (${others.length} other active grant(s) or it existed before)`
+      : `access entry \`${principal}\` is gone`,
+    still
+      ? `policy \`${policyArn}\` still associated for other grants (${still.scope.type === 'namespace' ? still.scope.namespaces.join(', ') : 'cluster'} scope)`
+      : `policy \`${policyArn}\` is no longer associated`,
+  ];
+}
+
+async function removeFromAwsAuth(
+  deps: Deps,
+  cluster: ClusterSettings,
+  request: AccessRequest,
+  others: readonly AccessRequest[],
+): Promise<string[]> {
+  if (others.length > 0) return [`aws-auth item kept: ${others.length} other active grant(s) use it`];
+  if (request.outcome?.hadEntryBefore) return ['aws-auth item kept: the principal was mapped before the grant'];
+  const plan = planAwsAuthGrant(request.principalArn, request.level, request.namespaces);
+  if ('refusal' in plan) return [`nothing removed: ${plan.refusal}`];
+  const diagnostics = deps.diagnostics.forCluster(cluster);
+  const described = await diagnostics.describeCluster();
+  if (!described.connection)
+    throw new AdapterError('aws_unavailable', true, { upstream: 'DescribeCluster gave no endpoint' });
+  const creator = await creatorOf(deps, cluster);
+  const gateway = deps.awsAuth.forCluster(cluster, described.connection);
+  const { result } = await gateway.submit(`${request.id}-revoke`, {
+    ops: [{ op: 'remove', id: `${request.id}-revoke`, kind: plan.item.kind, arn: plan.item.arn }],
+    creator,
+  });
+  if (result.status === 'refused')
+    return [`aws-auth item left in place: ${result.refusal?.message ?? 'refused by the safety check'}`];
+  const after = await gateway.read();
+  const match = after ? matchCaller(parseAwsAuth(after.data), plan.item.arn) : undefined;
+  return [
+    match && match.via !== 'mapAccounts'
+      ? `aws-auth still maps \`${plan.item.arn}\``
+      : `aws-auth no longer maps \`${plan.item.arn}\``,
+  ];
+}

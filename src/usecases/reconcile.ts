@@ -1,0 +1,42 @@
+import { toAdapterError } from '../shared/errors.ts';
+import { endGrant } from './end-grant.ts';
+import type { Deps } from './ports.ts';
+
+/** At most this many overdue grants per sweep; the next sweep takes the rest. */
+const SWEEP_LIMIT = 500;
+
+export interface ReconcileResult {
+  expired: number;
+  failed: number;
+}
+
+/**
+ * The independent sweep behind the per-grant expiry jobs: any grant past its expiry (workers were down, a
+ * delayed job ran late or was lost) is ended now. It only ever touches grants the bot itself recorded.
+ */
+export async function reconcile(deps: Deps): Promise<ReconcileResult> {
+  const due = await deps.store.dueBefore(deps.clock.now(), SWEEP_LIMIT);
+  let expired = 0;
+  let failed = 0;
+  for (const id of due) {
+    try {
+      const result = await endGrant(deps, id, { reason: 'expired' });
+      if (!result.isNoop) expired += 1;
+      if (result.isNoop && result.status !== 'granted') {
+        // Ended elsewhere (or vanished): drop it from the index so the sweep does not see it again.
+        const request = await deps.store.get(id);
+        if (request) await deps.store.markEnded(request);
+      }
+    } catch (error) {
+      failed += 1;
+      await deps.audit.append({
+        type: 'failed',
+        at: deps.clock.now(),
+        actor: 'reconciler',
+        requestId: id,
+        detail: { code: toAdapterError(error).code, what: 'expiry' },
+      });
+    }
+  }
+  return { expired, failed };
+}

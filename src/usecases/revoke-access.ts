@@ -1,0 +1,59 @@
+import { approvalPolicyOf, isRefusal, principalOf, resolveCluster } from '../core/directory.ts';
+import { asSlackUserId, type RequestId, type SlackUserId } from '../core/ids.ts';
+import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import type { Message } from '../core/messages/message.ts';
+import { plainReply } from '../core/messages/request-messages.ts';
+import { endGrant } from './end-grant.ts';
+import type { Deps } from './ports.ts';
+
+/**
+ * "revoke my access to X", `/eks revoke X`, or an approver revoking someone else's: ends every active grant of
+ * that person on the cluster. Revoking what is already gone is a success.
+ */
+export async function revokeAccess(
+  deps: Deps,
+  input: { by: SlackUserId; subject: SlackUserId; clusterGiven: string },
+): Promise<Message> {
+  const cluster = resolveCluster(deps.directory, input.clusterGiven);
+  if (isRefusal(cluster)) return plainReply(describeRefusal(cluster));
+  if (input.subject !== input.by && !approvalPolicyOf(cluster).approvers.includes(input.by)) {
+    return plainReply(describeRefusal({ code: 'not_an_approver', approvers: approvalPolicyOf(cluster).approvers }));
+  }
+  const principal = principalOf(deps.directory, input.subject);
+  const requests = await deps.store.listForUser(input.subject, 50);
+  const active = requests.filter(
+    (r) => r.cluster === cluster.name && r.subject === input.subject && r.status === 'granted',
+  );
+  if (active.length === 0) {
+    return plainReply(
+      `Nothing to revoke: <@${input.subject}> has no active eks-access grant on \`${cluster.name}\`${principal ? '' : ' (and is not mapped)'}.`,
+    );
+  }
+  for (const request of active) await endGrant(deps, request.id, { reason: 'revoked', by: input.by });
+  return plainReply(
+    `Revoked ${active.length} grant(s) of <@${input.subject}> on \`${cluster.name}\`; the evidence is in each request's thread. Tokens already issued stay valid for up to 15 minutes.`,
+  );
+}
+
+/** The "I'm done" button: the person it was for, the requester or an approver may end it early. */
+export async function endFromButton(
+  deps: Deps,
+  input: { requestId: RequestId; user: string; channel: string },
+): Promise<void> {
+  const user = asSlackUserId(input.user);
+  const request = await deps.store.get(input.requestId);
+  const cluster = request ? resolveCluster(deps.directory, request.cluster) : undefined;
+  const mayEnd =
+    request !== undefined &&
+    cluster !== undefined &&
+    !isRefusal(cluster) &&
+    (request.subject === user || request.requester === user || cluster.approvers.includes(user));
+  if (!request || !mayEnd) {
+    const refusal = request
+      ? describeRefusal({ code: 'not_an_approver', approvers: [] })
+      : describeRefusal({ code: 'unknown_request' });
+    await deps.notifier.postEphemeral({ channel: input.channel, user }, plainReply(refusal));
+    return;
+  }
+  await endGrant(deps, request.id, { reason: 'revoked', by: user });
+}
