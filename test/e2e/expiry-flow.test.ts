@@ -67,11 +67,10 @@ describe('access that ends by itself', () => {
 
     expect(sandbox.eks.entry('staging', ARNS.dave)).toBeUndefined();
     expect(notice.text).toContain('up to 15 minutes');
-    expect(
-      sandbox.slack
-        .messages({ channel: sandbox.slack.dmChannelFor(PEOPLE.dave) })
-        .some((m) => /expired/.test(m.text ?? '')),
-    ).toBe(true);
+    const dm = await sandbox.slack.waitForMessage(
+      (m) => m.channel === sandbox.slack.dmChannelFor(PEOPLE.dave) && /expired/.test(m.text ?? ''),
+    );
+    expect(dm.text).toContain('up to 15 minutes');
   });
 
   it('leaves what the principal had before the grant', async () => {

@@ -1,6 +1,8 @@
 import { foldArn } from '../identity/canonical.ts';
 import { decodeAccounts } from './accounts.ts';
-import { decodeList } from './items.ts';
+import { scanList } from './fast-scan.ts';
+import { decodeList, decodeLocated } from './items.ts';
+import type { LocatedList } from './located.ts';
 import { ssoArnLike } from './sso-matcher.ts';
 import {
   AWS_AUTH_KEYS,
@@ -9,6 +11,7 @@ import {
   type AwsAuthIssue,
   type AwsAuthKey,
   type KeyState,
+  type MappingList,
   type RoleEntry,
   type ShadowedDuplicate,
   type UserEntry,
@@ -23,6 +26,27 @@ export type * from './types.ts';
  * one by one. Never throws.
  */
 export function parseAwsAuth(data: Readonly<Record<string, string>>): AwsAuthDocument {
+  return parseAwsAuthLocated(data).document;
+}
+
+/**
+ * `parseAwsAuth`, plus each list's item text ranges when the fast scanner read it (the edit splices by them).
+ * `data` is the object parsed, so a later consumer can tell this parse belongs to its input.
+ */
+export type ParsedAwsAuth = {
+  data: Readonly<Record<string, string>>;
+  document: AwsAuthDocument;
+  /** `entryKey` of each entry, parallel to `document.mapRoles` and `document.mapUsers` (computed once). */
+  entryKeys: Readonly<Record<MappingList, readonly string[]>>;
+};
+export type LocatedAwsAuth = ParsedAwsAuth & { located: Partial<Record<MappingList, LocatedList>> };
+
+export function parseAwsAuthLocated(
+  data: Readonly<Record<string, string>>,
+  options: { fastPath?: boolean } = {},
+): LocatedAwsAuth {
+  const fastPath = options.fastPath ?? true;
+  const located: Partial<Record<MappingList, LocatedList>> = {};
   const keys: Record<AwsAuthKey, KeyState> = {
     mapRoles: { status: 'absent' },
     mapUsers: { status: 'absent' },
@@ -37,22 +61,24 @@ export function parseAwsAuth(data: Readonly<Record<string, string>>): AwsAuthDoc
     else wrongCaseKeys.push({ key, intended });
   }
   const issues: AwsAuthIssue[] = [];
-  const roles = readList(data, 'mapRoles', keys, issues);
-  const users = readList(data, 'mapUsers', keys, issues);
+  const roles = readList(data, 'mapRoles', keys, issues, fastPath ? located : undefined);
+  const users = readList(data, 'mapUsers', keys, issues, fastPath ? located : undefined);
   const accounts = readAccounts(data, keys, issues);
   const mapRoles = roles.entries.filter((e): e is RoleEntry => e.list === 'mapRoles');
   const mapUsers = users.entries.filter((e): e is UserEntry => e.list === 'mapUsers');
-  return {
+  const entryKeys = { mapRoles: mapRoles.map(entryKey), mapUsers: mapUsers.map(entryKey) };
+  const document: AwsAuthDocument = {
     keys,
     mapRoles,
     mapUsers,
     mapAccounts: accounts,
     invalidItems: [...roles.invalid, ...users.invalid],
-    shadowedDuplicates: [...shadowed(mapRoles), ...shadowed(mapUsers)],
+    shadowedDuplicates: [...shadowed(mapRoles, entryKeys.mapRoles), ...shadowed(mapUsers, entryKeys.mapUsers)],
     wrongCaseKeys,
     unknownKeys,
     issues,
   };
+  return { data, document, located, entryKeys };
 }
 
 function isAwsAuthKey(key: string): key is AwsAuthKey {
@@ -60,9 +86,15 @@ function isAwsAuthKey(key: string): key is AwsAuthKey {
 }
 
 // The authenticator's isSkippable, plus '' in single quotes (YAML for an empty string, which loads nothing either).
-function isSkippable(value: string): boolean {
-  const trimmed = value.trim();
-  return trimmed === '' || trimmed === '``' || trimmed === '""' || trimmed === "''";
+export function isSkippable(value: string): boolean {
+  // Without trimming a whole (possibly ~1 MiB) value: only the first and last non-blank characters matter.
+  const first = value.search(/\S/);
+  if (first < 0) return true;
+  let last = value.length - 1;
+  while (last > first && /\s/.test(value.charAt(last))) last--;
+  if (last - first > 1) return false;
+  const trimmed = value.slice(first, last + 1);
+  return trimmed === '``' || trimmed === '""' || trimmed === "''";
 }
 
 type Source = { text: string } | { state: KeyState };
@@ -81,11 +113,22 @@ function readList(
   key: 'mapRoles' | 'mapUsers',
   keys: Record<AwsAuthKey, KeyState>,
   issues: AwsAuthIssue[],
+  /** Where the fast scanner's item ranges go; undefined to read with the `yaml`-based reader only (tests). */
+  located: Partial<Record<MappingList, LocatedList>> | undefined,
 ): { entries: AwsAuthEntry[]; invalid: ReturnType<typeof decodeList>['invalid'] } {
   const source = sourceOf(data, key);
   if ('state' in source) {
     keys[key] = source.state;
     return { entries: [], invalid: [] };
+  }
+  const scanned = located === undefined ? undefined : scanList(source.text, key);
+  if (scanned !== undefined) {
+    // The fast scanner reads exactly what readYaml + decodeList read, on every text it accepts.
+    if (located !== undefined) located[key] = scanned;
+    const decoded = decodeLocated(key, scanned.items);
+    keys[key] = scanned.items.length === 0 ? { status: 'empty' } : { status: 'loaded' };
+    issues.push(...decoded.issues);
+    return decoded;
   }
   const read = readYaml(source.text, 'json');
   issues.push(...notes(key, read.notes));
@@ -145,12 +188,15 @@ export function entryArn(entry: AwsAuthEntry): string {
 }
 
 // Entries are saved into a map keyed by entryKey, so the last one with a key wins.
-function shadowed(entries: readonly AwsAuthEntry[]): ShadowedDuplicate[] {
+function shadowed(entries: readonly AwsAuthEntry[], keys: readonly string[]): ShadowedDuplicate[] {
   const lastByKey = new Map<string, AwsAuthEntry>();
-  for (const entry of entries) lastByKey.set(entryKey(entry), entry);
+  entries.forEach((entry, position) => {
+    lastByKey.set(keys[position] ?? '', entry);
+  });
+  if (lastByKey.size === entries.length) return [];
   const result: ShadowedDuplicate[] = [];
   entries.forEach((entry, position) => {
-    const key = entryKey(entry);
+    const key = keys[position] ?? '';
     const winner = lastByKey.get(key);
     if (winner === undefined || winner === entry) return;
     const exact = entries.slice(position + 1).some((later) => entryArn(later) === entryArn(entry));

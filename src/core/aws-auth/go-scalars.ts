@@ -29,6 +29,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
 export function resolvePlain(text: string): GoScalarKind {
+  // Fast path: the longest bool or null word is 5 letters, and numbers never start with a letter.
+  if (text.length > 5 && isAsciiLetter(text.charCodeAt(0))) return 'str';
   if (NULLS.has(text)) return 'null';
   if (TRUES.has(text) || FALSES.has(text)) return 'bool';
   if (SPECIAL_FLOATS.has(text)) return 'float';
@@ -48,6 +50,10 @@ export function goInteger(text: string): bigint | undefined {
   if (signed > UINT64_MAX || signed < -INT64_MAX - 1n) return undefined;
   if (negative || signed <= INT64_MAX || !plain.startsWith('+')) return signed;
   return undefined; // ParseUint refuses a sign
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 export function isBoolTrue(text: string): boolean {

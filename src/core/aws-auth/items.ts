@@ -1,4 +1,5 @@
-import { awsAuthArn, isParsedArn, parseArn } from '../identity/arn.ts';
+import { awsAuthArn, isParsedArn, PARTITIONS, parseArn } from '../identity/arn.ts';
+import { FIELDS, type Fields, plainFields, plainSpelling, type Ref, readFields } from './item-fields.ts';
 import { rawObject, rawValue, shapeOf } from './raw.ts';
 import { validateSso } from './sso-matcher.ts';
 import type {
@@ -7,11 +8,13 @@ import type {
   InvalidItem,
   MappingList,
   RawObject,
+  RawValue,
   RoleEntry,
-  SsoMatcher,
   UserEntry,
 } from './types.ts';
-import type { GoMap, GoNode, YamlProblem } from './yaml-reader.ts';
+import type { GoNode, YamlProblem } from './yaml-reader.ts';
+
+export { foldFieldName } from './item-fields.ts';
 
 /**
  * Decodes a mapRoles or mapUsers list the way the authenticator does: JSON-unmarshal into Go structs (field names
@@ -25,16 +28,6 @@ export type DecodedList = {
   failure?: YamlProblem;
 };
 
-const FIELDS: Record<MappingList, ReadonlyMap<string, string>> = {
-  mapRoles: new Map(['rolearn', 'sso', 'username', 'groups', 'userid'].map((f) => [f, f])),
-  mapUsers: new Map(['userarn', 'username', 'groups', 'userid'].map((f) => [f, f])),
-};
-const SSO_FIELDS: ReadonlyMap<string, keyof SsoMatcher> = new Map([
-  ['permissionsetname', 'permissionSetName'],
-  ['accountid', 'accountID'],
-  ['partition', 'partition'],
-]);
-
 export function decodeList(list: MappingList, root: GoNode | undefined): DecodedList {
   const decoded: DecodedList = { entries: [], invalid: [], issues: [] };
   if (root === undefined || (root.type === 'scalar' && root.kind === 'null')) return decoded;
@@ -42,122 +35,94 @@ export function decodeList(list: MappingList, root: GoNode | undefined): Decoded
     const message = `${list} must be a YAML list of items, found ${describeShape(root)}`;
     return { ...decoded, failure: { message, line: root.line, column: root.column } };
   }
-  root.items.forEach((item, index) => {
-    const result = decodeItem(list, item, index);
-    decoded.issues.push(...result.issues);
-    if ('entry' in result) decoded.entries.push(result.entry);
-    else decoded.invalid.push(result.invalid);
-  });
+  const { items } = root;
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    if (item === undefined) continue;
+    decodeItem(list, item, index, decoded);
+  }
   return decoded;
 }
 
-type ItemResult = { issues: AwsAuthIssue[] } & ({ entry: AwsAuthEntry } | { invalid: InvalidItem });
-type Ref = { list: MappingList; index: number; line: number };
+/** Decodes the items of a located list: plain ones from the scanner's fields, the others from their tree. */
+export function decodeLocated(
+  list: MappingList,
+  items: readonly { index: number; line: number; node?: GoNode; plain?: PlainItem }[],
+): DecodedList {
+  const decoded: DecodedList = { entries: [], invalid: [], issues: [] };
+  for (const item of items) {
+    if (item.plain !== undefined) decodePlainItem(list, item.plain, item.index, item.line, decoded);
+    else if (item.node !== undefined) decodeItem(list, item.node, item.index, decoded);
+  }
+  return decoded;
+}
 
-function decodeItem(list: MappingList, node: GoNode, index: number): ItemResult {
-  const ref: Ref = { list, index, line: node.line };
+// Pushes the item's issues, then the entry or the invalid item, straight into the list's result (no per-item
+// arrays: this runs for every item of documents with thousands).
+function decodeItem(list: MappingList, node: GoNode, index: number, decoded: DecodedList): void {
   if (node.type !== 'map') {
     const field = list === 'mapRoles' ? 'rolearn' : 'userarn';
     const reason = `expected a mapping with ${field}, found ${describeShape(node)}`;
-    return { issues: [], invalid: { ...ref, raw: rawValue(node), code: 'not_a_mapping', reason } };
+    decoded.invalid.push({ list, index, line: node.line, raw: rawValue(node), code: 'not_a_mapping', reason });
+    return;
   }
-  const issues: AwsAuthIssue[] = [];
-  const fields = readFields(ref, node, FIELDS[list], issues);
-  const common = {
-    ...ref,
-    raw: rawObject(node),
-    spelling: Object.fromEntries([...fields.spelling]),
-    username: fields.strings.get('username') ?? '',
-    groups: fields.groups ?? [],
-    userid: fields.strings.get('userid') ?? '',
-  };
-  issues.push(...foldedGroups(ref, common.groups));
-  if (list === 'mapUsers') {
-    const entry: UserEntry = { ...common, list, userarn: fields.strings.get('userarn') ?? '' };
-    if (entry.userarn === '')
-      return { issues, invalid: invalidItem(common, 'missing_arn', 'value for userarn must be supplied') };
-    return { issues: [...issues, ...arnIssues(ref, 'userarn', entry.userarn)], entry };
-  }
-  const entry: RoleEntry = { ...common, list, rolearn: fields.strings.get('rolearn') ?? '' };
-  if (fields.sso !== undefined) entry.sso = fields.sso;
-  const problem = validateRole(entry);
-  if (problem !== undefined) return { issues, invalid: invalidItem(common, problem.code, problem.reason) };
-  if (entry.sso !== undefined) return { issues: [...issues, { ...ref, code: 'sso_matcher' }], entry };
-  return { issues: [...issues, ...arnIssues(ref, 'rolearn', entry.rolearn)], entry };
+  const ref: Ref = { list, index, line: node.line };
+  const fields = plainFields(list, node) ?? readFields(ref, node, FIELDS[list], decoded.issues);
+  finishItem(ref, rawObject(node), fields, decoded);
 }
 
-type Fields = {
-  strings: Map<string, string>;
+/**
+ * An item the fast scanner found plain (known fields in lower case, each once, string values, a list of strings
+ * for groups, a non-empty ARN): decoded without building its YAML tree. Same result as decodeItem on that tree.
+ */
+export type PlainItem = {
+  /** Field names in document order. */
+  keys: readonly string[];
+  strings: Record<string, string>;
+  /** A fresh array the entry takes over. */
   groups: string[] | undefined;
-  sso: SsoMatcher | undefined;
-  spelling: Map<string, string>;
 };
 
-function readFields(ref: Ref, node: GoMap, known: ReadonlyMap<string, string>, issues: AwsAuthIssue[]): Fields {
-  const fields: Fields = { strings: new Map(), groups: undefined, sso: undefined, spelling: new Map() };
-  const seen = new Map<string, string[]>();
-  for (const [key, value] of sortedEntries(node)) {
-    const field = known.get(foldFieldName(key));
-    if (field === undefined) continue;
-    seen.set(field, [...(seen.get(field) ?? []), key]);
-    if (assign(ref, fields, field, value, issues)) fields.spelling.set(field, key);
-  }
-  for (const [field, spellings] of seen) {
-    const repeated = spellings.some((s) => node.repeatedKeys.includes(s));
-    if (spellings.length > 1 || repeated) {
-      const used = fields.spelling.get(field) ?? spellings.at(-1) ?? field;
-      issues.push({ ...ref, code: 'duplicate_field', field, spellings, used });
+export function decodePlainItem(list: MappingList, item: PlainItem, index: number, line: number, decoded: DecodedList) {
+  const raw: Record<string, RawValue> = {};
+  for (const key of item.keys) raw[key] = key === 'groups' ? [...(item.groups ?? [])] : (item.strings[key] ?? '');
+  const spelling = plainSpelling(list, item);
+  const fields: Fields = { strings: item.strings, groups: item.groups, sso: undefined, spelling };
+  finishItem({ list, index, line }, raw, fields, decoded);
+}
+
+function finishItem(ref: Ref, raw: RawObject, fields: Fields, decoded: DecodedList): void {
+  const { list, index, line } = ref;
+  const { issues } = decoded;
+  // Object literals, not spreads: spreads of this size are several times slower, and this runs per item.
+  const { spelling, strings } = fields;
+  const username = strings['username'] ?? '';
+  const groups = fields.groups ?? [];
+  const userid = strings['userid'] ?? '';
+  pushFoldedGroups(issues, ref, groups);
+  if (list === 'mapUsers') {
+    const userarn = strings['userarn'] ?? '';
+    if (userarn === '') {
+      const reason = 'value for userarn must be supplied';
+      decoded.invalid.push({ list, index, line, raw, code: 'missing_arn', reason });
+      return;
     }
+    const entry: UserEntry = { list, index, line, raw, spelling, username, groups, userid, userarn };
+    pushArnIssues(issues, ref, 'userarn', userarn);
+    decoded.entries.push(entry);
+    return;
   }
-  return fields;
-}
-
-/** Applies one JSON value to a Go struct field; returns whether the field took it. */
-function assign(ref: Ref, fields: Fields, field: string, value: GoNode, issues: AwsAuthIssue[]): boolean {
-  const isNull = value.type === 'scalar' && value.kind === 'null';
-  if (field === 'groups') {
-    if (isNull)
-      fields.groups = undefined; // JSON null resets a Go slice to nil
-    else if (value.type === 'seq') fields.groups = value.items.map((item, i) => groupString(ref, item, i, issues));
-    else issues.push({ ...ref, code: 'groups_not_a_list', found: shapeOf(value) });
-    return isNull || value.type === 'seq';
+  const rolearn = strings['rolearn'] ?? '';
+  const entry: RoleEntry = { list, index, line, raw, spelling, username, groups, userid, rolearn };
+  if (fields.sso !== undefined) entry.sso = fields.sso;
+  const problem = validateRole(entry);
+  if (problem !== undefined) {
+    decoded.invalid.push({ list, index, line, raw, ...problem });
+    return;
   }
-  if (field === 'sso') {
-    if (isNull)
-      fields.sso = undefined; // and a nil pointer
-    else if (value.type === 'map') fields.sso = readSso(ref, value, fields.sso, issues);
-    else issues.push({ ...ref, code: 'sso_not_a_mapping', found: shapeOf(value) });
-    return isNull || value.type === 'map';
-  }
-  const text = stringField(ref, field, value, issues);
-  if (text !== undefined) fields.strings.set(field, text);
-  return text !== undefined;
-}
-
-// JSON null leaves a Go string as it was; any other non-string is a type error that also leaves it.
-function stringField(ref: Ref, field: string, value: GoNode, issues: AwsAuthIssue[]): string | undefined {
-  if (value.type === 'scalar' && value.kind === 'str') return value.text;
-  if (!(value.type === 'scalar' && value.kind === 'null')) {
-    issues.push({ ...ref, code: 'field_not_a_string', field, found: shapeOf(value) });
-  }
-  return undefined;
-}
-
-function groupString(ref: Ref, item: GoNode, position: number, issues: AwsAuthIssue[]): string {
-  if (item.type === 'scalar' && item.kind === 'str') return item.text;
-  issues.push({ ...ref, code: 'group_not_a_string', position, found: shapeOf(item) });
-  return '';
-}
-
-function readSso(ref: Ref, node: GoMap, previous: SsoMatcher | undefined, issues: AwsAuthIssue[]): SsoMatcher {
-  const sso: SsoMatcher = previous ?? { permissionSetName: '', accountID: '', partition: '' };
-  for (const [key, value] of sortedEntries(node)) {
-    const field = SSO_FIELDS.get(foldFieldName(key));
-    if (field === undefined) continue;
-    const text = stringField(ref, `sso.${field}`, value, issues);
-    if (text !== undefined) sso[field] = text;
-  }
-  return sso;
+  if (entry.sso !== undefined) issues.push({ ...ref, code: 'sso_matcher' });
+  else pushArnIssues(issues, ref, 'rolearn', entry.rolearn);
+  decoded.entries.push(entry);
 }
 
 function validateRole(
@@ -173,50 +138,35 @@ function validateRole(
   return ssoProblem === undefined ? undefined : { code: 'invalid_sso', reason: ssoProblem };
 }
 
-function invalidItem(common: Ref & { raw: RawObject }, code: InvalidItem['code'], reason: string): InvalidItem {
-  return { list: common.list, index: common.index, line: common.line, raw: common.raw, code, reason };
-}
-
-function foldedGroups(ref: Ref, groups: readonly string[]): AwsAuthIssue[] {
-  return groups
-    .filter((group) => / - /.test(group))
-    .map((group) => ({ ...ref, code: 'folded_groups' as const, group, parts: group.split(/\s+-\s+/) }));
-}
-
-function arnIssues(ref: Ref, field: string, value: string): AwsAuthIssue[] {
-  const parsed = parseArn(value);
-  if (!isParsedArn(parsed)) return [{ ...ref, code: 'unparseable_arn', field, value, reason: parsed.reason }];
-  const fix = awsAuthArn(parsed) ?? value;
-  if (parsed.kind === 'role' && parsed.path !== '/') return [{ ...ref, code: 'role_arn_has_path', field, value, fix }];
-  if (parsed.kind === 'assumed-role') return [{ ...ref, code: 'session_arn_in_rolearn', field, value, fix }];
-  return [];
-}
-
-/**
- * Go's encoding/json matches a JSON key to a struct field ignoring case (simple Unicode folding, under which the
- * Kelvin sign is a 'k' and the long s an 's').
- */
-export function foldFieldName(name: string): string {
-  return name
-    .replace(/[A-Z]/g, (c) => c.toLowerCase())
-    .replaceAll('\u212a', 'k')
-    .replaceAll('\u017f', 's');
-}
-
-// sigs.k8s.io/yaml re-encodes through a Go map, and Go's JSON encoder sorts map keys by their UTF-8 bytes;
-// json.Unmarshal then visits them in that order, so among spellings of one field the last in that order wins.
-function sortedEntries(node: GoMap): [string, GoNode][] {
-  return [...node.entries].sort(([a], [b]) => compareUtf8(a, b));
-}
-
-function compareUtf8(a: string, b: string): number {
-  const x = Array.from(a, (c) => c.codePointAt(0) ?? 0);
-  const y = Array.from(b, (c) => c.codePointAt(0) ?? 0);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
+function pushFoldedGroups(issues: AwsAuthIssue[], ref: Ref, groups: readonly string[]): void {
+  for (const group of groups) {
+    if (group.includes(' - ')) {
+      issues.push({ ...ref, code: 'folded_groups', group, parts: group.split(/\s+-\s+/) });
+    }
   }
-  return x.length - y.length;
+}
+
+// ARNs parseArn accepts with nothing to report: a path-less role, any user. Checked first since it runs per item.
+const PARTITION = [...PARTITIONS].map((p) => p.replaceAll('-', '\\-')).join('|');
+const CLEAN_ARN = new RegExp(
+  `^arn:(?:${PARTITION}):iam::\\d{12}:(?:role/[\\w+=,.@-]{1,64}|user/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,128})$`,
+);
+const MAX_ARN_LENGTH = 2048;
+
+const CLEAN_AWS_ROLE_ARN = /^arn:aws:iam::\d{12}:role\/[\w+=,.@-]{1,64}$/;
+
+function pushArnIssues(issues: AwsAuthIssue[], ref: Ref, field: string, value: string): void {
+  if (CLEAN_AWS_ROLE_ARN.test(value) || (value.length <= MAX_ARN_LENGTH && CLEAN_ARN.test(value))) return;
+  const parsed = parseArn(value);
+  if (!isParsedArn(parsed)) {
+    issues.push({ ...ref, code: 'unparseable_arn', field, value, reason: parsed.reason });
+    return;
+  }
+  if (parsed.kind === 'role' && parsed.path !== '/') {
+    issues.push({ ...ref, code: 'role_arn_has_path', field, value, fix: awsAuthArn(parsed) ?? value });
+  } else if (parsed.kind === 'assumed-role') {
+    issues.push({ ...ref, code: 'session_arn_in_rolearn', field, value, fix: awsAuthArn(parsed) ?? value });
+  }
 }
 
 function describeShape(node: GoNode): string {

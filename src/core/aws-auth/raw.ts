@@ -15,7 +15,23 @@ export function rawValue(node: GoNode): RawValue {
 }
 
 export function rawObject(node: GoMap): RawObject {
-  return Object.fromEntries([...node.entries].map(([key, value]) => [key, rawValue(value)]));
+  // A loop rather than Object.fromEntries (this runs per item); '__proto__' must stay an own data property.
+  const object: Record<string, RawValue> = {};
+  for (const key of node.entries.keys()) {
+    const value = node.entries.get(key);
+    if (value === undefined) continue;
+    if (key === '__proto__') {
+      Object.defineProperty(object, key, {
+        value: rawValue(value),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      object[key] = rawValue(value);
+    }
+  }
+  return object;
 }
 
 function rawScalar(kind: string, text: string): RawValue {

@@ -44,7 +44,7 @@ export const MAX_ALIAS_EXPANSION = 10_000;
 export const MAX_DEPTH = 64;
 
 // YAML 1.1 like yaml.v2; failsafe so no tag constructs anything; duplicate keys allowed (yaml.v2 keeps the last).
-const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+export const YAML_PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   schema: 'failsafe',
   customTags: null,
@@ -78,7 +78,7 @@ export function readYaml(source: string, mode: ReadMode): ReadResult {
   const lineCounter = new LineCounter();
   const notes: ReaderNote[] = [];
   try {
-    const docs = parseAllDocuments(source, { ...PARSE_OPTIONS, lineCounter });
+    const docs = parseAllDocuments(source, { ...YAML_PARSE_OPTIONS, lineCounter });
     const doc = docs[0];
     if (doc === undefined) return { ok: true, root: undefined, notes };
     const error = doc.errors[0];
