@@ -4,19 +4,10 @@ import type { ClusterSettings } from '../core/directory.ts';
 import { asPrincipalArn } from '../core/ids.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
-import type { AccessRequest, GrantOutcome } from '../core/request/request.ts';
+import type { AccessRequest } from '../core/request/request.ts';
 import { AdapterError } from '../shared/errors.ts';
 import type { Deps } from './ports.ts';
-import {
-  type ApplyResult,
-  advance,
-  advanceFrom,
-  announceOutcome,
-  expiryOf,
-  fail,
-  failure,
-  keepActive,
-} from './request-lifecycle.ts';
+import { type ApplyResult, advanceFrom, announceOutcome, fail, failure, recordGrant } from './request-lifecycle.ts';
 
 /**
  * Executes an approved grant through the aws-auth ConfigMap (CONFIG_MAP clusters, or `method: aws-auth`).
@@ -106,34 +97,28 @@ export async function applyAwsAuthGrant(
       upstream: `read-back: mapped ${isMapped}, ${plan.proof.verb} ${plan.proof.resource} allowed ${proof.allowed}`,
     });
   }
-  const outcome: GrantOutcome = {
-    principalArn: asPrincipalArn(plan.item.arn),
-    policyArn: `aws-auth groups ${plan.item.groups.join(', ')}`,
-    hadEntryBefore: request.preState?.hadEntryBefore ?? false,
-    hadPolicyBefore: false,
-    verifiedAt: deps.clock.now(),
-    method: 'aws-auth',
-    expiresAt: expiryOf(request, deps.clock.now()),
-  };
-  const granted = await advance(deps, request.id, { type: 'granted', at: deps.clock.now(), outcome });
-  await keepActive(deps, granted);
-  await deps.audit.append({
-    type: 'granted',
-    at: granted.updatedAt,
-    actor: 'eks-access',
-    requestId: granted.id,
-    cluster: granted.cluster,
-    detail: {
+  const calls = [
+    'k8s:GET configmaps/aws-auth',
+    'k8s:PUT configmaps/aws-auth',
+    ...bindings.map((b) => `k8s:ensure ${b}`),
+    'k8s:POST subjectaccessreviews',
+  ];
+  const granted = await recordGrant(
+    deps,
+    request,
+    {
+      principalArn: asPrincipalArn(plan.item.arn),
+      policyArn: `aws-auth groups ${plan.item.groups.join(', ')}`,
+      hadEntryBefore: request.preState?.hadEntryBefore ?? false,
+      hadPolicyBefore: false,
       method: 'aws-auth',
-      calls: [
-        'k8s:GET configmaps/aws-auth',
-        'k8s:PUT configmaps/aws-auth',
-        ...bindings.map((b) => `k8s:ensure ${b}`),
-        'k8s:POST subjectaccessreviews',
-      ].join('; '),
+    },
+    {
+      method: 'aws-auth',
+      calls: calls.join('; '),
       resourceVersionAfter: write?.resourceVersionAfter ?? after?.resourceVersion ?? '',
     },
-  });
+  );
   await announceOutcome(deps, granted, [
     `aws-auth ${plan.item.kind === 'role' ? 'mapRoles' : 'mapUsers'}: \`${plan.item.arn}\` → username \`${plan.item.username}\`, groups ${plan.item.groups.map((g) => `\`${g}\``).join(', ')}${write ? ` (resourceVersion ${write.resourceVersionAfter}, ${write.batchSize} edit(s) in that write)` : ' (already so)'}`,
     ...bindings.map((b) => `RBAC ${b}`),

@@ -1,5 +1,5 @@
 import { checkAccessEntryChange } from '../core/aws-auth/safety.ts';
-import { approvalPolicyOf, findCluster } from '../core/directory.ts';
+import { findCluster } from '../core/directory.ts';
 import { accessEntryArn, isParsedArn, parseArn, roleNameToResolve } from '../core/identity/arn.ts';
 import { asPrincipalArn, type RequestId } from '../core/ids.ts';
 import { accessPolicyArn } from '../core/levels.ts';
@@ -14,8 +14,7 @@ import {
   scopeCovers,
   wantedScope,
 } from '../core/plan/access-entries.ts';
-import { hasQuorum, validApprovals } from '../core/request/approval.ts';
-import type { AccessRequest, FailureInfo, GrantOutcome } from '../core/request/request.ts';
+import type { AccessRequest, FailureInfo } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
 import { AdapterError } from '../shared/errors.ts';
 import { creatorOf } from './cluster-creator.ts';
@@ -27,10 +26,10 @@ import {
   advance,
   advanceFrom,
   announceOutcome,
-  expiryOf,
   fail,
+  failUnlessApprovalsHold,
   failure,
-  keepActive,
+  recordGrant,
 } from './request-lifecycle.ts';
 
 export type { ApplyResult } from './request-lifecycle.ts';
@@ -63,15 +62,8 @@ export async function applyGrant(deps: Deps, requestId: RequestId, finalAttempt 
 async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> {
   const cluster = findCluster(deps.directory, loaded.cluster);
   if (!cluster) return fail(deps, loaded.id, failure('unknown_cluster', 'the cluster is no longer configured', deps));
-  const policy = approvalPolicyOf(cluster, kindOf(loaded));
-  if (!hasQuorum(loaded, policy)) {
-    const refusal = {
-      code: 'approvals_no_longer_valid' as const,
-      needed: policy.requiredApprovals,
-      valid: validApprovals(loaded, policy).length,
-    };
-    return fail(deps, loaded.id, failure(refusal.code, describeRefusal(refusal), deps));
-  }
+  const refused = await failUnlessApprovalsHold(deps, loaded, cluster);
+  if (refused) return refused;
   const gateway = deps.gateways.forCluster(cluster);
   const entries = gateway.accessEntries;
   const calls: string[] = [];
@@ -148,30 +140,23 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
   if (!evidence.ok) {
     throw new AdapterError('aws_unavailable', true, { upstream: 'read-back did not show the grant yet' });
   }
-  const outcome: GrantOutcome = {
-    principalArn: asPrincipalArn(principal.arn),
-    policyArn,
-    hadEntryBefore: preState.hadEntryBefore,
-    hadPolicyBefore: preState.hadPolicyBefore,
-    verifiedAt: deps.clock.now(),
-    method: 'access-entries',
-    expiresAt: expiryOf(request, deps.clock.now()),
-  };
-  const granted = await advance(deps, request.id, { type: 'granted', at: deps.clock.now(), outcome });
-  await keepActive(deps, granted);
-  await deps.audit.append({
-    type: 'granted',
-    at: granted.updatedAt,
-    actor: 'eks-access',
-    requestId: granted.id,
-    cluster: granted.cluster,
-    detail: {
+  const granted = await recordGrant(
+    deps,
+    request,
+    {
+      principalArn: asPrincipalArn(principal.arn),
+      policyArn,
+      hadEntryBefore: preState.hadEntryBefore,
+      hadPolicyBefore: preState.hadPolicyBefore,
+      method: 'access-entries',
+    },
+    {
       principalArn: principal.arn,
       policyArn,
       calls: calls.join('; '),
       hadEntryBefore: String(preState.hadEntryBefore),
     },
-  });
+  );
   await announceOutcome(deps, granted, evidence.lines);
   if (kindOf(granted) === 'recover') await reportRecovery(deps, cluster, granted, calls);
   return { status: granted.status };

@@ -1,17 +1,15 @@
 import { parseAwsAuth } from '../core/aws-auth/document.ts';
-import { approvalPolicyOf, findCluster } from '../core/directory.ts';
+import { findCluster } from '../core/directory.ts';
 import { asPrincipalArn } from '../core/ids.ts';
 import { migrationDoneMessage } from '../core/messages/admin-messages.ts';
-import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { type EntryMigrationPlan, planEntryMigration } from '../core/plan/entry-migration.ts';
 import { migrationStep } from '../core/plan/mode-migration.ts';
-import { hasQuorum, validApprovals } from '../core/request/approval.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { AdapterError, toAdapterError } from '../shared/errors.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
 import type { Deps } from './ports.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
-import { advance, advanceFrom, fail, failure } from './request-lifecycle.ts';
+import { advance, advanceFrom, fail, failUnlessApprovalsHold, failure } from './request-lifecycle.ts';
 import { switchToApiAndConfigMap } from './switch-mode.ts';
 
 /**
@@ -26,15 +24,8 @@ export async function applyMigration(
 ): Promise<{ status: AccessRequest['status'] }> {
   const cluster = findCluster(deps.directory, request.cluster);
   if (!cluster) return fail(deps, request.id, failure('unknown_cluster', 'the cluster is no longer configured', deps));
-  const policy = approvalPolicyOf(cluster, 'migrate');
-  if (!hasQuorum(request, policy)) {
-    const text = describeRefusal({
-      code: 'approvals_no_longer_valid',
-      needed: policy.requiredApprovals,
-      valid: validApprovals(request, policy).length,
-    });
-    return fail(deps, request.id, failure('approvals_no_longer_valid', text, deps));
-  }
+  const refused = await failUnlessApprovalsHold(deps, request, cluster);
+  if (refused) return refused;
   const entries = deps.gateways.forCluster(cluster).accessEntries;
   const calls: string[] = [];
   try {

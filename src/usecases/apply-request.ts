@@ -1,7 +1,5 @@
-import { approvalPolicyOf, type ClusterSettings, findCluster } from '../core/directory.ts';
+import { type ClusterSettings, findCluster } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
-import { describeRefusal } from '../core/messages/describe-refusal.ts';
-import { hasQuorum, validApprovals } from '../core/request/approval.ts';
 import { type AccessRequest, kindOf } from '../core/request/request.ts';
 import { AdapterError } from '../shared/errors.ts';
 import { applyAwsAuthGrant } from './apply-aws-auth-grant.ts';
@@ -10,7 +8,7 @@ import { applyMigration } from './apply-migration.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
 import { usesAwsAuth } from './grant-method.ts';
 import type { Deps } from './ports.ts';
-import { fail, failure } from './request-lifecycle.ts';
+import { fail, failUnlessApprovalsHold } from './request-lifecycle.ts';
 
 /**
  * An approved request's job. Migrations switch the mode; recoveries always use access entries (they need only
@@ -34,15 +32,8 @@ async function viaAwsAuth(
   cluster: ClusterSettings,
   finalAttempt: boolean,
 ): Promise<ApplyResult> {
-  const policy = approvalPolicyOf(cluster, kindOf(request));
-  if (!hasQuorum(request, policy)) {
-    const refusal = {
-      code: 'approvals_no_longer_valid' as const,
-      needed: policy.requiredApprovals,
-      valid: validApprovals(request, policy).length,
-    };
-    return fail(deps, request.id, failure(refusal.code, describeRefusal(refusal), deps));
-  }
+  const refused = await failUnlessApprovalsHold(deps, request, cluster);
+  if (refused) return refused;
   try {
     return await applyAwsAuthGrant(deps, request, cluster);
   } catch (error) {

@@ -1,12 +1,62 @@
+import { approvalPolicyOf, type ClusterSettings } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
+import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { failedReply, grantedReply } from '../core/messages/request-messages.ts';
+import { hasQuorum, validApprovals } from '../core/request/approval.ts';
 import { effectiveDuration } from '../core/request/duration-policy.ts';
-import type { AccessRequest, FailureInfo, PreState } from '../core/request/request.ts';
+import {
+  type AccessRequest,
+  type FailureInfo,
+  type GrantOutcome,
+  kindOf,
+  type PreState,
+} from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
 import type { Deps } from './ports.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
 
 export type ApplyResult = { status: AccessRequest['status'] };
+
+/** Approvals re-checked against the cluster's rules in force now (config may have changed); else the request fails. */
+export async function failUnlessApprovalsHold(
+  deps: Deps,
+  request: AccessRequest,
+  cluster: ClusterSettings,
+): Promise<ApplyResult | undefined> {
+  const policy = approvalPolicyOf(cluster, kindOf(request));
+  if (hasQuorum(request, policy)) return undefined;
+  const refusal = {
+    code: 'approvals_no_longer_valid' as const,
+    needed: policy.requiredApprovals,
+    valid: validApprovals(request, policy).length,
+  };
+  return fail(deps, request.id, failure(refusal.code, describeRefusal(refusal), deps));
+}
+
+/** A verified grant: the transition, the active index and its expiry job, and the audit event with the calls made. */
+export async function recordGrant(
+  deps: Deps,
+  request: AccessRequest,
+  outcome: Omit<GrantOutcome, 'verifiedAt' | 'expiresAt'>,
+  detail: Record<string, string>,
+): Promise<AccessRequest> {
+  const now = deps.clock.now();
+  const granted = await advance(deps, request.id, {
+    type: 'granted',
+    at: now,
+    outcome: { ...outcome, verifiedAt: now, expiresAt: expiryOf(request, now) },
+  });
+  await keepActive(deps, granted);
+  await deps.audit.append({
+    type: 'granted',
+    at: granted.updatedAt,
+    actor: 'eks-access',
+    requestId: granted.id,
+    cluster: granted.cluster,
+    detail,
+  });
+  return granted;
+}
 
 /** The duration counts from the verified grant, not from the request. */
 export function expiryOf(request: AccessRequest, grantedAt: number): number {

@@ -12,41 +12,28 @@ const MAX_BUTTON_VALUE_STORED = 64;
  * Events are answered after the listener returns (processBeforeResponse); commands and clicks call ack() last.
  */
 export function registerListeners(app: App, producer: Producer): void {
-  app.event('app_mention', async ({ event, body, context }) => {
-    const parsed = mentionEvent.safeParse(event);
-    const eventId = (body as { event_id?: string }).event_id;
-    if (!parsed.success || !eventId) return;
-    const e = parsed.data;
-    await producer.enqueueInbound({
-      inboundId: eventId,
-      requestId: requestIdFor(eventId),
-      source: 'mention',
-      user: e.user,
-      channel: e.channel,
-      ts: e.ts,
-      ...(e.thread_ts ? { threadTs: e.thread_ts } : {}),
-      text: clipText(e.text),
-      ...(context.botUserId ? { botUserId: context.botUserId } : {}),
+  for (const [eventType, source, schema] of [
+    ['app_mention', 'mention', mentionEvent],
+    ['message', 'dm', directMessageEvent],
+  ] as const) {
+    app.event(eventType, async ({ event, body, context }) => {
+      const parsed = schema.safeParse(event);
+      const eventId = (body as { event_id?: string }).event_id;
+      if (!parsed.success || !eventId) return;
+      const e = parsed.data;
+      await producer.enqueueInbound({
+        inboundId: eventId,
+        requestId: requestIdFor(eventId),
+        source,
+        user: e.user,
+        channel: e.channel,
+        ts: e.ts,
+        ...(e.thread_ts ? { threadTs: e.thread_ts } : {}),
+        text: clipText(e.text),
+        ...(context.botUserId ? { botUserId: context.botUserId } : {}),
+      });
     });
-  });
-
-  app.event('message', async ({ event, body, context }) => {
-    const parsed = directMessageEvent.safeParse(event);
-    const eventId = (body as { event_id?: string }).event_id;
-    if (!parsed.success || !eventId) return;
-    const e = parsed.data;
-    await producer.enqueueInbound({
-      inboundId: eventId,
-      requestId: requestIdFor(eventId),
-      source: 'dm',
-      user: e.user,
-      channel: e.channel,
-      ts: e.ts,
-      ...(e.thread_ts ? { threadTs: e.thread_ts } : {}),
-      text: clipText(e.text),
-      ...(context.botUserId ? { botUserId: context.botUserId } : {}),
-    });
-  });
+  }
 
   app.command('/eks', async ({ command, ack }) => {
     const inboundId = `cmd-${command.trigger_id}`;

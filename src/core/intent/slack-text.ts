@@ -72,5 +72,6 @@ export function segmentText(segment: SlackSegment): string {
 
 /** Plain text of a Slack message: entities decoded, mentions as `@name`/`@U123`, links as label or URL. */
 export function decodeSlackText(raw: string): string {
-  return parseSlackMarkup(raw).map(segmentText).join('');
+  // Text left over from an unterminated `<!…` (or entities that decode to one) must not read as a broadcast.
+  return parseSlackMarkup(raw).map(segmentText).join('').replaceAll('<!', '<');
 }
