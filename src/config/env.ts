@@ -19,6 +19,7 @@ export interface WorkerTuning {
   maxStalledCount: number;
   /** How often the reconciler sweeps for overdue grants. */
   reconcileEveryMs: number;
+  reminderLeadMs: number;
 }
 
 /** Missing or malformed settings, all at once, each with what it is for. */
@@ -63,6 +64,15 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
       600_000,
     ),
     maxStalledCount: intSetting(env, 'EKS_ACCESS_MAX_STALLED', 20, problems, 'stalls tolerated per job', 1, 1000),
+    reminderLeadMs: intSetting(
+      env,
+      'EKS_ACCESS_REMINDER_LEAD_MS',
+      15 * 60_000,
+      problems,
+      'reminder before expiry',
+      1_000,
+      86_400_000,
+    ),
     reconcileEveryMs: intSetting(
       env,
       'EKS_ACCESS_RECONCILE_MS',

@@ -53,6 +53,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     queue: producer,
     gateways,
     diagnostics: createDiagnosticsGateways(awsClients),
+    reminderLeadMs: env.worker.reminderLeadMs,
     awsAuth: createAwsAuthGateways({ redis: workerRedis, prefix: env.redisPrefix, clients: awsClients, audit, log }),
     audit,
   };

@@ -6,6 +6,7 @@ import { asRequestId } from '../core/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { applyRequest } from '../usecases/apply-request.ts';
 import { endGrant } from '../usecases/end-grant.ts';
+import { remindBeforeExpiry } from '../usecases/extend-grant.ts';
 import { handleClick } from '../usecases/handle-click.ts';
 import { handleMessage } from '../usecases/handle-message.ts';
 import { reconcile } from '../usecases/reconcile.ts';
@@ -42,6 +43,10 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
         const result = await endGrant(deps, asRequestId(payload.requestId), { reason: 'expired' });
         log.info({ request: payload.requestId, status: result.status }, 'expiry handled');
         return result;
+      },
+      [JOB.remind]: async (job) => {
+        const payload = applyPayload.parse(job.data);
+        await remindBeforeExpiry(deps, asRequestId(payload.requestId));
       },
       [JOB.reconcile]: async () => {
         const result = await reconcile(deps);

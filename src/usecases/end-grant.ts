@@ -4,7 +4,7 @@ import { checkAccessEntryChange } from '../core/aws-auth/safety.ts';
 import { type ClusterSettings, findCluster } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { endedReply } from '../core/messages/request-messages.ts';
-import { isCreatedByRequest, MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../core/plan/access-entries.ts';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../core/plan/access-entries.ts';
 import { planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
 import { planRevoke } from '../core/plan/revoke.ts';
 import type { AccessRequest, EndInfo } from '../core/request/request.ts';
@@ -81,8 +81,9 @@ async function removeAccessEntryGrant(
   switch (step.kind) {
     case 'delete_entry': {
       const entry = await entries.describeAccessEntry(principal);
-      // Only an entry the bot tagged as its own is deleted; anything else keeps its entry and loses only the policy.
-      if (entry && !(entry.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE && isCreatedByRequest(entry.tags, request.id))) {
+      // Only an entry eks-access created (for this grant or one it overlapped) is deleted; anything else keeps
+      // its entry and loses only the policy.
+      if (entry && entry.tags[MANAGED_BY_TAG] !== MANAGED_BY_VALUE) {
         await entries.disassociatePolicy(principal, policyArn);
         break;
       }

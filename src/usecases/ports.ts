@@ -66,6 +66,8 @@ export interface JobQueue {
   enqueueApply(requestId: RequestId): Promise<void>;
   /** A delayed job at `at` that ends the grant; idempotent per request. */
   enqueueExpiry(requestId: RequestId, at: number): Promise<void>;
+  /** A delayed job at `at` that reminds the person their access is about to end, with an Extend button. */
+  enqueueReminder(requestId: RequestId, at: number): Promise<void>;
 }
 
 export interface AccessEntryInfo {
@@ -169,6 +171,8 @@ export interface Deps {
   diagnostics: DiagnosticsGateways;
   awsAuth: AwsAuthGateways;
   audit: AuditLog;
+  /** How long before expiry the person is reminded, with an Extend button (15 minutes unless configured). */
+  reminderLeadMs: number;
 }
 
 /** How to reach a cluster's Kubernetes API: its endpoint and the CA from DescribeCluster. */

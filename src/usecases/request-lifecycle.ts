@@ -68,6 +68,8 @@ export async function keepActive(deps: Deps, granted: AccessRequest): Promise<vo
   if (granted.status !== 'granted' || granted.outcome?.expiresAt === undefined) return;
   await deps.store.markActive(granted);
   await deps.queue.enqueueExpiry(granted.id, granted.outcome.expiresAt);
+  const remindAt = granted.outcome.expiresAt - deps.reminderLeadMs;
+  if (remindAt > granted.outcome.verifiedAt) await deps.queue.enqueueReminder(granted.id, remindAt);
 }
 
 /** `approved → applying` with a known pre-state; a request already applying is returned as stored. */

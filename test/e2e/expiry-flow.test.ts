@@ -16,6 +16,7 @@ const textOf = (m: SlackMessage) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?
 beforeAll(async () => {
   sandbox = await startE2eSandbox({ stagingExtra: STAGING_DURATIONS });
   sandbox.env['EKS_ACCESS_RECONCILE_MS'] = '1000';
+  sandbox.env['EKS_ACCESS_REMINDER_LEAD_MS'] = '3000';
 });
 
 afterAll(async () => {
@@ -124,6 +125,35 @@ describe('access that ends by itself', () => {
     expect(sandbox.eks.entry('staging', ARNS.carolRole)).toBeUndefined();
     const audit = (await sandbox.auditEvents()).filter((e) => e.requestId === id).map((e) => e.type);
     expect(audit).toContain('revoked');
+  });
+
+  it('reminds before expiry; Extend, once approved, carries the access on with no gap', async () => {
+    const first = await granted(PEOPLE.carol, 'grant me view on staging');
+    const reminder = await sandbox.slack.waitForMessage(
+      (m) => m.threadTs === first.threadTs && /ends in about/.test(m.text ?? ''),
+      10_000,
+    );
+
+    expect(textOf(reminder)).toContain('eks_access_extend');
+    await sandbox.clickButton(PEOPLE.carol, 'eks_access_extend', first.id, reminder);
+    const extensionId = `${first.id}E`;
+    const card = await sandbox.slack.waitForMessage(
+      (m) => m.channel === sandbox.slack.dmChannelFor(PEOPLE.approver1) && textOf(m).includes(extensionId),
+      10_000,
+    );
+    await sandbox.click(PEOPLE.approver1, 'approve', { channel: card.channel, ts: card.ts, value: extensionId });
+    await waitFor(async () => (await status(extensionId)) === 'granted', {
+      timeoutMs: 10_000,
+      what: 'extension granted',
+    });
+    await waitFor(async () => (await status(first.id)) === 'expired', { timeoutMs: 10_000, what: 'first expired' });
+
+    expect(sandbox.eks.policies('staging', ARNS.carolRole).map((p) => p.policyArn)).toEqual([VIEW]);
+    await waitFor(async () => (await status(extensionId)) === 'expired', {
+      timeoutMs: 10_000,
+      what: 'extension expired',
+    });
+    expect(sandbox.eks.entry('staging', ARNS.carolRole)).toBeUndefined();
   });
 
   it('with every worker down past an expiry, a worker that starts revokes it within the reconciler interval', async () => {

@@ -7,6 +7,7 @@ export const JOB = {
   interaction: 'interaction',
   apply: 'apply',
   expire: 'expire',
+  remind: 'remind',
   reconcile: 'reconcile',
 } as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];
@@ -45,7 +46,7 @@ const clusterClick = z.object({
 });
 
 const migrateEntriesClick = z.object({
-  kind: z.enum(['migrate-entries', 'done']),
+  kind: z.enum(['migrate-entries', 'done', 'extend']),
   requestId: z.string(),
   user: z.string(),
   channel: z.string(),

@@ -30,6 +30,13 @@ export function createProducer(connection: Redis, prefix: string): Producer {
         { ...JOB_OPTIONS, jobId: jobId('expire', requestId), delay: Math.max(0, at - Date.now()) },
       );
     },
+    async enqueueReminder(requestId: RequestId, at: number) {
+      await queue.add(
+        JOB.remind,
+        { requestId },
+        { ...JOB_OPTIONS, jobId: jobId('remind', requestId), delay: Math.max(0, at - Date.now()) },
+      );
+    },
     async enqueueApply(requestId: RequestId) {
       await queue.add(JOB.apply, { requestId }, { ...JOB_OPTIONS, attempts: 8, jobId: jobId('apply', requestId) });
     },

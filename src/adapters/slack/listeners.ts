@@ -73,6 +73,7 @@ export function registerListeners(app: App, producer: Producer): void {
   for (const [kind, actionId] of [
     ['migrate-entries', ACTIONS.migrateEntries],
     ['done', ACTIONS.done],
+    ['extend', ACTIONS.extend],
   ] as const) {
     app.action(actionId, async ({ body, action, ack }) => {
       const parsed = reviewAction.safeParse(body);

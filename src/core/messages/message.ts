@@ -29,6 +29,8 @@ export const ACTIONS = {
   migrateEntries: 'eks_access_migrate_entries',
   /** Ends a granted request early; the value is the request id. */
   done: 'eks_access_done',
+  /** On the reminder before expiry: asks for the same access again (same approval rules); value: request id. */
+  extend: 'eks_access_extend',
 } as const;
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 

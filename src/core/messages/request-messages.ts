@@ -131,6 +131,14 @@ export function endedReply(request: AccessRequest): Message {
   };
 }
 
+/** Extend on the reminder before expiry; the value is the request id. */
+export function extendButton(request: AccessRequest): MessagePart {
+  return {
+    kind: 'buttons',
+    buttons: [{ action: ACTIONS.extend, label: 'Extend', value: request.id, style: 'primary' }],
+  };
+}
+
 /** "I'm done" on a granted request ends it early; the value is the request id. */
 export function doneButton(request: AccessRequest): MessagePart {
   return { kind: 'buttons', buttons: [{ action: ACTIONS.done, label: "I'm done", value: request.id }] };

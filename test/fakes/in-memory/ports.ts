@@ -140,6 +140,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         world.enqueued.push(id);
       },
       enqueueExpiry: async () => {},
+      enqueueReminder: async () => {},
     },
     gateways: {
       forCluster: () => ({
@@ -157,6 +158,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         throw new Error('aws-auth is not part of the in-memory world');
       },
     },
+    reminderLeadMs: 15 * 60_000,
     audit: {
       append: async (event) => {
         world.audit.push(event);
