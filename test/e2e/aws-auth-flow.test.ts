@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
-import { type BotProcess, spawnBot } from '../support/bot-process.ts';
-import { APPROVAL_CHANNEL, ARNS, type E2eSandbox, PEOPLE, startE2eSandbox } from '../support/e2e-sandbox.ts';
+import { spawnBot } from '../support/bot-process.ts';
+import { APPROVAL_CHANNEL, ARNS, type E2eSandbox, PEOPLE } from '../support/e2e-sandbox.ts';
+import { useRunningBot } from '../support/running-bot.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 let sandbox: E2eSandbox;
-let bot: BotProcess;
 const textOf = (m: SlackMessage) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
-
-beforeAll(async () => {
-  sandbox = await startE2eSandbox();
-  bot = spawnBot(['start'], sandbox.env);
-  await bot.waitForOutput(/eks-access is running/);
-});
-
-afterAll(async () => {
-  await bot?.kill('SIGTERM');
-  await sandbox?.close();
+useRunningBot((started) => {
+  sandbox = started;
 });
 
 const awsAuth = () => sandbox.kube['old-cluster'].configMap('kube-system', 'aws-auth');

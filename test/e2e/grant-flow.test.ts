@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
-import { type BotProcess, spawnBot } from '../support/bot-process.ts';
 import {
   APPROVAL_CHANNEL,
   ARNS,
@@ -8,25 +7,16 @@ import {
   type E2eSandbox,
   EXECUTOR_ROLE,
   PEOPLE,
-  startE2eSandbox,
 } from '../support/e2e-sandbox.ts';
+import { useRunningBot } from '../support/running-bot.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const VIEW = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
 const EDIT = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy';
 
 let sandbox: E2eSandbox;
-let bot: BotProcess;
-
-beforeAll(async () => {
-  sandbox = await startE2eSandbox();
-  bot = spawnBot(['start'], sandbox.env);
-  await bot.waitForOutput(/eks-access is running/);
-});
-
-afterAll(async () => {
-  await bot?.kill('SIGTERM');
-  await sandbox?.close();
+useRunningBot((started) => {
+  sandbox = started;
 });
 
 function blocksText(message: SlackMessage): string {

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appMentionEvent, eventCallback } from '../../src/sandbox/slack/payloads.ts';
 import { sendSlackRequest } from '../../src/sandbox/slack/sign.ts';
-import { type BotProcess, spawnBot } from '../support/bot-process.ts';
-import { type E2eSandbox, PEOPLE, SIGNING_SECRET, startE2eSandbox } from '../support/e2e-sandbox.ts';
+import { spawnBot } from '../support/bot-process.ts';
+import { type E2eSandbox, PEOPLE, SIGNING_SECRET } from '../support/e2e-sandbox.ts';
 import { freePort } from '../support/free-port.ts';
+import { useRunningBot } from '../support/running-bot.ts';
 
 let sandbox: E2eSandbox;
-let bot: BotProcess;
-
-beforeAll(async () => {
-  sandbox = await startE2eSandbox();
-  bot = spawnBot(['start'], sandbox.env);
-  await bot.waitForOutput(/eks-access is running/);
-});
-
-afterAll(async () => {
-  await bot?.kill('SIGTERM');
-  await sandbox?.close();
+useRunningBot((started) => {
+  sandbox = started;
 });
 
 describe('requests that do not come from Slack, now, are refused and cause nothing', () => {

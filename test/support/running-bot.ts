@@ -1,0 +1,22 @@
+import { afterAll, beforeAll } from 'vitest';
+import { type BotProcess, spawnBot } from './bot-process.ts';
+import { type E2eSandbox, type SandboxOptions, startE2eSandbox } from './e2e-sandbox.ts';
+
+/**
+ * For a test file: the fakes, then the bot (`eks-access start`) against them, stopped after the file's last test.
+ * `onReady` receives the sandbox, so tests keep a plain `sandbox` variable.
+ */
+export function useRunningBot(onReady: (sandbox: E2eSandbox) => void, options: SandboxOptions = {}): void {
+  let sandbox: E2eSandbox | undefined;
+  let bot: BotProcess | undefined;
+  beforeAll(async () => {
+    sandbox = await startE2eSandbox(options);
+    bot = spawnBot(['start'], sandbox.env);
+    await bot.waitForOutput(/eks-access is running/);
+    onReady(sandbox);
+  });
+  afterAll(async () => {
+    await bot?.kill('SIGTERM');
+    await sandbox?.close();
+  });
+}
