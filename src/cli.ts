@@ -20,6 +20,11 @@ Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, REDIS_URL, EKS_ACCESS_CONFIG
 PORT (default 3000), SLACK_API_URL, and the AWS SDK's usual variables. See README.md.`;
 
 const ROLES: readonly Role[] = ['start', 'web', 'worker'];
+/** One-shot commands: they run, print and exit with their own code. */
+const TOOLS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
+  'aws-auth': runAwsAuthCli,
+  doctor: runDoctor,
+};
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = argv[0] ?? 'start';
@@ -27,20 +32,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (command === 'aws-auth') {
+  const tool = TOOLS[command];
+  if (tool) {
     try {
-      return await runAwsAuthCli(argv.slice(1));
-    } catch (error) {
-      if (error instanceof ConfigError) {
-        process.stderr.write(`${error.message}\n`);
-        return 64;
-      }
-      throw error;
-    }
-  }
-  if (command === 'doctor') {
-    try {
-      return await runDoctor(argv.slice(1));
+      return await tool(argv.slice(1));
     } catch (error) {
       if (error instanceof ConfigError) {
         process.stderr.write(`${error.message}\n`);

@@ -6,6 +6,7 @@ import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { AdapterError } from '../shared/errors.ts';
+import { creatorFromFacts } from './cluster-creator.ts';
 import type { Deps } from './ports.ts';
 import { type ApplyResult, advanceFrom, announceOutcome, fail, failure, recordGrant } from './request-lifecycle.ts';
 
@@ -35,10 +36,7 @@ export async function applyAwsAuthGrant(
       upstream: 'DescribeCluster gave no endpoint or certificate authority',
     });
   }
-  const creator = await diagnostics.creator(described.facts).then(
-    (facts) => (facts.arn ? { arn: facts.arn, isKnown: true } : { isKnown: false }),
-    () => ({ isKnown: false }),
-  );
+  const creator = await creatorFromFacts(diagnostics, described.facts);
   const gateway = deps.awsAuth.forCluster(cluster, described.connection);
   const before = await gateway.read();
   const previous = before ? matchCaller(parseAwsAuth(before.data), plan.item.arn) : undefined;

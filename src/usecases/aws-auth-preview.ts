@@ -6,6 +6,7 @@ import type { Level } from '../core/levels.ts';
 import { planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
 import type { AwsAuthPreviewInfo } from '../core/request/request.ts';
 import { toAdapterError } from '../shared/errors.ts';
+import { creatorFromFacts } from './cluster-creator.ts';
 import { usesAwsAuth } from './grant-method.ts';
 import type { Deps } from './ports.ts';
 
@@ -30,10 +31,7 @@ export async function awsAuthPreviewFor(
     if (!described.connection) return { unavailable: 'DescribeCluster gave no endpoint' };
     const [current, creator] = await Promise.all([
       deps.awsAuth.forCluster(cluster, described.connection).read(),
-      diagnostics.creator(described.facts).then(
-        (facts) => (facts.arn ? { arn: facts.arn, isKnown: true } : { isKnown: false }),
-        () => ({ isKnown: false }),
-      ),
+      creatorFromFacts(diagnostics, described.facts),
     ]);
     const before = current?.data ?? {};
     const ops = [{ op: 'upsert' as const, id: 'preview', item: plan.item }];

@@ -1,15 +1,30 @@
+import type { ClusterFacts } from '../core/diagnose/evidence.ts';
 import type { ClusterSettings } from '../core/directory.ts';
-import type { Deps } from './ports.ts';
+import type { Deps, DiagnosticsGateway } from './ports.ts';
+
+export type CreatorVerdictInput = { arn?: string; isKnown: boolean };
+
+/** The creator for the safety checks, from facts already described; a failed look-up is "unknown", never a guess. */
+export async function creatorFromFacts(
+  diagnostics: DiagnosticsGateway,
+  facts: ClusterFacts,
+): Promise<CreatorVerdictInput> {
+  try {
+    const creator = await diagnostics.creator(facts);
+    return creator.arn ? { arn: creator.arn, isKnown: true } : { isKnown: false };
+  } catch {
+    return { isKnown: false };
+  }
+}
 
 /** Who created the cluster, when it can be told (cached per process); unknown otherwise, never guessed. */
 export async function creatorOf(
   deps: Pick<Deps, 'diagnostics'>,
   cluster: ClusterSettings,
-): Promise<{ arn?: string; isKnown: boolean }> {
+): Promise<CreatorVerdictInput> {
   try {
     const diagnostics = deps.diagnostics.forCluster(cluster);
-    const facts = await diagnostics.creator((await diagnostics.describeCluster()).facts);
-    return facts.arn ? { arn: facts.arn, isKnown: true } : { isKnown: false };
+    return await creatorFromFacts(diagnostics, (await diagnostics.describeCluster()).facts);
   } catch {
     return { isKnown: false };
   }

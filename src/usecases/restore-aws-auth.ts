@@ -2,6 +2,7 @@ import type { ClusterSettings } from '../core/directory.ts';
 import type { AwsAuthEditResult } from '../core/plan/aws-auth-fold.ts';
 import { AdapterError } from '../shared/errors.ts';
 import { awsAuthVersions } from './aws-auth-history.ts';
+import { creatorFromFacts } from './cluster-creator.ts';
 import type { AuditEvent, Deps } from './ports.ts';
 
 export type RestoreOutcome =
@@ -24,10 +25,7 @@ export async function restoreAwsAuth(
   const described = await diagnostics.describeCluster();
   if (!described.connection)
     throw new AdapterError('aws_unavailable', true, { upstream: 'DescribeCluster gave no endpoint' });
-  const creator = await diagnostics.creator(described.facts).then(
-    (facts) => (facts.arn ? { arn: facts.arn, isKnown: true } : { isKnown: false }),
-    () => ({ isKnown: false }),
-  );
+  const creator = await creatorFromFacts(diagnostics, described.facts);
   const id = `restore-${input.cluster.name}-v${input.version}-${deps.clock.now()}`;
   const { result, write } = await deps.awsAuth
     .forCluster(input.cluster, described.connection)
