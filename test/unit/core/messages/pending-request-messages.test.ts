@@ -33,7 +33,9 @@ describe('approval card for a pending request', () => {
         grants: [{ id: 'R0000000009', level: 'view', expiresAt: Date.UTC(2026, 0, 2, 3, 4) }],
         entry: {
           kind: 'present',
-          policies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', scope: 'whole cluster' }],
+          policies: [
+            { policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', scope: 'whole cluster' },
+          ],
         },
       },
     });
@@ -65,7 +67,9 @@ describe('approval card for a pending request', () => {
 describe('the requester’s side', () => {
   it('offers Cancel while pending, and drops it once decided', () => {
     const pending = requestReceivedReply(pendingRequest(), [BOB]);
-    const cancelled = requestReceivedReply(pendingRequest({ status: 'cancelled', cancelled: { by: BOB, at: 1 } }), [BOB]);
+    const cancelled = requestReceivedReply(pendingRequest({ status: 'cancelled', cancelled: { by: BOB, at: 1 } }), [
+      BOB,
+    ]);
 
     expect(actions(pending)).toEqual([ACTIONS.cancel]);
     expect(actions(cancelled)).toEqual([]);
@@ -92,7 +96,14 @@ describe('the requester’s side', () => {
 
     const summary = stepUpSummary(request, POLICY);
 
-    for (const expected of [request.principalArn, '`prod-cluster`', POLICY, 'namespaces `payments`', '1h', '<@U0ALICE>']) {
+    for (const expected of [
+      request.principalArn,
+      '`prod-cluster`',
+      POLICY,
+      'namespaces `payments`',
+      '1h',
+      '<@U0ALICE>',
+    ]) {
       expect(summary).toContain(expected);
     }
   });

@@ -9,7 +9,10 @@ describe('cancel: only the requester, only while pending', () => {
   it('cancels a pending request for its requester and records who and when', () => {
     const result = transition(pendingRequest(), { type: 'cancel', by: ALICE, at: 5 });
 
-    expect(result).toMatchObject({ ok: true, next: { status: 'cancelled', cancelled: { by: ALICE, at: 5 }, version: 2 } });
+    expect(result).toMatchObject({
+      ok: true,
+      next: { status: 'cancelled', cancelled: { by: ALICE, at: 5 }, version: 2 },
+    });
   });
 
   it.each([
@@ -50,9 +53,12 @@ describe('lapse: a pending request nobody decided', () => {
     expect(result).toMatchObject({ ok: true, next: { status: 'lapsed', lapsedAt: 9 } });
   });
 
-  it.each<RequestStatus>(['approved', 'granted', 'denied', 'cancelled', 'expired'])('leaves a %s request as it is', (status) => {
-    expect(transition(pendingRequest({ status }), { type: 'lapse', at: 9 }).ok).toBe(false);
-  });
+  it.each<RequestStatus>(['approved', 'granted', 'denied', 'cancelled', 'expired'])(
+    'leaves a %s request as it is',
+    (status) => {
+      expect(transition(pendingRequest({ status }), { type: 'lapse', at: 9 }).ok).toBe(false);
+    },
+  );
 
   it.each(['approve', 'deny'] as const)('refuses to %s a lapsed request', (type) => {
     const lapsed = pendingRequest({ status: 'lapsed' });
@@ -95,7 +101,13 @@ describe('step-up for dangerous levels', () => {
     const rules = policy([BOB]);
 
     const forged = transition(request, { type: 'approve', by: BOB, at: 2, policy: rules });
-    const confirmed = transition(request, { type: 'approve', by: BOB, at: 2, policy: rules, confirmedCluster: 'prod-cluster' });
+    const confirmed = transition(request, {
+      type: 'approve',
+      by: BOB,
+      at: 2,
+      policy: rules,
+      confirmedCluster: 'prod-cluster',
+    });
 
     expect(forged).toEqual({ ok: false, refusal: { code: 'step_up_required', cluster: 'prod-cluster' } });
     expect(confirmed.ok && confirmed.next.status).toBe('approved');
