@@ -20,6 +20,10 @@ export interface WorkerTuning {
   /** How often the reconciler sweeps for overdue grants. */
   reconcileEveryMs: number;
   reminderLeadMs: number;
+  /** First reminder to approvers who have not acted, after filing; each later one waits twice as long. */
+  approverReminderBaseMs: number;
+  /** The longest wait between two approver reminders. */
+  approverReminderMaxMs: number;
 }
 
 /** Missing or malformed settings, all at once, each with what it is for. */
@@ -72,6 +76,24 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
       'reminder before expiry',
       1_000,
       86_400_000,
+    ),
+    approverReminderBaseMs: intSetting(
+      env,
+      'EKS_ACCESS_APPROVER_REMINDER_MS',
+      3_600_000,
+      problems,
+      'first reminder to approvers',
+      1_000,
+      7 * 86_400_000,
+    ),
+    approverReminderMaxMs: intSetting(
+      env,
+      'EKS_ACCESS_APPROVER_REMINDER_MAX_MS',
+      8 * 3_600_000,
+      problems,
+      'longest gap between approver reminders',
+      1_000,
+      7 * 86_400_000,
     ),
     reconcileEveryMs: intSetting(
       env,

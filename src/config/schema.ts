@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LEVELS } from '../core/levels.ts';
 
 // Slack ids are upper-case letters and digits; anything else is a typo we want to catch at start-up.
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user id such as U0123ABCD');
@@ -42,6 +43,10 @@ export const clusterSchema = z
       .partial()
       .strict()
       .optional(),
+    /** How long a request may wait for a decision before it lapses (default 24h). */
+    pendingTimeout: durationText.optional(),
+    /** Levels whose approval needs the approver to retype the cluster name (default: cluster-admin). */
+    stepUpLevels: z.array(z.enum(LEVELS)).optional(),
   })
   .strict()
   .refine((c) => c.requiredApprovals <= c.approvers.length, {

@@ -19,6 +19,10 @@ export interface ClusterSettings {
   readonly durations?:
     | Readonly<Partial<Record<Level, { default?: number | undefined; max?: number | undefined }>>>
     | undefined;
+  /** Milliseconds a request may stay undecided before it lapses; default 24 h. */
+  readonly pendingTimeout?: number | undefined;
+  /** Levels whose approval needs a step-up (retyping the cluster name); default cluster-admin. */
+  readonly stepUpLevels?: readonly Level[] | undefined;
 }
 
 export function durationOverrides(cluster: ClusterSettings): DurationOverrides {

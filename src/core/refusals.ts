@@ -15,7 +15,11 @@ export type Refusal =
   | { code: 'approvals_no_longer_valid'; needed: number; valid: number }
   | { code: 'wrong_authentication_mode'; cluster: ClusterName; mode: string }
   | { code: 'needs_two_approvers'; cluster: string; approvers: number }
-  | { code: 'mode_already_migrated'; cluster: string; mode: string };
+  | { code: 'mode_already_migrated'; cluster: string; mode: string }
+  | { code: 'not_the_requester'; requester: SlackUserId }
+  | { code: 'step_up_required'; cluster: string }
+  | { code: 'step_up_mismatch'; cluster: string }
+  | { code: 'no_pending_request'; cluster: string };
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 

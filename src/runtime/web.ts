@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import { createHttpServer } from '../adapters/http/server.ts';
 import { createBoltApp } from '../adapters/slack/bolt-app.ts';
+import { createAuditLog } from '../adapters/store/audit-log.ts';
+import { createRequestStore } from '../adapters/store/request-store.ts';
 import type { Env } from '../config/env.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Composition } from './compose.ts';
@@ -13,6 +15,12 @@ export async function startWeb(env: Env, composition: Composition, log: Logger):
     slackApiUrl: env.slackApiUrl,
     producer: composition.producer,
     log,
+    // The producer's connection fails fast when Redis is down, so Slack gets a 5xx instead of a silent "ok".
+    modals: {
+      requests: createRequestStore(composition.redis, env.redisPrefix),
+      audit: createAuditLog(composition.redis, env.redisPrefix),
+      directory: composition.deps.directory,
+    },
   });
   const server = createHttpServer({
     slackListener: receiver.requestListener,

@@ -1,5 +1,11 @@
 import type { Worker } from 'bullmq';
-import { applyPayload, inboundPayload, interactionPayload, JOB } from '../adapters/queue/jobs.ts';
+import {
+  applyPayload,
+  approverReminderPayload,
+  inboundPayload,
+  interactionPayload,
+  JOB,
+} from '../adapters/queue/jobs.ts';
 import { createWorker } from '../adapters/queue/worker.ts';
 import type { Env } from '../config/env.ts';
 import { asRequestId } from '../core/ids.ts';
@@ -9,7 +15,9 @@ import { endGrant } from '../usecases/end-grant.ts';
 import { remindBeforeExpiry } from '../usecases/extend-grant.ts';
 import { handleClick } from '../usecases/handle-click.ts';
 import { handleMessage } from '../usecases/handle-message.ts';
+import { lapseRequest } from '../usecases/lapse-request.ts';
 import { reconcile } from '../usecases/reconcile.ts';
+import { remindApprovers } from '../usecases/remind-approvers.ts';
 import type { Composition } from './compose.ts';
 
 /** The BullMQ worker that runs every use case off the Slack ack path. */
@@ -47,6 +55,16 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
       [JOB.remind]: async (job) => {
         const payload = applyPayload.parse(job.data);
         await remindBeforeExpiry(deps, asRequestId(payload.requestId));
+      },
+      [JOB.lapse]: async (job) => {
+        const payload = applyPayload.parse(job.data);
+        const result = await lapseRequest(deps, asRequestId(payload.requestId));
+        log.info({ request: payload.requestId, status: result.status }, 'pending timeout handled');
+        return result;
+      },
+      [JOB.remindApprovers]: async (job) => {
+        const payload = approverReminderPayload.parse(job.data);
+        return await remindApprovers(deps, asRequestId(payload.requestId), payload.n);
       },
       [JOB.reconcile]: async () => {
         const result = await reconcile(deps);

@@ -1,5 +1,6 @@
 import { asRequestId, asSlackUserId } from '../core/ids.ts';
 import { answerDiagnosis } from './answer-diagnosis.ts';
+import { cancelFromButton } from './cancel-request.ts';
 import { extendGrant } from './extend-grant.ts';
 import { moveEntries } from './move-entries.ts';
 import type { Deps } from './ports.ts';
@@ -16,7 +17,10 @@ export type Click =
       decision: 'approve' | 'deny';
       user: string;
       card: { channel: string; ts: string };
+      reason?: string;
+      confirmedCluster?: string;
     }
+  | { kind: 'cancel'; requestId: string; user: string; channel: string }
   | {
       kind: 'diagnose' | 'request';
       clickId: string;
@@ -38,6 +42,8 @@ export async function handleClick(deps: Deps, click: Click): Promise<unknown> {
       return extendGrant(deps, { ...click, requestId: asRequestId(click.requestId) });
     case 'review':
       return reviewRequest(deps, { ...click, requestId: asRequestId(click.requestId) });
+    case 'cancel':
+      return cancelFromButton(deps, { ...click, requestId: asRequestId(click.requestId) });
     case 'diagnose':
       return answerDiagnosis(deps, {
         user: click.user,

@@ -1,11 +1,13 @@
 import { clusterNames } from '../core/directory.ts';
 import { asSlackUserId, type SlackUserId } from '../core/ids.ts';
 import { parseAdminCommand } from '../core/intent/admin-command.ts';
+import { parseCancelCommand } from '../core/intent/cancel-command.ts';
 import { parseIntent } from '../core/intent/parse.ts';
 import { helpMessage } from '../core/messages/help-text.ts';
 import type { Message } from '../core/messages/message.ts';
 import { myRequestsReply } from '../core/messages/request-messages.ts';
 import { answerDiagnosis } from './answer-diagnosis.ts';
+import { cancelByText } from './cancel-request.ts';
 import { handleAdminCommand } from './handle-admin-command.ts';
 import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
 import type { Deps } from './ports.ts';
@@ -20,6 +22,11 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
   const conversation = await conversationFor(deps, input, user);
   const reply = (message: Message) =>
     postOnce(deps, conversation.owner, 'reply', conversation, message).then(() => undefined);
+  const cancel = parseCancelCommand(input.text);
+  if (cancel) {
+    await reply(await cancelByText(deps, { user, clusterGiven: cancel.cluster }));
+    return { kind: 'replied', reason: 'cancel' };
+  }
   const admin = parseAdminCommand(input.text);
   if (admin) return await handleAdminCommand(deps, input, user, admin, conversation, reply);
   const intent = parseIntent(input.text, {

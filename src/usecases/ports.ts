@@ -68,6 +68,10 @@ export interface JobQueue {
   enqueueExpiry(requestId: RequestId, at: number): Promise<void>;
   /** A delayed job at `at` that reminds the person their access is about to end, with an Extend button. */
   enqueueReminder(requestId: RequestId, at: number): Promise<void>;
+  /** A delayed job at `at` that lapses the request if it is still pending; idempotent per request. */
+  enqueueLapse(requestId: RequestId, at: number): Promise<void>;
+  /** A delayed job at `at` for approver reminder `n` (1-based); idempotent per (request, n). */
+  enqueueApproverReminder(requestId: RequestId, n: number, at: number): Promise<void>;
 }
 
 export interface AccessEntryInfo {
@@ -142,7 +146,10 @@ export type AuditEventType =
   | 'aws_auth_write'
   | 'aws_auth_restore'
   | 'expired'
-  | 'revoked';
+  | 'revoked'
+  | 'cancelled'
+  | 'lapsed'
+  | 'reminded';
 
 export interface AuditEvent {
   type: AuditEventType;
@@ -173,6 +180,8 @@ export interface Deps {
   audit: AuditLog;
   /** How long before expiry the person is reminded, with an Extend button (15 minutes unless configured). */
   reminderLeadMs: number;
+  /** Back-off of the reminders to approvers who have not acted (1 h doubling to 8 h unless configured). */
+  approverReminders?: { baseMs: number; capMs: number };
 }
 
 /** How to reach a cluster's Kubernetes API: its endpoint and the CA from DescribeCluster. */

@@ -1,7 +1,7 @@
 import { approvalPolicyOf, findCluster } from '../core/directory.ts';
 import { accessPolicyArn } from '../core/levels.ts';
 import type { Message } from '../core/messages/message.ts';
-import { requestCard } from '../core/messages/request-messages.ts';
+import { requestCard, requestReceivedReply } from '../core/messages/request-messages.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
 import type { Deps } from './ports.ts';
@@ -26,10 +26,16 @@ export async function replyInThread(deps: Deps, request: AccessRequest, key: str
 export async function refreshCards(deps: Deps, request: AccessRequest): Promise<void> {
   const cluster = findCluster(deps.directory, request.cluster);
   const required = cluster ? approvalPolicyOf(cluster, kindOf(request)).requiredApprovals : 1;
-  const card = requestCard(request, accessPolicyArn(request.level), required);
+  const card = requestCard(request, accessPolicyArn(request.level), required, { stepUpLevels: cluster?.stepUpLevels });
   const posted = await deps.messages.list(requestOwner(request.id));
   for (const [key, ref] of Object.entries(posted)) {
     if (key.startsWith('card:')) await deps.notifier.update(ref, card);
+  }
+  // The requester's "request received" reply loses its Cancel button once the request leaves `pending`.
+  const ack = posted['ack'];
+  if (ack && cluster && request.status !== 'pending') {
+    const where = cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
+    await deps.notifier.update(ack, requestReceivedReply(request, cluster.approvers, where));
   }
 }
 

@@ -16,6 +16,8 @@ export interface ReviewInput {
   /** The card the button was on; a click must come from one of this request's own cards. */
   card: { channel: string; ts: string };
   reason?: string;
+  /** The cluster name typed in the step-up modal; needed to approve a step-up level. */
+  confirmedCluster?: string;
 }
 
 export type ReviewResult = { ok: true; status: AccessRequest['status'] } | { ok: false; refusal: Refusal };
@@ -39,7 +41,14 @@ export async function reviewRequest(deps: Deps, input: ReviewInput): Promise<Rev
     const policy = approvalPolicyOf(cluster, kindOf(request));
     const event: RequestEvent =
       input.decision === 'approve'
-        ? { type: 'approve', by: user, at, policy }
+        ? {
+            type: 'approve',
+            by: user,
+            at,
+            policy,
+            ...(cluster.stepUpLevels ? { stepUpLevels: cluster.stepUpLevels } : {}),
+            ...(input.confirmedCluster !== undefined ? { confirmedCluster: input.confirmedCluster } : {}),
+          }
         : { type: 'deny', by: user, at, policy, ...(input.reason ? { reason: input.reason } : {}) };
     const result = transition(request, event);
     if (!result.ok) return refuse(deps, input, result.refusal, request);

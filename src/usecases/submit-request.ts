@@ -8,8 +8,10 @@ import type { Refusal } from '../core/refusals.ts';
 import { effectiveDuration } from '../core/request/duration-policy.ts';
 import { type AccessRequest, ADMIN_ACTION_MIN_APPROVALS, kindOf, type RequestKind } from '../core/request/request.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
+import { currentAccessOf } from './current-access.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
+import { schedulePendingTimers } from './remind-approvers.ts';
 
 export interface SubmitInput {
   requestId: RequestId;
@@ -51,6 +53,10 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   const duration = effectiveDuration(input.level, input.durationMs, durationOverrides(cluster));
   const preview =
     kind === 'grant' ? await awsAuthPreviewFor(deps, cluster, principalArn, input.level, input.namespaces) : undefined;
+  // Only for a request not filed before: a retried job keeps what the card already shows.
+  const existing = await deps.store.get(input.requestId);
+  const currentAccess =
+    kind !== 'migrate' && !existing ? await currentAccessOf(deps, cluster, principalArn) : undefined;
   const request: AccessRequest = {
     id: input.requestId,
     version: 1,
@@ -67,6 +73,7 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
     status: 'pending',
     approvals: [],
     ...(preview ? { awsAuthPreview: preview } : {}),
+    ...(currentAccess ? { currentAccess } : {}),
     channel: asChannelId(input.conversation.channel),
     threadTs: input.conversation.threadTs ?? '',
     createdAt: now,
@@ -86,6 +93,7 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
     });
   }
   await announce(deps, stored);
+  await schedulePendingTimers(deps, stored, cluster);
   return { ok: true, requestId: stored.id };
 }
 
@@ -105,6 +113,7 @@ async function announce(deps: Deps, request: AccessRequest): Promise<void> {
     request,
     accessPolicyArn(request.level),
     approvalPolicyOf(cluster, kindOf(request)).requiredApprovals,
+    { stepUpLevels: cluster.stepUpLevels },
   );
   if (cluster.approvalChannel) {
     await postOnce(deps, owner, `card:${cluster.approvalChannel}`, { channel: cluster.approvalChannel }, card);

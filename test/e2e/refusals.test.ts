@@ -121,6 +121,9 @@ describe('refusals: a clear answer, nothing changed', () => {
     const { id, card, threadTs } = await submitted(PEOPLE.bob, 'grant me admin on prod');
 
     await sandbox.click(PEOPLE.approver2, 'deny', { channel: card.channel, ts: card.ts, value: id });
+    // Deny asks for a reason in a modal; submitting it is what denies.
+    const modal = await sandbox.slack.waitForView((v) => (v.view.private_metadata ?? '').includes(id), 10_000);
+    await sandbox.submitView(PEOPLE.approver2, modal.view, { deny_reason: { reason: 'admin is too much here' } });
     const told = await sandbox.slack.waitForMessage((m) => m.threadTs === threadTs && /Denied/.test(m.text ?? ''));
 
     expect(told.text).toContain(`<@${PEOPLE.approver2}>`);

@@ -22,6 +22,7 @@ import {
   directMessageEvent,
   eventCallback,
   slashCommand,
+  viewSubmission,
 } from '../../src/sandbox/slack/payloads.ts';
 import { type SendSlackRequestOptions, sendSlackRequest } from '../../src/sandbox/slack/sign.ts';
 import { SlackWebApiFake } from '../../src/sandbox/slack/web-api.ts';
@@ -130,6 +131,12 @@ export interface E2eSandbox {
     value: string,
     on: { channel: string; ts: string; threadTs?: string | undefined },
   ): Promise<{ status: number }>;
+  /** Submits a modal the bot opened (`views.open`), with what the person typed: block_id → action_id → text. */
+  submitView(
+    user: string,
+    view: Record<string, unknown>,
+    values: Record<string, Record<string, string>>,
+  ): Promise<{ status: number; body: string }>;
   close(): Promise<void>;
 }
 
@@ -309,6 +316,11 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
       const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
       const result = await sendSlackRequest(url, 'interaction', body, sign());
       return { status: result.status };
+    },
+    async submitView(user, view, values) {
+      const built = viewSubmission({ userId: user, view, values });
+      const result = await sendSlackRequest(url, 'interaction', built.body, sign());
+      return { status: result.status, body: result.body };
     },
     async close() {
       // Every fake answers a call it does not know with an error; here the test run sees it too.

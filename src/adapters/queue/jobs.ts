@@ -9,6 +9,10 @@ export const JOB = {
   expire: 'expire',
   remind: 'remind',
   reconcile: 'reconcile',
+  /** A pending request's `pendingTimeout` passed: it lapses unless someone decided. */
+  lapse: 'lapse',
+  /** Reminder n to the approvers who have not acted on a pending request. */
+  remindApprovers: 'remind-approvers',
 } as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];
 
@@ -32,6 +36,10 @@ const reviewClick = z.object({
   decision: z.enum(['approve', 'deny']),
   user: z.string(),
   card: z.object({ channel: z.string(), ts: z.string() }),
+  /** From the deny modal (clipped user text). */
+  reason: z.string().max(500).optional(),
+  /** From the step-up modal: the cluster name the approver typed; the worker checks it again. */
+  confirmedCluster: z.string().max(100).optional(),
 });
 
 /** Diagnose / Request access buttons: the value is a cluster name, answered in the clicked message's thread. */
@@ -52,11 +60,26 @@ const migrateEntriesClick = z.object({
   channel: z.string(),
 });
 
-export const interactionPayload = z.discriminatedUnion('kind', [reviewClick, clusterClick, migrateEntriesClick]);
+/** Cancel on the requester's "request received" reply; only the requester may cancel. */
+const cancelClick = z.object({
+  kind: z.literal('cancel'),
+  requestId: z.string(),
+  user: z.string(),
+  channel: z.string(),
+});
+
+export const interactionPayload = z.discriminatedUnion('kind', [
+  reviewClick,
+  clusterClick,
+  migrateEntriesClick,
+  cancelClick,
+]);
 export type InteractionPayload = z.infer<typeof interactionPayload>;
 
 export const applyPayload = z.object({ requestId: z.string() });
 export type ApplyPayload = z.infer<typeof applyPayload>;
+
+export const approverReminderPayload = z.object({ requestId: z.string(), n: z.number().int().min(1) });
 
 /** BullMQ job ids may not contain ':' and must not be plain integers. */
 export function jobId(kind: string, key: string): string {

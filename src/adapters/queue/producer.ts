@@ -37,6 +37,21 @@ export function createProducer(connection: Redis, prefix: string): Producer {
         { ...JOB_OPTIONS, jobId: jobId('remind', requestId), delay: Math.max(0, at - Date.now()) },
       );
     },
+    async enqueueLapse(requestId: RequestId, at: number) {
+      await queue.add(
+        JOB.lapse,
+        { requestId },
+        { ...JOB_OPTIONS, jobId: jobId('lapse', requestId), delay: Math.max(0, at - Date.now()) },
+      );
+    },
+    async enqueueApproverReminder(requestId: RequestId, n: number, at: number) {
+      // One id per (request, n): a retried job re-adding reminder n+1 collapses into the one already scheduled.
+      await queue.add(
+        JOB.remindApprovers,
+        { requestId, n },
+        { ...JOB_OPTIONS, jobId: jobId('nudge', `${requestId}-${n}`), delay: Math.max(0, at - Date.now()) },
+      );
+    },
     async enqueueApply(requestId: RequestId) {
       await queue.add(JOB.apply, { requestId }, { ...JOB_OPTIONS, attempts: 8, jobId: jobId('apply', requestId) });
     },

@@ -2,6 +2,7 @@ import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger } from '@slack/
 import type { Logger } from '../../shared/logger.ts';
 import type { Producer } from '../queue/producer.ts';
 import { registerListeners } from './listeners.ts';
+import { type ModalDeps, registerModalListeners } from './modal-listeners.ts';
 
 export interface BoltOptions {
   botToken: string;
@@ -9,6 +10,8 @@ export interface BoltOptions {
   slackApiUrl: string | undefined;
   producer: Producer;
   log: Logger;
+  /** The stored request and the audit trail, for the deny and step-up modals. */
+  modals: Omit<ModalDeps, 'log'>;
 }
 
 /**
@@ -37,6 +40,7 @@ export function createBoltApp(options: BoltOptions): { app: App; receiver: HTTPR
     },
   });
   registerListeners(app, options.producer);
+  registerModalListeners(app, options.producer, { ...options.modals, log: options.log });
   app.error(async (error) => {
     options.log.error({ code: (error as { code?: string }).code, err: error.message }, 'slack listener failed');
     // Re-throwing makes the receiver answer 500, so Slack retries an event we could not store.

@@ -48,10 +48,8 @@ export function registerListeners(app: App, producer: Producer): void {
     await ack({ response_type: 'ephemeral', text: 'Got it. I will answer in a direct message.' });
   });
 
-  for (const [decision, actionId] of [
-    ['approve', ACTIONS.approve],
-    ['deny', ACTIONS.deny],
-  ] as const) {
+  // Deny opens a modal for the reason (modal-listeners.ts); only Approve is stored straight from the click.
+  for (const [decision, actionId] of [['approve', ACTIONS.approve]] as const) {
     app.action(actionId, async ({ body, action, ack }) => {
       const parsed = reviewAction.safeParse(body);
       // The value is only a request id; an edited one is stored as given (clipped) and the worker

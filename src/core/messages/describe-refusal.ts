@@ -33,6 +33,14 @@ export function describeRefusal(refusal: Refusal): string {
       return `Changing the authentication mode or recovering ${code(refusal.cluster)} needs two distinct approvers other than the people asking and receiving, and its config leaves ${refusal.approvers}. Add approvers to the cluster's config first.`;
     case 'mode_already_migrated':
       return `Cluster ${code(refusal.cluster)} is already in ${code(refusal.mode)} mode: access entries are on, and modes never go back. Nothing to migrate.`;
+    case 'not_the_requester':
+      return `Only ${mention(refusal.requester)}, who made this request, can cancel it; nothing was changed.`;
+    case 'step_up_required':
+      return `Approving this level on ${code(refusal.cluster)} needs a step-up: use the card's Approve button, which asks you to type the cluster name. Nothing was approved.`;
+    case 'step_up_mismatch':
+      return `The name you typed is not ${code(refusal.cluster)}, so nothing was approved.`;
+    case 'no_pending_request':
+      return `You have no pending request on ${code(refusal.cluster)}; nothing was cancelled. To end access you already have, say \`revoke my access to ${refusal.cluster}\`.`;
     case 'wrong_authentication_mode':
       return `Cluster ${code(refusal.cluster)} is in ${code(refusal.mode)} mode, so it uses the aws-auth ConfigMap, not access entries. Switch it to API_AND_CONFIG_MAP (one way) or set \`method: aws-auth\` for it.`;
   }

@@ -6,6 +6,7 @@ const EXAMPLES = [
   '`grant me view on prod-cluster for 4h because INC-123`',
   '`grant edit staging` (slash command: `/eks grant edit staging`)',
   '`give @alice admin in namespace payments on prod for 1h`',
+  '`cancel my request on prod-cluster` (slash command: `/eks cancel prod-cluster`)',
   '`status` · `help`',
 ];
 

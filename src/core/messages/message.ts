@@ -31,6 +31,16 @@ export const ACTIONS = {
   done: 'eks_access_done',
   /** On the reminder before expiry: asks for the same access again (same approval rules); value: request id. */
   extend: 'eks_access_extend',
+  /** Approve on a step-up level (cluster-admin or `stepUpLevels`): opens the retype-the-cluster-name modal. */
+  approveStepUp: 'eks_access_approve_step_up',
+  /** On the requester's "request received" reply: withdraws a pending request; value: request id. */
+  cancel: 'eks_access_cancel',
+} as const;
+
+/** Modal callback ids: the deny reason and the step-up confirmation. */
+export const VIEWS = {
+  denyReason: 'eks_access_deny_reason',
+  stepUp: 'eks_access_step_up',
 } as const;
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 

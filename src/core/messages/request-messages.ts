@@ -1,5 +1,8 @@
 import { formatDuration } from '../intent/duration.ts';
+import type { Level } from '../levels.ts';
 import { type AccessRequest, kindOf } from '../request/request.ts';
+import { needsStepUp } from '../request/step-up.ts';
+import { currentAccessPart } from './current-access.ts';
 import { code, escapeUserText, mention } from './escape.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
 
@@ -63,7 +66,12 @@ function awsAuthPreviewParts(request: AccessRequest): MessagePart[] {
 }
 
 /** The approver's card: what will change, and Approve / Deny while the request is pending. */
-export function requestCard(request: AccessRequest, policyArn: string, requiredApprovals: number): Message {
+export function requestCard(
+  request: AccessRequest,
+  policyArn: string,
+  requiredApprovals: number,
+  options: { stepUpLevels?: readonly Level[] | undefined } = {},
+): Message {
   const head =
     kindOf(request) === 'grant'
       ? `Access request ${request.id}: ${request.level} on ${request.cluster}`
@@ -72,6 +80,7 @@ export function requestCard(request: AccessRequest, policyArn: string, requiredA
     { kind: 'header', text: head },
     { kind: 'text', text: `${mention(request.requester)} asks for ${summary(request)}.` },
     detailFields(request, policyArn),
+    ...currentAccessPart(request.currentAccess),
     ...awsAuthPreviewParts(request),
   ];
   const approvedBy = request.approvals.map((a) => mention(a.by)).join(', ');
@@ -83,7 +92,13 @@ export function requestCard(request: AccessRequest, policyArn: string, requiredA
     parts.push({
       kind: 'buttons',
       buttons: [
-        { action: ACTIONS.approve, label: 'Approve', value: request.id, style: 'primary' },
+        {
+          // A distinct action id tells the listener to open the step-up modal instead of approving at once.
+          action: needsStepUp(request, options.stepUpLevels) ? ACTIONS.approveStepUp : ACTIONS.approve,
+          label: 'Approve',
+          value: request.id,
+          style: 'primary',
+        },
         { action: ACTIONS.deny, label: 'Deny', value: request.id, style: 'danger' },
       ],
     });
@@ -110,6 +125,10 @@ function resolutionLine(request: AccessRequest, approvedBy: string): string {
       return `:hourglass: Approved by ${approvedBy}; granted, then expired and removed.`;
     case 'revoked':
       return `:lock: Approved by ${approvedBy}; granted, then revoked${request.ended?.by ? ` by ${mention(request.ended.by)}` : ''}.`;
+    case 'cancelled':
+      return `:heavy_multiplication_x: Cancelled by ${mention(request.cancelled?.by ?? request.requester)} before a decision.`;
+    case 'lapsed':
+      return ':zzz: Lapsed: nobody decided before the request timed out. Ask again if it is still needed.';
   }
 }
 
@@ -151,7 +170,12 @@ export function requestReceivedReply(request: AccessRequest, approvers: readonly
   const text = `Request ${code(request.id)}: ${summary(request)} (${scopeText(request)}${
     request.durationMs ? `, ${formatDuration(request.durationMs)}${capped}` : ''
   }). Waiting for approval from ${approvers.map(mention).join(', ')}${where ? ` in ${where}` : ''}.`;
-  return { text, parts: [{ kind: 'text', text }], requestId: request.id };
+  // Cancel is offered only while nobody has decided; refreshes re-render this reply without it.
+  const cancel: MessagePart[] =
+    request.status === 'pending'
+      ? [{ kind: 'buttons', buttons: [{ action: ACTIONS.cancel, label: 'Cancel request', value: request.id }] }]
+      : [{ kind: 'context', text: resolutionLine(request, request.approvals.map((a) => mention(a.by)).join(', ')) }];
+  return { text, parts: [{ kind: 'text', text }, ...cancel], requestId: request.id };
 }
 
 export function statusReply(request: AccessRequest): Message {

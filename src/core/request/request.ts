@@ -18,6 +18,10 @@ export const REQUEST_STATUSES = [
   'denied',
   'expired',
   'revoked',
+  /** Withdrawn by the requester while pending. */
+  'cancelled',
+  /** Nobody decided before the cluster's `pendingTimeout`: distinct from `expired`, which ends a grant. */
+  'lapsed',
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
@@ -101,6 +105,24 @@ export interface AccessRequest {
   outcome?: GrantOutcome;
   ended?: EndInfo;
   failure?: FailureInfo;
+  /** Who withdrew the request while it was pending, and when. */
+  cancelled?: { by: SlackUserId; at: number };
+  /** When the request lapsed undecided (its `pendingTimeout` passed). */
+  lapsedAt?: number;
+  /** What the principal already holds on the cluster, gathered when the request was filed, for the card. */
+  currentAccess?: CurrentAccessInfo;
+}
+
+/**
+ * The requester's access on the cluster beside the change: the bot's own active grants, and the EKS access entry's
+ * associated policies. `entry` is `unknown` (with why) when AWS did not answer: never guessed.
+ */
+export interface CurrentAccessInfo {
+  grants: readonly { id: string; level: string; expiresAt?: number }[];
+  entry:
+    | { kind: 'none' }
+    | { kind: 'present'; policies: readonly { policyArn: string; scope: string }[] }
+    | { kind: 'unknown'; reason: string };
 }
 
 export function kindOf(request: Pick<AccessRequest, 'kind'>): RequestKind {
@@ -111,5 +133,12 @@ export function kindOf(request: Pick<AccessRequest, 'kind'>): RequestKind {
 export const ADMIN_ACTION_MIN_APPROVALS = 2;
 
 export function isFinal(status: RequestStatus): boolean {
-  return status === 'failed' || status === 'denied' || status === 'expired' || status === 'revoked';
+  return (
+    status === 'failed' ||
+    status === 'denied' ||
+    status === 'expired' ||
+    status === 'revoked' ||
+    status === 'cancelled' ||
+    status === 'lapsed'
+  );
 }

@@ -1,21 +1,34 @@
 import type { SlackUserId } from '../ids.ts';
+import type { Level } from '../levels.ts';
 import type { Refusal } from '../refusals.ts';
 import { type ApprovalPolicy, checkApprover, hasQuorum } from './approval.ts';
 import type { AccessRequest, EndInfo, FailureInfo, GrantOutcome, PreState } from './request.ts';
+import { checkStepUp } from './step-up.ts';
 
 export type RequestEvent =
-  | { type: 'approve'; by: SlackUserId; at: number; policy: ApprovalPolicy }
+  | {
+      type: 'approve';
+      by: SlackUserId;
+      at: number;
+      policy: ApprovalPolicy;
+      /** The cluster's `stepUpLevels` (default: cluster-admin). */
+      stepUpLevels?: readonly Level[];
+      /** The cluster name the approver typed in the step-up modal; required for a step-up level. */
+      confirmedCluster?: string;
+    }
   | { type: 'deny'; by: SlackUserId; at: number; policy: ApprovalPolicy; reason?: string }
   | { type: 'start_apply'; at: number; preState: PreState }
   | { type: 'mode_update_started'; at: number; update: { id: string; to: string } }
   | { type: 'granted'; at: number; outcome: GrantOutcome }
   | { type: 'ended'; at: number; end: EndInfo }
-  | { type: 'failed'; at: number; failure: FailureInfo };
+  | { type: 'failed'; at: number; failure: FailureInfo }
+  | { type: 'cancel'; by: SlackUserId; at: number }
+  | { type: 'lapse'; at: number };
 
 export type TransitionResult = { ok: true; next: AccessRequest } | { ok: false; refusal: Refusal };
 
 /**
- * pending → approved → applying → granted | failed; pending → denied.
+ * pending → approved → applying → granted | failed; pending → denied | cancelled (by the requester) | lapsed.
  * Pure: the caller stores `next` with a compare-and-set on `version`, so concurrent clicks serialise.
  */
 export function transition(request: AccessRequest, event: RequestEvent): TransitionResult {
@@ -29,6 +42,9 @@ export function transition(request: AccessRequest, event: RequestEvent): Transit
         const denial = { by: event.by, at: event.at, ...(event.reason ? { reason: event.reason } : {}) };
         return advanced(request, { status: 'denied', denial }, event.at);
       }
+      // Checked here, not only where the modal is opened: an edited payload cannot skip the step-up.
+      const stepUp = checkStepUp(request, event.stepUpLevels, event.confirmedCluster);
+      if (stepUp) return refused(stepUp);
       const approvals = [...request.approvals, { by: event.by, at: event.at }];
       const withApproval = { ...request, approvals };
       const status = hasQuorum(withApproval, event.policy) ? 'approved' : 'pending';
@@ -49,6 +65,13 @@ export function transition(request: AccessRequest, event: RequestEvent): Transit
     case 'ended':
       if (request.status !== 'granted') return refused({ code: 'already_decided', status: request.status });
       return advanced(request, { status: event.end.reason, ended: event.end }, event.at);
+    case 'cancel':
+      if (request.status !== 'pending') return refused({ code: 'already_decided', status: request.status });
+      if (event.by !== request.requester) return refused({ code: 'not_the_requester', requester: request.requester });
+      return advanced(request, { status: 'cancelled', cancelled: { by: event.by, at: event.at } }, event.at);
+    case 'lapse':
+      if (request.status !== 'pending') return refused({ code: 'already_decided', status: request.status });
+      return advanced(request, { status: 'lapsed', lapsedAt: event.at }, event.at);
     case 'failed':
       if (request.status !== 'applying' && request.status !== 'approved') {
         return refused({ code: 'already_decided', status: request.status });

@@ -194,3 +194,44 @@ export function slackTs(nowMs = Date.now()): string {
 function triggerId(): string {
   return `${Date.now()}.${randomBytes(4).readUInt32BE(0)}.${randomBytes(16).toString('hex')}`;
 }
+
+export interface ViewSubmissionInput extends SlackTeam {
+  userId: string;
+  userName?: string;
+  /** The view as `views.open` answered it (its `id`, `callback_id`, `private_metadata`, `hash`, blocks). */
+  view: Record<string, unknown>;
+  /** What the person typed: block_id → action_id → value (plain_text_input elements). */
+  values: Record<string, Record<string, string>>;
+  triggerId?: string;
+}
+
+/** `view_submission`: a modal submitted, with the typed values in `view.state.values` (form field `payload`). */
+export function viewSubmission(input: ViewSubmissionInput): SlackRequestBody {
+  const t = team(input);
+  const values = Object.fromEntries(
+    Object.entries(input.values).map(([blockId, actions]) => [
+      blockId,
+      Object.fromEntries(
+        Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }]),
+      ),
+    ]),
+  );
+  const payload = {
+    type: 'view_submission',
+    team: { id: t.teamId, domain: t.teamDomain },
+    user: {
+      id: input.userId,
+      username: input.userName ?? input.userId.toLowerCase(),
+      name: input.userName ?? input.userId.toLowerCase(),
+      team_id: t.teamId,
+    },
+    api_app_id: t.appId,
+    token: t.token,
+    trigger_id: input.triggerId ?? triggerId(),
+    view: { ...input.view, state: { values } },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return { kind: 'interaction', body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), payload };
+}

@@ -51,6 +51,17 @@ export interface SlackUser {
   deleted?: boolean;
 }
 
+/** A modal opened with `views.open`, as the fake answered it (with `id`, `hash`, `state`). */
+export interface SlackOpenedView {
+  triggerId: string;
+  view: Record<string, unknown> & { id: string; callback_id?: string; private_metadata?: string };
+}
+
+/** `private_metadata` longer than this is refused. https://docs.slack.dev/reference/views */
+const SLACK_PRIVATE_METADATA_MAX = 3_000;
+/** Modal `title`, `submit` and `close` texts. https://docs.slack.dev/reference/views */
+const SLACK_VIEW_TITLE_MAX = 24;
+
 /** A post an app made to a `response_url` the fake handed out. */
 export interface SlackResponseUrlPost {
   id: string;
@@ -76,6 +87,8 @@ export class SlackWebApiFake extends FakeServer {
   readonly #openedDms = new Set<string>();
   readonly #homeViews = new Map<string, Record<string, unknown>>();
   readonly #responses: SlackResponseUrlPost[] = [];
+  readonly #modals: SlackOpenedView[] = [];
+  readonly #exchangedTriggers = new Set<string>();
 
   constructor(options: SlackWebApiFakeOptions = {}) {
     super(options);
@@ -122,6 +135,22 @@ export class SlackWebApiFake extends FakeServer {
   /** The DM channel id Slack would give the bot's conversation with `userId`; stable per user. */
   dmChannelFor(userId: string): string {
     return `D${createHash('sha256').update(userId).digest('hex').slice(0, 10).toUpperCase()}`;
+  }
+
+  /** Modals opened so far, oldest first. */
+  openedViews(): SlackOpenedView[] {
+    return [...this.#modals];
+  }
+
+  /** Resolves once a modal satisfying `predicate` has been opened. */
+  async waitForView(predicate: (view: SlackOpenedView) => boolean, timeoutMs = 5_000): Promise<SlackOpenedView> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.#modals.find(predicate);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no modal matched within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   homeView(userId: string): Record<string, unknown> | undefined {
@@ -256,6 +285,7 @@ export class SlackWebApiFake extends FakeServer {
       };
     });
     m.set('views.publish', (args) => this.#publishView(args));
+    m.set('views.open', (args) => this.#openView(args));
     m.set('users.info', (args) => ({ user: this.#userJson(stringArg(args, 'user')) }));
   }
 
@@ -281,6 +311,52 @@ export class SlackWebApiFake extends FakeServer {
     };
     this.#homeViews.set(userId, published);
     return { view: published };
+  }
+
+  /**
+   * `views.open`: a modal for the user behind `trigger_id`. A trigger can be exchanged once
+   * (`exchanged_trigger_id`); the answer is the view with the `id`, `hash` and empty `state` Slack adds.
+   */
+  #openView(args: SlackArgs) {
+    const triggerId = stringArg(args, 'trigger_id');
+    if (triggerId === undefined && stringArg(args, 'interactivity_pointer') === undefined) {
+      throw new SlackApiError('invalid_arguments');
+    }
+    const view = jsonArg(args, 'view', 'invalid_arguments');
+    if (typeof view !== 'object' || view === null || Array.isArray(view)) throw new SlackApiError('invalid_arguments');
+    const { type, title, blocks, private_metadata: metadata } = view as Record<string, unknown>;
+    if (type !== 'modal') throw new SlackApiError('invalid_arguments');
+    const titleText = (title as { type?: unknown; text?: unknown } | undefined)?.text;
+    if (typeof titleText !== 'string' || titleText.length === 0 || titleText.length > SLACK_VIEW_TITLE_MAX) {
+      throw new SlackApiError('invalid_arguments', {
+        response_metadata: { messages: [`[ERROR] title must be 1-${SLACK_VIEW_TITLE_MAX} characters`] },
+      });
+    }
+    if (typeof metadata === 'string' && metadata.length > SLACK_PRIVATE_METADATA_MAX) {
+      throw new SlackApiError('invalid_arguments', {
+        response_metadata: { messages: ['[ERROR] private_metadata must be under 3001 characters'] },
+      });
+    }
+    const errors = validateBlocks(blocks, SLACK_VIEW_BLOCKS_MAX);
+    if (errors.length > 0) throw new SlackApiError('invalid_blocks', { errors });
+    const key = triggerId ?? '';
+    if (this.#exchangedTriggers.has(key)) throw new SlackApiError('exchanged_trigger_id');
+    this.#exchangedTriggers.add(key);
+    const id = `V${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+    const opened = {
+      ...(view as Record<string, unknown>),
+      id,
+      team_id: this.teamId,
+      app_id: this.appId,
+      bot_id: this.botId,
+      state: { values: {} },
+      hash: `${Math.floor(Date.now() / 1000)}.${randomUUID().slice(0, 8)}`,
+      private_metadata: typeof metadata === 'string' ? metadata : '',
+      root_view_id: id,
+      previous_view_id: null,
+    };
+    this.#modals.push({ triggerId: key, view: opened });
+    return { view: opened };
   }
 
   #userJson(id: string | undefined) {

@@ -27,6 +27,8 @@ export interface InMemoryWorld {
   awsCalls: string[];
   /** Throw this from the next AWS call with the given name. */
   failNext: Map<string, Error>;
+  /** Delayed jobs scheduled for pending requests: lapses and approver reminders. */
+  timers: { kind: 'lapse' | 'approver-reminder'; id: RequestId; n?: number; at: number }[];
 }
 
 export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): InMemoryWorld {
@@ -44,6 +46,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     cluster: { name: 'prod-cluster', status: 'ACTIVE', authenticationMode: 'API_AND_CONFIG_MAP' },
     awsCalls: [],
     failNext: new Map(),
+    timers: [],
   };
   const aws = <T>(name: string, fn: () => T): T => {
     world.awsCalls.push(name);
@@ -141,6 +144,12 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
       },
       enqueueExpiry: async () => {},
       enqueueReminder: async () => {},
+      enqueueLapse: async (id, at) => {
+        world.timers.push({ kind: 'lapse', id, at });
+      },
+      enqueueApproverReminder: async (id, n, at) => {
+        world.timers.push({ kind: 'approver-reminder', id, n, at });
+      },
     },
     gateways: {
       forCluster: () => ({

@@ -251,6 +251,41 @@ describe('Slack Web API fake through the real WebClient', () => {
     expect(slack.homeView('U0ALICE')).toMatchObject({ type: 'home', blocks: [section('Your grants')] });
     expect(user).toMatchObject({ id: 'U0ALICE', name: 'alice', profile: { email: 'alice@example.com' } });
   });
+
+  it('opens a modal once per trigger_id and answers with the view Slack stores (id, hash, state)', async () => {
+    const web = client();
+    const modal = {
+      type: 'modal' as const,
+      callback_id: 'cb',
+      private_metadata: '{"requestId":"R1"}',
+      title: { type: 'plain_text' as const, text: 'Deny request' },
+      blocks: [section('Why?')],
+    };
+
+    const opened = await web.views.open({ trigger_id: '123.456.abc', view: modal });
+    const again = await platformError(web.views.open({ trigger_id: '123.456.abc', view: modal }));
+    const notModal = await platformError(
+      web.views.open({ trigger_id: '123.456.def', view: { type: 'home', blocks: [section('x')] } }),
+    );
+    const longTitle = await platformError(
+      web.views.open({
+        trigger_id: '123.456.ghi',
+        view: { ...modal, title: { type: 'plain_text', text: 'x'.repeat(25) } },
+      }),
+    );
+
+    expect(opened.view).toMatchObject({
+      id: expect.stringMatching(/^V[0-9A-Z]+$/),
+      callback_id: 'cb',
+      private_metadata: '{"requestId":"R1"}',
+      state: { values: {} },
+      hash: expect.any(String),
+    });
+    expect(slack.openedViews().map((v) => v.view.id)).toContain(opened.view?.id);
+    expect(again).toMatchObject({ error: 'exchanged_trigger_id' });
+    expect(notModal).toMatchObject({ error: 'invalid_arguments' });
+    expect(longTitle).toMatchObject({ error: 'invalid_arguments' });
+  });
 });
 
 describe('Slack Web API fake without WebClient', () => {

@@ -1,0 +1,198 @@
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import type { Directory } from '../../core/directory.ts';
+import { findCluster } from '../../core/directory.ts';
+import { asRequestId } from '../../core/ids.ts';
+import { accessPolicyArn } from '../../core/levels.ts';
+import { ACTIONS, VIEWS } from '../../core/messages/message.ts';
+import { stepUpPrompt, stepUpSummary } from '../../core/messages/step-up-text.ts';
+import { needsStepUp } from '../../core/request/step-up.ts';
+import { toAdapterError } from '../../shared/errors.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { AuditLog, RequestStore } from '../../usecases/ports.ts';
+import type { Producer } from '../queue/producer.ts';
+import { reviewAction } from './payloads.ts';
+import { DENY_REASON_MAX, denyReasonModal, MODAL_INPUTS, type ModalMetadata, stepUpModal } from './render/modals.ts';
+
+/** What the modal listeners read besides the queue: the stored request (milliseconds, in Redis) and the audit trail. */
+export interface ModalDeps {
+  requests: Pick<RequestStore, 'get'>;
+  audit: AuditLog;
+  directory: Directory;
+  log: Logger;
+}
+
+const MAX_BUTTON_VALUE_STORED = 64;
+
+const modalMetadata = z.object({
+  requestId: z.string().max(MAX_BUTTON_VALUE_STORED),
+  channel: z.string().max(40),
+  ts: z.string().max(40),
+  cluster: z.string().max(100).optional(),
+});
+
+const viewSubmission = z.object({
+  user: z.object({ id: z.string() }),
+  view: z.object({
+    id: z.string(),
+    private_metadata: z.string(),
+    state: z.object({
+      values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))),
+    }),
+  }),
+});
+
+/**
+ * Deny and step-up Approve open a modal; its submission is what gets stored. `views.open` must be called within
+ * Slack's 3 s trigger window, so it happens here in the web process (no AWS involved, nothing to persist first).
+ * Submissions are persisted as interaction jobs (job id from the view id) before the ack closes the modal.
+ */
+export function registerModalListeners(app: App, producer: Producer, deps: ModalDeps): void {
+  app.action(ACTIONS.deny, async ({ body, action, ack, client }) => {
+    const parsed = reviewAction.safeParse(body);
+    if (parsed.success) {
+      const metadata: ModalMetadata = {
+        requestId: buttonValue(action),
+        channel: parsed.data.container.channel_id,
+        ts: parsed.data.container.message_ts,
+      };
+      await openModal(deps, () =>
+        client.views.open({ trigger_id: parsed.data.trigger_id, view: denyReasonModal(metadata) }),
+      );
+    }
+    await ack();
+  });
+
+  app.action(ACTIONS.approveStepUp, async ({ body, action, ack, client }) => {
+    const parsed = reviewAction.safeParse(body);
+    if (parsed.success) {
+      const { trigger_id: triggerId, container, user } = parsed.data;
+      const requestId = buttonValue(action);
+      const request = await deps.requests.get(asRequestId(requestId));
+      const cluster = request ? findCluster(deps.directory, request.cluster) : undefined;
+      if (request?.status === 'pending' && cluster && needsStepUp(request, cluster.stepUpLevels)) {
+        const metadata = {
+          requestId,
+          channel: container.channel_id,
+          ts: container.message_ts,
+          cluster: request.cluster,
+        };
+        const view = stepUpModal(
+          metadata,
+          stepUpSummary(request, accessPolicyArn(request.level)),
+          stepUpPrompt(request.cluster).label,
+        );
+        await openModal(deps, () => client.views.open({ trigger_id: triggerId, view }));
+      } else {
+        // Decided, unknown or no longer a step-up level: the worker answers the clicker with the reason.
+        await producer.enqueueInteraction(triggerId, {
+          kind: 'review',
+          requestId,
+          decision: 'approve',
+          user: user.id,
+          card: { channel: container.channel_id, ts: container.message_ts },
+        });
+      }
+    }
+    await ack();
+  });
+
+  app.view(VIEWS.denyReason, async ({ body, ack }) => {
+    const submitted = readSubmission(body);
+    if (submitted) {
+      const typed = submitted.value(MODAL_INPUTS.reason.block, MODAL_INPUTS.reason.action);
+      const reason = typed.replace(/\s+/g, ' ').trim().slice(0, DENY_REASON_MAX);
+      await producer.enqueueInteraction(`view-${submitted.viewId}`, {
+        kind: 'review',
+        requestId: submitted.metadata.requestId,
+        decision: 'deny',
+        user: submitted.user,
+        card: { channel: submitted.metadata.channel, ts: submitted.metadata.ts },
+        ...(reason ? { reason } : {}),
+      });
+    }
+    await ack();
+  });
+
+  app.view(VIEWS.stepUp, async ({ body, ack }) => {
+    const submitted = readSubmission(body);
+    if (!submitted?.metadata.cluster) {
+      await ack();
+      return;
+    }
+    const typed = submitted.value(MODAL_INPUTS.cluster.block, MODAL_INPUTS.cluster.action).trim().slice(0, 100);
+    const cluster = submitted.metadata.cluster;
+    if (typed !== cluster) {
+      // Nothing is approved; the refusal is on record, and the modal stays open with the error beside the field.
+      await deps.audit.append({
+        type: 'refused',
+        at: Date.now(),
+        actor: submitted.user,
+        requestId: submitted.metadata.requestId,
+        cluster,
+        detail: { code: 'step_up_mismatch', decision: 'approve' },
+      });
+      await ack({
+        response_action: 'errors',
+        errors: { [MODAL_INPUTS.cluster.block]: stepUpPrompt(cluster).mismatch },
+      });
+      return;
+    }
+    await producer.enqueueInteraction(`view-${submitted.viewId}`, {
+      kind: 'review',
+      requestId: submitted.metadata.requestId,
+      decision: 'approve',
+      user: submitted.user,
+      card: { channel: submitted.metadata.channel, ts: submitted.metadata.ts },
+      confirmedCluster: typed,
+    });
+    await ack();
+  });
+
+  app.action(ACTIONS.cancel, async ({ body, action, ack }) => {
+    const parsed = reviewAction.safeParse(body);
+    if (parsed.success) {
+      await producer.enqueueInteraction(parsed.data.trigger_id, {
+        kind: 'cancel',
+        requestId: buttonValue(action),
+        user: parsed.data.user.id,
+        channel: parsed.data.container.channel_id,
+      });
+    }
+    await ack();
+  });
+}
+
+function buttonValue(action: unknown): string {
+  return String((action as { value?: unknown }).value ?? '').slice(0, MAX_BUTTON_VALUE_STORED);
+}
+
+/** A modal that could not open changes nothing; the person can click again (a new trigger). */
+async function openModal(deps: ModalDeps, open: () => Promise<unknown>): Promise<void> {
+  try {
+    await open();
+  } catch (error) {
+    const adapterError = toAdapterError(error);
+    deps.log.warn({ code: adapterError.code, upstream: adapterError.upstream }, 'could not open a modal');
+  }
+}
+
+function readSubmission(body: unknown) {
+  const parsed = viewSubmission.safeParse(body);
+  if (!parsed.success) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(parsed.data.view.private_metadata);
+  } catch {
+    return undefined;
+  }
+  const metadata = modalMetadata.safeParse(raw);
+  if (!metadata.success) return undefined;
+  const values = parsed.data.view.state.values;
+  return {
+    viewId: parsed.data.view.id,
+    user: parsed.data.user.id,
+    metadata: metadata.data,
+    value: (block: string, action: string) => values[block]?.[action]?.value ?? '',
+  };
+}

@@ -1,0 +1,92 @@
+import { isRefusal, resolveCluster } from '../core/directory.ts';
+import { asSlackUserId, type RequestId, type SlackUserId } from '../core/ids.ts';
+import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { escapeUserText } from '../core/messages/escape.ts';
+import type { Message } from '../core/messages/message.ts';
+import { plainReply, statusReply } from '../core/messages/request-messages.ts';
+import type { Refusal } from '../core/refusals.ts';
+import type { AccessRequest } from '../core/request/request.ts';
+import type { Deps } from './ports.ts';
+import { refreshCards, replyInThread } from './request-conversation.ts';
+import { transitionStored } from './transition-stored.ts';
+
+/**
+ * The Cancel button on the requester's "request received" reply. Only the requester may cancel, and only while
+ * pending; anyone else (or a late click) gets the reason privately, and the refusal is audited.
+ */
+export async function cancelFromButton(
+  deps: Deps,
+  input: { requestId: RequestId; user: string; channel: string },
+): Promise<{ ok: boolean }> {
+  const user = asSlackUserId(input.user);
+  const result = await cancelOne(deps, input.requestId, user);
+  if (!result.ok) {
+    await deps.notifier.postEphemeral({ channel: input.channel, user }, plainReply(describeRefusal(result.refusal)));
+  }
+  return { ok: result.ok };
+}
+
+/** "cancel my request on prod-cluster" and `/eks cancel prod-cluster`: every pending request of the writer there. */
+export async function cancelByText(deps: Deps, input: { user: SlackUserId; clusterGiven: string }): Promise<Message> {
+  const cluster = resolveCluster(deps.directory, input.clusterGiven);
+  if (isRefusal(cluster)) return plainReply(describeRefusal(cluster));
+  const mine = await deps.store.listForUser(input.user, 50);
+  const pending = mine.filter(
+    (r) => r.requester === input.user && r.cluster === cluster.name && r.status === 'pending',
+  );
+  if (pending.length === 0) {
+    await audit(deps, input.user, undefined, cluster.name, { code: 'no_pending_request', cluster: cluster.name });
+    return plainReply(describeRefusal({ code: 'no_pending_request', cluster: cluster.name }));
+  }
+  const cancelled: string[] = [];
+  for (const request of pending) {
+    const result = await cancelOne(deps, request.id, input.user);
+    if (result.ok) cancelled.push(`\`${request.id}\``);
+  }
+  return plainReply(
+    cancelled.length === 0
+      ? 'Nothing was cancelled: the request was decided in the meantime.'
+      : `Cancelled ${cancelled.join(', ')} on \`${escapeUserText(cluster.name, 100)}\`; approvers can no longer act on it.`,
+  );
+}
+
+async function cancelOne(
+  deps: Deps,
+  id: RequestId,
+  user: SlackUserId,
+): Promise<{ ok: true; request: AccessRequest } | { ok: false; refusal: Refusal }> {
+  const result = await transitionStored(deps, id, { type: 'cancel', by: user, at: deps.clock.now() });
+  if (!result.ok) {
+    await audit(deps, user, id, result.request?.cluster, result.refusal);
+    return { ok: false, refusal: result.refusal };
+  }
+  const request = result.next;
+  await deps.audit.append({
+    type: 'cancelled',
+    at: request.updatedAt,
+    actor: user,
+    requestId: request.id,
+    cluster: request.cluster,
+    detail: { level: request.level, subject: request.subject },
+  });
+  await refreshCards(deps, request);
+  await replyInThread(deps, request, 'decision:cancelled', statusReply(request));
+  return { ok: true, request };
+}
+
+async function audit(
+  deps: Deps,
+  user: string,
+  requestId: string | undefined,
+  cluster: string | undefined,
+  refusal: Refusal,
+): Promise<void> {
+  await deps.audit.append({
+    type: 'refused',
+    at: deps.clock.now(),
+    actor: user,
+    ...(requestId ? { requestId } : {}),
+    ...(cluster ? { cluster } : {}),
+    detail: { code: refusal.code, action: 'cancel' },
+  });
+}

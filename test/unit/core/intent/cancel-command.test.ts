@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseCancelCommand } from '../../../../src/core/intent/cancel-command.ts';
+
+describe('cancel command', () => {
+  it.each([
+    ['cancel my request on prod-cluster', 'prod-cluster'],
+    ['<@U0SANDBOXBOT> cancel my request on prod-cluster', 'prod-cluster'],
+    ['cancel prod-cluster', 'prod-cluster'],
+    ['Cancel my pending request for prod', 'prod'],
+    ['cancel request to staging.', 'staging'],
+    ['cancel my requests on the staging cluster', 'staging'],
+  ])('reads %j as a cancel on %s', (text, cluster) => {
+    expect(parseCancelCommand(text)).toEqual({ kind: 'cancel', cluster });
+  });
+
+  it.each([
+    'cancel my access to prod',
+    'cancel',
+    'cancel my request',
+    'grant me view on prod',
+    'please cancel my request on prod',
+    'cancel my request on prod because reasons',
+    `cancel ${'x'.repeat(400)}`,
+  ])('leaves %j to the other parsers', (text) => {
+    expect(parseCancelCommand(text)).toBeUndefined();
+  });
+});
