@@ -130,10 +130,37 @@ export function mrkdwnText(raw: string, names: Names = {}): string {
     .join('');
 }
 
+/** The emoji the bot's texts use, as a terminal can show them; any other `:name:` stays as typed. */
+const EMOJI: Readonly<Record<string, string>> = {
+  white_check_mark: '✅',
+  heavy_check_mark: '✔️',
+  x: '❌',
+  warning: '⚠️',
+  rotating_light: '🚨',
+  hourglass_flowing_sand: '⏳',
+  hourglass: '⌛',
+  alarm_clock: '⏰',
+  mag: '🔍',
+  lock: '🔒',
+  unlock: '🔓',
+  key: '🔑',
+  no_entry: '⛔',
+  no_entry_sign: '🚫',
+  information_source: 'ℹ️',
+  bell: '🔔',
+  wave: '👋',
+  question: '❓',
+  arrows_counterclockwise: '🔄',
+};
+
+function withEmoji(text: string): string {
+  return text.replace(/:([a-z0-9_+-]+):/g, (code, name: string) => EMOJI[name] ?? code);
+}
+
 function segmentText(segment: SlackSegment, names: Names): string {
   switch (segment.kind) {
     case 'text':
-      return segment.text;
+      return withEmoji(segment.text);
     case 'user':
       return `@${segment.label ?? names[segment.userId] ?? segment.userId}`;
     case 'channel':
@@ -175,7 +202,7 @@ function richPart(part: Json, names: Names): string {
       return `@${names[id] ?? id}`;
     }
     case 'emoji':
-      return `:${stringField(part, 'name') ?? ''}:`;
+      return withEmoji(`:${stringField(part, 'name') ?? ''}:`);
     default:
       return inlineText(part, names);
   }
