@@ -119,5 +119,6 @@ describe('npm run demo, driven through its terminal', () => {
     expect(isRunning(redisPid)).toBe(false);
     expect(isRunning(botPid)).toBe(false);
     expect(stdout).toContain('Stopped everything the demo started.');
+    expect(stdout).not.toContain('calls they do not model');
   });
 });

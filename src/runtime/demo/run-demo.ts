@@ -33,19 +33,23 @@ export async function runDemo(_argv: readonly string[] = []): Promise<number> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'redis'), { recursive: true });
   const stops: Stop[] = [];
-  let isStopping = false;
-  const stopAll = async () => {
-    if (isStopping) return;
-    isStopping = true;
-    for (const part of stops.reverse()) {
-      try {
-        await part.stop();
-      } catch (error) {
-        process.stderr.write(`could not stop ${part.name}: ${(error as Error).message}\n`);
+  // One stop for every path (quit, signal, failure): a second caller waits for the first instead of exiting early.
+  let stopping: Promise<void> | undefined;
+  const stopAll = () => {
+    stopping ??= (async () => {
+      for (const part of stops.reverse()) {
+        try {
+          await part.stop();
+        } catch (error) {
+          process.stderr.write(`could not stop ${part.name}: ${(error as Error).message}\n`);
+        }
       }
-    }
+    })();
+    return stopping;
   };
-  const onSignal = () => void stopAll().then(() => process.exit(0));
+  let quitChat: (() => void) | undefined;
+  // Once the chat runs, a signal is a /quit (the normal path stops everything); while starting, stop and leave.
+  const onSignal = () => (quitChat ? quitChat() : void stopAll().then(() => process.exit(130)));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -69,6 +73,7 @@ export async function runDemo(_argv: readonly string[] = []): Promise<number> {
       output: process.stdout,
     });
     feed = startMessageFeed(world.slack, chat.print);
+    quitChat = chat.close;
     stops.push({
       name: 'chat',
       stop: () => {
@@ -79,6 +84,8 @@ export async function runDemo(_argv: readonly string[] = []): Promise<number> {
     chat.print('Ready. You are alice.');
     const ended = await Promise.race([chat.closed.then(() => 'quit'), bot.child.exited.then(() => 'bot')]);
     if (ended === 'bot') out(`The bot stopped unexpectedly; see ${join(dir, 'bot.log')}.`);
+    const unmodelled = world.unexpected();
+    if (unmodelled.length > 0) out(`The fakes saw calls they do not model:\n  ${unmodelled.join('\n  ')}`);
     await stopAll();
     out('Stopped everything the demo started.');
     return ended === 'bot' ? 1 : 0;

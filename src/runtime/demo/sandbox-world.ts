@@ -30,6 +30,8 @@ export interface SandboxWorld {
   kube: Readonly<Record<string, KubernetesApiFake>>;
   /** What the bot process needs to reach the fakes: endpoints and dummy credentials, nothing else. */
   awsEnv: Record<string, string>;
+  /** Calls a fake answered with an error because it does not model them: a gap in the sandbox, worth reporting. */
+  unexpected(): string[];
   close(): Promise<void>;
 }
 
@@ -95,6 +97,8 @@ export async function startSandboxWorld(now = Date.now()): Promise<SandboxWorld>
       AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
       AWS_EC2_METADATA_DISABLED: 'true',
     },
+    unexpected: () =>
+      fakes.flatMap((fake) => fake.unexpected.map((call) => `${call.method} ${call.path} (${call.op})`)),
     async close() {
       await Promise.allSettled(fakes.map((fake) => fake.close()));
     },
