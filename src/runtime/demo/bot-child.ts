@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 
 const BIN = resolve(import.meta.dirname, '../../../bin/eks-access.js');
 const READY = /eks-access is running/;
-const START_TIMEOUT_MS = 90_000;
+const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 12_000;
 
 export interface BotChild {
