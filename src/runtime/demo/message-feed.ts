@@ -1,6 +1,7 @@
 /**
  * Everything the bot posts to the Slack fake, printed as it arrives: new messages, updates (a card that changes
- * state, "checking…" replaced by a verdict) and ephemeral ones, each under a line saying where it was posted.
+ * state, "checking…" replaced by a verdict; only the changed lines) and ephemeral ones, each under a line saying
+ * where it was posted.
  * Buttons get numbers that keep growing, so `/click N` always means the button printed as [N].
  */
 import { renderBlockKitAsText, type TextButton } from '../../adapters/terminal/block-kit-text.ts';
@@ -28,10 +29,21 @@ export function startMessageFeed(slack: SlackWebApiFake, print: (text: string) =
   const seen = new Map<string, number>();
   const buttons = new Map<number, PressableButton>();
   let nextButton = 1;
-  const render = (heading: string, message: { text?: string | undefined; blocks?: unknown[] | undefined }) => {
+  const lastLines = new Map<string, string[]>();
+  /** Renders a message; an update prints only the lines that changed, so a card's new status stands out. */
+  const render = (
+    heading: string,
+    message: { text?: string | undefined; blocks?: unknown[] | undefined },
+    key?: string,
+  ) => {
     const rendered = renderBlockKitAsText(message, { names, firstButton: nextButton });
     nextButton += rendered.buttons.length;
-    print([heading, ...rendered.lines.map((line) => `  ${line}`)].join('\n'));
+    const before = key === undefined ? undefined : lastLines.get(key);
+    if (key !== undefined) lastLines.set(key, rendered.lines);
+    const shown = before === undefined ? rendered.lines : rendered.lines.filter((line) => !before.includes(line));
+    const unchanged = rendered.lines.length - shown.length;
+    const note = unchanged > 0 ? [`… (${unchanged} unchanged line${unchanged === 1 ? '' : 's'})`] : [];
+    print([heading, ...[...note, ...shown].map((line) => `  ${line}`)].join('\n'));
     return rendered.buttons;
   };
   let scheduled = false;
@@ -45,7 +57,7 @@ export function startMessageFeed(slack: SlackWebApiFake, print: (text: string) =
       if (before === version) continue;
       seen.set(key, version);
       const heading = `[${whereOf(message, names)}] eks-access${before === undefined ? '' : ' (updated)'}:`;
-      for (const button of render(heading, message)) buttons.set(button.number, { button, message });
+      for (const button of render(heading, message, key)) buttons.set(button.number, { button, message });
     }
   };
   const unsubscribe = slack.onMessagesChanged(() => {
