@@ -1,6 +1,7 @@
 import { EnvError, type Role } from './config/env.ts';
 import { ConfigError } from './config/load.ts';
 import { runAwsAuthCli } from './runtime/aws-auth-cli.ts';
+import { runDemo } from './runtime/demo/run-demo.ts';
 import { runDoctor } from './runtime/doctor.ts';
 import { run } from './runtime/run.ts';
 
@@ -10,6 +11,7 @@ Usage:
   eks-access start     Slack front end and workers in one process (default)
   eks-access web       only the Slack front end (POST /slack/events, GET /healthz)
   eks-access worker    only the workers (scale out: any number share one Redis)
+  eks-access demo      try it now: the whole bot against local fakes of AWS and Slack, with a terminal chat
   eks-access doctor --cluster NAME [--arn ARN] [--json]
                        explain why an identity is unauthorized, in the terminal (see doctor --help)
   eks-access aws-auth history --cluster NAME
@@ -23,6 +25,7 @@ const ROLES: readonly Role[] = ['start', 'web', 'worker'];
 /** One-shot commands: they run, print and exit with their own code. */
 const TOOLS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
   'aws-auth': runAwsAuthCli,
+  demo: runDemo,
   doctor: runDoctor,
 };
 

@@ -72,7 +72,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   };
 }
 
-async function pickPort(): Promise<number> {
+/** Asks the kernel for a free loopback port (closed again before it is returned). */
+export async function pickPort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);

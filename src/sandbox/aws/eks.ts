@@ -84,6 +84,11 @@ export class EksFake extends FakeServer {
     return entry ? view(entry) : undefined;
   }
 
+  /** Every access entry of a cluster in creation order, for showing state (empty for an unknown cluster). */
+  entries(clusterName: string): AccessEntryView[] {
+    return [...(this.cluster(clusterName)?.entries.values() ?? [])].map(view);
+  }
+
   /** Associated policies of an entry (empty when the entry does not exist). */
   policies(clusterName: string, principalArn: string): AssociatedPolicy[] {
     return this.entry(clusterName, principalArn)?.policies ?? [];

@@ -99,6 +99,12 @@ export class MessageStore {
     });
   }
 
+  /** Calls `listener` after every post or update; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   #changed(): void {
     for (const listener of [...this.#listeners]) listener();
   }

@@ -132,6 +132,11 @@ export class SlackWebApiFake extends FakeServer {
     return await this.#store.waitFor(predicate, timeoutMs);
   }
 
+  /** Calls `listener` after every message the fake accepts or updates (ephemeral ones too); returns the unsubscribe. */
+  onMessagesChanged(listener: () => void): () => void {
+    return this.#store.subscribe(listener);
+  }
+
   /** The DM channel id Slack would give the bot's conversation with `userId`; stable per user. */
   dmChannelFor(userId: string): string {
     return `D${createHash('sha256').update(userId).digest('hex').slice(0, 10).toUpperCase()}`;

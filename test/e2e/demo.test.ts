@@ -1,0 +1,125 @@
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait-for.ts';
+
+// The machine running the suite may be busy: the bot alone can take a minute to start, so waits are generous.
+const BIN = resolve(import.meta.dirname, '../../bin/eks-access.js');
+const ALICE_ROLE = 'arn:aws:iam::111122223333:role/engineering/alice-dev';
+
+/** `eks-access demo` as a person would run it, driven through its terminal: lines in on stdin, text out on stdout. */
+let demo: ChildProcessByStdio<Writable, Readable, Readable>;
+let stdout = '';
+let stderr = '';
+let exited: Promise<number | string>;
+let cwd: string;
+
+function type(line: string): number {
+  const mark = stdout.length;
+  demo.stdin.write(`${line}\n`);
+  return mark;
+}
+
+/** Waits for output written after `since` to match, and returns that output. */
+async function seen(pattern: RegExp, since: number, timeoutMs = 60_000): Promise<string> {
+  return await waitFor(
+    () => {
+      const fresh = stdout.slice(since);
+      return pattern.test(fresh) ? fresh : undefined;
+    },
+    { timeoutMs, what: `demo output matching ${pattern}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}` },
+  );
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), 'eks-access-demo-'));
+  demo = spawn(process.execPath, [BIN, 'demo'], {
+    cwd,
+    env: { PATH: process.env['PATH'], HOME: cwd },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  demo.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  demo.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  exited = new Promise((done) => demo.once('exit', (code, signal) => done(code ?? signal ?? 'unknown')));
+  await seen(/Ready\. You are alice\./, 0, 140_000);
+}, 150_000);
+
+afterAll(async () => {
+  if (demo.exitCode === null && demo.signalCode === null) demo.kill('SIGTERM');
+  await exited;
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+describe('npm run demo, driven through its terminal', () => {
+  it('prints the banner: a sandbox, nothing touches AWS or Slack, and where to read how to run it for real', () => {
+    expect(stdout).toContain('Nothing here touches AWS or Slack');
+    expect(stdout).toContain('Running for real');
+  });
+
+  it('alice asks, bob approves with /click, and /state shows the access entry the bot created', async () => {
+    const asked = type('grant me view on prod-cluster for 2h because INC-42');
+    const card = await seen(/\[#eks-approvals\] eks-access:[\s\S]*\[(\d+)\] Approve/, asked);
+    const approve = /\[(\d+)\] Approve/.exec(card)?.[1];
+
+    type('/as bob');
+    const clicked = type(`/click ${approve}`);
+    const entry = new RegExp(`${ALICE_ROLE}: AmazonEKSViewPolicy \\[eks-access, R[0-9A-Z]+\\]`);
+    const shown = await waitFor(
+      async () => {
+        const state = await seen(/legacy-cluster \(authentication mode/, type('/state'));
+        return entry.test(state) ? state : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: `alice's entry in /state\n--- stdout ---\n${stdout}` },
+    );
+
+    expect(card).toContain('INC-42');
+    expect(stdout.slice(clicked)).toContain('bob clicked');
+    expect(shown).toMatch(entry);
+  }, 150_000);
+
+  it('explains why alice is unauthorized on legacy-cluster: aws-auth maps her role with its IAM path', async () => {
+    type('/as alice');
+    const asked = type('why am I unauthorized on legacy-cluster');
+    const diagnosis = await seen(/eks-access \(updated\):[\s\S]*role\/alice-dev/, asked);
+
+    expect(diagnosis).toContain('IAM path');
+    expect(diagnosis).toContain('rolearn: arn:aws:iam::111122223333:role/alice-dev');
+  }, 90_000);
+
+  it('answers a button number it never showed with a reason', async () => {
+    const typed = type('/click 999');
+
+    expect(await seen(/There is no button \[999\]\./, typed)).toBeTruthy();
+  });
+
+  it('/quit stops everything it started: the bot and its redis-server are gone and it exits 0', async () => {
+    const redisPid = Number(/Started redis-server \(pid (\d+)/.exec(stdout)?.[1]);
+    const botPid = Number(/Started the bot \(pid (\d+)\)/.exec(stdout)?.[1]);
+    expect(isRunning(redisPid)).toBe(true);
+    expect(isRunning(botPid)).toBe(true);
+
+    type('/quit');
+
+    expect(await exited).toBe(0);
+    expect(isRunning(redisPid)).toBe(false);
+    expect(isRunning(botPid)).toBe(false);
+    expect(stdout).toContain('Stopped everything the demo started.');
+    expect(stdout).not.toContain('calls they do not model');
+  });
+});
