@@ -15,7 +15,14 @@ export type Refusal =
   | { code: 'approvals_no_longer_valid'; needed: number; valid: number }
   | { code: 'wrong_authentication_mode'; cluster: ClusterName; mode: string }
   | { code: 'needs_two_approvers'; cluster: string; approvers: number }
-  | { code: 'mode_already_migrated'; cluster: string; mode: string };
+  | { code: 'mode_already_migrated'; cluster: string; mode: string }
+  | {
+      code: 'break_glass_refused';
+      cluster: string;
+      reason: 'not_configured' | 'not_allowed' | 'needs_reason' | 'only_for_yourself';
+    }
+  | { code: 'not_break_glass' }
+  | { code: 'review_already_acknowledged'; by: SlackUserId };
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 

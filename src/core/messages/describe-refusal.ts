@@ -33,7 +33,29 @@ export function describeRefusal(refusal: Refusal): string {
       return `Changing the authentication mode or recovering ${code(refusal.cluster)} needs two distinct approvers other than the people asking and receiving, and its config leaves ${refusal.approvers}. Add approvers to the cluster's config first.`;
     case 'mode_already_migrated':
       return `Cluster ${code(refusal.cluster)} is already in ${code(refusal.mode)} mode: access entries are on, and modes never go back. Nothing to migrate.`;
+    case 'break_glass_refused':
+      return breakGlassRefusal(refusal.cluster, refusal.reason);
+    case 'not_break_glass':
+      return 'That request was not a break-glass grant; there is no review to acknowledge.';
+    case 'review_already_acknowledged':
+      return `This break-glass review was already acknowledged by ${mention(refusal.by)}; nothing was changed.`;
     case 'wrong_authentication_mode':
       return `Cluster ${code(refusal.cluster)} is in ${code(refusal.mode)} mode, so it uses the aws-auth ConfigMap, not access entries. Switch it to API_AND_CONFIG_MAP (one way) or set \`method: aws-auth\` for it.`;
+  }
+}
+
+function breakGlassRefusal(
+  cluster: string,
+  reason: 'not_configured' | 'not_allowed' | 'needs_reason' | 'only_for_yourself',
+): string {
+  switch (reason) {
+    case 'not_configured':
+      return `Break-glass is not enabled for ${code(cluster)}; nothing was granted. Ask for access the usual way.`;
+    case 'not_allowed':
+      return `You are not on the break-glass list for ${code(cluster)}; nothing was granted. Ask for access the usual way.`;
+    case 'needs_reason':
+      return 'Break-glass needs a reason, e.g. `break glass admin on prod-cluster because INC-123`; nothing was granted.';
+    case 'only_for_yourself':
+      return 'Break-glass grants access only to the person asking; nothing was granted.';
   }
 }

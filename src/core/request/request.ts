@@ -101,6 +101,22 @@ export interface AccessRequest {
   outcome?: GrantOutcome;
   ended?: EndInfo;
   failure?: FailureInfo;
+  /** Approved by the cluster's `autoApprove` rule, not by a person; `allowance` is what was left after it. */
+  autoApproval?: AutoApprovalInfo;
+  /** Granted at once by break-glass; an approver acknowledges the post-hoc review. */
+  breakGlass?: BreakGlassInfo;
+}
+
+export interface AutoApprovalInfo {
+  at: number;
+  allowance?: { left: number; of: number; periodMs: number };
+}
+
+export interface BreakGlassInfo {
+  at: number;
+  acknowledged?: { by: SlackUserId; at: number };
+  /** Daily reminders posted so far while the review is unacknowledged. */
+  reminders?: number;
 }
 
 export function kindOf(request: Pick<AccessRequest, 'kind'>): RequestKind {
