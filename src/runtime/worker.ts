@@ -5,6 +5,7 @@ import type { Env } from '../config/env.ts';
 import { asRequestId } from '../core/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { applyRequest } from '../usecases/apply-request.ts';
+import { remindReview } from '../usecases/break-glass.ts';
 import { endGrant } from '../usecases/end-grant.ts';
 import { remindBeforeExpiry } from '../usecases/extend-grant.ts';
 import { handleClick } from '../usecases/handle-click.ts';
@@ -47,6 +48,10 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
       [JOB.remind]: async (job) => {
         const payload = applyPayload.parse(job.data);
         await remindBeforeExpiry(deps, asRequestId(payload.requestId));
+      },
+      [JOB.reviewReminder]: async (job) => {
+        const payload = applyPayload.parse(job.data);
+        return await remindReview(deps, asRequestId(payload.requestId));
       },
       [JOB.reconcile]: async () => {
         const result = await reconcile(deps);

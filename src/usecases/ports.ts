@@ -68,6 +68,30 @@ export interface JobQueue {
   enqueueExpiry(requestId: RequestId, at: number): Promise<void>;
   /** A delayed job at `at` that reminds the person their access is about to end, with an Extend button. */
   enqueueReminder(requestId: RequestId, at: number): Promise<void>;
+  /** A delayed job at `at` reminding approvers of an unacknowledged break-glass review; `round` keeps ids distinct. */
+  enqueueReviewReminder(requestId: RequestId, at: number, round: number): Promise<void>;
+}
+
+/** Slack user groups (S…) named as approvers or break-glass people. Throws AdapterError when Slack cannot answer. */
+export interface UserGroups {
+  /** The group's member ids; cached briefly, so a change in Slack takes effect within minutes. Unknown group: []. */
+  members(groupId: string): Promise<readonly SlackUserId[]>;
+}
+
+/**
+ * Per-requester counters of automatic approvals over a rolling period. `take` is atomic and idempotent per
+ * `requestId`: it records the approval when fewer than `max` were taken in the last `periodMs` (or this request
+ * already holds one), and returns how many were used before this request.
+ */
+export interface AutoApprovalQuota {
+  take(input: {
+    cluster: string;
+    user: SlackUserId;
+    requestId: RequestId;
+    now: number;
+    periodMs: number;
+    max: number;
+  }): Promise<{ isTaken: boolean; usedBefore: number }>;
 }
 
 export interface AccessEntryInfo {
@@ -142,7 +166,9 @@ export type AuditEventType =
   | 'aws_auth_write'
   | 'aws_auth_restore'
   | 'expired'
-  | 'revoked';
+  | 'revoked'
+  | 'break_glass'
+  | 'break_glass_acknowledged';
 
 export interface AuditEvent {
   type: AuditEventType;
@@ -173,6 +199,8 @@ export interface Deps {
   audit: AuditLog;
   /** How long before expiry the person is reminded, with an Extend button (15 minutes unless configured). */
   reminderLeadMs: number;
+  userGroups: UserGroups;
+  autoApprovals: AutoApprovalQuota;
 }
 
 /** How to reach a cluster's Kubernetes API: its endpoint and the CA from DescribeCluster. */

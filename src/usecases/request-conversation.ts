@@ -1,11 +1,15 @@
 import { approvalPolicyOf, findCluster } from '../core/directory.ts';
 import { accessPolicyArn } from '../core/levels.ts';
 import type { Message } from '../core/messages/message.ts';
+import { breakGlassCard } from '../core/messages/policy-messages.ts';
 import { requestCard } from '../core/messages/request-messages.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
+
+/** The message key of a break-glass card: not `card:…`, which holds Approve / Deny cards. */
+export const BREAK_GLASS_CARD_KEY = 'break-glass-card';
 
 /** The requester's thread; for slash commands it is the DM message that acknowledged the request. */
 export async function threadTarget(
@@ -25,11 +29,12 @@ export async function replyInThread(deps: Deps, request: AccessRequest, key: str
 /** Re-renders every approval card of the request in place (buttons disappear once decided). */
 export async function refreshCards(deps: Deps, request: AccessRequest): Promise<void> {
   const cluster = findCluster(deps.directory, request.cluster);
-  const required = cluster ? approvalPolicyOf(cluster, kindOf(request)).requiredApprovals : 1;
+  const required = cluster ? approvalPolicyOf(cluster, kindOf(request), request.level).requiredApprovals : 1;
   const card = requestCard(request, accessPolicyArn(request.level), required);
   const posted = await deps.messages.list(requestOwner(request.id));
   for (const [key, ref] of Object.entries(posted)) {
     if (key.startsWith('card:')) await deps.notifier.update(ref, card);
+    if (key.startsWith(BREAK_GLASS_CARD_KEY)) await deps.notifier.update(ref, breakGlassCard(request));
   }
 }
 

@@ -1,4 +1,4 @@
-import { approvalPolicyOf, type ClusterSettings } from '../core/directory.ts';
+import type { ClusterSettings } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { failedReply, grantedReply } from '../core/messages/request-messages.ts';
@@ -12,6 +12,7 @@ import {
   type PreState,
 } from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
+import { resolvedPolicy } from './approval-policy.ts';
 import type { Deps } from './ports.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
 
@@ -23,7 +24,9 @@ export async function failUnlessApprovalsHold(
   request: AccessRequest,
   cluster: ClusterSettings,
 ): Promise<ApplyResult | undefined> {
-  const policy = approvalPolicyOf(cluster, kindOf(request));
+  // Approved by the cluster's autoApprove rule or by break-glass: no people to re-count.
+  if (request.autoApproval || request.breakGlass) return undefined;
+  const policy = await resolvedPolicy(deps, cluster, kindOf(request), request.level);
   if (hasQuorum(request, policy)) return undefined;
   const refusal = {
     code: 'approvals_no_longer_valid' as const,

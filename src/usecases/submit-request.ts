@@ -3,10 +3,14 @@ import { asChannelId, asClusterName, asPrincipalArn, type RequestId, type SlackU
 import { accessPolicyArn, type Level } from '../core/levels.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import type { Message } from '../core/messages/message.ts';
+import { autoApprovedReply, capReachedNote } from '../core/messages/policy-messages.ts';
 import { plainReply, requestCard, requestReceivedReply } from '../core/messages/request-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
+import { type AutoApproveDecision, peopleIn } from '../core/request/approval.ts';
 import { effectiveDuration } from '../core/request/duration-policy.ts';
 import { type AccessRequest, ADMIN_ACTION_MIN_APPROVALS, kindOf, type RequestKind } from '../core/request/request.ts';
+import { membersOf } from './approval-policy.ts';
+import { autoApproveIfAllowed } from './auto-approve.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
@@ -85,33 +89,45 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
       detail: { level: request.level, subject: request.subject, namespaces: request.namespaces.join(',') },
     });
   }
-  await announce(deps, stored);
+  const auto = await autoApproveIfAllowed(deps, stored, cluster);
+  await announce(deps, auto.request, auto.decision);
   return { ok: true, requestId: stored.id };
 }
 
-async function announce(deps: Deps, request: AccessRequest): Promise<void> {
+function ackMessage(
+  request: AccessRequest,
+  approvers: readonly string[],
+  where: string | undefined,
+  decision?: AutoApproveDecision,
+): Message {
+  if (request.autoApproval) return autoApprovedReply(request);
+  const reply = requestReceivedReply(request, approvers, where);
+  if (decision?.auto !== false || decision.reason !== 'cap_reached' || !decision.allowance) return reply;
+  const text = `${reply.text} ${capReachedNote(decision.allowance)}`;
+  return { ...reply, text, parts: [{ kind: 'text', text }] };
+}
+
+async function announce(deps: Deps, request: AccessRequest, decision?: AutoApproveDecision): Promise<void> {
   const cluster = resolveCluster(deps.directory, request.cluster);
   if (isRefusal(cluster)) return;
   const owner = requestOwner(request.id);
   const where = cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
+  const policy = approvalPolicyOf(cluster, kindOf(request), request.level);
   await postOnce(
     deps,
     owner,
     'ack',
     { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) },
-    requestReceivedReply(request, cluster.approvers, where),
+    ackMessage(request, policy.approvers, where, decision),
   );
-  const card = requestCard(
-    request,
-    accessPolicyArn(request.level),
-    approvalPolicyOf(cluster, kindOf(request)).requiredApprovals,
-  );
+  const card = requestCard(request, accessPolicyArn(request.level), policy.requiredApprovals);
   if (cluster.approvalChannel) {
     await postOnce(deps, owner, `card:${cluster.approvalChannel}`, { channel: cluster.approvalChannel }, card);
     return;
   }
-  for (const approver of cluster.approvers) {
-    if (approver === request.requester || approver === request.subject) continue;
+  for (const approver of peopleIn(policy.approvers, await membersOf(deps, policy.approvers))) {
+    const isSelf = approver === request.requester || approver === request.subject;
+    if (isSelf && policy.allowSelfApproval !== true) continue;
     const dm = await deps.notifier.openDm(approver as SlackUserId);
     await postOnce(deps, owner, `card:${approver}`, { channel: dm }, card);
   }

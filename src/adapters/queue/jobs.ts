@@ -9,6 +9,7 @@ export const JOB = {
   expire: 'expire',
   remind: 'remind',
   reconcile: 'reconcile',
+  reviewReminder: 'review-reminder',
 } as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];
 
@@ -46,7 +47,7 @@ const clusterClick = z.object({
 });
 
 const migrateEntriesClick = z.object({
-  kind: z.enum(['migrate-entries', 'done', 'extend']),
+  kind: z.enum(['migrate-entries', 'done', 'extend', 'ack-review']),
   requestId: z.string(),
   user: z.string(),
   channel: z.string(),

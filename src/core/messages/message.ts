@@ -31,6 +31,8 @@ export const ACTIONS = {
   done: 'eks_access_done',
   /** On the reminder before expiry: asks for the same access again (same approval rules); value: request id. */
   extend: 'eks_access_extend',
+  /** On a break-glass card: an approver acknowledges the post-hoc review; value: request id. */
+  acknowledgeReview: 'eks_access_ack_review',
 } as const;
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 

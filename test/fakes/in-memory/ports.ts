@@ -1,5 +1,5 @@
 import type { Directory } from '../../../src/core/directory.ts';
-import { asChannelId, type RequestId } from '../../../src/core/ids.ts';
+import { asChannelId, type RequestId, type SlackUserId } from '../../../src/core/ids.ts';
 import type { Message } from '../../../src/core/messages/message.ts';
 import type { AccessScope, AssociatedPolicy } from '../../../src/core/plan/access-entries.ts';
 import type { AccessRequest } from '../../../src/core/request/request.ts';
@@ -27,6 +27,10 @@ export interface InMemoryWorld {
   awsCalls: string[];
   /** Throw this from the next AWS call with the given name. */
   failNext: Map<string, Error>;
+  /** Slack user groups the tests seed: group id → member ids. */
+  groups: Record<string, SlackUserId[]>;
+  autoApproved: Map<string, { id: string; at: number }[]>;
+  reviewReminders: { id: RequestId; at: number; round: number }[];
 }
 
 export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): InMemoryWorld {
@@ -44,6 +48,9 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     cluster: { name: 'prod-cluster', status: 'ACTIVE', authenticationMode: 'API_AND_CONFIG_MAP' },
     awsCalls: [],
     failNext: new Map(),
+    groups: {},
+    autoApproved: new Map(),
+    reviewReminders: [],
   };
   const aws = <T>(name: string, fn: () => T): T => {
     world.awsCalls.push(name);
@@ -141,6 +148,9 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
       },
       enqueueExpiry: async () => {},
       enqueueReminder: async () => {},
+      enqueueReviewReminder: async (id, at, round) => {
+        world.reviewReminders.push({ id, at, round });
+      },
     },
     gateways: {
       forCluster: () => ({
@@ -159,6 +169,18 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
       },
     },
     reminderLeadMs: 15 * 60_000,
+    userGroups: { members: async (groupId) => world.groups[groupId] ?? [] },
+    autoApprovals: {
+      take: async ({ cluster, user, requestId, now: at, periodMs, max }) => {
+        const key = `${cluster}:${user}`;
+        const recent = (world.autoApproved.get(key) ?? []).filter((e) => e.at > at - periodMs);
+        const index = recent.findIndex((e) => e.id === requestId);
+        if (index >= 0) return { isTaken: true, usedBefore: index };
+        if (recent.length >= max) return { isTaken: false, usedBefore: recent.length };
+        world.autoApproved.set(key, [...recent, { id: requestId, at }]);
+        return { isTaken: true, usedBefore: recent.length };
+      },
+    },
     audit: {
       append: async (event) => {
         world.audit.push(event);
