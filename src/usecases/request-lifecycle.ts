@@ -1,4 +1,4 @@
-import type { ClusterSettings } from '../core/directory.ts';
+import { autoApproveRuleOf, type ClusterSettings } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { failedReply, grantedReply } from '../core/messages/request-messages.ts';
@@ -24,8 +24,10 @@ export async function failUnlessApprovalsHold(
   request: AccessRequest,
   cluster: ClusterSettings,
 ): Promise<ApplyResult | undefined> {
-  // Approved by the cluster's autoApprove rule or by break-glass: no people to re-count.
-  if (request.autoApproval || request.breakGlass) return undefined;
+  // Break-glass needs no approval. An automatic approval holds while the level is still auto-approved; if the
+  // config changed since, there are no people to count and the request fails like any outdated approval.
+  if (request.breakGlass) return undefined;
+  if (request.autoApproval && autoApproveRuleOf(cluster, request.level).isAutoLevel) return undefined;
   const policy = await resolvedPolicy(deps, cluster, kindOf(request), request.level);
   if (hasQuorum(request, policy)) return undefined;
   const refusal = {
