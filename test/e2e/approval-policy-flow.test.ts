@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
 import { APPROVAL_CHANNEL, ARNS, type E2eSandbox, PEOPLE } from '../support/e2e-sandbox.ts';
 import { ask, ephemeralFor, GROUPS, statusOf, textOf, usePolicyBot } from '../support/policy-sandbox.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const VIEW = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
 const EDIT = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy';
@@ -35,7 +36,11 @@ describe('approval policies through Slack', () => {
     expect(refusal.text).toContain(`<!subteam^${GROUPS.oncall}>`);
     expect(sandbox.eks.policies('staging', ARNS.alice).map((p) => p.policyArn)).toContain(EDIT);
     expect((await sandbox.request(id))?.approvals.map((a) => a.by)).toEqual([PEOPLE.approver2]);
-    const events = (await sandbox.auditEvents()).filter((e) => e.requestId === id);
+    // The `granted` audit event is appended just after the status changes: wait for it, not for the status.
+    const events = await waitFor(async () => {
+      const mine = (await sandbox.auditEvents()).filter((e) => e.requestId === id);
+      return mine.some((e) => e.type === 'granted') && mine;
+    });
     expect(events.map((e) => `${e.type}:${e.actor}`)).toEqual([
       `requested:${PEOPLE.alice}`,
       `refused:${PEOPLE.approver1}`,
