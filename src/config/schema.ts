@@ -3,6 +3,10 @@ import { LEVELS } from '../core/levels.ts';
 
 // Slack ids are upper-case letters and digits; anything else is a typo we want to catch at start-up.
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user id such as U0123ABCD');
+// Approvers and break-glass lists also take Slack user-group ids (S…), resolved with usergroups.users.list.
+const slackApproverId = z
+  .string()
+  .regex(/^[UWS][A-Z0-9]{2,20}$/, 'a Slack user id such as U0123ABCD or a user-group id such as S0123ABCD');
 const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{2,20}$/, 'a Slack channel id such as C0123ABCD');
 // Cluster names as EKS allows them: letters, digits, hyphens and underscores, starting alphanumeric, ≤ 100.
 const clusterName = z
@@ -22,6 +26,37 @@ const durationText = z
   .regex(/^\d{1,6}[smhd]$/, 'a duration such as 30m, 8h or 7d')
   .transform((text) => Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1) as keyof typeof UNIT_MS]);
 const levelDurations = z.object({ default: durationText.optional(), max: durationText.optional() }).strict();
+const levelName = z.enum(['view', 'edit', 'admin', 'cluster-admin']);
+/** `autoApprove: { levels: [view], maxPerPeriod: { count: 5, period: 1d } }`: no person needed for these levels. */
+const autoApproveRule = z
+  .object({
+    levels: z.array(levelName).default([]),
+    maxPerPeriod: z
+      .object({ count: z.number().int().min(1).max(1000), period: durationText })
+      .strict()
+      .optional(),
+  })
+  .strict();
+/** Per-level overrides of the cluster's approval rules (`policies.admin.requiredApprovals: 2`, …). */
+const levelPolicy = z
+  .object({
+    approvers: z.array(slackApproverId).min(1, 'at least one approver').optional(),
+    requiredApprovals: z.number().int().min(1).max(10).optional(),
+    allowSelfApproval: z.boolean().optional(),
+    autoApprove: z.boolean().optional(),
+  })
+  .strict();
+/** Who may break glass on this cluster, and for how long at most (default 1h). Nobody unless configured. */
+const breakGlassRule = z
+  .object({
+    allowed: z.array(slackApproverId).min(1, 'at least one person or user group'),
+    maxDuration: durationText.default(3_600_000),
+  })
+  .strict();
+const isUserId = (id: string) => !id.startsWith('S');
+/** requiredApprovals can only be checked against a list of people: a user group's size is unknown at start-up. */
+const isCountable = (approvers: readonly string[], required: number | undefined) =>
+  required === undefined || approvers.some((id) => !isUserId(id)) || required <= approvers.length;
 
 export const clusterSchema = z
   .object({
@@ -34,7 +69,7 @@ export const clusterSchema = z
       .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'an IAM role ARN')
       .optional(),
     method: z.enum(['access-entries', 'aws-auth', 'auto']).default('access-entries'),
-    approvers: z.array(slackUserId).min(1, 'at least one approver'),
+    approvers: z.array(slackApproverId).min(1, 'at least one approver'),
     requiredApprovals: z.number().int().min(1).max(10).default(1),
     approvalChannel: slackChannelId.optional(),
     /** Per level: `default` when a request names no duration, `max` to cap longer ones. */
@@ -47,11 +82,32 @@ export const clusterSchema = z
     pendingTimeout: durationText.optional(),
     /** Levels whose approval needs the approver to retype the cluster name (default: cluster-admin). */
     stepUpLevels: z.array(z.enum(LEVELS)).optional(),
+    /** Default false: the requester and the person the grant is for may not approve it. */
+    allowSelfApproval: z.boolean().default(false),
+    autoApprove: autoApproveRule.optional(),
+    breakGlass: breakGlassRule.optional(),
+    policies: z
+      .object({ view: levelPolicy, edit: levelPolicy, admin: levelPolicy, 'cluster-admin': levelPolicy })
+      .partial()
+      .strict()
+      .optional(),
   })
   .strict()
-  .refine((c) => c.requiredApprovals <= c.approvers.length, {
+  .refine((c) => isCountable(c.approvers, c.requiredApprovals), {
     message: 'requiredApprovals cannot exceed the number of approvers',
     path: ['requiredApprovals'],
+  })
+  .superRefine((c, ctx) => {
+    for (const [level, policy] of Object.entries(c.policies ?? {})) {
+      const approvers = policy?.approvers ?? c.approvers;
+      if (!isCountable(approvers, policy?.requiredApprovals ?? c.requiredApprovals)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policies', level, 'requiredApprovals'],
+          message: 'requiredApprovals cannot exceed the number of approvers',
+        });
+      }
+    }
   });
 
 export const configSchema = z

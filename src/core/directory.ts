@@ -2,6 +2,7 @@ import { asClusterName, type ClusterName, type PrincipalArn, type SlackUserId } 
 import { closestName } from './intent/suggest.ts';
 import type { Level } from './levels.ts';
 import type { Refusal } from './refusals.ts';
+import type { ApprovalPolicy, AutoApproveRule, BreakGlassRule } from './request/approval.ts';
 import type { DurationOverrides } from './request/duration-policy.ts';
 import { ADMIN_ACTION_MIN_APPROVALS, type RequestKind } from './request/request.ts';
 
@@ -23,6 +24,18 @@ export interface ClusterSettings {
   readonly pendingTimeout?: number | undefined;
   /** Levels whose approval needs a step-up (retyping the cluster name); default cluster-admin. */
   readonly stepUpLevels?: readonly Level[] | undefined;
+  readonly allowSelfApproval?: boolean | undefined;
+  readonly autoApprove?: AutoApproveRule | undefined;
+  readonly breakGlass?: BreakGlassRule | undefined;
+  /** Per-level overrides of the approval rules; absent keys fall back to the cluster's. */
+  readonly policies?: Readonly<Partial<Record<Level, LevelPolicySettings | undefined>>> | undefined;
+}
+
+export interface LevelPolicySettings {
+  readonly approvers?: readonly string[] | undefined;
+  readonly requiredApprovals?: number | undefined;
+  readonly allowSelfApproval?: boolean | undefined;
+  readonly autoApprove?: boolean | undefined;
 }
 
 export function durationOverrides(cluster: ClusterSettings): DurationOverrides {
@@ -76,11 +89,31 @@ export function clusterNameOf(cluster: ClusterSettings): ClusterName {
   return asClusterName(cluster.name);
 }
 
-export function approvalPolicyOf(
+/**
+ * The approval rule for a request of this kind (and, for grants, this level: `policies.<level>` overrides the
+ * cluster's keys). Approvers may include user-group ids (S…); the use case adds their members before deciding.
+ * Mode changes and recoveries never allow self-approval and need at least two people.
+ */
+export function approvalPolicyOf(cluster: ClusterSettings, kind: RequestKind = 'grant', level?: Level): ApprovalPolicy {
+  if (kind !== 'grant') {
+    const required = Math.max(ADMIN_ACTION_MIN_APPROVALS, cluster.requiredApprovals);
+    return { approvers: cluster.approvers as readonly SlackUserId[], requiredApprovals: required };
+  }
+  const override = level ? cluster.policies?.[level] : undefined;
+  return {
+    approvers: (override?.approvers ?? cluster.approvers) as readonly SlackUserId[],
+    requiredApprovals: override?.requiredApprovals ?? cluster.requiredApprovals,
+    allowSelfApproval: override?.allowSelfApproval ?? cluster.allowSelfApproval ?? false,
+  };
+}
+
+/** Whether this level is auto-approved on the cluster: `autoApprove.levels`, overridden by `policies.<level>.autoApprove`. */
+export function autoApproveRuleOf(
   cluster: ClusterSettings,
-  kind: RequestKind = 'grant',
-): { approvers: readonly SlackUserId[]; requiredApprovals: number } {
-  const required =
-    kind === 'grant' ? cluster.requiredApprovals : Math.max(ADMIN_ACTION_MIN_APPROVALS, cluster.requiredApprovals);
-  return { approvers: cluster.approvers as readonly SlackUserId[], requiredApprovals: required };
+  level: Level,
+): { isAutoLevel: boolean; cap?: { count: number; periodMs: number } } {
+  const override = cluster.policies?.[level]?.autoApprove;
+  const isAutoLevel = override ?? cluster.autoApprove?.levels.includes(level) ?? false;
+  const cap = cluster.autoApprove?.maxPerPeriod;
+  return { isAutoLevel, ...(cap ? { cap: { count: cap.count, periodMs: cap.period } } : {}) };
 }

@@ -19,7 +19,14 @@ export type Refusal =
   | { code: 'not_the_requester'; requester: SlackUserId }
   | { code: 'step_up_required'; cluster: string }
   | { code: 'step_up_mismatch'; cluster: string }
-  | { code: 'no_pending_request'; cluster: string };
+  | { code: 'no_pending_request'; cluster: string }
+  | {
+      code: 'break_glass_refused';
+      cluster: string;
+      reason: 'not_configured' | 'not_allowed' | 'needs_reason' | 'only_for_yourself';
+    }
+  | { code: 'not_break_glass' }
+  | { code: 'review_already_acknowledged'; by: SlackUserId };
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 

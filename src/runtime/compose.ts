@@ -7,7 +7,9 @@ import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.
 import { createProducerConnection, createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createProducer, type Producer } from '../adapters/queue/producer.ts';
 import { createSlackNotifier } from '../adapters/slack/notifier.ts';
+import { createSlackUserGroups } from '../adapters/slack/user-groups.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
+import { createAutoApprovalQuota } from '../adapters/store/auto-approval-quota.ts';
 import { createMessageLog } from '../adapters/store/message-log.ts';
 import { createRequestStore } from '../adapters/store/request-store.ts';
 import type { Env } from '../config/env.ts';
@@ -57,6 +59,8 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     approverReminders: { baseMs: env.worker.approverReminderBaseMs, capMs: env.worker.approverReminderMaxMs },
     awsAuth: createAwsAuthGateways({ redis: workerRedis, prefix: env.redisPrefix, clients: awsClients, audit, log }),
     audit,
+    userGroups: createSlackUserGroups(slack),
+    autoApprovals: createAutoApprovalQuota(workerRedis, env.redisPrefix),
   };
   return {
     deps,

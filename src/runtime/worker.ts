@@ -11,6 +11,7 @@ import type { Env } from '../config/env.ts';
 import { asRequestId } from '../core/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { applyRequest } from '../usecases/apply-request.ts';
+import { remindReview } from '../usecases/break-glass.ts';
 import { endGrant } from '../usecases/end-grant.ts';
 import { remindBeforeExpiry } from '../usecases/extend-grant.ts';
 import { handleClick } from '../usecases/handle-click.ts';
@@ -65,6 +66,10 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
       [JOB.remindApprovers]: async (job) => {
         const payload = approverReminderPayload.parse(job.data);
         return await remindApprovers(deps, asRequestId(payload.requestId), payload.n);
+      },
+      [JOB.reviewReminder]: async (job) => {
+        const payload = applyPayload.parse(job.data);
+        return await remindReview(deps, asRequestId(payload.requestId));
       },
       [JOB.reconcile]: async () => {
         const result = await reconcile(deps);

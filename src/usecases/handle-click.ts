@@ -1,5 +1,6 @@
 import { asRequestId, asSlackUserId } from '../core/ids.ts';
 import { answerDiagnosis } from './answer-diagnosis.ts';
+import { acknowledgeReview } from './break-glass.ts';
 import { cancelFromButton } from './cancel-request.ts';
 import { extendGrant } from './extend-grant.ts';
 import { moveEntries } from './move-entries.ts';
@@ -10,7 +11,7 @@ import { endFromButton } from './revoke-access.ts';
 import { submitRequest } from './submit-request.ts';
 
 export type Click =
-  | { kind: 'migrate-entries' | 'done' | 'extend'; requestId: string; user: string; channel: string }
+  | { kind: 'migrate-entries' | 'done' | 'extend' | 'ack-review'; requestId: string; user: string; channel: string }
   | {
       kind: 'review';
       requestId: string;
@@ -40,6 +41,8 @@ export async function handleClick(deps: Deps, click: Click): Promise<unknown> {
       return endFromButton(deps, { ...click, requestId: asRequestId(click.requestId) });
     case 'extend':
       return extendGrant(deps, { ...click, requestId: asRequestId(click.requestId) });
+    case 'ack-review':
+      return acknowledgeReview(deps, { ...click, requestId: asRequestId(click.requestId) });
     case 'review':
       return reviewRequest(deps, { ...click, requestId: asRequestId(click.requestId) });
     case 'cancel':

@@ -7,6 +7,7 @@ import { helpMessage } from '../core/messages/help-text.ts';
 import type { Message } from '../core/messages/message.ts';
 import { myRequestsReply } from '../core/messages/request-messages.ts';
 import { answerDiagnosis } from './answer-diagnosis.ts';
+import { breakGlass } from './break-glass.ts';
 import { cancelByText } from './cancel-request.ts';
 import { handleAdminCommand } from './handle-admin-command.ts';
 import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
@@ -62,7 +63,8 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
     }
     case 'grant': {
       const subject: SlackUserId = intent.subject.kind === 'self' ? user : intent.subject.userId;
-      const outcome = await submitRequest(deps, {
+      const submit = intent.isBreakGlass ? breakGlass : submitRequest;
+      const outcome = await submit(deps, {
         requestId: input.requestId,
         requester: user,
         subject,

@@ -72,6 +72,30 @@ export interface JobQueue {
   enqueueLapse(requestId: RequestId, at: number): Promise<void>;
   /** A delayed job at `at` for approver reminder `n` (1-based); idempotent per (request, n). */
   enqueueApproverReminder(requestId: RequestId, n: number, at: number): Promise<void>;
+  /** A delayed job at `at` reminding approvers of an unacknowledged break-glass review; `round` keeps ids distinct. */
+  enqueueReviewReminder(requestId: RequestId, at: number, round: number): Promise<void>;
+}
+
+/** Slack user groups (S…) named as approvers or break-glass people. Throws AdapterError when Slack cannot answer. */
+export interface UserGroups {
+  /** The group's member ids; cached briefly, so a change in Slack takes effect within minutes. Unknown group: []. */
+  members(groupId: string): Promise<readonly SlackUserId[]>;
+}
+
+/**
+ * Per-requester counters of automatic approvals over a rolling period. `take` is atomic and idempotent per
+ * `requestId`: it records the approval when fewer than `max` were taken in the last `periodMs` (or this request
+ * already holds one), and returns how many were used before this request.
+ */
+export interface AutoApprovalQuota {
+  take(input: {
+    cluster: string;
+    user: SlackUserId;
+    requestId: RequestId;
+    now: number;
+    periodMs: number;
+    max: number;
+  }): Promise<{ isTaken: boolean; usedBefore: number }>;
 }
 
 export interface AccessEntryInfo {
@@ -149,7 +173,9 @@ export type AuditEventType =
   | 'revoked'
   | 'cancelled'
   | 'lapsed'
-  | 'reminded';
+  | 'reminded'
+  | 'break_glass'
+  | 'break_glass_acknowledged';
 
 export interface AuditEvent {
   type: AuditEventType;
@@ -182,6 +208,8 @@ export interface Deps {
   reminderLeadMs: number;
   /** Back-off of the reminders to approvers who have not acted (1 h doubling to 8 h unless configured). */
   approverReminders?: { baseMs: number; capMs: number };
+  userGroups: UserGroups;
+  autoApprovals: AutoApprovalQuota;
 }
 
 /** How to reach a cluster's Kubernetes API: its endpoint and the CA from DescribeCluster. */

@@ -1,11 +1,16 @@
 import { approvalPolicyOf, findCluster } from '../core/directory.ts';
 import { accessPolicyArn } from '../core/levels.ts';
 import type { Message } from '../core/messages/message.ts';
+import { autoApprovedReply, breakGlassCard, capReachedNote } from '../core/messages/policy-messages.ts';
 import { requestCard, requestReceivedReply } from '../core/messages/request-messages.ts';
+import type { AutoApproveDecision } from '../core/request/approval.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
+
+/** The message key of a break-glass card: not `card:…`, which holds Approve / Deny cards. */
+export const BREAK_GLASS_CARD_KEY = 'break-glass-card';
 
 /** The requester's thread; for slash commands it is the DM message that acknowledged the request. */
 export async function threadTarget(
@@ -25,18 +30,36 @@ export async function replyInThread(deps: Deps, request: AccessRequest, key: str
 /** Re-renders every approval card of the request in place (buttons disappear once decided). */
 export async function refreshCards(deps: Deps, request: AccessRequest): Promise<void> {
   const cluster = findCluster(deps.directory, request.cluster);
-  const required = cluster ? approvalPolicyOf(cluster, kindOf(request)).requiredApprovals : 1;
-  const card = requestCard(request, accessPolicyArn(request.level), required, { stepUpLevels: cluster?.stepUpLevels });
+  const policy = cluster ? approvalPolicyOf(cluster, kindOf(request), request.level) : undefined;
+  const card = requestCard(request, accessPolicyArn(request.level), policy?.requiredApprovals ?? 1, {
+    stepUpLevels: cluster?.stepUpLevels,
+  });
   const posted = await deps.messages.list(requestOwner(request.id));
   for (const [key, ref] of Object.entries(posted)) {
     if (key.startsWith('card:')) await deps.notifier.update(ref, card);
+    if (key.startsWith(BREAK_GLASS_CARD_KEY)) await deps.notifier.update(ref, breakGlassCard(request));
   }
   // The requester's "request received" reply loses its Cancel button once the request leaves `pending`.
   const ack = posted['ack'];
   if (ack && cluster && request.status !== 'pending') {
     const where = cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
-    await deps.notifier.update(ack, requestReceivedReply(request, cluster.approvers, where));
+    await deps.notifier.update(ack, ackMessage(request, policy?.approvers ?? cluster.approvers, where));
   }
+}
+
+/** The requester's "request received" reply: who approves where, or that policy approved it, and the allowance left. */
+export function ackMessage(
+  request: AccessRequest,
+  approvers: readonly string[],
+  where: string | undefined,
+  decision?: AutoApproveDecision,
+): Message {
+  if (request.autoApproval) return autoApprovedReply(request);
+  const reply = requestReceivedReply(request, approvers, where);
+  if (decision?.auto !== false || decision.reason !== 'cap_reached' || !decision.allowance) return reply;
+  const text = `${reply.text} ${capReachedNote(decision.allowance)}`;
+  // The first part is the text; the rest (the Cancel button) stays.
+  return { ...reply, text, parts: [{ kind: 'text', text }, ...reply.parts.slice(1)] };
 }
 
 export async function isCardOf(

@@ -1,4 +1,4 @@
-import { approvalPolicyOf, type ClusterSettings } from '../core/directory.ts';
+import { autoApproveRuleOf, type ClusterSettings } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { failedReply, grantedReply } from '../core/messages/request-messages.ts';
@@ -12,6 +12,7 @@ import {
   type PreState,
 } from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
+import { resolvedPolicy } from './approval-policy.ts';
 import type { Deps } from './ports.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
 
@@ -23,7 +24,11 @@ export async function failUnlessApprovalsHold(
   request: AccessRequest,
   cluster: ClusterSettings,
 ): Promise<ApplyResult | undefined> {
-  const policy = approvalPolicyOf(cluster, kindOf(request));
+  // Break-glass needs no approval. An automatic approval holds while the level is still auto-approved; if the
+  // config changed since, there are no people to count and the request fails like any outdated approval.
+  if (request.breakGlass) return undefined;
+  if (request.autoApproval && autoApproveRuleOf(cluster, request.level).isAutoLevel) return undefined;
+  const policy = await resolvedPolicy(deps, cluster, kindOf(request), request.level);
   if (hasQuorum(request, policy)) return undefined;
   const refusal = {
     code: 'approvals_no_longer_valid' as const,

@@ -1,4 +1,4 @@
-import { approvalPolicyOf, findCluster } from '../core/directory.ts';
+import { findCluster } from '../core/directory.ts';
 import { asSlackUserId, type RequestId } from '../core/ids.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { plainReply, statusReply } from '../core/messages/request-messages.ts';
@@ -6,6 +6,7 @@ import type { Refusal } from '../core/refusals.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
+import { resolvedPolicy } from './approval-policy.ts';
 import type { Deps } from './ports.ts';
 import { isCardOf, refreshCards, replyInThread } from './request-conversation.ts';
 
@@ -38,7 +39,7 @@ export async function reviewRequest(deps: Deps, input: ReviewInput): Promise<Rev
       return refuse(deps, input, { code: 'unknown_cluster', given: request.cluster, available: [] });
     }
     const at = deps.clock.now();
-    const policy = approvalPolicyOf(cluster, kindOf(request));
+    const policy = await resolvedPolicy(deps, cluster, kindOf(request), request.level);
     const event: RequestEvent =
       input.decision === 'approve'
         ? {

@@ -3,6 +3,8 @@ import { asSlackUserId, type RequestId, type SlackUserId } from '../core/ids.ts'
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import type { Message } from '../core/messages/message.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
+import { isListed } from '../core/request/approval.ts';
+import { membersOf } from './approval-policy.ts';
 import { endGrant } from './end-grant.ts';
 import type { Deps } from './ports.ts';
 
@@ -16,7 +18,8 @@ export async function revokeAccess(
 ): Promise<Message> {
   const cluster = resolveCluster(deps.directory, input.clusterGiven);
   if (isRefusal(cluster)) return plainReply(describeRefusal(cluster));
-  if (input.subject !== input.by && !approvalPolicyOf(cluster).approvers.includes(input.by)) {
+  const { approvers } = approvalPolicyOf(cluster);
+  if (input.subject !== input.by && !isListed(approvers, input.by, await membersOf(deps, approvers))) {
     return plainReply(describeRefusal({ code: 'not_an_approver', approvers: approvalPolicyOf(cluster).approvers }));
   }
   const principal = principalOf(deps.directory, input.subject);

@@ -3,15 +3,19 @@ import { asChannelId, asClusterName, asPrincipalArn, type RequestId, type SlackU
 import { accessPolicyArn, type Level } from '../core/levels.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import type { Message } from '../core/messages/message.ts';
-import { plainReply, requestCard, requestReceivedReply } from '../core/messages/request-messages.ts';
+import { plainReply, requestCard } from '../core/messages/request-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
+import { type AutoApproveDecision, peopleIn } from '../core/request/approval.ts';
 import { effectiveDuration } from '../core/request/duration-policy.ts';
 import { type AccessRequest, ADMIN_ACTION_MIN_APPROVALS, kindOf, type RequestKind } from '../core/request/request.ts';
+import { membersOf } from './approval-policy.ts';
+import { autoApproveIfAllowed } from './auto-approve.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
 import { currentAccessOf } from './current-access.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { schedulePendingTimers } from './remind-approvers.ts';
+import { ackMessage } from './request-conversation.ts';
 
 export interface SubmitInput {
   requestId: RequestId;
@@ -92,35 +96,36 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
       detail: { level: request.level, subject: request.subject, namespaces: request.namespaces.join(',') },
     });
   }
-  await announce(deps, stored);
-  await schedulePendingTimers(deps, stored, cluster);
+  const auto = await autoApproveIfAllowed(deps, stored, cluster);
+  await announce(deps, auto.request, auto.decision);
+  // An automatic approval decided it already: no lapse to wait for, no approver to remind.
+  if (auto.request.status === 'pending') await schedulePendingTimers(deps, auto.request, cluster);
   return { ok: true, requestId: stored.id };
 }
 
-async function announce(deps: Deps, request: AccessRequest): Promise<void> {
+async function announce(deps: Deps, request: AccessRequest, decision?: AutoApproveDecision): Promise<void> {
   const cluster = resolveCluster(deps.directory, request.cluster);
   if (isRefusal(cluster)) return;
   const owner = requestOwner(request.id);
   const where = cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
+  const policy = approvalPolicyOf(cluster, kindOf(request), request.level);
   await postOnce(
     deps,
     owner,
     'ack',
     { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) },
-    requestReceivedReply(request, cluster.approvers, where),
+    ackMessage(request, policy.approvers, where, decision),
   );
-  const card = requestCard(
-    request,
-    accessPolicyArn(request.level),
-    approvalPolicyOf(cluster, kindOf(request)).requiredApprovals,
-    { stepUpLevels: cluster.stepUpLevels },
-  );
+  const card = requestCard(request, accessPolicyArn(request.level), policy.requiredApprovals, {
+    stepUpLevels: cluster.stepUpLevels,
+  });
   if (cluster.approvalChannel) {
     await postOnce(deps, owner, `card:${cluster.approvalChannel}`, { channel: cluster.approvalChannel }, card);
     return;
   }
-  for (const approver of cluster.approvers) {
-    if (approver === request.requester || approver === request.subject) continue;
+  for (const approver of peopleIn(policy.approvers, await membersOf(deps, policy.approvers))) {
+    const isSelf = approver === request.requester || approver === request.subject;
+    if (isSelf && policy.allowSelfApproval !== true) continue;
     const dm = await deps.notifier.openDm(approver as SlackUserId);
     await postOnce(deps, owner, `card:${approver}`, { channel: dm }, card);
   }

@@ -13,6 +13,7 @@ export const JOB = {
   lapse: 'lapse',
   /** Reminder n to the approvers who have not acted on a pending request. */
   remindApprovers: 'remind-approvers',
+  reviewReminder: 'review-reminder',
 } as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];
 
@@ -54,7 +55,7 @@ const clusterClick = z.object({
 });
 
 const migrateEntriesClick = z.object({
-  kind: z.enum(['migrate-entries', 'done', 'extend']),
+  kind: z.enum(['migrate-entries', 'done', 'extend', 'ack-review']),
   requestId: z.string(),
   user: z.string(),
   channel: z.string(),

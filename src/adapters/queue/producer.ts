@@ -52,6 +52,14 @@ export function createProducer(connection: Redis, prefix: string): Producer {
         { ...JOB_OPTIONS, jobId: jobId('nudge', `${requestId}-${n}`), delay: Math.max(0, at - Date.now()) },
       );
     },
+    async enqueueReviewReminder(requestId: RequestId, at: number, round: number) {
+      // One job id per round: a completed job's id is kept a day, so re-using one would silently drop the next.
+      await queue.add(
+        JOB.reviewReminder,
+        { requestId },
+        { ...JOB_OPTIONS, jobId: jobId('review', `${requestId}-${round}`), delay: Math.max(0, at - Date.now()) },
+      );
+    },
     async enqueueApply(requestId: RequestId) {
       await queue.add(JOB.apply, { requestId }, { ...JOB_OPTIONS, attempts: 8, jobId: jobId('apply', requestId) });
     },

@@ -72,6 +72,7 @@ export function registerListeners(app: App, producer: Producer): void {
     ['migrate-entries', ACTIONS.migrateEntries],
     ['done', ACTIONS.done],
     ['extend', ACTIONS.extend],
+    ['ack-review', ACTIONS.acknowledgeReview],
   ] as const) {
     app.action(actionId, async ({ body, action, ack }) => {
       const parsed = reviewAction.safeParse(body);

@@ -41,7 +41,29 @@ export function describeRefusal(refusal: Refusal): string {
       return `The name you typed is not ${code(refusal.cluster)}, so nothing was approved.`;
     case 'no_pending_request':
       return `You have no pending request on ${code(refusal.cluster)}; nothing was cancelled. To end access you already have, say \`revoke my access to ${refusal.cluster}\`.`;
+    case 'break_glass_refused':
+      return breakGlassRefusal(refusal.cluster, refusal.reason);
+    case 'not_break_glass':
+      return 'That request was not a break-glass grant; there is no review to acknowledge.';
+    case 'review_already_acknowledged':
+      return `This break-glass review was already acknowledged by ${mention(refusal.by)}; nothing was changed.`;
     case 'wrong_authentication_mode':
       return `Cluster ${code(refusal.cluster)} is in ${code(refusal.mode)} mode, so it uses the aws-auth ConfigMap, not access entries. Switch it to API_AND_CONFIG_MAP (one way) or set \`method: aws-auth\` for it.`;
+  }
+}
+
+function breakGlassRefusal(
+  cluster: string,
+  reason: 'not_configured' | 'not_allowed' | 'needs_reason' | 'only_for_yourself',
+): string {
+  switch (reason) {
+    case 'not_configured':
+      return `Break-glass is not enabled for ${code(cluster)}; nothing was granted. Ask for access the usual way.`;
+    case 'not_allowed':
+      return `You are not on the break-glass list for ${code(cluster)}; nothing was granted. Ask for access the usual way.`;
+    case 'needs_reason':
+      return 'Break-glass needs a reason, e.g. `break glass admin on prod-cluster because INC-123`; nothing was granted.';
+    case 'only_for_yourself':
+      return 'Break-glass grants access only to the person asking; nothing was granted.';
   }
 }

@@ -17,6 +17,8 @@ export function escapeUserText(input: string, max = USER_TEXT_MAX): string {
 }
 
 export function mention(userId: string): string {
+  // Approver lists may name Slack user groups (S…), which Slack mentions as <!subteam^ID>.
+  if (/^S[A-Z0-9]+$/.test(userId)) return `<!subteam^${userId}>`;
   return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeUserText(userId, 40);
 }
 

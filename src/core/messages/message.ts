@@ -35,6 +35,8 @@ export const ACTIONS = {
   approveStepUp: 'eks_access_approve_step_up',
   /** On the requester's "request received" reply: withdraws a pending request; value: request id. */
   cancel: 'eks_access_cancel',
+  /** On a break-glass card: an approver acknowledges the post-hoc review; value: request id. */
+  acknowledgeReview: 'eks_access_ack_review',
 } as const;
 
 /** Modal callback ids: the deny reason and the step-up confirmation. */

@@ -83,7 +83,7 @@ export function requestCard(
     ...currentAccessPart(request.currentAccess),
     ...awsAuthPreviewParts(request),
   ];
-  const approvedBy = request.approvals.map((a) => mention(a.by)).join(', ');
+  const approvedBy = approvedByText(request);
   if (request.status === 'pending') {
     parts.push({
       kind: 'context',
@@ -106,6 +106,13 @@ export function requestCard(
     parts.push({ kind: 'text', text: resolutionLine(request, approvedBy) });
   }
   return { text: head, parts, requestId: request.id };
+}
+
+/** Who approved: the people, or the policy / break-glass that stood in for them. */
+function approvedByText(request: AccessRequest): string {
+  if (request.autoApproval) return 'policy';
+  if (request.breakGlass) return 'nobody (break-glass)';
+  return request.approvals.map((a) => mention(a.by)).join(', ');
 }
 
 function resolutionLine(request: AccessRequest, approvedBy: string): string {
@@ -179,7 +186,7 @@ export function requestReceivedReply(request: AccessRequest, approvers: readonly
 }
 
 export function statusReply(request: AccessRequest): Message {
-  const approvedBy = request.approvals.map((a) => mention(a.by)).join(', ');
+  const approvedBy = approvedByText(request);
   const text = `Request ${code(request.id)}: ${resolutionLine(request, approvedBy)}`;
   const parts: MessagePart[] = [{ kind: 'text', text }];
   if (request.status === 'denied') parts.push(diagnoseButton(request));

@@ -1,29 +1,74 @@
 import type { SlackUserId } from '../ids.ts';
+import type { Level } from '../levels.ts';
 import type { Refusal } from '../refusals.ts';
 import type { AccessRequest, Approval } from './request.ts';
 
-/** The approval rule of one cluster, as configured. */
+/** Members of Slack user groups (S…), resolved by the use case; a group missing here has no members (fail closed). */
+export type GroupMembers = Readonly<Record<string, readonly SlackUserId[]>>;
+
+/** The approval rule of one cluster (and level), as configured. */
 export interface ApprovalPolicy {
+  /** Slack user ids and user-group ids (S…). */
   approvers: readonly SlackUserId[];
   requiredApprovals: number;
+  /** Default false: the requester and the subject may not approve. */
+  allowSelfApproval?: boolean;
+  groupMembers?: GroupMembers;
+}
+
+/** `autoApprove` as configured: levels granted without a person, optionally capped per requester per period. */
+export interface AutoApproveRule {
+  readonly levels: readonly Level[];
+  readonly maxPerPeriod?: { readonly count: number; readonly period: number } | undefined;
+}
+
+/** `breakGlass` as configured: who may (user or group ids) and the longest grant (ms). */
+export interface BreakGlassRule {
+  readonly allowed: readonly string[];
+  readonly maxDuration: number;
+}
+
+export function isUserGroupId(id: string): boolean {
+  return /^S[A-Z0-9]+$/.test(id);
+}
+
+/** The user-group ids a list names, for the use case to resolve. */
+export function userGroupsIn(ids: readonly string[]): string[] {
+  return [...new Set(ids.filter(isUserGroupId))];
+}
+
+/** Whether `user` is named directly or is a member of a named group. */
+export function isListed(ids: readonly string[], user: SlackUserId, members: GroupMembers = {}): boolean {
+  return ids.some((id) => id === user || (isUserGroupId(id) && (members[id] ?? []).includes(user)));
+}
+
+/** Every person a list names, groups expanded, each once (for DMs when there is no approval channel). */
+export function peopleIn(ids: readonly string[], members: GroupMembers = {}): SlackUserId[] {
+  const people = ids.flatMap((id) => (isUserGroupId(id) ? (members[id] ?? []) : [id as SlackUserId]));
+  return [...new Set(people)];
+}
+
+function isSelf(request: Pick<AccessRequest, 'requester' | 'subject'>, user: SlackUserId): boolean {
+  return user === request.requester || user === request.subject;
 }
 
 /** Who may click Approve on this request, and why not. */
 export function checkApprover(request: AccessRequest, user: SlackUserId, policy: ApprovalPolicy): Refusal | undefined {
-  if (user === request.requester || user === request.subject) return { code: 'self_approval' };
-  if (!policy.approvers.includes(user)) return { code: 'not_an_approver', approvers: policy.approvers };
+  if (isSelf(request, user) && policy.allowSelfApproval !== true) return { code: 'self_approval' };
+  if (!isListed(policy.approvers, user, policy.groupMembers)) {
+    return { code: 'not_an_approver', approvers: policy.approvers };
+  }
   if (request.approvals.some((a) => a.by === user)) return { code: 'already_approved_by_you' };
   return undefined;
 }
 
-/** Approvals that still count under the policy in force now (config may have changed since). */
+/** Approvals that still count under the policy in force now (config may have changed since): distinct people only. */
 export function validApprovals(request: AccessRequest, policy: ApprovalPolicy): readonly Approval[] {
   const seen = new Set<SlackUserId>();
   return request.approvals.filter((approval) => {
     const counts =
-      policy.approvers.includes(approval.by) &&
-      approval.by !== request.requester &&
-      approval.by !== request.subject &&
+      isListed(policy.approvers, approval.by, policy.groupMembers) &&
+      (policy.allowSelfApproval === true || !isSelf(request, approval.by)) &&
       !seen.has(approval.by);
     seen.add(approval.by);
     return counts;
@@ -32,4 +77,77 @@ export function validApprovals(request: AccessRequest, policy: ApprovalPolicy): 
 
 export function hasQuorum(request: AccessRequest, policy: ApprovalPolicy): boolean {
   return validApprovals(request, policy).length >= policy.requiredApprovals;
+}
+
+/** What is left of a requester's automatic approvals in the current rolling period. */
+export interface Allowance {
+  left: number;
+  of: number;
+  periodMs: number;
+}
+
+export type AutoApproveDecision =
+  | { auto: true; allowance?: Allowance }
+  | { auto: false; reason: 'not_a_grant' | 'level_not_auto_approved' | 'cap_reached'; allowance?: Allowance };
+
+/**
+ * Whether a new request is approved by policy. `usedInPeriod` is how many automatic approvals the requester had
+ * in the rolling period before this one (the use case counts them atomically); without a cap it is ignored.
+ */
+export function decideAutoApprove(input: {
+  kind: 'grant' | 'migrate' | 'recover';
+  isAutoLevel: boolean;
+  cap?: { count: number; periodMs: number } | undefined;
+  usedInPeriod: number;
+}): AutoApproveDecision {
+  if (input.kind !== 'grant') return { auto: false, reason: 'not_a_grant' };
+  if (!input.isAutoLevel) return { auto: false, reason: 'level_not_auto_approved' };
+  if (!input.cap) return { auto: true };
+  const { count, periodMs } = input.cap;
+  if (input.usedInPeriod >= count) {
+    return { auto: false, reason: 'cap_reached', allowance: { left: 0, of: count, periodMs } };
+  }
+  return { auto: true, allowance: { left: count - input.usedInPeriod - 1, of: count, periodMs } };
+}
+
+export type BreakGlassDecision =
+  | { allowed: true; durationMs: number; cappedFromMs?: number }
+  | {
+      allowed: false;
+      reason: 'not_configured' | 'not_allowed' | 'needs_reason' | 'only_for_yourself';
+    };
+
+/** Default and ceiling of a break-glass grant when the cluster's config gives no `maxDuration`. */
+export const BREAK_GLASS_DEFAULT_MAX_MS = 3_600_000;
+
+/**
+ * Break-glass: only for yourself, only with a reason, only people the cluster names (directly or through a group),
+ * and never longer than the cluster's `breakGlass.maxDuration`; no duration asked means the maximum.
+ */
+export function decideBreakGlass(input: {
+  rule: BreakGlassRule | undefined;
+  requester: SlackUserId;
+  subject: SlackUserId;
+  reason: string | undefined;
+  requestedMs: number | undefined;
+  groupMembers?: GroupMembers;
+}): BreakGlassDecision {
+  if (!input.rule) return { allowed: false, reason: 'not_configured' };
+  if (!isListed(input.rule.allowed, input.requester, input.groupMembers))
+    return { allowed: false, reason: 'not_allowed' };
+  if (input.subject !== input.requester) return { allowed: false, reason: 'only_for_yourself' };
+  if (!input.reason || input.reason.trim() === '') return { allowed: false, reason: 'needs_reason' };
+  const maxMs = input.rule.maxDuration > 0 ? input.rule.maxDuration : BREAK_GLASS_DEFAULT_MAX_MS;
+  if (input.requestedMs === undefined) return { allowed: true, durationMs: maxMs };
+  if (input.requestedMs > maxMs) return { allowed: true, durationMs: maxMs, cappedFromMs: input.requestedMs };
+  return { allowed: true, durationMs: input.requestedMs };
+}
+
+/** Who may acknowledge a break-glass review: an approver of the cluster, never the person who broke the glass. */
+export function checkReviewer(request: AccessRequest, user: SlackUserId, policy: ApprovalPolicy): Refusal | undefined {
+  if (isSelf(request, user)) return { code: 'self_approval' };
+  if (!isListed(policy.approvers, user, policy.groupMembers)) {
+    return { code: 'not_an_approver', approvers: policy.approvers };
+  }
+  return undefined;
 }

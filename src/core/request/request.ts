@@ -111,6 +111,10 @@ export interface AccessRequest {
   lapsedAt?: number;
   /** What the principal already holds on the cluster, gathered when the request was filed, for the card. */
   currentAccess?: CurrentAccessInfo;
+  /** Approved by the cluster's `autoApprove` rule, not by a person; `allowance` is what was left after it. */
+  autoApproval?: AutoApprovalInfo;
+  /** Granted at once by break-glass; an approver acknowledges the post-hoc review. */
+  breakGlass?: BreakGlassInfo;
 }
 
 /**
@@ -123,6 +127,18 @@ export interface CurrentAccessInfo {
     | { kind: 'none' }
     | { kind: 'present'; policies: readonly { policyArn: string; scope: string }[] }
     | { kind: 'unknown'; reason: string };
+}
+
+export interface AutoApprovalInfo {
+  at: number;
+  allowance?: { left: number; of: number; periodMs: number };
+}
+
+export interface BreakGlassInfo {
+  at: number;
+  acknowledged?: { by: SlackUserId; at: number };
+  /** Daily reminders posted so far while the review is unacknowledged. */
+  reminders?: number;
 }
 
 export function kindOf(request: Pick<AccessRequest, 'kind'>): RequestKind {

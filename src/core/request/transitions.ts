@@ -2,7 +2,15 @@ import type { SlackUserId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 import type { Refusal } from '../refusals.ts';
 import { type ApprovalPolicy, checkApprover, hasQuorum } from './approval.ts';
-import type { AccessRequest, EndInfo, FailureInfo, GrantOutcome, PreState } from './request.ts';
+import type {
+  AccessRequest,
+  AutoApprovalInfo,
+  BreakGlassInfo,
+  EndInfo,
+  FailureInfo,
+  GrantOutcome,
+  PreState,
+} from './request.ts';
 import { checkStepUp } from './step-up.ts';
 
 export type RequestEvent =
@@ -23,7 +31,11 @@ export type RequestEvent =
   | { type: 'ended'; at: number; end: EndInfo }
   | { type: 'failed'; at: number; failure: FailureInfo }
   | { type: 'cancel'; by: SlackUserId; at: number }
-  | { type: 'lapse'; at: number };
+  | { type: 'lapse'; at: number }
+  | { type: 'auto_approve'; at: number; info: AutoApprovalInfo }
+  | { type: 'break_glass'; at: number; info: BreakGlassInfo }
+  | { type: 'acknowledge_review'; at: number; by: SlackUserId }
+  | { type: 'review_reminded'; at: number };
 
 export type TransitionResult = { ok: true; next: AccessRequest } | { ok: false; refusal: Refusal };
 
@@ -77,6 +89,24 @@ export function transition(request: AccessRequest, event: RequestEvent): Transit
         return refused({ code: 'already_decided', status: request.status });
       }
       return advanced(request, { status: 'failed', failure: event.failure }, event.at);
+    case 'auto_approve':
+      if (request.status !== 'pending') return refused({ code: 'already_decided', status: request.status });
+      return advanced(request, { status: 'approved', autoApproval: event.info }, event.at);
+    case 'break_glass':
+      if (request.status !== 'pending') return refused({ code: 'already_decided', status: request.status });
+      return advanced(request, { status: 'approved', breakGlass: event.info }, event.at);
+    case 'acknowledge_review':
+    case 'review_reminded': {
+      // The review outlives the grant: it can be acknowledged while applying, granted or after the end.
+      const glass = request.breakGlass;
+      if (!glass) return refused({ code: 'not_break_glass' });
+      if (glass.acknowledged) return refused({ code: 'review_already_acknowledged', by: glass.acknowledged.by });
+      const breakGlass =
+        event.type === 'acknowledge_review'
+          ? { ...glass, acknowledged: { by: event.by, at: event.at } }
+          : { ...glass, reminders: (glass.reminders ?? 0) + 1 };
+      return advanced(request, { breakGlass }, event.at);
+    }
   }
 }
 

@@ -89,6 +89,7 @@ export class SlackWebApiFake extends FakeServer {
   readonly #responses: SlackResponseUrlPost[] = [];
   readonly #modals: SlackOpenedView[] = [];
   readonly #exchangedTriggers = new Set<string>();
+  readonly #userGroups = new Map<string, string[]>();
 
   constructor(options: SlackWebApiFakeOptions = {}) {
     super(options);
@@ -173,6 +174,11 @@ export class SlackWebApiFake extends FakeServer {
 
   addUser(user: SlackUser): void {
     this.#users.set(user.id, user);
+  }
+
+  /** A user group (`S…`) that `usergroups.users.list` answers for; seeding it again replaces its members. */
+  setUserGroup(id: string, users: readonly string[]): void {
+    this.#userGroups.set(id, [...users]);
   }
 
   /** The next `count` calls to `method` get HTTP 429 with `Retry-After: retryAfterSeconds`. */
@@ -292,6 +298,15 @@ export class SlackWebApiFake extends FakeServer {
     m.set('views.publish', (args) => this.#publishView(args));
     m.set('views.open', (args) => this.#openView(args));
     m.set('users.info', (args) => ({ user: this.#userJson(stringArg(args, 'user')) }));
+    // https://api.slack.com/methods/usergroups.users.list: `usergroup` required; `{ ok, users: [ids] }`; an unknown
+    // group is `no_such_subteam`. Disabled groups (`include_disabled`) are not modelled.
+    m.set('usergroups.users.list', (args) => {
+      const id = stringArg(args, 'usergroup');
+      if (id === undefined) throw new SlackApiError('invalid_arguments');
+      const users = this.#userGroups.get(id);
+      if (users === undefined) throw new SlackApiError('no_such_subteam');
+      return { users: [...users] };
+    });
   }
 
   /** Posting to a user id posts into the bot's DM with that user, as Slack does. */

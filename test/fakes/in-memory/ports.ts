@@ -1,5 +1,5 @@
 import type { Directory } from '../../../src/core/directory.ts';
-import { asChannelId, type RequestId } from '../../../src/core/ids.ts';
+import { asChannelId, type RequestId, type SlackUserId } from '../../../src/core/ids.ts';
 import type { Message } from '../../../src/core/messages/message.ts';
 import type { AccessScope, AssociatedPolicy } from '../../../src/core/plan/access-entries.ts';
 import type { AccessRequest } from '../../../src/core/request/request.ts';
@@ -29,6 +29,10 @@ export interface InMemoryWorld {
   failNext: Map<string, Error>;
   /** Delayed jobs scheduled for pending requests: lapses and approver reminders. */
   timers: { kind: 'lapse' | 'approver-reminder'; id: RequestId; n?: number; at: number }[];
+  /** Slack user groups the tests seed: group id → member ids. */
+  groups: Record<string, SlackUserId[]>;
+  autoApproved: Map<string, { id: string; at: number }[]>;
+  reviewReminders: { id: RequestId; at: number; round: number }[];
 }
 
 export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): InMemoryWorld {
@@ -47,6 +51,9 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     awsCalls: [],
     failNext: new Map(),
     timers: [],
+    groups: {},
+    autoApproved: new Map(),
+    reviewReminders: [],
   };
   const aws = <T>(name: string, fn: () => T): T => {
     world.awsCalls.push(name);
@@ -150,6 +157,9 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
       enqueueApproverReminder: async (id, n, at) => {
         world.timers.push({ kind: 'approver-reminder', id, n, at });
       },
+      enqueueReviewReminder: async (id, at, round) => {
+        world.reviewReminders.push({ id, at, round });
+      },
     },
     gateways: {
       forCluster: () => ({
@@ -168,6 +178,18 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
       },
     },
     reminderLeadMs: 15 * 60_000,
+    userGroups: { members: async (groupId) => world.groups[groupId] ?? [] },
+    autoApprovals: {
+      take: async ({ cluster, user, requestId, now: at, periodMs, max }) => {
+        const key = `${cluster}:${user}`;
+        const recent = (world.autoApproved.get(key) ?? []).filter((e) => e.at > at - periodMs);
+        const index = recent.findIndex((e) => e.id === requestId);
+        if (index >= 0) return { isTaken: true, usedBefore: index };
+        if (recent.length >= max) return { isTaken: false, usedBefore: recent.length };
+        world.autoApproved.set(key, [...recent, { id: requestId, at }]);
+        return { isTaken: true, usedBefore: recent.length };
+      },
+    },
     audit: {
       append: async (event) => {
         world.audit.push(event);

@@ -1,0 +1,62 @@
+import { autoApproveRuleOf, type ClusterSettings } from '../core/directory.ts';
+import { type AutoApproveDecision, decideAutoApprove } from '../core/request/approval.ts';
+import { type AccessRequest, kindOf } from '../core/request/request.ts';
+import type { Deps } from './ports.ts';
+import { advance } from './request-lifecycle.ts';
+
+export type AutoApproveOutcome = { request: AccessRequest; decision: AutoApproveDecision };
+
+/**
+ * A new pending request on an auto-approved level: the cap (if any) is taken atomically in Redis, then the
+ * request moves to `approved` by policy, is audited with actor `policy`, and goes to the apply job. At the cap it
+ * stays pending for a person. Safe to re-run: the quota is idempotent per request and a decided request is kept.
+ */
+export async function autoApproveIfAllowed(
+  deps: Deps,
+  request: AccessRequest,
+  cluster: ClusterSettings,
+): Promise<AutoApproveOutcome> {
+  const rule = autoApproveRuleOf(cluster, request.level);
+  let decision = decideAutoApprove({ kind: kindOf(request), isAutoLevel: rule.isAutoLevel, usedInPeriod: 0 });
+  if (decision.auto && rule.cap) {
+    const taken = await deps.autoApprovals.take({
+      cluster: cluster.name,
+      user: request.requester,
+      requestId: request.id,
+      now: deps.clock.now(),
+      periodMs: rule.cap.periodMs,
+      max: rule.cap.count,
+    });
+    decision = decideAutoApprove({
+      kind: kindOf(request),
+      isAutoLevel: true,
+      cap: rule.cap,
+      // A refused take means the period is full, whatever the counter said a moment ago.
+      usedInPeriod: taken.isTaken ? taken.usedBefore : Math.max(taken.usedBefore, rule.cap.count),
+    });
+  }
+  if (!decision.auto || request.status !== 'pending') {
+    if (request.status === 'approved' && request.autoApproval) await deps.queue.enqueueApply(request.id);
+    return { request, decision };
+  }
+  const at = deps.clock.now();
+  const approved = await advance(deps, request.id, {
+    type: 'auto_approve',
+    at,
+    info: { at, ...(decision.allowance ? { allowance: decision.allowance } : {}) },
+  });
+  await deps.audit.append({
+    type: 'approved',
+    at,
+    actor: 'policy',
+    requestId: request.id,
+    cluster: request.cluster,
+    detail: {
+      status: approved.status,
+      rule: `autoApprove ${request.level}`,
+      ...(decision.allowance ? { left: `${decision.allowance.left} of ${decision.allowance.of}` } : {}),
+    },
+  });
+  await deps.queue.enqueueApply(request.id);
+  return { request: approved, decision };
+}
