@@ -35,7 +35,7 @@ export function spawnBot(args: readonly string[], env: NodeJS.ProcessEnv): BotPr
     child,
     output: () => output,
     stdout: () => stdout,
-    async waitForOutput(pattern, timeoutMs = 15_000) {
+    async waitForOutput(pattern, timeoutMs = 60_000) {
       await waitFor(
         () =>
           pattern.test(output) || (child.exitCode !== null ? Promise.reject(new Error(`exited:\n${output}`)) : false),
