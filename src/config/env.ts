@@ -20,6 +20,8 @@ export interface WorkerTuning {
   /** How often the reconciler sweeps for overdue grants. */
   reconcileEveryMs: number;
   reminderLeadMs: number;
+  /** How long a request may sit in `approved`/`applying` without a live apply job before the reconciler re-drives it. */
+  redriveAfterMs: number;
 }
 
 /** Missing or malformed settings, all at once, each with what it is for. */
@@ -70,6 +72,15 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
       15 * 60_000,
       problems,
       'reminder before expiry',
+      1_000,
+      86_400_000,
+    ),
+    redriveAfterMs: intSetting(
+      env,
+      'EKS_ACCESS_REDRIVE_AFTER_MS',
+      120_000,
+      problems,
+      'age of a stuck approved/applying request the reconciler re-drives',
       1_000,
       86_400_000,
     ),

@@ -40,6 +40,20 @@ export function createProducer(connection: Redis, prefix: string): Producer {
     async enqueueApply(requestId: RequestId) {
       await queue.add(JOB.apply, { requestId }, { ...JOB_OPTIONS, attempts: 8, jobId: jobId('apply', requestId) });
     },
+    async redriveApply(requestId: RequestId) {
+      const id = jobId('apply', requestId);
+      const job = await queue.getJob(id);
+      const state = job ? await job.getState() : 'unknown';
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
+      try {
+        // A finished job keeps its id (and its stall and attempt counts): remove it so the new one starts afresh.
+        await job?.remove();
+      } catch {
+        return false; // a worker took it in the meantime
+      }
+      await this.enqueueApply(requestId);
+      return true;
+    },
     /** The reconciler every `everyMs`, plus one run now: a worker starting after an outage catches up at once. */
     async scheduleReconciler(everyMs: number) {
       await queue.upsertJobScheduler(
