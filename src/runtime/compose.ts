@@ -54,6 +54,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     gateways,
     diagnostics: createDiagnosticsGateways(awsClients),
     reminderLeadMs: env.worker.reminderLeadMs,
+    slowNoticeAfterMs: env.worker.slowNoticeAfterMs,
     awsAuth: createAwsAuthGateways({ redis: workerRedis, prefix: env.redisPrefix, clients: awsClients, audit, log }),
     audit,
   };

@@ -181,6 +181,8 @@ export interface Deps {
   audit: AuditLog;
   /** How long before expiry the person is reminded, with an Extend button (15 minutes unless configured). */
   reminderLeadMs: number;
+  /** After this long from approval a grant still being retried gets one "still working" note (default 30 s). */
+  slowNoticeAfterMs?: number;
 }
 
 /** How to reach a cluster's Kubernetes API: its endpoint and the CA from DescribeCluster. */
