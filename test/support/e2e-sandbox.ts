@@ -224,6 +224,8 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
   const prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
   const port = await freePort();
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // Fault tests stop this Redis on purpose; the client reconnects, and the test asserts what matters.
+  redis.on('error', () => {});
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
     HOME: dir,
