@@ -12,6 +12,9 @@ export interface Producer extends JobQueue {
   close(): Promise<void>;
 }
 
+/** How long one reconciler's re-drive of a request keeps the others off it. */
+const REDRIVE_CLAIM_MS = 5_000;
+
 export function createProducer(connection: Redis, prefix: string): Producer {
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
   return {
@@ -41,6 +44,9 @@ export function createProducer(connection: Redis, prefix: string): Producer {
       await queue.add(JOB.apply, { requestId }, { ...JOB_OPTIONS, attempts: 8, jobId: jobId('apply', requestId) });
     },
     async redriveApply(requestId: RequestId) {
+      // Reconciler runs can overlap (one per worker start plus the schedule): one re-drive per request per window.
+      const claimed = await connection.set(`${prefix}:redrive:${requestId}`, '1', 'PX', REDRIVE_CLAIM_MS, 'NX');
+      if (claimed !== 'OK') return false;
       const id = jobId('apply', requestId);
       const job = await queue.getJob(id);
       const state = job ? await job.getState() : 'unknown';
