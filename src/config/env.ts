@@ -24,6 +24,10 @@ export interface WorkerTuning {
   approverReminderBaseMs: number;
   /** The longest wait between two approver reminders. */
   approverReminderMaxMs: number;
+  /** How long a request may sit in `approved`/`applying` without a live apply job before the reconciler re-drives it. */
+  redriveAfterMs: number;
+  /** When a grant still being retried tells the requester it is slow. */
+  slowNoticeAfterMs: number;
 }
 
 /** Missing or malformed settings, all at once, each with what it is for. */
@@ -94,6 +98,24 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
       'longest gap between approver reminders',
       1_000,
       7 * 86_400_000,
+    ),
+    redriveAfterMs: intSetting(
+      env,
+      'EKS_ACCESS_REDRIVE_AFTER_MS',
+      120_000,
+      problems,
+      'age of a stuck approved/applying request the reconciler re-drives',
+      1_000,
+      86_400_000,
+    ),
+    slowNoticeAfterMs: intSetting(
+      env,
+      'EKS_ACCESS_SLOW_NOTICE_MS',
+      30_000,
+      problems,
+      'time from approval before a grant being retried gets a "still working" note',
+      1_000,
+      3_600_000,
     ),
     reconcileEveryMs: intSetting(
       env,

@@ -57,6 +57,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     diagnostics: createDiagnosticsGateways(awsClients),
     reminderLeadMs: env.worker.reminderLeadMs,
     approverReminders: { baseMs: env.worker.approverReminderBaseMs, capMs: env.worker.approverReminderMaxMs },
+    slowNoticeAfterMs: env.worker.slowNoticeAfterMs,
     awsAuth: createAwsAuthGateways({ redis: workerRedis, prefix: env.redisPrefix, clients: awsClients, audit, log }),
     audit,
     userGroups: createSlackUserGroups(slack),

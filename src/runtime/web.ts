@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { createRefusalAuditor } from '../adapters/http/refusal-audit.ts';
 import { createHttpServer } from '../adapters/http/server.ts';
 import { createBoltApp } from '../adapters/slack/bolt-app.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
@@ -26,6 +27,7 @@ export async function startWeb(env: Env, composition: Composition, log: Logger):
     slackListener: receiver.requestListener,
     isHealthy: async () => (await composition.redis.ping()) === 'PONG',
     log,
+    onRefused: createRefusalAuditor(composition.deps.audit, log),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -17,7 +17,7 @@ import { remindBeforeExpiry } from '../usecases/extend-grant.ts';
 import { handleClick } from '../usecases/handle-click.ts';
 import { handleMessage } from '../usecases/handle-message.ts';
 import { lapseRequest } from '../usecases/lapse-request.ts';
-import { reconcile } from '../usecases/reconcile.ts';
+import { reconcile, redriveStuckRequests } from '../usecases/reconcile.ts';
 import { remindApprovers } from '../usecases/remind-approvers.ts';
 import type { Composition } from './compose.ts';
 
@@ -74,7 +74,9 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
       [JOB.reconcile]: async () => {
         const result = await reconcile(deps);
         if (result.expired > 0 || result.failed > 0) log.info(result, 'reconciled overdue grants');
-        return result;
+        const redrive = await redriveStuckRequests(deps, env.worker.redriveAfterMs);
+        if (redrive.redriven > 0) log.info(redrive, 're-drove stuck requests');
+        return { ...result, ...redrive };
       },
       [JOB.apply]: async (job, isFinalAttempt) => {
         const payload = applyPayload.parse(job.data);

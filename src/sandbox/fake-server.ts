@@ -81,6 +81,13 @@ export const UNROUTED_OP = '(unrouted)';
 
 type GateOutcome = 'release' | 'drop';
 
+interface FailureWindow {
+  ops: ReadonlySet<string>;
+  endsAt: number;
+  failures: readonly InjectedFailure[];
+  next: number;
+}
+
 interface Gate {
   arrive(): void;
   outcome: Promise<GateOutcome>;
@@ -95,6 +102,7 @@ export class FakeServer {
   readonly #server: Server;
   readonly #latency = new Map<string | undefined, number>();
   readonly #failures = new Map<string, InjectedFailure[]>();
+  readonly #windows: FailureWindow[] = [];
   readonly #holds = new Map<string, Gate[]>();
   readonly #allGates = new Set<Gate>();
   readonly #callListeners = new Set<(call: FakeCall) => void>();
@@ -136,6 +144,16 @@ export class FakeServer {
     const queue = this.#failures.get(op) ?? [];
     for (let i = 0; i < count; i++) queue.push(failure);
     this.#failures.set(op, queue);
+  }
+
+  /**
+   * For `durationMs` from now, every call to one of `ops` (all ops when empty) is answered with the next of
+   * `failures`, in turn, instead of being handled: an outage with a start and an end. Returns when it ends.
+   */
+  failFor(ops: readonly string[], durationMs: number, failures: readonly InjectedFailure[]): { endsAt: number } {
+    const endsAt = Date.now() + durationMs;
+    this.#windows.push({ ops: new Set(ops), endsAt, failures, next: 0 });
+    return { endsAt };
   }
 
   /** Holds the next call to `op` before it is handled, until `release()` or `drop()`. */
@@ -246,7 +264,7 @@ export class FakeServer {
       res.destroy();
       return;
     }
-    const failure = this.#failures.get(match.op)?.shift();
+    const failure = this.#failures.get(match.op)?.shift() ?? this.#windowFailure(match.op);
     if (failure) {
       this.#send(res, call, this.renderFailure(failure, request));
       return;
@@ -272,6 +290,15 @@ export class FakeServer {
 
   #notify(call: FakeCall): void {
     for (const listener of [...this.#callListeners]) listener(call);
+  }
+
+  #windowFailure(op: string): InjectedFailure | undefined {
+    const now = Date.now();
+    const window = this.#windows.find((w) => w.endsAt > now && (w.ops.size === 0 || w.ops.has(op)));
+    if (!window || window.failures.length === 0) return undefined;
+    const failure = window.failures[window.next % window.failures.length];
+    window.next += 1;
+    return failure;
   }
 
   async #passGate(op: string): Promise<GateOutcome> {

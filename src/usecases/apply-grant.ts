@@ -4,6 +4,7 @@ import { accessEntryArn, isParsedArn, parseArn, roleNameToResolve } from '../cor
 import { asPrincipalArn, type RequestId } from '../core/ids.ts';
 import { accessPolicyArn } from '../core/levels.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { slowGrantNote } from '../core/messages/request-messages.ts';
 import {
   type AccessScope,
   isCreatedByRequest,
@@ -21,6 +22,7 @@ import { creatorOf } from './cluster-creator.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
 import type { AccessEntries, Deps } from './ports.ts';
 import { reportRecovery } from './report-recovery.ts';
+import { replyInThread } from './request-conversation.ts';
 import {
   type ApplyResult,
   advance,
@@ -53,7 +55,10 @@ export async function applyGrant(deps: Deps, requestId: RequestId, finalAttempt 
   try {
     return await execute(deps, request);
   } catch (error) {
-    if (error instanceof AdapterError && error.retryable && !finalAttempt) throw error;
+    if (error instanceof AdapterError && error.retryable && !finalAttempt) {
+      await noteIfSlow(deps, request, error);
+      throw error;
+    }
     const failure = describeAdapterFailure(error, request.cluster, deps.clock.now());
     return { status: (await fail(deps, request.id, failure)).status };
   }
@@ -160,6 +165,20 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
   await announceOutcome(deps, granted, evidence.lines);
   if (kindOf(granted) === 'recover') await reportRecovery(deps, cluster, granted, calls);
   return { status: granted.status };
+}
+
+const DEFAULT_SLOW_NOTICE_MS = 30_000;
+
+/** One "still working" note in the thread once a grant being retried runs past the threshold since its approval. */
+async function noteIfSlow(deps: Deps, request: AccessRequest, error: AdapterError): Promise<void> {
+  const approvedAt = request.approvals.at(-1)?.at ?? request.updatedAt;
+  if (deps.clock.now() - approvedAt < (deps.slowNoticeAfterMs ?? DEFAULT_SLOW_NOTICE_MS)) return;
+  const cause = error.code === 'aws_throttled' ? 'throttled' : 'unavailable';
+  try {
+    await replyInThread(deps, request, 'slow', slowGrantNote(request, cause));
+  } catch {
+    // The note is a courtesy: a Slack failure here must not change how the grant itself is retried.
+  }
 }
 
 /** EKS never accepts a session ARN: an assumed-role ARN is turned into its role's IAM ARN (path included). */

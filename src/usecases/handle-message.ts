@@ -38,6 +38,14 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
 
   switch (intent.kind) {
     case 'failure':
+      // Not understood (too long, gibberish, hostile text): answered with help and recorded, nothing else.
+      await deps.audit.append({
+        type: 'refused',
+        at: deps.clock.now(),
+        actor: user,
+        requestId: input.requestId,
+        detail: { code: 'unparseable', reason: intent.reason, length: String(input.text.length) },
+      });
       await reply(helpMessage(clusters, intent));
       return { kind: 'replied', reason: `unparseable:${intent.reason}` };
     case 'help':

@@ -41,6 +41,8 @@ export interface RequestStore {
   dueBefore(at: number, limit: number): Promise<RequestId[]>;
   /** Active grants on this cluster for this principal (its IAM ARN as granted). */
   activeFor(cluster: string, principalArn: string): Promise<AccessRequest[]>;
+  /** Requests in `approved` or `applying` whose last change is at or before `before`, oldest first. */
+  inFlightSince(before: number, limit: number): Promise<RequestId[]>;
 }
 
 /**
@@ -64,6 +66,11 @@ export interface Notifier {
 export interface JobQueue {
   /** Idempotent per request: the job id is derived from it, so duplicates collapse. */
   enqueueApply(requestId: RequestId): Promise<void>;
+  /**
+   * Runs the apply job again when none is waiting or running for the request (BullMQ failed it after too many
+   * stalls, or it ended while the request was still in flight). False when a job is already on it.
+   */
+  redriveApply(requestId: RequestId): Promise<boolean>;
   /** A delayed job at `at` that ends the grant; idempotent per request. */
   enqueueExpiry(requestId: RequestId, at: number): Promise<void>;
   /** A delayed job at `at` that reminds the person their access is about to end, with an Extend button. */
@@ -175,7 +182,8 @@ export type AuditEventType =
   | 'lapsed'
   | 'reminded'
   | 'break_glass'
-  | 'break_glass_acknowledged';
+  | 'break_glass_acknowledged'
+  | 'redriven';
 
 export interface AuditEvent {
   type: AuditEventType;
@@ -210,6 +218,8 @@ export interface Deps {
   approverReminders?: { baseMs: number; capMs: number };
   userGroups: UserGroups;
   autoApprovals: AutoApprovalQuota;
+  /** After this long from approval a grant still being retried gets one "still working" note (default 30 s). */
+  slowNoticeAfterMs?: number;
 }
 
 /** How to reach a cluster's Kubernetes API: its endpoint and the CA from DescribeCluster. */

@@ -40,3 +40,33 @@ export async function reconcile(deps: Deps): Promise<ReconcileResult> {
   }
   return { expired, failed };
 }
+
+export interface RedriveResult {
+  redriven: number;
+}
+
+/**
+ * The safety net behind BullMQ's stall handling: a request still `approved` or `applying` after `stuckForMs`
+ * with no apply job waiting or running (BullMQ failed the job after more than `maxStalledCount` stalls, or it
+ * ended early) gets its apply job again. The executors resume from the stored request and are idempotent, so a
+ * re-drive never grants twice.
+ */
+export async function redriveStuckRequests(deps: Deps, stuckForMs: number): Promise<RedriveResult> {
+  const stuck = await deps.store.inFlightSince(deps.clock.now() - stuckForMs, SWEEP_LIMIT);
+  let redriven = 0;
+  for (const id of stuck) {
+    const request = await deps.store.get(id);
+    if (request?.status !== 'approved' && request?.status !== 'applying') continue;
+    if (!(await deps.queue.redriveApply(id))) continue;
+    redriven += 1;
+    await deps.audit.append({
+      type: 'redriven',
+      at: deps.clock.now(),
+      actor: 'reconciler',
+      requestId: id,
+      cluster: request.cluster,
+      detail: { status: request.status, since: String(request.updatedAt) },
+    });
+  }
+  return { redriven };
+}

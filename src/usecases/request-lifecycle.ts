@@ -1,7 +1,7 @@
 import { autoApproveRuleOf, type ClusterSettings } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
-import { failedReply, grantedReply } from '../core/messages/request-messages.ts';
+import { failedReply, grantedReply, statusReply } from '../core/messages/request-messages.ts';
 import { hasQuorum, validApprovals } from '../core/request/approval.ts';
 import { effectiveDuration } from '../core/request/duration-policy.ts';
 import {
@@ -120,6 +120,11 @@ export function failure(code: string, message: string, deps: Deps): FailureInfo 
 
 export async function announceOutcome(deps: Deps, request: AccessRequest, evidence?: readonly string[]): Promise<void> {
   await refreshCards(deps, request);
+  // The click's job posts "Approved by …"; when Slack failed it, that job may still be retrying. Post it here first
+  // (once, by the same key), so the thread reads in order: received, approved, outcome.
+  if ((request.status === 'granted' || request.status === 'failed') && request.approvals.length > 0) {
+    await replyInThread(deps, request, 'decision:approved', statusReply({ ...request, status: 'approved' }));
+  }
   if (request.status === 'granted') {
     const lines = evidence ?? [
       `access entry \`${request.outcome?.principalArn ?? ''}\``,

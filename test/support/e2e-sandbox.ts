@@ -142,6 +142,8 @@ export interface E2eSandbox {
 
 interface SendOptions extends Partial<SendSlackRequestOptions> {
   eventId?: string;
+  /** The message's own ts; a redelivery sends the same event_id and ts again. */
+  ts?: string;
   channel?: string;
   threadTs?: string;
 }
@@ -150,6 +152,8 @@ interface SendOptions extends Partial<SendSlackRequestOptions> {
 export interface SandboxOptions {
   /** Extra YAML lines for the staging cluster (indented four spaces), e.g. short `durations` for expiry tests. */
   stagingExtra?: string;
+  /** A Redis of the test's own (e.g. one it kills and restarts); default the run's shared private Redis. */
+  redisUrl?: string;
 }
 
 export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2eSandbox> {
@@ -223,10 +227,12 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
   const dir = mkdtempSync(join(tmpdir(), 'eks-access-e2e-'));
   const configPath = join(dir, 'eks-access.yaml');
   writeFileSync(configPath, CONFIG.replace('__STAGING_EXTRA__', options.stagingExtra ?? ''));
-  const redisUrl = inject('redisUrl');
+  const redisUrl = options.redisUrl ?? inject('redisUrl');
   const prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
   const port = await freePort();
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // Fault tests stop this Redis on purpose; the client reconnects, and the test asserts what matters.
+  redis.on('error', () => {});
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
     HOME: dir,
@@ -256,7 +262,8 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
     ...extra,
   });
   const sendMessage = async (kind: 'mention' | 'dm', user: string, text: string, options: SendOptions = {}) => {
-    const ts = `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+    const ts =
+      options.ts ?? `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
     const channel = options.channel ?? (kind === 'dm' ? `D${user.slice(1)}` : 'C0GENERAL');
     const input = {
       user,

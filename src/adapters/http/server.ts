@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../../shared/logger.ts';
 import { guardSlackRequest } from '../slack/request-guard.ts';
+import type { HttpRefusal } from './refusal-audit.ts';
 
 export interface HttpServerOptions {
   /** Bolt's request listener; only reached by requests that passed the guard. */
@@ -8,6 +9,8 @@ export interface HttpServerOptions {
   /** Resolves true when Redis answers. */
   isHealthy: () => Promise<boolean>;
   log: Logger;
+  /** Told about every Slack request refused here or by Bolt's signature check (for the audit trail). */
+  onRefused?: (refusal: HttpRefusal) => void;
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
@@ -26,8 +29,13 @@ export function createHttpServer(options: HttpServerOptions): Server {
         );
         res.writeHead(verdict.status, { 'content-type': 'text/plain', connection: 'close' }).end(verdict.reason);
         req.resume();
+        options.onRefused?.({ status: verdict.status, reason: verdict.reason });
         return;
       }
+      // Bolt answers 401 when the signature does not verify; nothing was stored then.
+      res.once('finish', () => {
+        if (res.statusCode === 401) options.onRefused?.({ status: 401, reason: 'signature verification failed' });
+      });
       options.slackListener(req, res);
       return;
     }

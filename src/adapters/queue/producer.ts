@@ -12,6 +12,9 @@ export interface Producer extends JobQueue {
   close(): Promise<void>;
 }
 
+/** How long one reconciler's re-drive of a request keeps the others off it. */
+const REDRIVE_CLAIM_MS = 5_000;
+
 export function createProducer(connection: Redis, prefix: string): Producer {
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
   return {
@@ -62,6 +65,23 @@ export function createProducer(connection: Redis, prefix: string): Producer {
     },
     async enqueueApply(requestId: RequestId) {
       await queue.add(JOB.apply, { requestId }, { ...JOB_OPTIONS, attempts: 8, jobId: jobId('apply', requestId) });
+    },
+    async redriveApply(requestId: RequestId) {
+      // Reconciler runs can overlap (one per worker start plus the schedule): one re-drive per request per window.
+      const claimed = await connection.set(`${prefix}:redrive:${requestId}`, '1', 'PX', REDRIVE_CLAIM_MS, 'NX');
+      if (claimed !== 'OK') return false;
+      const id = jobId('apply', requestId);
+      const job = await queue.getJob(id);
+      const state = job ? await job.getState() : 'unknown';
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
+      try {
+        // A finished job keeps its id (and its stall and attempt counts): remove it so the new one starts afresh.
+        await job?.remove();
+      } catch {
+        return false; // a worker took it in the meantime
+      }
+      await this.enqueueApply(requestId);
+      return true;
     },
     /** The reconciler every `everyMs`, plus one run now: a worker starting after an outage catches up at once. */
     async scheduleReconciler(everyMs: number) {

@@ -6,6 +6,8 @@ export function storeKeys(prefix: string) {
     messages: (owner: string) => `${prefix}:msgs:${owner}`,
     audit: `${prefix}:audit`,
     activeGrants: `${prefix}:grants:active`,
+    /** Requests in `approved` or `applying`, scored by their last change: what the reconciler re-drives. */
+    inFlight: `${prefix}:reqs:in-flight`,
     grantsFor: (cluster: string, principalArn: string) =>
       `${prefix}:grants:by:${cluster}:${principalArn.toLowerCase()}`,
   };

@@ -5,15 +5,26 @@ import type { RequestStore } from '../../usecases/ports.ts';
 import { storeKeys } from './keys.ts';
 
 // Compare-and-set in one round trip: Redis runs the script atomically, so of N concurrent writers
-// holding the same version exactly one wins.
+// holding the same version exactly one wins. The in-flight index changes in the same script, so it never
+// disagrees with the stored status.
 const CAS_SCRIPT = `
 local current = redis.call('GET', KEYS[1])
 if not current then return 0 end
 local decoded = cjson.decode(current)
 if tonumber(decoded['version']) ~= tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
+if ARGV[3] == '1' then
+  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+else
+  redis.call('ZREM', KEYS[2], ARGV[5])
+end
 return 1
 `;
+
+/** Statuses a job is still working on; a request stuck in one of them is re-driven by the reconciler. */
+function isInFlight(request: AccessRequest): boolean {
+  return request.status === 'approved' || request.status === 'applying';
+}
 
 export function createRequestStore(redis: Redis, prefix: string): RequestStore {
   const keys = storeKeys(prefix);
@@ -29,16 +40,21 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
       for (const user of new Set([request.requester, request.subject])) {
         index.zadd(keys.userRequests(user), request.createdAt, request.id);
       }
+      if (isInFlight(request)) index.zadd(keys.inFlight, request.updatedAt, request.id);
       await index.exec();
       return true;
     },
     async compareAndSet(next: AccessRequest, expectedVersion: number) {
       const result = await redis.eval(
         CAS_SCRIPT,
-        1,
+        2,
         keys.request(next.id),
+        keys.inFlight,
         String(expectedVersion),
         JSON.stringify(next),
+        isInFlight(next) ? '1' : '0',
+        String(next.updatedAt),
+        next.id,
       );
       return result === 1;
     },
@@ -61,6 +77,9 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
     },
     async dueBefore(at, limit) {
       return (await redis.zrangebyscore(keys.activeGrants, '-inf', at, 'LIMIT', 0, limit)) as RequestId[];
+    },
+    async inFlightSince(before, limit) {
+      return (await redis.zrangebyscore(keys.inFlight, '-inf', before, 'LIMIT', 0, limit)) as RequestId[];
     },
     async activeFor(cluster, principalArn) {
       const ids = await redis.smembers(keys.grantsFor(cluster, principalArn));

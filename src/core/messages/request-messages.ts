@@ -226,6 +226,14 @@ function diagnoseButton(request: AccessRequest): MessagePart {
   };
 }
 
+/** Told once when a grant is still being retried well after its approval, so nobody re-requests meanwhile. */
+export function slowGrantNote(request: AccessRequest, cause: 'throttled' | 'unavailable'): Message {
+  const why =
+    cause === 'throttled' ? 'AWS is throttling our calls' : 'AWS is answering with errors (a service-side problem)';
+  const text = `:hourglass_flowing_sand: Still working on ${code(request.id)}: ${why}. I keep retrying with backoff and will post here when ${mention(request.subject)} has access; no need to ask again.`;
+  return { text, parts: [{ kind: 'text', text }], requestId: request.id };
+}
+
 export function failedReply(request: AccessRequest): Message {
   const text = `:x: Request ${code(request.id)} failed: ${request.failure?.message ?? 'unknown error'}`;
   return { text, parts: [{ kind: 'text', text }, diagnoseButton(request)], requestId: request.id };

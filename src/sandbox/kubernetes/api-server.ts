@@ -35,6 +35,7 @@ import {
   failureStatus,
   forbidden,
   KubernetesError,
+  MODIFIED,
   reasonForCode,
   routeNotFound,
   statusResponse,
@@ -95,6 +96,8 @@ export class KubernetesApiFake extends FakeServer {
   readonly #credentials: Map<string, KubernetesCredential>;
   readonly #credentialSource: ((accessKeyId: string) => KubernetesCredential | undefined) | undefined;
   readonly #forbidden = new Set<string>();
+  #conflictEvery = 0;
+  #updatesSeen = 0;
   readonly #now: () => number;
   readonly #configMaps: ObjectStore<ConfigMapContent>;
   readonly #nodes: ObjectStore<NodeContent>;
@@ -140,6 +143,15 @@ export class KubernetesApiFake extends FakeServer {
 
   unforbid(arn: string): void {
     this.#forbidden.delete(arn);
+  }
+
+  /**
+   * Every `n`-th authenticated update (PUT) is answered 409 Conflict without touching anything, as when another
+   * writer got there first; 0 turns it off. Models a busy cluster for the fault suite.
+   */
+  conflictEveryNthUpdate(n: number): void {
+    this.#conflictEvery = n;
+    this.#updatesSeen = 0;
   }
 
   /** Creates or overwrites a ConfigMap as a person with kubectl would (no preconditions; bumps resourceVersion). */
@@ -332,6 +344,10 @@ export class KubernetesApiFake extends FakeServer {
         if (this.#forbidden.has(user.extra['arn']?.[0] ?? '')) throw forbidden(user.username, access(request));
         for (const key of request.query.keys()) {
           if (!NO_EFFECT_QUERY_PARAMS.has(key)) throw new Error(`query parameter ${key} is not modelled by the fake`);
+        }
+        if (method === 'PUT' && this.#conflictEvery > 0 && ++this.#updatesSeen % this.#conflictEvery === 0) {
+          const what = `"${request.params['name'] ?? ''}": ${MODIFIED} (injected)`;
+          throw new KubernetesError(409, 'Conflict', `Operation cannot be fulfilled on ${what}`);
         }
         return handle(request, user);
       } catch (error) {

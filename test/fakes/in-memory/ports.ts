@@ -118,6 +118,12 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
       markEnded: async () => {},
       dueBefore: async () => [],
       activeFor: async () => [],
+      inFlightSince: async (before, limit) =>
+        [...requests.values()]
+          .filter((r) => (r.status === 'approved' || r.status === 'applying') && r.updatedAt <= before)
+          .sort((a, b) => a.updatedAt - b.updatedAt)
+          .slice(0, limit)
+          .map((r) => r.id),
       listForUser: async (user, limit) =>
         [...requests.values()].filter((r) => r.requester === user || r.subject === user).slice(0, limit),
     },
@@ -148,6 +154,10 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     queue: {
       enqueueApply: async (id) => {
         world.enqueued.push(id);
+      },
+      redriveApply: async (id) => {
+        world.enqueued.push(id);
+        return true;
       },
       enqueueExpiry: async () => {},
       enqueueReminder: async () => {},
