@@ -1,7 +1,5 @@
 import { EnvError, type Role } from './config/env.ts';
 import { ConfigError } from './config/load.ts';
-import { runAwsAuthCli } from './runtime/aws-auth-cli.ts';
-import { runDoctor } from './runtime/doctor.ts';
 import { run } from './runtime/run.ts';
 
 const USAGE = `eks-access: time-bound, approved access to Amazon EKS from Slack
@@ -20,10 +18,10 @@ Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, REDIS_URL, EKS_ACCESS_CONFIG
 PORT (default 3000), SLACK_API_URL, and the AWS SDK's usual variables. See README.md.`;
 
 const ROLES: readonly Role[] = ['start', 'web', 'worker'];
-/** One-shot commands: they run, print and exit with their own code. */
+/** One-shot commands: they run, print and exit with their own code. Loaded on use, so `web` stays small. */
 const TOOLS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
-  'aws-auth': runAwsAuthCli,
-  doctor: runDoctor,
+  'aws-auth': async (argv) => (await import('./runtime/aws-auth-cli.ts')).runAwsAuthCli(argv),
+  doctor: async (argv) => (await import('./runtime/doctor.ts')).runDoctor(argv),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -3,10 +3,14 @@ import { createHttpServer } from '../adapters/http/server.ts';
 import { createBoltApp } from '../adapters/slack/bolt-app.ts';
 import type { Env } from '../config/env.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { Composition } from './compose.ts';
+import type { WebComposition } from './compose-web.ts';
 
 /** Slack's HTTP front end: guard → Bolt (verify, persist, ack) and /healthz. */
-export async function startWeb(env: Env, composition: Composition, log: Logger): Promise<Server> {
+export async function startWeb(
+  env: Env,
+  composition: Pick<WebComposition, 'producer' | 'redis'>,
+  log: Logger,
+): Promise<Server> {
   const { receiver } = createBoltApp({
     botToken: env.slackBotToken,
     signingSecret: env.slackSigningSecret,
