@@ -4,10 +4,12 @@ import { benchAwsAuthBatching } from './aws-auth-batching.ts';
 import { benchAwsAuthCpu } from './aws-auth-cpu.ts';
 import { benchDiagnose } from './diagnose.ts';
 import { benchExpiry } from './expiry.ts';
+import { benchPipeline } from './pipeline.ts';
 
 const BENCHMARKS: Record<string, () => Promise<boolean>> = {
   ack: benchAck,
   expiry: benchExpiry,
+  pipeline: benchPipeline,
   diagnose: benchDiagnose,
   awsAuthCpu: benchAwsAuthCpu,
   awsAuthBatching: benchAwsAuthBatching,
