@@ -86,8 +86,6 @@ export async function measureAck(options: AckOptions): Promise<AckResult> {
       EKS_ACCESS_CONFIG: configPath,
       EKS_ACCESS_REDIS_PREFIX: prefix,
       LOG_LEVEL: 'info',
-      // e.g. BENCH_WEB_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the ack path
-      ...(process.env['BENCH_WEB_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_WEB_NODE_OPTIONS'] } : {}),
     });
     processes.push(product);
     const baseline = spawnScript('bare-bolt.ts', { ...common, NODE_ENV: 'production', PORT: String(basePort) });
