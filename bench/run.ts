@@ -1,15 +1,28 @@
 /** `npm run bench`: every benchmark with its baseline in the same run; figures go to bench/results.json. */
+import { benchAck } from './ack-latency.ts';
 import { benchAwsAuthBatching } from './aws-auth-batching.ts';
 import { benchAwsAuthCpu } from './aws-auth-cpu.ts';
 import { benchDiagnose } from './diagnose.ts';
+import { benchExpiry } from './expiry.ts';
+import { benchPipeline } from './pipeline.ts';
 
 const BENCHMARKS: Record<string, () => Promise<boolean>> = {
+  ack: benchAck,
+  expiry: benchExpiry,
+  pipeline: benchPipeline,
   diagnose: benchDiagnose,
   awsAuthCpu: benchAwsAuthCpu,
   awsAuthBatching: benchAwsAuthBatching,
 };
 
-const only = process.argv.slice(2);
+/** `npm run bench -- memory` runs the ack benchmark, which also measures the web process's RSS. */
+const ALIASES: Record<string, string> = { memory: 'ack', 'aws-auth': 'awsAuthBatching' };
+const only = process.argv.slice(2).map((name) => ALIASES[name] ?? name);
+const unknown = only.filter((name) => !(name in BENCHMARKS));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}, memory`);
+  process.exit(2);
+}
 let allPassed = true;
 for (const [name, bench] of Object.entries(BENCHMARKS)) {
   if (only.length > 0 && !only.includes(name)) continue;

@@ -1,8 +1,5 @@
 import { EnvError, type Role } from './config/env.ts';
 import { ConfigError } from './config/load.ts';
-import { runAwsAuthCli } from './runtime/aws-auth-cli.ts';
-import { runDemo } from './runtime/demo/run-demo.ts';
-import { runDoctor } from './runtime/doctor.ts';
 import { run } from './runtime/run.ts';
 
 const USAGE = `eks-access: time-bound, approved access to Amazon EKS from Slack
@@ -22,11 +19,11 @@ Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, REDIS_URL, EKS_ACCESS_CONFIG
 PORT (default 3000), SLACK_API_URL, and the AWS SDK's usual variables. See README.md.`;
 
 const ROLES: readonly Role[] = ['start', 'web', 'worker'];
-/** One-shot commands: they run, print and exit with their own code. */
+/** One-shot commands: they run, print and exit with their own code. Loaded on use, so `web` stays small. */
 const TOOLS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
-  'aws-auth': runAwsAuthCli,
-  demo: runDemo,
-  doctor: runDoctor,
+  'aws-auth': async (argv) => (await import('./runtime/aws-auth-cli.ts')).runAwsAuthCli(argv),
+  demo: async (argv) => (await import('./runtime/demo/run-demo.ts')).runDemo(argv),
+  doctor: async (argv) => (await import('./runtime/doctor.ts')).runDoctor(argv),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

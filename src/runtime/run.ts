@@ -4,10 +4,9 @@ import { type Env, type Role, readEnv } from '../config/env.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { startRedisServer } from '../sandbox/redis-server.ts';
 import { createLogger } from '../shared/logger.ts';
-import { compose } from './compose.ts';
+import { composeWeb } from './compose-web.ts';
 import { type Closer, installShutdown } from './shutdown.ts';
 import { startWeb } from './web.ts';
-import { startWorker } from './worker.ts';
 
 /** Starts one role: `start` (web + worker, and a private Redis when REDIS_URL is unset), `web` or `worker`. */
 export async function run(role: Role, environment: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -16,15 +15,18 @@ export async function run(role: Role, environment: NodeJS.ProcessEnv = process.e
   const log = createLogger(env.logLevel).child({ role });
   const closers: Closer[] = [];
   const redisUrl = env.redisUrl ?? (await embeddedRedis(closers, log));
-  const composition = compose(env, config, redisUrl, log);
+  // The workers' adapters (AWS SDK, Kubernetes client) are loaded only by the roles that run jobs.
+  const full = role === 'web' ? undefined : (await import('./compose.ts')).compose(env, config, redisUrl, log);
+  const composition = full ?? composeWeb(env, redisUrl, log);
   closers.push({ name: 'redis clients', close: () => composition.close() });
-  if (role === 'start' || role === 'worker') {
-    const worker = startWorker(env, composition, log);
-    await composition.producer.scheduleReconciler(env.worker.reconcileEveryMs);
+  if (full) {
+    const { startWorker } = await import('./worker.ts');
+    const worker = startWorker(env, full, log);
+    await full.producer.scheduleReconciler(env.worker.reconcileEveryMs);
     closers.push({ name: 'worker', close: () => worker.close() });
   }
   if (role === 'start' || role === 'web') {
-    const server = await startWeb(env, composition, log);
+    const server = await startWeb(env, composition, config, log);
     closers.push({ name: 'http', close: () => new Promise((done) => server.close(() => done(undefined))) });
   }
   installShutdown(closers, log);

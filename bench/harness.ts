@@ -1,0 +1,150 @@
+/**
+ * What the process benchmarks share: a private redis-server, the real CLI roles as child processes pointed at the
+ * loopback fakes through their environment only (as in production), a signed keep-alive Slack client, RSS and
+ * Redis INFO readings.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { resolve } from 'node:path';
+import type { Redis } from 'ioredis';
+import { signedHeaders } from '../src/sandbox/slack/sign.ts';
+import type { BotProcess } from '../test/support/bot-process.ts';
+import { waitFor } from '../test/support/wait-for.ts';
+
+export { freePort } from '../test/support/free-port.ts';
+export { type BotProcess, waitFor };
+
+export const SIGNING_SECRET = 'bench-signing-secret-not-real';
+export const BOT_KEY = { accessKeyId: 'AKIABENCHBOTKEY00001', secretAccessKey: 'bench-secret-access-key-not-real' };
+
+/** Resident set size of a process in MB, from /proc (Linux). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+/** `used_memory` from INFO memory, in bytes. */
+export async function redisUsedBytes(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+}
+
+/** With BENCH_CPU_PROF=<dir>, every process a benchmark starts writes a V8 CPU profile there when it exits. */
+function profileArgs(): string[] {
+  const dir = process.env['BENCH_CPU_PROF'];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+/** The real CLI (`eks-access <role>`) as a child process, configured only through its environment. */
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv): BotProcess {
+  return spawnNode([...profileArgs(), resolve(import.meta.dirname, '../bin/eks-access.js'), ...args], env);
+}
+
+/** A plain script (not the CLI) as a child process, e.g. the bare Bolt baseline. */
+export function spawnScript(file: string, env: NodeJS.ProcessEnv): BotProcess {
+  return spawnNode([...profileArgs(), '--import', 'tsx', resolve(import.meta.dirname, file)], env);
+}
+
+function spawnNode(args: readonly string[], env: NodeJS.ProcessEnv): BotProcess {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | string>((done) => {
+    child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown'));
+  });
+  return {
+    child,
+    output: () => output,
+    stdout: () => output,
+    async waitForOutput(pattern, timeoutMs = 15_000) {
+      await waitFor(
+        () => pattern.test(output) || (child.exitCode !== null ? Promise.reject(new Error(output)) : false),
+        {
+          timeoutMs,
+          what: `output matching ${pattern}: ${output}`,
+        },
+      );
+    },
+    exited,
+    async kill(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return await exited;
+    },
+  };
+}
+
+export interface PacedRun {
+  /** Per request, send to complete response, ms. */
+  latencies: number[];
+  /** Requests that did not get HTTP 200 (or failed on the socket). */
+  errors: number;
+  elapsedMs: number;
+}
+
+/**
+ * Open-loop load: request i leaves at start + i / rate, whether or not earlier ones have answered (as Slack sends),
+ * over a keep-alive agent. Each body is signed when it leaves, with the current timestamp.
+ */
+export async function sendPaced(url: string, bodies: readonly string[], ratePerSec: number): Promise<PacedRun> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const target = new URL(url);
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < bodies.length; i++) {
+    const due = started + (i * 1000) / ratePerSec;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((done) => setTimeout(done, wait));
+    const body = bodies[i] ?? '';
+    inFlight.push(
+      postOnce(agent, target, body).then(
+        (result) => {
+          if (result.status === 200) latencies.push(result.ms);
+          else errors += 1;
+        },
+        () => {
+          errors += 1;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsedMs = performance.now() - started;
+  agent.destroy();
+  return { latencies, errors, elapsedMs };
+}
+
+function postOnce(agent: Agent, url: URL, body: string): Promise<{ status: number; ms: number }> {
+  return new Promise((done, fail) => {
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      ...signedHeaders(SIGNING_SECRET, body, Math.floor(Date.now() / 1000)),
+    };
+    const sent = performance.now();
+    const req = request(
+      { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers },
+      (res) => {
+        res.resume();
+        res.once('end', () => done({ status: res.statusCode ?? 0, ms: performance.now() - sent }));
+      },
+    );
+    req.once('error', fail);
+    req.end(body);
+  });
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; clock ticks of 10 ms). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}

@@ -1,0 +1,276 @@
+/**
+ * Pipeline throughput (issue 7, benchmark 2): N requests that policy auto-approves (`autoApprove: { levels: [view] }`
+ * on the cluster), each from a different requester (so replies go to separate DMs and Slack's per-channel limit is
+ * not what is measured), from the signed Slack event to the verified access entry, through the real `start` role
+ * (web + worker in one process) against the fakes with no added latency. Baseline, on the same Redis in the same
+ * run: raw BullMQ add + process of N no-op jobs with the same worker concurrency. Alternating rounds; each round
+ * has its own requesters. Targets: ≥ 30 % of the baseline's throughput, 0 lost, 0 duplicated.
+ *
+ * Auto-approval is configured with the key above; a build whose config schema rejects the key skips this benchmark
+ * with a message (it does not fake the approvals).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { requestIdFor } from '../src/adapters/slack/inbound-ids.ts';
+import { createRequestStore } from '../src/adapters/store/request-store.ts';
+import { ConfigError, parseConfig } from '../src/config/load.ts';
+import { CloudTrailFake } from '../src/sandbox/aws/cloudtrail.ts';
+import { createClusterEvent } from '../src/sandbox/aws/cloudtrail-events.ts';
+import { EksFake } from '../src/sandbox/aws/eks.ts';
+import { IamFake } from '../src/sandbox/aws/iam.ts';
+import { StsFake } from '../src/sandbox/aws/sts.ts';
+import { startRedisServer } from '../src/sandbox/redis-server.ts';
+import { directMessageEvent, eventCallback } from '../src/sandbox/slack/payloads.ts';
+import { SlackWebApiFake } from '../src/sandbox/slack/web-api.ts';
+import { BOT_KEY, freePort, SIGNING_SECRET, sendPaced, spawnCli, waitFor } from './harness.ts';
+import { median, recordResult, row } from './lib.ts';
+import { maxPostsPerChannelSecond, SLACK_BURST_TOLERATED } from './slack-budget.ts';
+
+export interface PipelineOptions {
+  requests: number;
+  rounds: number;
+  /** Events per second sent to the bot (open loop). */
+  ratePerSec: number;
+  concurrency: number;
+}
+
+export const PIPELINE_FULL: PipelineOptions = { requests: 1_000, rounds: 3, ratePerSec: 200, concurrency: 10 };
+
+const ACCOUNT = '111122223333';
+const CLUSTER = 'bench-pipeline';
+const VIEW_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
+const CREATOR = `arn:aws:iam::${ACCOUNT}:role/platform/cluster-creator`;
+
+export type PipelineResult =
+  | { skipped: string }
+  | {
+      requests: number;
+      rounds: number;
+      baselineJobsPerSec: number;
+      productRequestsPerSec: number;
+      /** Median over rounds of product / baseline throughput. */
+      ratioMedian: number;
+      ratios: number[];
+      lost: number;
+      duplicated: number;
+      slackMaxPostsPerChannelSecond: number;
+      slackBusiestChannel: string | undefined;
+    };
+
+const userOf = (round: number, i: number) => `U0PIPE${round}X${String(i).padStart(5, '0')}`;
+const roleOf = (user: string) => `arn:aws:iam::${ACCOUNT}:role/teams/bench/${user.toLowerCase()}`;
+
+export function pipelineConfig(options: PipelineOptions): string {
+  const users: string[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    for (let i = 0; i < options.requests; i++) users.push(`  ${userOf(round, i)}: ${roleOf(userOf(round, i))}`);
+  }
+  return `clusters:
+  - name: ${CLUSTER}
+    region: us-east-1
+    accountId: "${ACCOUNT}"
+    method: access-entries
+    approvers: [U0APPROVER1]
+    autoApprove:
+      levels: [view]
+users:
+${users.join('\n')}
+`;
+}
+
+/** Undefined when this build accepts the auto-approval config; otherwise why it does not. */
+export function autoApproveUnsupported(configText: string): string | undefined {
+  try {
+    parseConfig(configText, 'bench config');
+    return undefined;
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.join('; ');
+    throw error;
+  }
+}
+
+export async function measurePipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const configText = pipelineConfig(options);
+  const unsupported = autoApproveUnsupported(configText);
+  if (unsupported) return { skipped: `autoApprove is not supported by this build's config (${unsupported})` };
+  const redisServer = await startRedisServer();
+  const slack = await SlackWebApiFake.start();
+  const iam = await IamFake.start();
+  const eks = await EksFake.start({ validatePrincipal: iam.principalValidator() });
+  const sts = await StsFake.start();
+  const cloudtrail = await CloudTrailFake.start();
+  const createdAt = Date.now() - 30 * 24 * 3600_000;
+  eks.addCluster({ name: CLUSTER, authenticationMode: 'API_AND_CONFIG_MAP', createdAt });
+  cloudtrail.addEvent(
+    createClusterEvent({
+      clusterName: CLUSTER,
+      region: 'us-east-1',
+      accountId: ACCOUNT,
+      eventTime: createdAt,
+      userIdentity: { type: 'AssumedRole', roleArn: CREATOR, sessionName: 'creator' },
+    }),
+  );
+  for (let round = 0; round < options.rounds; round++) {
+    for (let i = 0; i < options.requests; i++) iam.addRole(roleOf(userOf(round, i)));
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'eks-access-bench-pipeline-'));
+  const configPath = join(dir, 'eks-access.yaml');
+  writeFileSync(configPath, configText);
+  const prefix = '{bench-pipeline}';
+  const port = await freePort();
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const bot = spawnCli(['start'], {
+    PATH: process.env['PATH'],
+    HOME: dir,
+    NODE_ENV: 'production',
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: String(port),
+    REDIS_URL: redisServer.url,
+    EKS_ACCESS_CONFIG: configPath,
+    EKS_ACCESS_REDIS_PREFIX: prefix,
+    EKS_ACCESS_WORKER_CONCURRENCY: String(options.concurrency),
+    AWS_ACCESS_KEY_ID: BOT_KEY.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: BOT_KEY.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_EKS: eks.url,
+    AWS_ENDPOINT_URL_STS: sts.url,
+    AWS_ENDPOINT_URL_IAM: iam.url,
+    AWS_ENDPOINT_URL_CLOUDTRAIL: cloudtrail.url,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    LOG_LEVEL: 'warn',
+  });
+  try {
+    await bot.waitForOutput(/listening for Slack|eks-access is running/, 30_000).catch(async () => {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, { timeoutMs: 30_000 });
+    });
+    const store = createRequestStore(redis, prefix);
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    const baseRates: number[] = [];
+    const rates: number[] = [];
+    let lost = 0;
+    let duplicated = 0;
+    const postsBefore = slack.callsTo('chat.postMessage').length;
+    for (let round = 0; round < options.rounds; round++) {
+      baseRates.push(await rawBullmq(redis, round, options));
+      const bodies = Array.from({ length: options.requests }, (_, i) => {
+        const user = userOf(round, i);
+        const event = directMessageEvent({
+          user,
+          channel: slack.dmChannelFor(user),
+          text: `grant me view on ${CLUSTER}`,
+        });
+        return eventCallback({ event, eventId: `EvPIPE${round}X${i}` }).body;
+      });
+      const ids = Array.from({ length: options.requests }, (_, i) => requestIdFor(`EvPIPE${round}X${i}`));
+      const started = Date.now();
+      const sent = await sendPaced(url, bodies, options.ratePerSec);
+      lost += sent.errors;
+      await waitFor(
+        async () => {
+          const requests = await Promise.all(ids.map((id) => store.get(id)));
+          return requests.every((r) => r?.status === 'granted' || r?.status === 'failed') ? requests : false;
+        },
+        { timeoutMs: 120_000 + options.requests * 100, intervalMs: 500, what: 'every benchmark request to finish' },
+      ).catch(() => undefined);
+      const requests = await Promise.all(ids.map((id) => store.get(id)));
+      const verifiedAt: number[] = [];
+      for (const r of requests) {
+        const entry = r ? eks.entry(CLUSTER, r.principalArn) : undefined;
+        const hasView =
+          entry !== undefined && eks.policies(CLUSTER, r?.principalArn ?? '').some((p) => p.policyArn === VIEW_POLICY);
+        if (r?.status === 'granted' && r.outcome?.verifiedAt !== undefined && hasView)
+          verifiedAt.push(r.outcome.verifiedAt);
+        else lost += 1;
+      }
+      const elapsedSec = (Math.max(started + 1, ...verifiedAt) - started) / 1000;
+      rates.push(verifiedAt.length / elapsedSec);
+    }
+    const creates = new Map<string, number>();
+    for (const call of eks.callsTo('CreateAccessEntry').filter((c) => c.status === 200)) {
+      const principal = String((JSON.parse(call.body) as { principalArn?: string }).principalArn);
+      creates.set(principal, (creates.get(principal) ?? 0) + 1);
+    }
+    for (const count of creates.values()) duplicated += Math.max(0, count - 1);
+    const budget = maxPostsPerChannelSecond(slack.callsTo('chat.postMessage').slice(postsBefore));
+    const ratios = rates.map((rate, i) => rate / (baseRates[i] ?? Number.NaN));
+    return {
+      requests: options.requests,
+      rounds: options.rounds,
+      baselineJobsPerSec: Math.round(median(baseRates)),
+      productRequestsPerSec: Math.round(median(rates)),
+      ratioMedian: Number(median(ratios).toFixed(3)),
+      ratios: ratios.map((r) => Number(r.toFixed(3))),
+      lost,
+      duplicated,
+      slackMaxPostsPerChannelSecond: budget.max,
+      slackBusiestChannel: budget.channel,
+    };
+  } finally {
+    await bot.kill('SIGTERM');
+    await redis.quit();
+    await Promise.allSettled([slack.close(), eks.close(), sts.close(), iam.close(), cloudtrail.close()]);
+    await redisServer.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Raw BullMQ: add N no-op jobs as fast as they go in and process them; jobs per second from first add to last done. */
+async function rawBullmq(redis: Redis, round: number, options: PipelineOptions): Promise<number> {
+  const name = `pipeline-noop-${round}`;
+  const prefix = '{bench-pipeline-baseline}';
+  const queue = new Queue(name, { connection: redis, prefix });
+  const connection = redis.duplicate();
+  let done = 0;
+  let lastDone = 0;
+  const worker = new Worker(
+    name,
+    async () => {
+      done += 1;
+      lastDone = Date.now();
+    },
+    { connection, prefix, concurrency: options.concurrency },
+  );
+  await worker.waitUntilReady();
+  const started = Date.now();
+  await Promise.all(Array.from({ length: options.requests }, (_, i) => queue.add('noop', { i }, { jobId: `n-${i}` })));
+  await waitFor(() => done >= options.requests, { timeoutMs: 60_000, intervalMs: 20 });
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await connection.quit();
+  return options.requests / (Math.max(1, lastDone - started) / 1000);
+}
+
+export async function benchPipeline(): Promise<boolean> {
+  const result = await measurePipeline(PIPELINE_FULL);
+  console.log(`\nPipeline: ${PIPELINE_FULL.requests} auto-approved requests, signed event → verified access entry`);
+  if ('skipped' in result) {
+    console.log(`  SKIPPED: ${result.skipped}`);
+    recordResult('pipeline', { skipped: result.skipped });
+    return true;
+  }
+  recordResult('pipeline', { ...result });
+  const ratioOk = result.ratioMedian >= 0.3;
+  const lostOk = result.lost === 0 && result.duplicated === 0;
+  const budgetOk = result.slackMaxPostsPerChannelSecond <= SLACK_BURST_TOLERATED;
+  console.log(row('baseline: raw BullMQ add + process of no-op jobs', `${result.baselineJobsPerSec} /s`));
+  console.log(row('product: requests granted and verified', `${result.productRequestsPerSec} /s`));
+  console.log(row('ratio product / baseline (median of rounds)', `${result.ratioMedian}`, '>= 0.3', ratioOk));
+  console.log(row('lost / duplicated', `${result.lost} / ${result.duplicated}`, '0 / 0', lostOk));
+  console.log(
+    row(
+      'Slack posts per channel per second (max)',
+      `${result.slackMaxPostsPerChannelSecond}`,
+      `<= ${SLACK_BURST_TOLERATED} burst`,
+      budgetOk,
+    ),
+  );
+  return ratioOk && lostOk && budgetOk;
+}

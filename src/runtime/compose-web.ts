@@ -1,0 +1,32 @@
+import type { Redis } from 'ioredis';
+import { createProducerConnection } from '../adapters/queue/connection.ts';
+import { createProducer, type Producer } from '../adapters/queue/producer.ts';
+import type { Env } from '../config/env.ts';
+import type { Logger } from '../shared/logger.ts';
+
+/** What the Slack front end needs: a fail-fast Redis connection and the queue producer. */
+export interface WebComposition {
+  producer: Producer;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+/**
+ * The web role's composition. It loads neither the AWS SDK nor the Kubernetes client (about 120 MB of RSS that
+ * only the workers use), so `eks-access web` stays small; `start` uses the full composition, which satisfies this.
+ */
+export function composeWeb(env: Env, redisUrl: string, log: Logger): WebComposition {
+  const redis = createProducerConnection(redisUrl);
+  redis.on('error', (error: Error) =>
+    log.warn({ connection: 'producer', err: error.message }, 'redis connection error'),
+  );
+  const producer = createProducer(redis, env.redisPrefix);
+  return {
+    producer,
+    redis,
+    async close() {
+      await producer.close();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Keeps the benchmark code from rotting: each benchmark from bench/ runs at a tiny size against the real processes
+ * and fakes, and its result must have the figures the report prints and nothing lost. Speed is not asserted here
+ * (that is `npm run bench`).
+ */
+import { describe, expect, it } from 'vitest';
+import { measureAck } from '../../bench/ack-latency.ts';
+import { measureExpiry } from '../../bench/expiry.ts';
+import { measurePipeline } from '../../bench/pipeline.ts';
+import { maxPostsPerChannelSecond } from '../../bench/slack-budget.ts';
+
+const figure = expect.any(Number);
+
+describe('benchmarks at a tiny size', () => {
+  it('ack latency: every acknowledged event is stored, both sides measured', { timeout: 120_000 }, async () => {
+    const result = await measureAck({ events: 20, ratePerSec: 100, rounds: 1, warmUp: 5 });
+    expect(result).toMatchObject({
+      baseline: { p50Ms: figure, p99Ms: figure, errors: 0 },
+      product: { p50Ms: figure, p99Ms: figure, errors: 0 },
+      lost: 0,
+      slackMaxPostsPerChannelSecond: 0,
+    });
+    expect(Number.isFinite(result.p99RatioMedian)).toBe(true);
+    expect(result.rssAfterMb).toBeGreaterThan(0);
+  });
+
+  it('expiry: every grant ends with its access entry gone, every no-op job runs', { timeout: 120_000 }, async () => {
+    const result = await measureExpiry({ grants: 20, spreadMs: 500, leadMs: 1_500, rounds: 1, concurrency: 10 });
+    expect(result.product.lost).toBe(0);
+    expect(result.baseline.lost).toBe(0);
+    expect(result).toMatchObject({
+      product: { p50Ms: figure, p99Ms: figure, maxMs: figure },
+      baseline: { p50Ms: figure, p99Ms: figure, maxMs: figure },
+    });
+    expect(result.redisBytesPerGrant).toBeGreaterThan(0);
+  });
+
+  it('pipeline: granted once each, or skipped naming the missing autoApprove key', { timeout: 120_000 }, async () => {
+    const result = await measurePipeline({ requests: 5, rounds: 1, ratePerSec: 50, concurrency: 10 });
+    if ('skipped' in result) {
+      expect(result.skipped).toMatch(/autoApprove/);
+      return;
+    }
+    expect(result).toMatchObject({ lost: 0, duplicated: 0, productRequestsPerSec: figure });
+  });
+
+  it('Slack budget: counts posts per channel within one second, form and JSON bodies', () => {
+    const call = (channel: string, at: number, json = false) => ({
+      op: 'chat.postMessage',
+      method: 'POST',
+      path: '/api/chat.postMessage',
+      query: {},
+      headers: {},
+      at,
+      body: json ? JSON.stringify({ channel }) : new URLSearchParams({ channel }).toString(),
+    });
+    const budget = maxPostsPerChannelSecond([
+      call('C1', 1_000),
+      call('C1', 1_500, true),
+      call('C1', 1_999),
+      call('C1', 2_000),
+      call('C2', 1_100),
+    ]);
+    expect(budget).toEqual({ max: 3, channel: 'C1', channels: 2, posts: 5 });
+  });
+});
