@@ -1,5 +1,6 @@
 import { EnvError, type Role } from './config/env.ts';
 import { ConfigError } from './config/load.ts';
+import { runAuditCli } from './runtime/audit-cli.ts';
 import { runAwsAuthCli } from './runtime/aws-auth-cli.ts';
 import { runDoctor } from './runtime/doctor.ts';
 import { run } from './runtime/run.ts';
@@ -15,6 +16,8 @@ Usage:
   eks-access aws-auth history --cluster NAME
   eks-access aws-auth restore --cluster NAME --version N
                        list or restore earlier versions of a cluster's aws-auth
+  eks-access audit [--cluster NAME] [--since 7d] [--format jsonl|csv]
+                       export the audit trail (see audit --help)
 
 Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, REDIS_URL, EKS_ACCESS_CONFIG (default ./eks-access.yaml),
 PORT (default 3000), SLACK_API_URL, and the AWS SDK's usual variables. See README.md.`;
@@ -23,6 +26,7 @@ const ROLES: readonly Role[] = ['start', 'web', 'worker'];
 /** One-shot commands: they run, print and exit with their own code. */
 const TOOLS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
   'aws-auth': runAwsAuthCli,
+  audit: runAuditCli,
   doctor: runDoctor,
 };
 

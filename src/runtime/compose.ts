@@ -6,6 +6,7 @@ import { createDiagnosticsGateways } from '../adapters/aws/diagnostics-gateways.
 import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.ts';
 import { createProducerConnection, createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createProducer, type Producer } from '../adapters/queue/producer.ts';
+import { createSlackHomeTab } from '../adapters/slack/home-tab.ts';
 import { createSlackNotifier } from '../adapters/slack/notifier.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { createMessageLog } from '../adapters/store/message-log.ts';
@@ -56,6 +57,9 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     reminderLeadMs: env.worker.reminderLeadMs,
     awsAuth: createAwsAuthGateways({ redis: workerRedis, prefix: env.redisPrefix, clients: awsClients, audit, log }),
     audit,
+    auditTrail: audit,
+    home: createSlackHomeTab(slack),
+    ...(config.audit?.retention ? { auditRetentionMs: config.audit.retention } : {}),
   };
   return {
     deps,

@@ -11,6 +11,7 @@ import {
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import type { AccessScope, AssociatedPolicy } from '../../core/plan/access-entries.ts';
+import { listAllPrincipals } from './eks-diagnostics.ts';
 import { AdapterError, toAdapterError } from '../../shared/errors.ts';
 import type { AccessEntries, AccessEntryInfo } from '../../usecases/ports.ts';
 
@@ -81,6 +82,9 @@ export function createEksAccessEntries(client: EKSClient, clusterName: string): 
         nextToken = page.nextToken;
       } while (nextToken);
       return policies;
+    },
+    async listPrincipals() {
+      return call(() => listAllPrincipals(client, clusterName));
     },
     async associatePolicy(principalArn, policyArn, scope: AccessScope) {
       const accessScope =

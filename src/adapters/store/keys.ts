@@ -6,6 +6,9 @@ export function storeKeys(prefix: string) {
     messages: (owner: string) => `${prefix}:msgs:${owner}`,
     audit: `${prefix}:audit`,
     activeGrants: `${prefix}:grants:active`,
+    /** Where the drift check's rotating window over the active grants stands (a rank). */
+    activeCursor: `${prefix}:grants:active:cursor`,
+    pendingOn: (cluster: string) => `${prefix}:pending:${cluster}`,
     grantsFor: (cluster: string, principalArn: string) =>
       `${prefix}:grants:by:${cluster}:${principalArn.toLowerCase()}`,
   };

@@ -19,6 +19,7 @@ export interface InMemoryWorld {
   posts: { target: { channel: string; threadTs?: string }; message: Message; ts: string }[];
   updates: { ref: MessageRef; message: Message }[];
   ephemerals: { user: string; message: Message }[];
+  homes: { user: string; view: Message }[];
   enqueued: RequestId[];
   audit: AuditEvent[];
   entries: Map<string, AccessEntryInfo>;
@@ -37,6 +38,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     posts: [],
     updates: [],
     ephemerals: [],
+    homes: [],
     enqueued: [],
     audit: [],
     entries: new Map(),
@@ -65,6 +67,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         world.entries.set(principalArn, entry);
         return { created: true, entry };
       }),
+    listPrincipals: async () => aws('ListAccessEntries', () => [...world.entries.keys()]),
     listAssociatedPolicies: async (arn) => aws('ListAssociatedAccessPolicies', () => world.policies.get(arn) ?? []),
     updateAuthenticationMode: async (mode) =>
       aws('UpdateClusterConfig', () => {
@@ -108,6 +111,9 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
       markEnded: async () => {},
       dueBefore: async () => [],
       activeFor: async () => [],
+      rotateActive: async (limit) => [...requests.values()].filter((r) => r.status === 'granted').slice(0, limit),
+      pendingOn: async (cluster, limit) =>
+        [...requests.values()].filter((r) => r.cluster === cluster && r.status === 'pending').slice(0, limit),
       listForUser: async (user, limit) =>
         [...requests.values()].filter((r) => r.requester === user || r.subject === user).slice(0, limit),
     },
@@ -159,6 +165,26 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
       },
     },
     reminderLeadMs: 15 * 60_000,
+    home: {
+      publish: async (user, view) => {
+        world.homes.push({ user, view });
+        return { viewId: `V${user}` };
+      },
+    },
+    auditTrail: {
+      recentFor: async (cluster, limit) =>
+        world.audit
+          .map((event, i) => ({ ...event, id: `${event.at}-${i}` }))
+          .filter((e) => e.cluster === cluster)
+          .reverse()
+          .slice(0, limit),
+      trimBefore: async (before) => {
+        const kept = world.audit.filter((e) => e.at >= before);
+        const removed = world.audit.length - kept.length;
+        world.audit.splice(0, world.audit.length, ...kept);
+        return removed;
+      },
+    },
     audit: {
       append: async (event) => {
         world.audit.push(event);
