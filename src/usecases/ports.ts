@@ -47,6 +47,8 @@ export interface RequestStore {
    * overlapping windows; that only repeats a read-only check.
    */
   rotateActive(limit: number): Promise<AccessRequest[]>;
+  /** Every active grant on this cluster (granted, indexed by markActive). */
+  activeOn(cluster: string): Promise<AccessRequest[]>;
   /** Pending requests on this cluster, oldest first, at most `limit` (for the approvers' Home tab). */
   pendingOn(cluster: string, limit: number): Promise<AccessRequest[]>;
 }

@@ -8,6 +8,7 @@ export function storeKeys(prefix: string) {
     activeGrants: `${prefix}:grants:active`,
     /** Where the drift check's rotating window over the active grants stands (a rank). */
     activeCursor: `${prefix}:grants:active:cursor`,
+    activeOn: (cluster: string) => `${prefix}:grants:on:${cluster}`,
     pendingOn: (cluster: string) => `${prefix}:pending:${cluster}`,
     grantsFor: (cluster: string, principalArn: string) =>
       `${prefix}:grants:by:${cluster}:${principalArn.toLowerCase()}`,

@@ -56,6 +56,7 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
         .multi()
         .zadd(keys.activeGrants, expiresAt, request.id)
         .sadd(keys.grantsFor(request.cluster, principal), request.id)
+        .sadd(keys.activeOn(request.cluster), request.id)
         .exec();
     },
     async markEnded(request) {
@@ -64,6 +65,7 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
         .multi()
         .zrem(keys.activeGrants, request.id)
         .srem(keys.grantsFor(request.cluster, principal), request.id)
+        .srem(keys.activeOn(request.cluster), request.id)
         .exec();
     },
     async dueBefore(at, limit) {
@@ -87,6 +89,9 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
       // A short window means the end was reached: the next call starts over.
       await redis.set(keys.activeCursor, String(ids.length < limit ? 0 : from + ids.length));
       return readAll(ids);
+    },
+    async activeOn(cluster) {
+      return (await readAll(await redis.smembers(keys.activeOn(cluster)))).filter((r) => r.status === 'granted');
     },
     async pendingOn(cluster, limit) {
       // Read a little more than asked: some entries may have been decided since and are pruned here.

@@ -112,6 +112,8 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
       dueBefore: async () => [],
       activeFor: async () => [],
       rotateActive: async (limit) => [...requests.values()].filter((r) => r.status === 'granted').slice(0, limit),
+      activeOn: async (cluster) =>
+        [...requests.values()].filter((r) => r.cluster === cluster && r.status === 'granted'),
       pendingOn: async (cluster, limit) =>
         [...requests.values()].filter((r) => r.cluster === cluster && r.status === 'pending').slice(0, limit),
       listForUser: async (user, limit) =>
