@@ -49,7 +49,10 @@ export async function runAuditCli(argv: readonly string[], env: NodeJS.ProcessEn
   if (!redisUrl) return usage('REDIS_URL is missing: the Redis the bot uses.');
   let cluster: string | undefined;
   if (values.cluster !== undefined) {
-    const resolved = resolveCluster(loadConfigFile(env['EKS_ACCESS_CONFIG']?.trim() || './eks-access.yaml'), values.cluster);
+    const resolved = resolveCluster(
+      loadConfigFile(env['EKS_ACCESS_CONFIG']?.trim() || './eks-access.yaml'),
+      values.cluster,
+    );
     if (isRefusal(resolved)) return usage(describeRefusal(resolved).replace(/`/g, ''));
     cluster = resolved.name;
   }

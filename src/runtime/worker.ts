@@ -1,14 +1,15 @@
 import type { Worker } from 'bullmq';
-import { applyPayload, inboundPayload, interactionPayload, JOB } from '../adapters/queue/jobs.ts';
+import { applyPayload, homePayload, inboundPayload, interactionPayload, JOB } from '../adapters/queue/jobs.ts';
 import { createWorker } from '../adapters/queue/worker.ts';
 import type { Env } from '../config/env.ts';
-import { asRequestId } from '../core/ids.ts';
+import { asRequestId, asSlackUserId } from '../core/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { applyRequest } from '../usecases/apply-request.ts';
 import { endGrant } from '../usecases/end-grant.ts';
 import { remindBeforeExpiry } from '../usecases/extend-grant.ts';
 import { handleClick } from '../usecases/handle-click.ts';
 import { handleMessage } from '../usecases/handle-message.ts';
+import { publishHome } from '../usecases/home-tab.ts';
 import { reconcile } from '../usecases/reconcile.ts';
 import type { Composition } from './compose.ts';
 
@@ -51,7 +52,12 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
       [JOB.reconcile]: async () => {
         const result = await reconcile(deps);
         if (result.expired > 0 || result.failed > 0) log.info(result, 'reconciled overdue grants');
+        if ((result.drift?.drifted ?? 0) > 0 || (result.drift?.failed ?? 0) > 0) log.warn(result.drift, 'drift found');
         return result;
+      },
+      [JOB.home]: async (job) => {
+        const payload = homePayload.parse(job.data);
+        return publishHome(deps, asSlackUserId(payload.user));
       },
       [JOB.apply]: async (job, isFinalAttempt) => {
         const payload = applyPayload.parse(job.data);

@@ -4,6 +4,7 @@ import type { Message } from '../core/messages/message.ts';
 import { requestCard } from '../core/messages/request-messages.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
+import { refreshHomes } from './home-tab.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 
@@ -31,6 +32,7 @@ export async function refreshCards(deps: Deps, request: AccessRequest): Promise<
   for (const [key, ref] of Object.entries(posted)) {
     if (key.startsWith('card:')) await deps.notifier.update(ref, card);
   }
+  await refreshHomes(deps, request);
 }
 
 export async function isCardOf(

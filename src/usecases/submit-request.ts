@@ -8,6 +8,7 @@ import type { Refusal } from '../core/refusals.ts';
 import { effectiveDuration } from '../core/request/duration-policy.ts';
 import { type AccessRequest, ADMIN_ACTION_MIN_APPROVALS, kindOf, type RequestKind } from '../core/request/request.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
+import { refreshHomes } from './home-tab.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 
@@ -86,6 +87,7 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
     });
   }
   await announce(deps, stored);
+  await refreshHomes(deps, stored);
   return { ok: true, requestId: stored.id };
 }
 

@@ -11,9 +11,9 @@ import {
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import type { AccessScope, AssociatedPolicy } from '../../core/plan/access-entries.ts';
-import { listAllPrincipals } from './eks-diagnostics.ts';
 import { AdapterError, toAdapterError } from '../../shared/errors.ts';
 import type { AccessEntries, AccessEntryInfo } from '../../usecases/ports.ts';
+import { listAllPrincipals } from './eks-diagnostics.ts';
 
 /** Access-entry operations for one cluster over the EKS API. Every SDK error leaves as an AdapterError. */
 export function createEksAccessEntries(client: EKSClient, clusterName: string): AccessEntries {

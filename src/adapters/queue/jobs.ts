@@ -9,6 +9,8 @@ export const JOB = {
   expire: 'expire',
   remind: 'remind',
   reconcile: 'reconcile',
+  /** app_home_opened: publish the person's Home tab. */
+  home: 'home',
 } as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];
 
@@ -31,7 +33,9 @@ const reviewClick = z.object({
   requestId: z.string(),
   decision: z.enum(['approve', 'deny']),
   user: z.string(),
-  card: z.object({ channel: z.string(), ts: z.string() }),
+  /** A click on a request card; absent for a click in the clicker's App Home tab, which carries `viewId`. */
+  card: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  viewId: z.string().optional(),
 });
 
 /** Diagnose / Request access buttons: the value is a cluster name, answered in the clicked message's thread. */
@@ -50,10 +54,15 @@ const migrateEntriesClick = z.object({
   requestId: z.string(),
   user: z.string(),
   channel: z.string(),
+  /** Set for clicks in the App Home tab (which has no channel; answers go to the clicker's DM). */
+  viewId: z.string().optional(),
 });
 
 export const interactionPayload = z.discriminatedUnion('kind', [reviewClick, clusterClick, migrateEntriesClick]);
 export type InteractionPayload = z.infer<typeof interactionPayload>;
+
+export const homePayload = z.object({ eventId: z.string(), user: z.string() });
+export type HomePayload = z.infer<typeof homePayload>;
 
 export const applyPayload = z.object({ requestId: z.string() });
 export type ApplyPayload = z.infer<typeof applyPayload>;

@@ -47,7 +47,12 @@ export function classifyAccess(input: {
   const entryGrants = input.grants.filter((g) => g.outcome?.method !== 'aws-auth');
   for (const entry of input.entries) {
     if (entry.policies.length === 0) {
-      rows.push({ principalArn: entry.principalArn, via: 'access entry', what: `no policy (${entry.type})`, kind: 'standing' });
+      rows.push({
+        principalArn: entry.principalArn,
+        via: 'access entry',
+        what: `no policy (${entry.type})`,
+        kind: 'standing',
+      });
     }
     for (const policy of entry.policies) {
       const backing = entryGrants.filter(

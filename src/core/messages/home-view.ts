@@ -45,7 +45,13 @@ export function homeView(input: HomeInput): Message {
   parts.push(
     input.pending.length === 0
       ? { kind: 'context', text: 'None.' }
-      : { kind: 'text', text: linesWithin(input.pending.map((r) => `• ${requestLine(r)}`), HOME_SECTION_TEXT_MAX) },
+      : {
+          kind: 'text',
+          text: linesWithin(
+            input.pending.map((r) => `• ${requestLine(r)}`),
+            HOME_SECTION_TEXT_MAX,
+          ),
+        },
   );
   if (input.isApprover) {
     parts.push({ kind: 'text', text: '*Waiting for your approval*' });
