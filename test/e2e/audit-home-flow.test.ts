@@ -213,7 +213,9 @@ describe('eks-access audit (the CLI)', () => {
     return { code, stdout: run.stdout(), output: run.output() };
   }
 
-  it('exports jsonl and csv that parse back to exactly the events the flows above caused', async () => {
+  it('exports jsonl and csv that parse back to exactly the events the flows above caused', {
+    timeout: 170_000,
+  }, async () => {
     const stored = (await sandbox.auditEvents()).filter((e) => e.cluster === 'prod-cluster');
     expect(stored.map((e) => e.type)).toEqual(
       expect.arrayContaining(['requested', 'approved', 'granted', 'revoked', 'drift', 'refused']),
@@ -262,5 +264,5 @@ describe('eks-access audit (the CLI)', () => {
       expect(result.output).toMatch(cases[i]?.[1] ?? /never/);
       expect(result.stdout).toBe('');
     }
-  });
+  }, 170_000);
 });
