@@ -17,7 +17,11 @@ import { advance } from './request-lifecycle.ts';
  * 10,000 / grantsPerSweep sweeps; each checked grant costs at most two EKS reads (entry, policies), and each
  * aws-auth cluster one DescribeCluster and one ConfigMap read.
  */
-export const DRIFT_LIMITS = { grantsPerSweep: 50, clustersPerSweep: 10 } as const;
+export interface DriftLimits {
+  grantsPerSweep: number;
+  clustersPerSweep: number;
+}
+export const DRIFT_LIMITS: Readonly<DriftLimits> = { grantsPerSweep: 50, clustersPerSweep: 10 };
 
 export interface DriftResult {
   checked: number;
@@ -30,7 +34,7 @@ export interface DriftResult {
  * policy or aws-auth item that is gone was removed by hand. That grant is ended (reason `drift`, nothing else is
  * touched), the thread and the approvers are told, and the audit trail gets a `drift` event. Read-only on AWS.
  */
-export async function checkDrift(deps: Deps, limits = DRIFT_LIMITS): Promise<DriftResult> {
+export async function checkDrift(deps: Deps, limits: Readonly<DriftLimits> = DRIFT_LIMITS): Promise<DriftResult> {
   const now = deps.clock.now();
   const window = await deps.store.rotateActive(limits.grantsPerSweep);
   const byCluster = new Map<string, AccessRequest[]>();

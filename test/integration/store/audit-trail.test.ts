@@ -78,6 +78,6 @@ describe('request store indexes for the drift check and the Home tab', () => {
     await store.compareAndSet({ ...a, status: 'denied', version: a.version + 1 }, a.version);
 
     expect((await store.pendingOn('prod-cluster', 10)).map((r) => r.id)).toEqual(['RP2']);
-    expect(await redis.zrange(`${prefix}s:pending:prod-cluster`, 0, -1)).toEqual(['RP2']);
+    expect(await redis.zrange(`${prefix}s:pending:prod-cluster`, '0', '-1')).toEqual(['RP2']);
   });
 });

@@ -95,7 +95,8 @@ describe('checkDrift', () => {
 
   it('leaves overdue grants to the expiry sweep', async () => {
     const overdue = grant('R9', 'c1', 'arn:aws:iam::111122223333:user/late');
-    const w = world([{ ...overdue, outcome: { ...(overdue.outcome as never), expiresAt: NOW - 1 } }]);
+    const outcome = overdue.outcome ?? expect.unreachable('fixture has an outcome');
+    const w = world([{ ...overdue, outcome: { ...outcome, expiresAt: NOW - 1 } }]);
 
     expect((await checkDrift(w.deps)).checked).toBe(0);
   });
