@@ -1,7 +1,7 @@
 import { type AwsAuthSeen, classifyAccess, type EntrySeen, type WhoHasAccess } from '../core/access/who-has-access.ts';
 import type { ClusterSettings } from '../core/directory.ts';
-import { toAdapterError } from '../shared/errors.ts';
-import type { Deps } from './ports.ts';
+import { AdapterError, toAdapterError } from '../shared/errors.ts';
+import type { AccessEntries, Deps } from './ports.ts';
 
 /** Entries described one by one (DescribeAccessEntry + ListAssociatedAccessPolicies); beyond this the reply says so. */
 export const WHO_HAS_ACCESS_ENTRY_LIMIT = 200;
@@ -18,7 +18,7 @@ export async function whoHasAccess(
 ): Promise<WhoHasAccess & { entriesNotShown: number }> {
   const grants = await deps.store.activeOn(cluster.name);
   const entries = deps.gateways.forCluster(cluster).accessEntries;
-  const principals = await entries.listPrincipals();
+  const principals = await listPrincipalsIfAny(entries);
   const shown = principals.slice(0, WHO_HAS_ACCESS_ENTRY_LIMIT);
   const seen: EntrySeen[] = [];
   for (let i = 0; i < shown.length; i += CONCURRENCY) {
@@ -54,5 +54,15 @@ async function readAwsAuth(deps: Deps, cluster: ClusterSettings): Promise<AwsAut
     return { data: facts.present ? facts.data : {} };
   } catch (error) {
     return { unavailable: `${toAdapterError(error).code}` };
+  }
+}
+
+/** A CONFIG_MAP cluster has no access entries: EKS refuses the call, and the answer is "none" (aws-auth still shows). */
+async function listPrincipalsIfAny(entries: AccessEntries): Promise<string[]> {
+  try {
+    return await entries.listPrincipals();
+  } catch (error) {
+    if (error instanceof AdapterError && error.code === 'aws_wrong_mode') return [];
+    throw error;
   }
 }

@@ -31,8 +31,9 @@ beforeAll(async () => {
   sandbox.env['EKS_ACCESS_RECONCILE_MS'] = '1000';
   sandbox.eks.seedAccessEntry('prod-cluster', { principalArn: OPS_ROLE, policies: [{ policyArn: EDIT }] });
   bot = spawnBot(['start'], sandbox.env);
-  await bot.waitForOutput(/eks-access is running/, 28_000);
-});
+  // Generous: on a loaded machine tsx alone can take most of a minute to start the process.
+  await bot.waitForOutput(/eks-access is running/, 85_000);
+}, 90_000);
 
 afterAll(async () => {
   await bot?.kill('SIGTERM');
