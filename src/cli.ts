@@ -14,6 +14,8 @@ Usage:
   eks-access aws-auth history --cluster NAME
   eks-access aws-auth restore --cluster NAME --version N
                        list or restore earlier versions of a cluster's aws-auth
+  eks-access audit [--cluster NAME] [--since 7d] [--format jsonl|csv]
+                       export the audit trail (see audit --help)
 
 Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, REDIS_URL, EKS_ACCESS_CONFIG (default ./eks-access.yaml),
 PORT (default 3000), SLACK_API_URL, and the AWS SDK's usual variables. See README.md.`;
@@ -22,6 +24,7 @@ const ROLES: readonly Role[] = ['start', 'web', 'worker'];
 /** One-shot commands: they run, print and exit with their own code. Loaded on use, so `web` stays small. */
 const TOOLS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
   'aws-auth': async (argv) => (await import('./runtime/aws-auth-cli.ts')).runAwsAuthCli(argv),
+  audit: async (argv) => (await import('./runtime/audit-cli.ts')).runAuditCli(argv),
   demo: async (argv) => (await import('./runtime/demo/run-demo.ts')).runDemo(argv),
   doctor: async (argv) => (await import('./runtime/doctor.ts')).runDoctor(argv),
 };

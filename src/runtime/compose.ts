@@ -6,6 +6,7 @@ import { createDiagnosticsGateways } from '../adapters/aws/diagnostics-gateways.
 import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.ts';
 import { createProducerConnection, createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createProducer, type Producer } from '../adapters/queue/producer.ts';
+import { createSlackHomeTab } from '../adapters/slack/home-tab.ts';
 import { createSlackNotifier } from '../adapters/slack/notifier.ts';
 import { createSlackUserGroups } from '../adapters/slack/user-groups.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
@@ -62,6 +63,9 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     audit,
     userGroups: createSlackUserGroups(slack),
     autoApprovals: createAutoApprovalQuota(workerRedis, env.redisPrefix),
+    auditTrail: audit,
+    home: createSlackHomeTab(slack),
+    ...(config.audit?.retention ? { auditRetentionMs: config.audit.retention } : {}),
   };
   return {
     deps,

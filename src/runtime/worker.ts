@@ -2,13 +2,14 @@ import type { Worker } from 'bullmq';
 import {
   applyPayload,
   approverReminderPayload,
+  homePayload,
   inboundPayload,
   interactionPayload,
   JOB,
 } from '../adapters/queue/jobs.ts';
 import { createWorker } from '../adapters/queue/worker.ts';
 import type { Env } from '../config/env.ts';
-import { asRequestId } from '../core/ids.ts';
+import { asRequestId, asSlackUserId } from '../core/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { applyRequest } from '../usecases/apply-request.ts';
 import { remindReview } from '../usecases/break-glass.ts';
@@ -16,6 +17,7 @@ import { endGrant } from '../usecases/end-grant.ts';
 import { remindBeforeExpiry } from '../usecases/extend-grant.ts';
 import { handleClick } from '../usecases/handle-click.ts';
 import { handleMessage } from '../usecases/handle-message.ts';
+import { publishHome } from '../usecases/home-tab.ts';
 import { lapseRequest } from '../usecases/lapse-request.ts';
 import { reconcile, redriveStuckRequests } from '../usecases/reconcile.ts';
 import { remindApprovers } from '../usecases/remind-approvers.ts';
@@ -76,7 +78,12 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
         if (result.expired > 0 || result.failed > 0) log.info(result, 'reconciled overdue grants');
         const redrive = await redriveStuckRequests(deps, env.worker.redriveAfterMs);
         if (redrive.redriven > 0) log.info(redrive, 're-drove stuck requests');
+        if ((result.drift?.drifted ?? 0) > 0 || (result.drift?.failed ?? 0) > 0) log.warn(result.drift, 'drift found');
         return { ...result, ...redrive };
+      },
+      [JOB.home]: async (job) => {
+        const payload = homePayload.parse(job.data);
+        return publishHome(deps, asSlackUserId(payload.user));
       },
       [JOB.apply]: async (job, isFinalAttempt) => {
         const payload = applyPayload.parse(job.data);

@@ -11,13 +11,21 @@ import { endFromButton } from './revoke-access.ts';
 import { submitRequest } from './submit-request.ts';
 
 export type Click =
-  | { kind: 'migrate-entries' | 'done' | 'extend' | 'ack-review'; requestId: string; user: string; channel: string }
+  | {
+      kind: 'migrate-entries' | 'done' | 'extend' | 'ack-review';
+      requestId: string;
+      user: string;
+      channel: string;
+      /** From the App Home tab: there is no channel, answers go to the clicker's DM. */
+      viewId?: string | undefined;
+    }
   | {
       kind: 'review';
       requestId: string;
       decision: 'approve' | 'deny';
       user: string;
-      card: { channel: string; ts: string };
+      card?: { channel: string; ts: string } | undefined;
+      viewId?: string | undefined;
       reason?: string;
       confirmedCluster?: string;
     }
@@ -33,7 +41,11 @@ export type Click =
     };
 
 /** A button click, stored by the web process before Slack got its answer. */
-export async function handleClick(deps: Deps, click: Click): Promise<unknown> {
+export async function handleClick(deps: Deps, input: Click): Promise<unknown> {
+  const click =
+    input.kind !== 'review' && input.kind !== 'diagnose' && input.kind !== 'request' && !input.channel
+      ? { ...input, channel: await deps.notifier.openDm(asSlackUserId(input.user)) }
+      : input;
   switch (click.kind) {
     case 'migrate-entries':
       return moveEntries(deps, { ...click, requestId: asRequestId(click.requestId) });

@@ -3,10 +3,12 @@ import { asSlackUserId, type SlackUserId } from '../core/ids.ts';
 import { parseAdminCommand } from '../core/intent/admin-command.ts';
 import { parseCancelCommand } from '../core/intent/cancel-command.ts';
 import { parseIntent } from '../core/intent/parse.ts';
+import { parseReportCommand } from '../core/intent/report-command.ts';
 import { helpMessage } from '../core/messages/help-text.ts';
 import type { Message } from '../core/messages/message.ts';
-import { myRequestsReply } from '../core/messages/request-messages.ts';
+import { myAccessReply } from '../core/messages/report-messages.ts';
 import { answerDiagnosis } from './answer-diagnosis.ts';
+import { answerReport } from './answer-report.ts';
 import { breakGlass } from './break-glass.ts';
 import { cancelByText } from './cancel-request.ts';
 import { handleAdminCommand } from './handle-admin-command.ts';
@@ -30,6 +32,11 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
   }
   const admin = parseAdminCommand(input.text);
   if (admin) return await handleAdminCommand(deps, input, user, admin, conversation, reply);
+  const report = parseReportCommand(input.text);
+  if (report) {
+    await reply(await answerReport(deps, user, report));
+    return { kind: 'replied', reason: report.kind };
+  }
   const intent = parseIntent(input.text, {
     clusterNames: names,
     ...(input.botUserId ? { botUserId: input.botUserId } : {}),
@@ -52,7 +59,7 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
       await reply(helpMessage(clusters));
       return { kind: 'replied', reason: 'help' };
     case 'status': {
-      await reply(myRequestsReply(await deps.store.listForUser(user, 10)));
+      await reply(myAccessReply(await deps.store.listForUser(user, 20), deps.clock.now()));
       return { kind: 'replied', reason: 'status' };
     }
     case 'revoke': {

@@ -43,6 +43,16 @@ export interface RequestStore {
   activeFor(cluster: string, principalArn: string): Promise<AccessRequest[]>;
   /** Requests in `approved` or `applying` whose last change is at or before `before`, oldest first. */
   inFlightSince(before: number, limit: number): Promise<RequestId[]>;
+  /**
+   * The next `limit` active grants of a rotating window over all of them (a cursor kept in the store, wrapping
+   * around), so a rate-bound drift check visits every grant over successive sweeps. Concurrent callers may see
+   * overlapping windows; that only repeats a read-only check.
+   */
+  rotateActive(limit: number): Promise<AccessRequest[]>;
+  /** Every active grant on this cluster (granted, indexed by markActive). */
+  activeOn(cluster: string): Promise<AccessRequest[]>;
+  /** Pending requests on this cluster, oldest first, at most `limit` (for the approvers' Home tab). */
+  pendingOn(cluster: string, limit: number): Promise<AccessRequest[]>;
 }
 
 /**
@@ -138,6 +148,8 @@ export interface AccessEntries {
   }): Promise<{ created: boolean; entry: AccessEntryInfo }>;
   listAssociatedPolicies(principalArn: string): Promise<AssociatedPolicy[]>;
   associatePolicy(principalArn: string, policyArn: string, scope: AccessScope): Promise<void>;
+  /** Every principal ARN with an access entry on the cluster (ListAccessEntries, paged; ≤ 3,000 by EKS quota). */
+  listPrincipals(): Promise<string[]>;
   /** Deletes the entry and its associations; false when it was already gone. */
   deleteAccessEntry(principalArn: string): Promise<boolean>;
   /** False when the association was already gone. */
@@ -183,7 +195,11 @@ export type AuditEventType =
   | 'reminded'
   | 'break_glass'
   | 'break_glass_acknowledged'
-  | 'redriven';
+  | 'redriven'
+  /** A bot grant whose entry, policy or aws-auth item was removed outside the bot; the grant is ended. */
+  | 'drift'
+  /** The configured audit retention removed stream entries older than `detail.before`. */
+  | 'audit_trimmed';
 
 export interface AuditEvent {
   type: AuditEventType;
@@ -200,6 +216,25 @@ export interface AuditLog {
   append(event: AuditEvent): Promise<void>;
 }
 
+/** An audit event as read back, with the stream id Redis gave it (time-ordered, unique). */
+export interface StoredAuditEvent extends AuditEvent {
+  id: string;
+}
+
+/** Reading the audit trail, and the one sanctioned deletion: the configured retention. */
+export interface AuditTrail {
+  /** The newest `limit` events about this cluster, newest first (scans a bounded number of recent events). */
+  recentFor(cluster: string, limit: number): Promise<StoredAuditEvent[]>;
+  /** Removes events older than `before` (epoch ms; XTRIM MINID); returns how many went. */
+  trimBefore(before: number): Promise<number>;
+}
+
+/** The person's App Home tab. Throws AdapterError on platform failures. */
+export interface HomeTab {
+  /** Replaces the user's Home view; returns the view id Slack gave it (clicks from it carry that id). */
+  publish(user: SlackUserId, view: Message): Promise<{ viewId: string }>;
+}
+
 /** Everything a use case may touch; composed once per process by the runtime. */
 export interface Deps {
   directory: Directory;
@@ -212,6 +247,10 @@ export interface Deps {
   diagnostics: DiagnosticsGateways;
   awsAuth: AwsAuthGateways;
   audit: AuditLog;
+  auditTrail: AuditTrail;
+  home: HomeTab;
+  /** `audit.retention` from the config: events older than this are trimmed by the reconciler; absent: kept forever. */
+  auditRetentionMs?: number;
   /** How long before expiry the person is reminded, with an Extend button (15 minutes unless configured). */
   reminderLeadMs: number;
   /** Back-off of the reminders to approvers who have not acted (1 h doubling to 8 h unless configured). */

@@ -1,6 +1,8 @@
 import { toAdapterError } from '../shared/errors.ts';
+import { trimAuditTrail } from './audit-retention.ts';
 import { endGrant } from './end-grant.ts';
 import type { Deps } from './ports.ts';
+import { checkDrift, type DriftResult } from './reconcile-drift.ts';
 
 /** At most this many overdue grants per sweep; the next sweep takes the rest. */
 const SWEEP_LIMIT = 500;
@@ -8,6 +10,8 @@ const SWEEP_LIMIT = 500;
 export interface ReconcileResult {
   expired: number;
   failed: number;
+  drift?: DriftResult;
+  auditTrimmed?: number;
 }
 
 /**
@@ -38,7 +42,14 @@ export async function reconcile(deps: Deps): Promise<ReconcileResult> {
       });
     }
   }
-  return { expired, failed };
+  return { expired, failed, ...(await afterExpirySweep(deps)) };
+}
+
+/** Drift on active grants (rate-bound) and the audit retention: each in its own function, after the overdue ones. */
+async function afterExpirySweep(deps: Deps): Promise<Pick<ReconcileResult, 'drift' | 'auditTrimmed'>> {
+  const drift = await checkDrift(deps);
+  const auditTrimmed = await trimAuditTrail(deps);
+  return { drift, auditTrimmed };
 }
 
 export interface RedriveResult {

@@ -6,6 +6,7 @@ import { requestCard, requestReceivedReply } from '../core/messages/request-mess
 import type { AutoApproveDecision } from '../core/request/approval.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
+import { refreshHomes } from './home-tab.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 
@@ -45,6 +46,7 @@ export async function refreshCards(deps: Deps, request: AccessRequest): Promise<
     const where = cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
     await deps.notifier.update(ack, ackMessage(request, policy?.approvers ?? cluster.approvers, where));
   }
+  await refreshHomes(deps, request);
 }
 
 /** The requester's "request received" reply: who approves where, or that policy approved it, and the allowance left. */

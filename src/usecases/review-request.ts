@@ -7,6 +7,7 @@ import type { AccessRequest } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
 import { resolvedPolicy } from './approval-policy.ts';
+import { isOwnHomeView } from './home-tab.ts';
 import type { Deps } from './ports.ts';
 import { isCardOf, refreshCards, replyInThread } from './request-conversation.ts';
 
@@ -14,8 +15,10 @@ export interface ReviewInput {
   requestId: RequestId;
   decision: 'approve' | 'deny';
   user: string;
-  /** The card the button was on; a click must come from one of this request's own cards. */
-  card: { channel: string; ts: string };
+  /** The card the button was on; a click must come from one of this request's own cards… */
+  card?: { channel: string; ts: string } | undefined;
+  /** …or from the clicker's own App Home tab (the view id the bot last published for them). */
+  viewId?: string | undefined;
   reason?: string;
   /** The cluster name typed in the step-up modal; needed to approve a step-up level. */
   confirmedCluster?: string;
@@ -33,7 +36,7 @@ export async function reviewRequest(deps: Deps, input: ReviewInput): Promise<Rev
     if (!request) return refuse(deps, input, { code: 'unknown_request' });
     // A click job retried after a crash between the transition and the enqueue must still start the grant.
     if (request.status === 'approved') await deps.queue.enqueueApply(request.id);
-    if (!(await isCardOf(deps, request, input.card))) return refuse(deps, input, { code: 'stale_card' });
+    if (!(await isFromOwnSurface(deps, request, input))) return refuse(deps, input, { code: 'stale_card' });
     const cluster = findCluster(deps.directory, request.cluster);
     if (!cluster) {
       return refuse(deps, input, { code: 'unknown_cluster', given: request.cluster, available: [] });
@@ -89,9 +92,15 @@ async function refuse(
     ...(request ? { cluster: request.cluster } : {}),
     detail: { code: refusal.code, decision: input.decision },
   });
-  await deps.notifier.postEphemeral(
-    { channel: input.card.channel, user: asSlackUserId(input.user) },
-    plainReply(describeRefusal(refusal)),
-  );
+  const user = asSlackUserId(input.user);
+  // A Home tab has no channel: the refusal goes to the clicker's DM with the bot.
+  const channel = input.card?.channel ?? (await deps.notifier.openDm(user));
+  await deps.notifier.postEphemeral({ channel, user }, plainReply(describeRefusal(refusal)));
   return { ok: false, refusal };
+}
+
+/** A request card of this request, or the Home view the bot published for the clicker; approver rights are checked after. */
+async function isFromOwnSurface(deps: Deps, request: AccessRequest, input: ReviewInput): Promise<boolean> {
+  if (input.card) return isCardOf(deps, request, input.card);
+  return input.viewId !== undefined && (await isOwnHomeView(deps, input.user, input.viewId));
 }

@@ -12,6 +12,7 @@ import { membersOf } from './approval-policy.ts';
 import { autoApproveIfAllowed } from './auto-approve.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
 import { currentAccessOf } from './current-access.ts';
+import { refreshHomes } from './home-tab.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { schedulePendingTimers } from './remind-approvers.ts';
@@ -100,6 +101,7 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   await announce(deps, auto.request, auto.decision);
   // An automatic approval decided it already: no lapse to wait for, no approver to remind.
   if (auto.request.status === 'pending') await schedulePendingTimers(deps, auto.request, cluster);
+  await refreshHomes(deps, auto.request);
   return { ok: true, requestId: stored.id };
 }
 

@@ -13,6 +13,7 @@ import {
 import type { AccessScope, AssociatedPolicy } from '../../core/plan/access-entries.ts';
 import { AdapterError, toAdapterError } from '../../shared/errors.ts';
 import type { AccessEntries, AccessEntryInfo } from '../../usecases/ports.ts';
+import { listAllPrincipals } from './eks-diagnostics.ts';
 
 /** Access-entry operations for one cluster over the EKS API. Every SDK error leaves as an AdapterError. */
 export function createEksAccessEntries(client: EKSClient, clusterName: string): AccessEntries {
@@ -81,6 +82,9 @@ export function createEksAccessEntries(client: EKSClient, clusterName: string): 
         nextToken = page.nextToken;
       } while (nextToken);
       return policies;
+    },
+    async listPrincipals() {
+      return call(() => listAllPrincipals(client, clusterName));
     },
     async associatePolicy(principalArn, policyArn, scope: AccessScope) {
       const accessScope =

@@ -99,7 +99,7 @@ async function listPolicies(client: EKSClient, clusterName: string, principalArn
 }
 
 /** At most 3,000 entries per cluster (EKS quota), 100 per page: bounded. */
-async function listAllPrincipals(client: EKSClient, clusterName: string): Promise<string[]> {
+export async function listAllPrincipals(client: EKSClient, clusterName: string): Promise<string[]> {
   const arns: string[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < 40; page++) {

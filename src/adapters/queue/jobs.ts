@@ -14,6 +14,8 @@ export const JOB = {
   /** Reminder n to the approvers who have not acted on a pending request. */
   remindApprovers: 'remind-approvers',
   reviewReminder: 'review-reminder',
+  /** app_home_opened: publish the person's Home tab. */
+  home: 'home',
 } as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];
 
@@ -36,11 +38,13 @@ const reviewClick = z.object({
   requestId: z.string(),
   decision: z.enum(['approve', 'deny']),
   user: z.string(),
-  card: z.object({ channel: z.string(), ts: z.string() }),
   /** From the deny modal (clipped user text). */
   reason: z.string().max(500).optional(),
   /** From the step-up modal: the cluster name the approver typed; the worker checks it again. */
   confirmedCluster: z.string().max(100).optional(),
+  /** A click on a request card; absent for a click in the clicker's App Home tab, which carries `viewId`. */
+  card: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  viewId: z.string().optional(),
 });
 
 /** Diagnose / Request access buttons: the value is a cluster name, answered in the clicked message's thread. */
@@ -59,6 +63,8 @@ const migrateEntriesClick = z.object({
   requestId: z.string(),
   user: z.string(),
   channel: z.string(),
+  /** Set for clicks in the App Home tab (which has no channel; answers go to the clicker's DM). */
+  viewId: z.string().optional(),
 });
 
 /** Cancel on the requester's "request received" reply; only the requester may cancel. */
@@ -76,6 +82,9 @@ export const interactionPayload = z.discriminatedUnion('kind', [
   cancelClick,
 ]);
 export type InteractionPayload = z.infer<typeof interactionPayload>;
+
+export const homePayload = z.object({ eventId: z.string(), user: z.string() });
+export type HomePayload = z.infer<typeof homePayload>;
 
 export const applyPayload = z.object({ requestId: z.string() });
 export type ApplyPayload = z.infer<typeof applyPayload>;

@@ -2,11 +2,20 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RequestId } from '../../core/ids.ts';
 import type { JobQueue } from '../../usecases/ports.ts';
-import { type InboundPayload, type InteractionPayload, JOB, JOB_OPTIONS, jobId, QUEUE_NAME } from './jobs.ts';
+import {
+  type HomePayload,
+  type InboundPayload,
+  type InteractionPayload,
+  JOB,
+  JOB_OPTIONS,
+  jobId,
+  QUEUE_NAME,
+} from './jobs.ts';
 
 export interface Producer extends JobQueue {
   enqueueInbound(payload: InboundPayload): Promise<void>;
   enqueueInteraction(key: string, payload: InteractionPayload): Promise<void>;
+  enqueueHome(payload: HomePayload): Promise<void>;
   scheduleReconciler(everyMs: number): Promise<void>;
   queue: Queue;
   close(): Promise<void>;
@@ -24,6 +33,9 @@ export function createProducer(connection: Redis, prefix: string): Producer {
     },
     async enqueueInteraction(key, payload) {
       await queue.add(JOB.interaction, payload, { ...JOB_OPTIONS, jobId: jobId('click', key) });
+    },
+    async enqueueHome(payload) {
+      await queue.add(JOB.home, payload, { ...JOB_OPTIONS, jobId: jobId('home', payload.eventId) });
     },
     async enqueueExpiry(requestId: RequestId, at: number) {
       // Delayed jobs live in a Redis sorted set and survive restarts; the reconciler catches any that run late.

@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { ACTIONS } from '../../core/messages/message.ts';
 import type { Producer } from '../queue/producer.ts';
 import { clipText, requestIdFor } from './inbound-ids.ts';
-import { directMessageEvent, mentionEvent, reviewAction } from './payloads.ts';
+import { appHomeOpenedEvent, directMessageEvent, homeAction, mentionEvent, reviewAction } from './payloads.ts';
 
 const MAX_BUTTON_VALUE_STORED = 64;
 
@@ -35,6 +35,14 @@ export function registerListeners(app: App, producer: Producer): void {
     });
   }
 
+  app.event('app_home_opened', async ({ event, body }) => {
+    const parsed = appHomeOpenedEvent.safeParse(event);
+    const eventId = (body as { event_id?: string }).event_id;
+    // The Messages tab opening needs nothing published.
+    if (!parsed.success || !eventId || (parsed.data.tab ?? 'home') !== 'home') return;
+    await producer.enqueueHome({ eventId, user: parsed.data.user });
+  });
+
   app.command('/eks', async ({ command, ack }) => {
     const inboundId = `cmd-${command.trigger_id}`;
     await producer.enqueueInbound({
@@ -55,6 +63,7 @@ export function registerListeners(app: App, producer: Producer): void {
       // The value is only a request id; an edited one is stored as given (clipped) and the worker
       // answers the clicker with a visible refusal, so bad input never fails silently.
       const value = String((action as { value?: unknown }).value ?? '').slice(0, MAX_BUTTON_VALUE_STORED);
+      const fromHome = parsed.success ? undefined : homeAction.safeParse(body);
       if (parsed.success) {
         await producer.enqueueInteraction(parsed.data.trigger_id, {
           kind: 'review',
@@ -62,6 +71,15 @@ export function registerListeners(app: App, producer: Producer): void {
           decision,
           user: parsed.data.user.id,
           card: { channel: parsed.data.container.channel_id, ts: parsed.data.container.message_ts },
+        });
+      } else if (fromHome?.success) {
+        // From the clicker's App Home tab: the worker checks the view is the one it published for them.
+        await producer.enqueueInteraction(fromHome.data.trigger_id, {
+          kind: 'review',
+          requestId: value,
+          decision,
+          user: fromHome.data.user.id,
+          viewId: fromHome.data.container.view_id,
         });
       }
       await ack();
@@ -76,12 +94,22 @@ export function registerListeners(app: App, producer: Producer): void {
   ] as const) {
     app.action(actionId, async ({ body, action, ack }) => {
       const parsed = reviewAction.safeParse(body);
+      const fromHome = parsed.success ? undefined : homeAction.safeParse(body);
+      const requestId = String((action as { value?: unknown }).value ?? '').slice(0, MAX_BUTTON_VALUE_STORED);
       if (parsed.success) {
         await producer.enqueueInteraction(parsed.data.trigger_id, {
           kind,
-          requestId: String((action as { value?: unknown }).value ?? '').slice(0, MAX_BUTTON_VALUE_STORED),
+          requestId,
           user: parsed.data.user.id,
           channel: parsed.data.container.channel_id,
+        });
+      } else if (fromHome?.success) {
+        await producer.enqueueInteraction(fromHome.data.trigger_id, {
+          kind,
+          requestId,
+          user: fromHome.data.user.id,
+          channel: '',
+          viewId: fromHome.data.container.view_id,
         });
       }
       await ack();

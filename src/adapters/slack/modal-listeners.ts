@@ -11,7 +11,7 @@ import { toAdapterError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { AuditLog, RequestStore } from '../../usecases/ports.ts';
 import type { Producer } from '../queue/producer.ts';
-import { reviewAction } from './payloads.ts';
+import { homeAction, reviewAction } from './payloads.ts';
 import { DENY_REASON_MAX, denyReasonModal, MODAL_INPUTS, type ModalMetadata, stepUpModal } from './render/modals.ts';
 
 /** What the modal listeners read besides the queue: the stored request (milliseconds, in Redis) and the audit trail. */
@@ -29,6 +29,7 @@ const modalMetadata = z.object({
   channel: z.string().max(40),
   ts: z.string().max(40),
   cluster: z.string().max(100).optional(),
+  viewId: z.string().max(40).optional(),
 });
 
 const viewSubmission = z.object({
@@ -50,15 +51,21 @@ const viewSubmission = z.object({
 export function registerModalListeners(app: App, producer: Producer, deps: ModalDeps): void {
   app.action(ACTIONS.deny, async ({ body, action, ack, client }) => {
     const parsed = reviewAction.safeParse(body);
-    if (parsed.success) {
-      const metadata: ModalMetadata = {
-        requestId: buttonValue(action),
-        channel: parsed.data.container.channel_id,
-        ts: parsed.data.container.message_ts,
-      };
-      await openModal(deps, () =>
-        client.views.open({ trigger_id: parsed.data.trigger_id, view: denyReasonModal(metadata) }),
-      );
+    const fromHome = parsed.success ? undefined : homeAction.safeParse(body);
+    const source = parsed.success
+      ? {
+          triggerId: parsed.data.trigger_id,
+          where: { channel: parsed.data.container.channel_id, ts: parsed.data.container.message_ts },
+        }
+      : fromHome?.success
+        ? {
+            triggerId: fromHome.data.trigger_id,
+            where: { channel: '', ts: '', viewId: fromHome.data.container.view_id },
+          }
+        : undefined;
+    if (source) {
+      const metadata: ModalMetadata = { requestId: buttonValue(action), ...source.where };
+      await openModal(deps, () => client.views.open({ trigger_id: source.triggerId, view: denyReasonModal(metadata) }));
     }
     await ack();
   });
@@ -107,7 +114,9 @@ export function registerModalListeners(app: App, producer: Producer, deps: Modal
         requestId: submitted.metadata.requestId,
         decision: 'deny',
         user: submitted.user,
-        card: { channel: submitted.metadata.channel, ts: submitted.metadata.ts },
+        ...(submitted.metadata.viewId
+          ? { viewId: submitted.metadata.viewId }
+          : { card: { channel: submitted.metadata.channel, ts: submitted.metadata.ts } }),
         ...(reason ? { reason } : {}),
       });
     }

@@ -1,12 +1,22 @@
 import type { Redis } from 'ioredis';
-import type { AuditEvent, AuditLog } from '../../usecases/ports.ts';
+import type { AuditEvent, AuditLog, AuditTrail, StoredAuditEvent } from '../../usecases/ports.ts';
 import { storeKeys } from './keys.ts';
 
-/** Append-only Redis stream; the bot never edits or trims it (retention is an operator's choice). */
-export function createAuditLog(
-  redis: Redis,
-  prefix: string,
-): AuditLog & { read(count?: number): Promise<AuditEvent[]> } {
+/** How far back `recentFor` looks for one cluster's events: bounded, so a quiet cluster costs a few reads. */
+const RECENT_SCAN_MAX = 20_000;
+const PAGE = 1_000;
+
+export interface AuditStream extends AuditLog, AuditTrail {
+  read(count?: number): Promise<AuditEvent[]>;
+  /** Every event at or after `since` (epoch ms; the stream id is time-based), oldest first, in pages. */
+  readSince(since: number): AsyncGenerator<StoredAuditEvent>;
+}
+
+/**
+ * Append-only Redis stream. The bot never edits an event; the only deletion is `trimBefore`, which the reconciler
+ * calls when the operator configured `audit.retention` (off by default).
+ */
+export function createAuditLog(redis: Redis, prefix: string): AuditStream {
   const key = storeKeys(prefix).audit;
   return {
     async append(event) {
@@ -19,6 +29,36 @@ export function createAuditLog(
     async read(count = 1000) {
       const entries = await redis.xrange(key, '-', '+', 'COUNT', count);
       return entries.map(([, fields]) => toEvent(fields));
+    },
+    async *readSince(since) {
+      let start = String(Math.max(0, Math.floor(since)));
+      for (;;) {
+        const entries = await redis.xrange(key, start, '+', 'COUNT', PAGE);
+        for (const [id, fields] of entries) yield { id, ...toEvent(fields) };
+        const last = entries.at(-1);
+        if (!last || entries.length < PAGE) return;
+        start = `(${last[0]}`;
+      }
+    },
+    async recentFor(cluster, limit) {
+      const found: StoredAuditEvent[] = [];
+      let end = '+';
+      for (let scanned = 0; scanned < RECENT_SCAN_MAX && found.length < limit; scanned += PAGE) {
+        const entries = await redis.xrevrange(key, end, '-', 'COUNT', PAGE);
+        for (const [id, fields] of entries) {
+          const event = toEvent(fields);
+          if (event.cluster === cluster) found.push({ id, ...event });
+          if (found.length === limit) break;
+        }
+        const last = entries.at(-1);
+        if (!last || entries.length < PAGE) break;
+        end = `(${last[0]}`;
+      }
+      return found;
+    },
+    async trimBefore(before) {
+      // MINID keeps every entry whose id is ≥ the given one; ids are "<ms>-<seq>", so this is "older than `before`".
+      return Number(await redis.xtrim(key, 'MINID', String(Math.max(0, Math.floor(before)))));
     },
   };
 }

@@ -8,6 +8,10 @@ export function storeKeys(prefix: string) {
     activeGrants: `${prefix}:grants:active`,
     /** Requests in `approved` or `applying`, scored by their last change: what the reconciler re-drives. */
     inFlight: `${prefix}:reqs:in-flight`,
+    /** Where the drift check's rotating window over the active grants stands (a rank). */
+    activeCursor: `${prefix}:grants:active:cursor`,
+    activeOn: (cluster: string) => `${prefix}:grants:on:${cluster}`,
+    pendingOn: (cluster: string) => `${prefix}:pending:${cluster}`,
     grantsFor: (cluster: string, principalArn: string) =>
       `${prefix}:grants:by:${cluster}:${principalArn.toLowerCase()}`,
   };

@@ -28,6 +28,11 @@ function isInFlight(request: AccessRequest): boolean {
 
 export function createRequestStore(redis: Redis, prefix: string): RequestStore {
   const keys = storeKeys(prefix);
+  const readAll = async (ids: readonly string[]): Promise<AccessRequest[]> => {
+    if (ids.length === 0) return [];
+    const raws = await redis.mget(ids.map((id) => keys.request(id)));
+    return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as AccessRequest] : []));
+  };
   return {
     async get(id: RequestId) {
       const raw = await redis.get(keys.request(id));
@@ -41,6 +46,8 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
         index.zadd(keys.userRequests(user), request.createdAt, request.id);
       }
       if (isInFlight(request)) index.zadd(keys.inFlight, request.updatedAt, request.id);
+      // Pruned lazily by pendingOn: a request that left `pending` is dropped the next time it is read.
+      if (request.status === 'pending') index.zadd(keys.pendingOn(request.cluster), request.createdAt, request.id);
       await index.exec();
       return true;
     },
@@ -65,6 +72,7 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
         .multi()
         .zadd(keys.activeGrants, expiresAt, request.id)
         .sadd(keys.grantsFor(request.cluster, principal), request.id)
+        .sadd(keys.activeOn(request.cluster), request.id)
         .exec();
     },
     async markEnded(request) {
@@ -73,6 +81,7 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
         .multi()
         .zrem(keys.activeGrants, request.id)
         .srem(keys.grantsFor(request.cluster, principal), request.id)
+        .srem(keys.activeOn(request.cluster), request.id)
         .exec();
     },
     async dueBefore(at, limit) {
@@ -88,6 +97,28 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
       return raws
         .flatMap((raw) => (raw ? [JSON.parse(raw) as AccessRequest] : []))
         .filter((r) => r.status === 'granted');
+    },
+    async rotateActive(limit) {
+      let from = Number((await redis.get(keys.activeCursor)) ?? 0);
+      let ids = await redis.zrange(keys.activeGrants, String(from), String(from + limit - 1));
+      if (ids.length === 0 && from > 0) {
+        from = 0;
+        ids = await redis.zrange(keys.activeGrants, '0', String(limit - 1));
+      }
+      // A short window means the end was reached: the next call starts over.
+      await redis.set(keys.activeCursor, String(ids.length < limit ? 0 : from + ids.length));
+      return readAll(ids);
+    },
+    async activeOn(cluster) {
+      return (await readAll(await redis.smembers(keys.activeOn(cluster)))).filter((r) => r.status === 'granted');
+    },
+    async pendingOn(cluster, limit) {
+      // Read a little more than asked: some entries may have been decided since and are pruned here.
+      const ids = await redis.zrange(keys.pendingOn(cluster), '0', String(limit * 2 - 1));
+      const requests = await readAll(ids);
+      const decided = ids.filter((id) => !requests.some((r) => r.id === id && r.status === 'pending'));
+      if (decided.length > 0) await redis.zrem(keys.pendingOn(cluster), ...decided);
+      return requests.filter((r) => r.status === 'pending').slice(0, limit);
     },
     async listForUser(user: SlackUserId, limit: number) {
       const ids = await redis.zrevrange(keys.userRequests(user), 0, limit - 1);

@@ -131,6 +131,8 @@ function resolutionLine(request: AccessRequest, approvedBy: string): string {
     case 'expired':
       return `:hourglass: Approved by ${approvedBy}; granted, then expired and removed.`;
     case 'revoked':
+      if (request.ended?.reason === 'drift')
+        return `:warning: Approved by ${approvedBy}; granted, then removed outside eks-access (drift).`;
       return `:lock: Approved by ${approvedBy}; granted, then revoked${request.ended?.by ? ` by ${mention(request.ended.by)}` : ''}.`;
     case 'cancelled':
       return `:heavy_multiplication_x: Cancelled by ${mention(request.cancelled?.by ?? request.requester)} before a decision.`;
@@ -144,7 +146,9 @@ export function endedReply(request: AccessRequest): Message {
   const how =
     request.ended?.reason === 'expired'
       ? 'expired'
-      : `was revoked${request.ended?.by ? ` by ${mention(request.ended.by)}` : ''}`;
+      : request.ended?.reason === 'drift'
+        ? 'was removed outside eks-access (drift); the grant is ended'
+        : `was revoked${request.ended?.by ? ` by ${mention(request.ended.by)}` : ''}`;
   const text = `:lock: ${mention(request.subject)}'s ${summary(request)} ${how}. Tokens already issued stay valid for up to 15 minutes.`;
   const evidence = request.ended?.evidence ?? [];
   return {

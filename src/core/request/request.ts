@@ -49,7 +49,8 @@ export interface GrantOutcome {
 
 /** How a grant ended, and what the revoke saw when it checked. */
 export interface EndInfo {
-  reason: 'expired' | 'revoked';
+  /** `drift`: what the grant added was removed outside eks-access; the request ends as `revoked`. */
+  reason: 'expired' | 'revoked' | 'drift';
   by?: string;
   at: number;
   evidence: readonly string[];

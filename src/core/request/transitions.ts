@@ -76,7 +76,11 @@ export function transition(request: AccessRequest, event: RequestEvent): Transit
       return advanced(request, { status: 'granted', outcome: event.outcome }, event.at);
     case 'ended':
       if (request.status !== 'granted') return refused({ code: 'already_decided', status: request.status });
-      return advanced(request, { status: event.end.reason, ended: event.end }, event.at);
+      return advanced(
+        request,
+        { status: event.end.reason === 'drift' ? 'revoked' : event.end.reason, ended: event.end },
+        event.at,
+      );
     case 'cancel':
       if (request.status !== 'pending') return refused({ code: 'already_decided', status: request.status });
       if (event.by !== request.requester) return refused({ code: 'not_the_requester', requester: request.requester });

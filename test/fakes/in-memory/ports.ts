@@ -19,6 +19,7 @@ export interface InMemoryWorld {
   posts: { target: { channel: string; threadTs?: string }; message: Message; ts: string }[];
   updates: { ref: MessageRef; message: Message }[];
   ephemerals: { user: string; message: Message }[];
+  homes: { user: string; view: Message }[];
   enqueued: RequestId[];
   audit: AuditEvent[];
   entries: Map<string, AccessEntryInfo>;
@@ -43,6 +44,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     posts: [],
     updates: [],
     ephemerals: [],
+    homes: [],
     enqueued: [],
     audit: [],
     entries: new Map(),
@@ -75,6 +77,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         world.entries.set(principalArn, entry);
         return { created: true, entry };
       }),
+    listPrincipals: async () => aws('ListAccessEntries', () => [...world.entries.keys()]),
     listAssociatedPolicies: async (arn) => aws('ListAssociatedAccessPolicies', () => world.policies.get(arn) ?? []),
     updateAuthenticationMode: async (mode) =>
       aws('UpdateClusterConfig', () => {
@@ -124,6 +127,11 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
           .sort((a, b) => a.updatedAt - b.updatedAt)
           .slice(0, limit)
           .map((r) => r.id),
+      rotateActive: async (limit) => [...requests.values()].filter((r) => r.status === 'granted').slice(0, limit),
+      activeOn: async (cluster) =>
+        [...requests.values()].filter((r) => r.cluster === cluster && r.status === 'granted'),
+      pendingOn: async (cluster, limit) =>
+        [...requests.values()].filter((r) => r.cluster === cluster && r.status === 'pending').slice(0, limit),
       listForUser: async (user, limit) =>
         [...requests.values()].filter((r) => r.requester === user || r.subject === user).slice(0, limit),
     },
@@ -198,6 +206,26 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         if (recent.length >= max) return { isTaken: false, usedBefore: recent.length };
         world.autoApproved.set(key, [...recent, { id: requestId, at }]);
         return { isTaken: true, usedBefore: recent.length };
+      },
+    },
+    home: {
+      publish: async (user, view) => {
+        world.homes.push({ user, view });
+        return { viewId: `V${user}` };
+      },
+    },
+    auditTrail: {
+      recentFor: async (cluster, limit) =>
+        world.audit
+          .map((event, i) => ({ ...event, id: `${event.at}-${i}` }))
+          .filter((e) => e.cluster === cluster)
+          .reverse()
+          .slice(0, limit),
+      trimBefore: async (before) => {
+        const kept = world.audit.filter((e) => e.at >= before);
+        const removed = world.audit.length - kept.length;
+        world.audit.splice(0, world.audit.length, ...kept);
+        return removed;
       },
     },
     audit: {

@@ -7,6 +7,7 @@ import {
   SLACK_FALLBACK_TEXT_MAX,
   SLACK_FIELD_TEXT_MAX,
   SLACK_HEADER_TEXT_MAX,
+  SLACK_HOME_MAX_BLOCKS,
   SLACK_MAX_BLOCKS,
   SLACK_SECTION_FIELDS_MAX,
   SLACK_SECTION_TEXT_MAX,
@@ -29,6 +30,11 @@ export function renderBlockKit(message: Message): RenderedMessage {
       ? { metadata: { event_type: 'eks_access_request', event_payload: { request_id: message.requestId } } }
       : {}),
   };
+}
+
+/** A Home tab view: the same blocks as a message, within the view's own block limit. */
+export function renderHomeBlocks(message: Message): KnownBlock[] {
+  return message.parts.flatMap(renderPart).slice(0, SLACK_HOME_MAX_BLOCKS);
 }
 
 function renderPart(part: MessagePart): KnownBlock[] {

@@ -1,6 +1,8 @@
 // Block Kit limits, from https://docs.slack.dev/reference/block-kit/blocks and
 // https://docs.slack.dev/reference/methods/chat.postMessage ; exceeding them makes Slack reject the message.
 export const SLACK_MAX_BLOCKS = 50;
+/** A Home tab view holds at most 100 blocks: https://docs.slack.dev/reference/views/home-tab-views */
+export const SLACK_HOME_MAX_BLOCKS = 100;
 export const SLACK_SECTION_TEXT_MAX = 3000;
 export const SLACK_HEADER_TEXT_MAX = 150;
 export const SLACK_FIELD_TEXT_MAX = 2000;

@@ -17,6 +17,8 @@ export interface ModalMetadata {
   channel: string;
   ts: string;
   cluster?: string;
+  /** Deny from the approver's App Home tab: the worker checks this is the view it published for them. */
+  viewId?: string;
 }
 
 const SECTION_TEXT_MAX = 3_000;

@@ -1,0 +1,102 @@
+import { timeLeft, utcMinute } from '../access/time-left.ts';
+import type { AccessRequest } from '../request/request.ts';
+import { code, escapeUserText, mention } from './escape.ts';
+import { ACTIONS, type Message, type MessagePart } from './message.ts';
+
+/**
+ * Slack's limits for a Home view (https://docs.slack.dev/reference/views/home-tab-views: 100 blocks;
+ * https://docs.slack.dev/reference/block-kit/blocks/section-block: 3,000 characters of section text).
+ * Every part below renders as exactly one block, so counting parts counts blocks.
+ */
+export const HOME_MAX_BLOCKS = 100;
+export const HOME_SECTION_TEXT_MAX = 3000;
+/** Items with buttons take two blocks each; 20 + 20 of them plus headings stay well inside 100 blocks. */
+export const HOME_ITEMS_PER_LIST = 20;
+
+export interface HomeInput {
+  user: string;
+  now: number;
+  /** Active grants the user holds or asked for. */
+  grants: readonly AccessRequest[];
+  /** The user's own requests still waiting. */
+  pending: readonly AccessRequest[];
+  /** Requests on clusters the user approves that they may decide (not theirs, not already approved by them). */
+  waiting: readonly AccessRequest[];
+  isApprover: boolean;
+}
+
+/** The App Home tab: your access with time left (Revoke / Extend), your pending requests, and what waits on you. */
+export function homeView(input: HomeInput): Message {
+  const parts: MessagePart[] = [{ kind: 'header', text: 'eks-access' }];
+  parts.push({ kind: 'text', text: '*Your active access*' });
+  if (input.grants.length === 0) parts.push({ kind: 'context', text: 'None right now.' });
+  for (const grant of input.grants.slice(0, HOME_ITEMS_PER_LIST)) {
+    parts.push({ kind: 'text', text: grantLine(grant, input) });
+    parts.push({
+      kind: 'buttons',
+      buttons: [
+        { action: ACTIONS.done, label: 'Revoke', value: grant.id, style: 'danger' },
+        { action: ACTIONS.extend, label: 'Extend', value: grant.id },
+      ],
+    });
+  }
+  parts.push(...andMore(input.grants.length - HOME_ITEMS_PER_LIST, 'active grants'));
+  parts.push({ kind: 'text', text: '*Your pending requests*' });
+  parts.push(
+    input.pending.length === 0
+      ? { kind: 'context', text: 'None.' }
+      : {
+          kind: 'text',
+          text: linesWithin(
+            input.pending.map((r) => `• ${requestLine(r)}`),
+            HOME_SECTION_TEXT_MAX,
+          ),
+        },
+  );
+  if (input.isApprover) {
+    parts.push({ kind: 'text', text: '*Waiting for your approval*' });
+    if (input.waiting.length === 0) parts.push({ kind: 'context', text: 'Nothing waits on you.' });
+    for (const request of input.waiting.slice(0, HOME_ITEMS_PER_LIST)) {
+      parts.push({ kind: 'text', text: `${requestLine(request)}, asked by ${mention(request.requester)}` });
+      parts.push({
+        kind: 'buttons',
+        buttons: [
+          { action: ACTIONS.approve, label: 'Approve', value: request.id, style: 'primary' },
+          { action: ACTIONS.deny, label: 'Deny', value: request.id, style: 'danger' },
+        ],
+      });
+    }
+    parts.push(...andMore(input.waiting.length - HOME_ITEMS_PER_LIST, 'requests waiting on you'));
+  }
+  parts.push({ kind: 'context', text: `Updated ${utcMinute(input.now)}. Ask me \`status\` or \`help\` in a DM.` });
+  return { text: 'eks-access', parts: parts.slice(0, HOME_MAX_BLOCKS) };
+}
+
+function grantLine(grant: AccessRequest, input: HomeInput): string {
+  const whom = grant.subject === input.user ? '' : ` for ${mention(grant.subject)}`;
+  const ends = grant.outcome?.expiresAt;
+  return `*${grant.level}* on ${code(grant.cluster)}${whom}: ${timeLeft(ends, input.now)}${ends ? ` (ends ${utcMinute(ends)})` : ''} · ${code(grant.id)}`;
+}
+
+function requestLine(request: AccessRequest): string {
+  const scope = request.namespaces.length > 0 ? ` in ${request.namespaces.map(code).join(', ')}` : '';
+  const reason = request.reason ? ` — ${escapeUserText(request.reason, 120)}` : '';
+  return `*${request.level}* on ${code(request.cluster)}${scope} for ${mention(request.subject)} · ${code(request.id)}${reason}`;
+}
+
+function andMore(hidden: number, what: string): MessagePart[] {
+  return hidden > 0 ? [{ kind: 'context', text: `…and ${hidden} more ${what}.` }] : [];
+}
+
+/** Joins lines until the next would pass `max` characters, then says how many were left out. */
+export function linesWithin(lines: readonly string[], max: number): string {
+  const kept: string[] = [];
+  let length = 0;
+  for (const [i, line] of lines.entries()) {
+    const suffix = `\n…and ${lines.length - i} more`;
+    if (length + line.length + 1 + suffix.length > max) return `${kept.join('\n')}${suffix}`;
+    kept.push(line);
+    length += line.length + 1;
+  }
+  return kept.join('\n');
+}

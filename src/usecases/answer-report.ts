@@ -1,0 +1,52 @@
+import { approvalPolicyOf, isRefusal, resolveCluster } from '../core/directory.ts';
+import type { SlackUserId } from '../core/ids.ts';
+import type { ReportCommand } from '../core/intent/report-command.ts';
+import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import type { Message } from '../core/messages/message.ts';
+import { auditReply, whoHasAccessReply } from '../core/messages/report-messages.ts';
+import { plainReply } from '../core/messages/request-messages.ts';
+import { toAdapterError } from '../shared/errors.ts';
+import type { Deps } from './ports.ts';
+import { whoHasAccess } from './who-has-access.ts';
+
+/** `/eks audit X` shows this many of the newest events; the CLI exports the rest. */
+export const AUDIT_IN_SLACK = 20;
+
+/**
+ * `audit X` and `who has access to X`: read-only, and only for the cluster's approvers. Anyone else gets the
+ * refusal with the approvers' names, and the attempt is audited.
+ */
+export async function answerReport(deps: Deps, user: SlackUserId, command: ReportCommand): Promise<Message> {
+  const cluster = resolveCluster(deps.directory, command.cluster);
+  if (isRefusal(cluster)) return plainReply(describeRefusal(cluster));
+  const { approvers } = approvalPolicyOf(cluster);
+  if (!approvers.includes(user)) {
+    await deps.audit.append({
+      type: 'refused',
+      at: deps.clock.now(),
+      actor: user,
+      cluster: cluster.name,
+      detail: { code: 'not_an_approver', asked: command.kind },
+    });
+    return plainReply(describeRefusal({ code: 'not_an_approver', approvers }));
+  }
+  if (command.kind === 'audit') {
+    return auditReply(cluster.name, await deps.auditTrail.recentFor(cluster.name, AUDIT_IN_SLACK));
+  }
+  try {
+    const found = await whoHasAccess(deps, cluster);
+    const reply = whoHasAccessReply(cluster.name, found, deps.clock.now());
+    if (found.entriesNotShown === 0) return reply;
+    return {
+      ...reply,
+      parts: [
+        ...reply.parts,
+        { kind: 'context', text: `…and ${found.entriesNotShown} more access entries not described here.` },
+      ],
+    };
+  } catch (error) {
+    return plainReply(
+      `I could not read the access entries of \`${cluster.name}\` (${toAdapterError(error).code}); nothing was changed. Try again in a minute.`,
+    );
+  }
+}

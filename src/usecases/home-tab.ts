@@ -1,0 +1,66 @@
+import { approvalPolicyOf, findCluster } from '../core/directory.ts';
+import type { SlackUserId } from '../core/ids.ts';
+import { HOME_ITEMS_PER_LIST, homeView } from '../core/messages/home-view.ts';
+import type { AccessRequest } from '../core/request/request.ts';
+import type { Deps } from './ports.ts';
+
+const HOME_OWNER_PREFIX = 'home:';
+/** The user's recent requests read for the Home tab (their grants and pending requests are among them). */
+const RECENT_REQUESTS = 100;
+
+/** Where the id of the user's published Home view is kept: a click from that view is a click by that user. */
+export function homeOwner(user: string): string {
+  return `${HOME_OWNER_PREFIX}${user}`;
+}
+
+/** Builds and publishes the user's Home tab (views.publish), and remembers the view id Slack gave it. */
+export async function publishHome(deps: Deps, user: SlackUserId): Promise<{ viewId: string }> {
+  const requests = await deps.store.listForUser(user, RECENT_REQUESTS);
+  const approves = deps.directory.clusters.filter((c) => approvalPolicyOf(c).approvers.includes(user));
+  const waiting: AccessRequest[] = [];
+  for (const cluster of approves) {
+    const pending = await deps.store.pendingOn(cluster.name, HOME_ITEMS_PER_LIST + 1);
+    waiting.push(
+      ...pending.filter((r) => r.requester !== user && r.subject !== user && !r.approvals.some((a) => a.by === user)),
+    );
+  }
+  const view = homeView({
+    user,
+    now: deps.clock.now(),
+    grants: requests.filter((r) => r.status === 'granted'),
+    pending: requests.filter((r) => r.status === 'pending'),
+    waiting,
+    isApprover: approves.length > 0,
+  });
+  const published = await deps.home.publish(user, view);
+  if (published.viewId) await deps.messages.save(homeOwner(user), 'view', { channel: published.viewId, ts: '' });
+  return published;
+}
+
+/**
+ * After any change to a request, the Home tabs that show it: the requester's, the subject's and the approvers'.
+ * Best effort: a Home tab is re-rendered whenever it is opened, so a failed publish must not fail (and re-run)
+ * the transition that triggered it.
+ */
+export async function refreshHomes(deps: Deps, request: AccessRequest): Promise<void> {
+  const cluster = findCluster(deps.directory, request.cluster);
+  const users = new Set<SlackUserId>([
+    request.requester,
+    request.subject,
+    ...(cluster ? cluster.approvers : []),
+  ] as SlackUserId[]);
+  for (const user of users) {
+    try {
+      await publishHome(deps, user);
+    } catch {
+      // Deliberately ignored: see above. The next app_home_opened publishes a fresh view.
+    }
+  }
+}
+
+/** True when `viewId` is the Home view last published for this user (so the click is theirs, from their Home). */
+export async function isOwnHomeView(deps: Deps, user: string, viewId: string): Promise<boolean> {
+  if (!viewId) return false;
+  const ref = await deps.messages.get(homeOwner(user), 'view');
+  return ref?.channel === viewId;
+}
