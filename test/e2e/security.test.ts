@@ -191,6 +191,9 @@ describe('edited buttons and the wrong people: refused visibly, nothing applied,
   it('an approval after the request was denied', async () => {
     const { id, card } = await submitRequest(sandbox, PEOPLE.erin, 'grant me admin on prod');
     await sandbox.click(PEOPLE.approver2, 'deny', { channel: card.channel, ts: card.ts, value: id });
+    // Deny asks for a reason in a modal; submitting it is what denies.
+    const modal = await sandbox.slack.waitForView((v) => (v.view.private_metadata ?? '').includes(id), 10_000);
+    await sandbox.submitView(PEOPLE.approver2, modal.view, { deny_reason: { reason: 'not today' } });
     await waitFor(async () => (await sandbox.request(id))?.status === 'denied');
     const writes = eksWrites();
 
@@ -199,6 +202,21 @@ describe('edited buttons and the wrong people: refused visibly, nothing applied,
 
     expect(refusal.text).toBeTruthy();
     expect((await sandbox.request(id))?.status).toBe('denied');
+    expect(eksWrites()).toBe(writes);
+    await auditedRefusal((d, requestId) => requestId === id && d['decision'] === 'approve');
+  });
+
+  it('an approval after the requester cancelled', async () => {
+    const { id, card } = await submitRequest(sandbox, PEOPLE.erin, 'grant me edit on prod');
+    await sandbox.mention(PEOPLE.erin, 'cancel my request on prod');
+    await waitFor(async () => (await sandbox.request(id))?.status === 'cancelled');
+    const writes = eksWrites();
+
+    await sandbox.click(PEOPLE.approver1, 'approve', { channel: card.channel, ts: card.ts, value: id });
+    const refusal = await ephemeralFor(PEOPLE.approver1, /cancelled|already|no longer/i);
+
+    expect(refusal.text).toBeTruthy();
+    expect((await sandbox.request(id))?.status).toBe('cancelled');
     expect(eksWrites()).toBe(writes);
     await auditedRefusal((d, requestId) => requestId === id && d['decision'] === 'approve');
   });
