@@ -1,7 +1,9 @@
 import { approvalPolicyOf, findCluster } from '../core/directory.ts';
 import type { SlackUserId } from '../core/ids.ts';
 import { HOME_ITEMS_PER_LIST, homeView } from '../core/messages/home-view.ts';
-import type { AccessRequest } from '../core/request/request.ts';
+import { peopleIn } from '../core/request/approval.ts';
+import { type AccessRequest, kindOf } from '../core/request/request.ts';
+import { membersOf } from './approval-policy.ts';
 import type { Deps } from './ports.ts';
 
 const HOME_OWNER_PREFIX = 'home:';
@@ -38,24 +40,19 @@ export async function publishHome(deps: Deps, user: SlackUserId): Promise<{ view
 }
 
 /**
- * After any change to a request, the Home tabs that show it: the requester's, the subject's and the approvers'.
- * Best effort: a Home tab is re-rendered whenever it is opened, so a failed publish must not fail (and re-run)
- * the transition that triggered it.
+ * After any change to a request, the Home tabs that show it: the requester's, the subject's and the approvers'
+ * (group members included). Queued, not published here: the refresh is coalesced per user, and a failed publish
+ * retries in its own job instead of failing (and re-running) the transition that triggered it.
  */
 export async function refreshHomes(deps: Deps, request: AccessRequest): Promise<void> {
   const cluster = findCluster(deps.directory, request.cluster);
+  const approvers = cluster ? approvalPolicyOf(cluster, kindOf(request), request.level).approvers : [];
   const users = new Set<SlackUserId>([
     request.requester,
     request.subject,
-    ...(cluster ? cluster.approvers : []),
-  ] as SlackUserId[]);
-  for (const user of users) {
-    try {
-      await publishHome(deps, user);
-    } catch {
-      // Deliberately ignored: see above. The next app_home_opened publishes a fresh view.
-    }
-  }
+    ...peopleIn(approvers, await membersOf(deps, approvers).catch(() => ({}))),
+  ]);
+  for (const user of users) await deps.queue.enqueueHomeRefresh(user);
 }
 
 /** True when `viewId` is the Home view last published for this user (so the click is theirs, from their Home). */

@@ -91,6 +91,11 @@ export interface JobQueue {
   enqueueApproverReminder(requestId: RequestId, n: number, at: number): Promise<void>;
   /** A delayed job at `at` reminding approvers of an unacknowledged break-glass review; `round` keeps ids distinct. */
   enqueueReviewReminder(requestId: RequestId, at: number, round: number): Promise<void>;
+  /**
+   * Re-publishes the user's Home tab shortly. Coalesced per user over a short window, so a burst of changes (an
+   * approver with many requests, thousands of expiries) costs one views.publish per user, not one per change.
+   */
+  enqueueHomeRefresh(user: SlackUserId): Promise<void>;
 }
 
 /** Slack user groups (S…) named as approvers or break-glass people. Throws AdapterError when Slack cannot answer. */

@@ -23,6 +23,8 @@ export interface Producer extends JobQueue {
 
 /** How long one reconciler's re-drive of a request keeps the others off it. */
 const REDRIVE_CLAIM_MS = 5_000;
+/** How long Home-tab refreshes of one user are gathered into one views.publish. */
+const HOME_REFRESH_WINDOW_MS = 1_500;
 
 export function createProducer(connection: Redis, prefix: string): Producer {
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
@@ -36,6 +38,19 @@ export function createProducer(connection: Redis, prefix: string): Producer {
     },
     async enqueueHome(payload) {
       await queue.add(JOB.home, payload, { ...JOB_OPTIONS, jobId: jobId('home', payload.eventId) });
+    },
+    async enqueueHomeRefresh(user) {
+      // Throttled per user: one job per window, run at its end, reading the state as it is then, so every change
+      // made inside the window is shown. BullMQ's deduplication ignores adds while the key lives.
+      await queue.add(
+        JOB.home,
+        { eventId: `refresh-${user}`, user },
+        {
+          ...JOB_OPTIONS,
+          delay: HOME_REFRESH_WINDOW_MS,
+          deduplication: { id: jobId('home-refresh', user), ttl: HOME_REFRESH_WINDOW_MS },
+        },
+      );
     },
     async enqueueExpiry(requestId: RequestId, at: number) {
       // Delayed jobs live in a Redis sorted set and survive restarts; the reconciler catches any that run late.

@@ -20,6 +20,8 @@ export interface InMemoryWorld {
   updates: { ref: MessageRef; message: Message }[];
   ephemerals: { user: string; message: Message }[];
   homes: { user: string; view: Message }[];
+  /** Home-tab refreshes queued after changes (the worker publishes them). */
+  homeRefreshes: SlackUserId[];
   enqueued: RequestId[];
   audit: AuditEvent[];
   entries: Map<string, AccessEntryInfo>;
@@ -45,6 +47,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     updates: [],
     ephemerals: [],
     homes: [],
+    homeRefreshes: [],
     enqueued: [],
     audit: [],
     entries: new Map(),
@@ -174,6 +177,9 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
       },
       enqueueApproverReminder: async (id, n, at) => {
         world.timers.push({ kind: 'approver-reminder', id, n, at });
+      },
+      enqueueHomeRefresh: async (user) => {
+        world.homeRefreshes.push(user);
       },
       enqueueReviewReminder: async (id, at, round) => {
         world.reviewReminders.push({ id, at, round });
