@@ -27,7 +27,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/global-redis.ts'],
           testTimeout: 60_000,
-          hookTimeout: 30_000,
+          hookTimeout: 90_000,
           fileParallelism: false,
         },
       },

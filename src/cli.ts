@@ -3,6 +3,7 @@ import { ConfigError } from './config/load.ts';
 import { runAwsAuthCli } from './runtime/aws-auth-cli.ts';
 import { runDoctor } from './runtime/doctor.ts';
 import { run } from './runtime/run.ts';
+import { StartupError } from './runtime/startup-error.ts';
 
 const USAGE = `eks-access: time-bound, approved access to Amazon EKS from Slack
 
@@ -52,7 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
     await run(command as Role);
     return -1;
   } catch (error) {
-    if (error instanceof EnvError || error instanceof ConfigError) {
+    if (error instanceof EnvError || error instanceof ConfigError || error instanceof StartupError) {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }

@@ -2,6 +2,8 @@
 export interface Env {
   slackBotToken: string;
   slackSigningSecret: string;
+  /** App-level token (xapp-…): Slack over Socket Mode instead of HTTP; the signing secret is then not needed. */
+  slackAppToken: string | undefined;
   slackApiUrl: string | undefined;
   port: number;
   redisUrl: string | undefined;
@@ -42,8 +44,15 @@ export type Role = 'start' | 'web' | 'worker';
 export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
   const problems: string[] = [];
   // The worker never verifies Slack requests, so it can run without the signing secret.
+  // Socket Mode payloads carry no signature (the app token authenticates the socket), so no signing secret either.
+  const slackAppToken = env['SLACK_APP_TOKEN']?.trim() || undefined;
   const required =
-    role === 'worker' ? (['SLACK_BOT_TOKEN'] as const) : (Object.keys(REQUIRED) as (keyof typeof REQUIRED)[]);
+    role === 'worker' || slackAppToken
+      ? (['SLACK_BOT_TOKEN'] as const)
+      : (Object.keys(REQUIRED) as (keyof typeof REQUIRED)[]);
+  if (slackAppToken && !slackAppToken.startsWith('xapp-')) {
+    problems.push('SLACK_APP_TOKEN must be an app-level token (xapp-…) with the connections:write scope');
+  }
   for (const name of required) {
     if (!env[name]?.trim()) problems.push(`${name} is missing: ${REQUIRED[name]}`);
   }
@@ -91,6 +100,7 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
   return {
     slackBotToken: env['SLACK_BOT_TOKEN'] ?? '',
     slackSigningSecret: env['SLACK_SIGNING_SECRET'] ?? '',
+    slackAppToken,
     slackApiUrl: slackApiUrl && !slackApiUrl.endsWith('/') ? `${slackApiUrl}/` : slackApiUrl,
     port,
     redisUrl: env['REDIS_URL']?.trim() || undefined,

@@ -3,10 +3,12 @@ import type { Redis } from 'ioredis';
 import { createAwsClients } from '../adapters/aws/aws-clients.ts';
 import { createClusterGateways } from '../adapters/aws/cluster-gateways.ts';
 import { createDiagnosticsGateways } from '../adapters/aws/diagnostics-gateways.ts';
+import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
 import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.ts';
 import { createProducerConnection, createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createProducer, type Producer } from '../adapters/queue/producer.ts';
 import { createSlackNotifier } from '../adapters/slack/notifier.ts';
+import { observeSlackErrors } from '../adapters/slack/observed-client.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { createMessageLog } from '../adapters/store/message-log.ts';
 import { createRequestStore } from '../adapters/store/request-store.ts';
@@ -20,6 +22,7 @@ export interface Composition {
   producer: Producer;
   redis: Redis;
   workerRedis: Redis;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -35,14 +38,18 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
       log.warn({ connection: name, err: error.message }, 'redis connection error'),
     );
   }
-  const producer = createProducer(redis, env.redisPrefix);
-  const awsClients = createAwsClients();
+  const producer = createProducer(redis, env.redisPrefix, log);
+  const metrics = createMetrics({ queue: producer.queue, redis, prefix: env.redisPrefix });
+  const awsClients = createAwsClients({ observe: (call) => metrics.observeAws(call) });
   const gateways = createClusterGateways(awsClients);
-  const slack = new WebClient(env.slackBotToken, {
-    ...(env.slackApiUrl ? { slackApiUrl: env.slackApiUrl } : {}),
-    // Bounded retries: a worker job retries on its own schedule, and an unbounded client retry holds a worker slot.
-    retryConfig: { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
-  });
+  const slack = observeSlackErrors(
+    new WebClient(env.slackBotToken, {
+      ...(env.slackApiUrl ? { slackApiUrl: env.slackApiUrl } : {}),
+      // Bounded retries: a worker job retries on its own schedule, and an unbounded client retry holds a worker slot.
+      retryConfig: { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
+    }),
+    (method, error) => metrics.observeSlackError(method, error),
+  );
   const audit = createAuditLog(workerRedis, env.redisPrefix);
   const deps: Deps = {
     directory: config,
@@ -62,6 +69,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     producer,
     redis,
     workerRedis,
+    metrics,
     async close() {
       await producer.close();
       awsClients.destroy();

@@ -1,22 +1,64 @@
 import type { Server } from 'node:http';
-import { createHttpServer } from '../adapters/http/server.ts';
+import { createHttpServer, type HealthReport } from '../adapters/http/server.ts';
 import { createBoltApp } from '../adapters/slack/bolt-app.ts';
 import type { Env } from '../config/env.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Composition } from './compose.ts';
+import type { Lifecycle } from './shutdown.ts';
 
-/** Slack's HTTP front end: guard → Bolt (verify, persist, ack) and /healthz. */
-export async function startWeb(env: Env, composition: Composition, log: Logger): Promise<Server> {
-  const { receiver } = createBoltApp({
+export interface Intake {
+  /** Stops taking Slack requests: the Socket Mode connection closes; HTTP events get 503 (Slack retries them). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Slack's front end: over HTTP (guard → Bolt: verify, persist, ack on POST /slack/events), or over Socket Mode when
+ * SLACK_APP_TOKEN is set, with the same persist-then-ack listeners. The HTTP server always serves health and metrics.
+ */
+export async function startWeb(
+  env: Env,
+  composition: Composition,
+  lifecycle: Lifecycle,
+  log: Logger,
+): Promise<{ server: Server; intake: Intake }> {
+  const { receiver, socket } = createBoltApp({
     botToken: env.slackBotToken,
     signingSecret: env.slackSigningSecret,
+    appToken: env.slackAppToken,
     slackApiUrl: env.slackApiUrl,
     producer: composition.producer,
     log,
   });
+  const listener = receiver?.requestListener;
+  const server = await startHttp(env, composition, lifecycle, log, {
+    slackListener: listener
+      ? (req, res) => {
+          if (!lifecycle.isStopping()) return listener(req, res);
+          req.resume();
+          res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('shutting down');
+        }
+      : undefined,
+  });
+  if (socket) {
+    await socket.start();
+    log.info('connected to Slack over Socket Mode');
+  }
+  return { server, intake: { stop: async () => socket?.stop() } };
+}
+
+/** Health, readiness and metrics on PORT, plus the Slack endpoint when given (workers serve the first three only). */
+export async function startHttp(
+  env: Env,
+  composition: Composition,
+  lifecycle: Lifecycle,
+  log: Logger,
+  slack: { slackListener: Parameters<typeof createHttpServer>[0]['slackListener'] } = { slackListener: undefined },
+): Promise<Server> {
   const server = createHttpServer({
-    slackListener: receiver.requestListener,
-    isHealthy: async () => (await composition.redis.ping()) === 'PONG',
+    ...(slack.slackListener ? { slackListener: slack.slackListener } : {}),
+    health: () => checkHealth(composition),
+    isReady: () => lifecycle.isReady(),
+    metrics: () => composition.metrics.render(),
     log,
   });
   await new Promise<void>((resolve, reject) => {
@@ -24,6 +66,23 @@ export async function startWeb(env: Env, composition: Composition, log: Logger):
     server.listen(env.port, () => resolve());
   });
   const address = server.address();
-  log.info({ port: typeof address === 'object' && address ? address.port : env.port }, 'listening for Slack');
+  const port = typeof address === 'object' && address ? address.port : env.port;
+  log.info({ port, slack: slack.slackListener ? 'http' : 'off' }, 'listening');
   return server;
+}
+
+/** Redis answers PING and the queue's own connection answers a count: both a web and a worker need them. */
+async function checkHealth(composition: Composition): Promise<HealthReport> {
+  const within = <T>(promise: Promise<T>) =>
+    Promise.race([
+      promise,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref()),
+    ]);
+  const [redis, queue] = await Promise.allSettled([
+    within(composition.redis.ping()),
+    within(composition.producer.queue.count()),
+  ]);
+  const isRedisUp = redis.status === 'fulfilled' && redis.value === 'PONG';
+  const isQueueUp = queue.status === 'fulfilled';
+  return { ok: isRedisUp && isQueueUp, redis: isRedisUp ? 'up' : 'down', queue: isQueueUp ? 'up' : 'down' };
 }

@@ -17,8 +17,12 @@ export interface BotProcess {
 }
 
 /** Runs the real CLI as a child process, configured only through its environment. */
-export function spawnBot(args: readonly string[], env: NodeJS.ProcessEnv): BotProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnBot(args: readonly string[], env: NodeJS.ProcessEnv, options: { cwd?: string } = {}): BotProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
   let output = '';
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => {

@@ -12,7 +12,8 @@ export function useRunningBot(onReady: (sandbox: E2eSandbox) => void, options: S
   beforeAll(async () => {
     sandbox = await startE2eSandbox(options);
     bot = spawnBot(['start'], sandbox.env);
-    await bot.waitForOutput(/eks-access is running/);
+    // Start-up compiles the sources through tsx; on a loaded shared machine that alone can take 20 s.
+    await bot.waitForOutput(/eks-access is running/, 60_000);
     onReady(sandbox);
   });
   afterAll(async () => {

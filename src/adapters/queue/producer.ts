@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RequestId } from '../../core/ids.ts';
+import type { Logger } from '../../shared/logger.ts';
 import type { JobQueue } from '../../usecases/ports.ts';
 import { type InboundPayload, type InteractionPayload, JOB, JOB_OPTIONS, jobId, QUEUE_NAME } from './jobs.ts';
 
@@ -12,15 +13,20 @@ export interface Producer extends JobQueue {
   close(): Promise<void>;
 }
 
-export function createProducer(connection: Redis, prefix: string): Producer {
+/** With `log`, each stored Slack request is logged with its request id, which the worker's lines carry too. */
+export function createProducer(connection: Redis, prefix: string, log?: Logger): Producer {
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
   return {
     queue,
     async enqueueInbound(payload) {
-      await queue.add(JOB.inbound, payload, { ...JOB_OPTIONS, jobId: jobId('in', payload.inboundId) });
+      const id = jobId('in', payload.inboundId);
+      await queue.add(JOB.inbound, payload, { ...JOB_OPTIONS, jobId: id });
+      log?.info({ requestId: payload.requestId, job: id, source: payload.source }, 'slack request stored');
     },
     async enqueueInteraction(key, payload) {
-      await queue.add(JOB.interaction, payload, { ...JOB_OPTIONS, jobId: jobId('click', key) });
+      const id = jobId('click', key);
+      await queue.add(JOB.interaction, payload, { ...JOB_OPTIONS, jobId: id });
+      log?.info({ requestId: payload.requestId, job: id, kind: payload.kind }, 'slack click stored');
     },
     async enqueueExpiry(requestId: RequestId, at: number) {
       // Delayed jobs live in a Redis sorted set and survive restarts; the reconciler catches any that run late.

@@ -33,7 +33,7 @@ const MODELS: Record<string, new (data: never) => Validatable> = {
 interface K8sObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   // biome-ignore lint/suspicious/noExplicitAny: parsed YAML; each object is validated against its schema first.
   spec?: any;
   // biome-ignore lint/suspicious/noExplicitAny: as above.
