@@ -1,4 +1,3 @@
-import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import { createAwsClients } from '../adapters/aws/aws-clients.ts';
 import { createClusterGateways } from '../adapters/aws/cluster-gateways.ts';
@@ -8,7 +7,7 @@ import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.
 import { createProducerConnection, createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createProducer, type Producer } from '../adapters/queue/producer.ts';
 import { createSlackNotifier } from '../adapters/slack/notifier.ts';
-import { observeSlackErrors } from '../adapters/slack/observed-client.ts';
+import { ObservedWebClient } from '../adapters/slack/observed-client.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { createMessageLog } from '../adapters/store/message-log.ts';
 import { createRequestStore } from '../adapters/store/request-store.ts';
@@ -42,12 +41,13 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
   const metrics = createMetrics({ queue: producer.queue, redis, prefix: env.redisPrefix });
   const awsClients = createAwsClients({ observe: (call) => metrics.observeAws(call) });
   const gateways = createClusterGateways(awsClients);
-  const slack = observeSlackErrors(
-    new WebClient(env.slackBotToken, {
+  const slack = new ObservedWebClient(
+    env.slackBotToken,
+    {
       ...(env.slackApiUrl ? { slackApiUrl: env.slackApiUrl } : {}),
       // Bounded retries: a worker job retries on its own schedule, and an unbounded client retry holds a worker slot.
       retryConfig: { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
-    }),
+    },
     (method, error) => metrics.observeSlackError(method, error),
   );
   const audit = createAuditLog(workerRedis, env.redisPrefix);

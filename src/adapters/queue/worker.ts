@@ -49,7 +49,10 @@ async function runHandler(handler: JobHandler, job: Job, isFinalAttempt: boolean
     return await handler(job, isFinalAttempt);
   } catch (error) {
     const adapterError = toAdapterError(error);
-    log.warn({ job: job.id, name: job.name, code: adapterError.code, retryable: adapterError.retryable }, 'job failed');
+    log.warn(
+      { job: job.id, jobName: job.name, code: adapterError.code, retryable: adapterError.retryable },
+      'job failed',
+    );
     if (error instanceof AdapterError && !error.retryable) throw new UnrecoverableError(error.message);
     throw error;
   }

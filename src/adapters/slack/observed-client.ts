@@ -1,20 +1,28 @@
-import type { WebClient } from '@slack/web-api';
+import { type WebAPICallResult, WebClient, type WebClientOptions } from '@slack/web-api';
+
+type ErrorObserver = (method: string, error: string) => void;
 
 /**
- * Reports every failed Web API call, by method and Slack's `error` field (or the SDK's error code), to `onError`.
- * Every method of a WebClient (`chat.postMessage`, …) goes through `apiCall`, so wrapping it covers them all.
+ * A WebClient that reports every failed Web API call, by method and Slack's `error` field (or the SDK's error code).
+ * Every method (`chat.postMessage`, …) is bound to `apiCall` in WebClient's constructor, through the prototype, so
+ * overriding it here covers them all; an instance-level patch would not.
  */
-export function observeSlackErrors(client: WebClient, onError: (method: string, error: string) => void): WebClient {
-  const original = client.apiCall.bind(client);
-  client.apiCall = async (method, options) => {
+export class ObservedWebClient extends WebClient {
+  readonly #onError: ErrorObserver;
+
+  constructor(token: string, options: WebClientOptions, onError: ErrorObserver) {
+    super(token, options);
+    this.#onError = onError;
+  }
+
+  override async apiCall(method: string, options?: Record<string, unknown>): Promise<WebAPICallResult> {
     try {
-      return await original(method, options);
+      return await super.apiCall(method, options);
     } catch (error) {
-      onError(method, slackErrorName(error));
+      this.#onError(method, slackErrorName(error));
       throw error;
     }
-  };
-  return client;
+  }
 }
 
 function slackErrorName(error: unknown): string {
