@@ -1,6 +1,7 @@
 import { EnvError, type Role } from './config/env.ts';
 import { ConfigError } from './config/load.ts';
 import { runAwsAuthCli } from './runtime/aws-auth-cli.ts';
+import { runConfigCheck } from './runtime/config-check.ts';
 import { runDoctor } from './runtime/doctor.ts';
 import { run } from './runtime/run.ts';
 import { StartupError } from './runtime/startup-error.ts';
@@ -8,22 +9,39 @@ import { StartupError } from './runtime/startup-error.ts';
 const USAGE = `eks-access: time-bound, approved access to Amazon EKS from Slack
 
 Usage:
-  eks-access start     Slack front end and workers in one process (default)
-  eks-access web       only the Slack front end (POST /slack/events, GET /healthz)
+  eks-access start     Slack front end and workers in one process (default); without REDIS_URL it also runs a
+                       private redis-server (data in ./.eks-access/redis)
+  eks-access web       only the Slack front end (POST /slack/events, or Socket Mode with SLACK_APP_TOKEN)
   eks-access worker    only the workers (scale out: any number share one Redis)
-  eks-access doctor --cluster NAME [--arn ARN] [--json]
+  eks-access demo      the whole bot on loopback fakes with a terminal chat: no Slack app, no AWS account
+  eks-access doctor --cluster NAME [--arn ARN] [--namespace NS] [--json]
                        explain why an identity is unauthorized, in the terminal (see doctor --help)
+  eks-access audit     read the audit trail (see audit --help)
   eks-access aws-auth history --cluster NAME
   eks-access aws-auth restore --cluster NAME --version N
                        list or restore earlier versions of a cluster's aws-auth
+  eks-access config check [--file FILE] [--online]
+                       validate a config file; --online: each cluster reachable, DescribeCluster allowed
 
-Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, REDIS_URL, EKS_ACCESS_CONFIG (default ./eks-access.yaml),
-PORT (default 3000), SLACK_API_URL, and the AWS SDK's usual variables. See README.md.`;
+Every long-running role serves GET /healthz, /readyz and /metrics (Prometheus) on PORT.
+
+Examples:
+  npm run demo
+  SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… eks-access start
+  SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… eks-access start       # Socket Mode, no public URL
+  REDIS_URL=redis://redis:6379 eks-access web      # and, elsewhere, REDIS_URL=… eks-access worker
+  eks-access doctor --cluster prod-cluster --arn arn:aws:iam::111122223333:role/platform/bob-admin
+  eks-access config check --file eks-access.yaml --online
+
+Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode), SLACK_APP_TOKEN (Socket Mode), REDIS_URL,
+EKS_ACCESS_CONFIG (default ./eks-access.yaml), PORT (default 3000), LOG_LEVEL, SLACK_API_URL, and the AWS SDK's
+usual variables. See README.md.`;
 
 const ROLES: readonly Role[] = ['start', 'web', 'worker'];
 /** One-shot commands: they run, print and exit with their own code. */
 const TOOLS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
   'aws-auth': runAwsAuthCli,
+  config: runConfigCheck,
   doctor: runDoctor,
 };
 
