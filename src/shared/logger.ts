@@ -51,12 +51,14 @@ export function withLogContext<T>(fields: Record<string, unknown>, fn: () => T):
 export interface LoggerOptions {
   /** Secret values (tokens, signing secret, AWS keys) scrubbed from every line even where no redact path covers them. */
   secrets?: readonly (string | undefined)[];
+  /** Where lines go (default stdout); tests pass a stream to read them back. */
+  destination?: pino.DestinationStream;
 }
 
 export function createLogger(level: string, name = 'eks-access', options: LoggerOptions = {}): Logger {
   // Short values would blank out ordinary words; real secrets are long.
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 8);
-  return pino({
+  const settings: pino.LoggerOptions = {
     name,
     level,
     redact: { paths: REDACTED_PATHS, censor: CENSOR },
@@ -68,7 +70,8 @@ export function createLogger(level: string, name = 'eks-access', options: Logger
         return out;
       },
     },
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
 /** The secret values in the process environment, for `createLogger`'s scrubber. */
