@@ -17,8 +17,9 @@ COPY src ./src
 # The official image's unprivileged `node` user, by number so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
 EXPOSE 3000
-# /healthz answers 200 while Redis and the queue are reachable (web and worker both serve it on PORT).
+# /healthz answers 200 while Redis and the queue are reachable: web and start serve it on PORT (3000), a worker on
+# EKS_ACCESS_WORKER_PORT (3001); whichever answers counts.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "Promise.any([process.env.PORT||3000,process.env.EKS_ACCESS_WORKER_PORT||3001].map(p=>fetch('http://127.0.0.1:'+p+'/healthz').then(r=>{if(!r.ok)throw r.status}))).then(()=>process.exit(0),()=>process.exit(1))"]
 ENTRYPOINT ["node", "bin/eks-access.js"]
 CMD ["start"]

@@ -6,6 +6,8 @@ export interface Env {
   slackAppToken: string | undefined;
   slackApiUrl: string | undefined;
   port: number;
+  /** The `worker` role's own port for /healthz, /readyz and /metrics, so it never takes a web process's PORT. */
+  workerPort: number;
   redisUrl: string | undefined;
   configPath: string;
   /** Key prefix for every Redis key and queue; braces keep a queue on one Redis Cluster slot. */
@@ -60,6 +62,15 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
     problems.push('REDIS_URL is missing: the Redis shared by every web and worker process (redis://host:6379)');
   }
   const port = intSetting(env, 'PORT', 3000, problems, 'the HTTP port for Slack requests and /healthz', 0, 65535);
+  const workerPort = intSetting(
+    env,
+    'EKS_ACCESS_WORKER_PORT',
+    3001,
+    problems,
+    "the worker role's port for /healthz, /readyz and /metrics",
+    0,
+    65535,
+  );
   const worker: WorkerTuning = {
     concurrency: intSetting(env, 'EKS_ACCESS_WORKER_CONCURRENCY', 10, problems, 'jobs run at once per worker', 1, 200),
     lockDurationMs: intSetting(env, 'EKS_ACCESS_LOCK_MS', 30_000, problems, 'BullMQ job lock duration', 500, 600_000),
@@ -103,6 +114,7 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
     slackAppToken,
     slackApiUrl: slackApiUrl && !slackApiUrl.endsWith('/') ? `${slackApiUrl}/` : slackApiUrl,
     port,
+    workerPort,
     redisUrl: env['REDIS_URL']?.trim() || undefined,
     configPath: env['EKS_ACCESS_CONFIG']?.trim() || './eks-access.yaml',
     redisPrefix: env['EKS_ACCESS_REDIS_PREFIX']?.trim() || '{eks-access}',

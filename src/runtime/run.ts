@@ -9,7 +9,7 @@ import { createLogger, type Logger, secretsFromEnv } from '../shared/logger.ts';
 import { compose } from './compose.ts';
 import { type Closer, closeWithGrace, createLifecycle, installShutdown, SHUTDOWN_DEADLINE_MS } from './shutdown.ts';
 import { StartupError } from './startup-error.ts';
-import { startHttp, startWeb } from './web.ts';
+import { startWeb, startWorkerHttp } from './web.ts';
 import { startWorker } from './worker.ts';
 
 /** How long the worker may finish its jobs on SIGTERM before it is closed by force (the rest closes after it). */
@@ -38,8 +38,8 @@ export async function run(role: Role, environment: NodeJS.ProcessEnv = process.e
   closers.push({ name: 'redis clients', close: () => composition.close() });
   const isWeb = role === 'start' || role === 'web';
   const http = isWeb ? await startWeb(env, composition, lifecycle, log) : undefined;
-  const server = http?.server ?? (await startHttp(env, composition, lifecycle, log));
-  closers.push({ name: 'http', close: () => closeServer(server) });
+  const server = http?.server ?? (await startWorkerHttp(env, composition, lifecycle, log));
+  if (server) closers.push({ name: 'http', close: () => closeServer(server) });
   if (role === 'start' || role === 'worker') {
     const worker = startWorker(env, composition, log);
     composition.metrics.observeWorker(worker);

@@ -46,13 +46,16 @@ export async function startWeb(
   return { server, intake: { stop: async () => socket?.stop() } };
 }
 
+type SlackListener = Parameters<typeof createHttpServer>[0]['slackListener'];
+
 /** Health, readiness and metrics on PORT, plus the Slack endpoint when given (workers serve the first three only). */
 export async function startHttp(
   env: Env,
   composition: Composition,
   lifecycle: Lifecycle,
   log: Logger,
-  slack: { slackListener: Parameters<typeof createHttpServer>[0]['slackListener'] } = { slackListener: undefined },
+  slack: { slackListener: SlackListener } = { slackListener: undefined },
+  port = env.port,
 ): Promise<Server> {
   const server = createHttpServer({
     ...(slack.slackListener ? { slackListener: slack.slackListener } : {}),
@@ -63,11 +66,13 @@ export async function startHttp(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(env.port, () => resolve());
+    server.listen(port, () => resolve());
   });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : env.port;
-  log.info({ port, slack: slack.slackListener ? 'http' : 'off' }, 'listening');
+  log.info(
+    { port: typeof address === 'object' && address ? address.port : port, slack: slack.slackListener ? 'http' : 'off' },
+    'listening',
+  );
   return server;
 }
 
@@ -85,4 +90,27 @@ async function checkHealth(composition: Composition): Promise<HealthReport> {
   const isRedisUp = redis.status === 'fulfilled' && redis.value === 'PONG';
   const isQueueUp = queue.status === 'fulfilled';
   return { ok: isRedisUp && isQueueUp, redis: isRedisUp ? 'up' : 'down', queue: isQueueUp ? 'up' : 'down' };
+}
+
+/**
+ * A worker's health and metrics server on EKS_ACCESS_WORKER_PORT (default 3001), never PORT, so a web and a worker
+ * started with one environment on one host do not race for a port. A second worker on the same host must still
+ * run, so a port in use is a warning here rather than a failed start.
+ */
+export async function startWorkerHttp(
+  env: Env,
+  composition: Composition,
+  lifecycle: Lifecycle,
+  log: Logger,
+): Promise<Server | undefined> {
+  try {
+    return await startHttp(env, composition, lifecycle, log);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    log.warn(
+      { port: env.port },
+      'PORT is in use: this worker serves no /healthz, /readyz or /metrics; give it its own PORT',
+    );
+    return undefined;
+  }
 }

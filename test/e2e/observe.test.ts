@@ -24,7 +24,7 @@ beforeAll(async () => {
   workerPort = await freePort();
   // debug: the most the processes will ever log, so the secret scan below sees everything they could write.
   web = spawnBot(['web'], { ...sandbox.env, LOG_LEVEL: 'debug' });
-  worker = spawnBot(['worker'], { ...sandbox.env, LOG_LEVEL: 'debug', PORT: String(workerPort) });
+  worker = spawnBot(['worker'], { ...sandbox.env, LOG_LEVEL: 'debug', EKS_ACCESS_WORKER_PORT: String(workerPort) });
   await Promise.all([
     web.waitForOutput(/eks-access is running/, 60_000),
     worker.waitForOutput(/eks-access is running/, 60_000),

@@ -39,7 +39,8 @@ export function spawnBot(args: readonly string[], env: NodeJS.ProcessEnv, option
     child,
     output: () => output,
     stdout: () => stdout,
-    async waitForOutput(pattern, timeoutMs = 15_000) {
+    // Generous: start-up compiles the sources through tsx, and two processes starting at once on a loaded machine take a while.
+    async waitForOutput(pattern, timeoutMs = 45_000) {
       await waitFor(
         () =>
           pattern.test(output) || (child.exitCode !== null ? Promise.reject(new Error(`exited:\n${output}`)) : false),
