@@ -104,12 +104,12 @@ export async function startWorkerHttp(
   log: Logger,
 ): Promise<Server | undefined> {
   try {
-    return await startHttp(env, composition, lifecycle, log);
+    return await startHttp(env, composition, lifecycle, log, { slackListener: undefined }, env.workerPort);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     log.warn(
-      { port: env.port },
-      'PORT is in use: this worker serves no /healthz, /readyz or /metrics; give it its own PORT',
+      { port: env.workerPort },
+      'EKS_ACCESS_WORKER_PORT is in use: this worker serves no /healthz, /readyz or /metrics; give it its own port',
     );
     return undefined;
   }
