@@ -1,30 +1,46 @@
 import { EnvError, type Role } from './config/env.ts';
 import { ConfigError } from './config/load.ts';
 import { run } from './runtime/run.ts';
+import { StartupError } from './runtime/startup-error.ts';
 
 const USAGE = `eks-access: time-bound, approved access to Amazon EKS from Slack
 
 Usage:
-  eks-access start     Slack front end and workers in one process (default)
-  eks-access web       only the Slack front end (POST /slack/events, GET /healthz)
+  eks-access start     Slack front end and workers in one process (default); without REDIS_URL it also runs a
+                       private redis-server (data in ./.eks-access/redis)
+  eks-access web       only the Slack front end (POST /slack/events, or Socket Mode with SLACK_APP_TOKEN)
   eks-access worker    only the workers (scale out: any number share one Redis)
-  eks-access demo      try it now: the whole bot against local fakes of AWS and Slack, with a terminal chat
-  eks-access doctor --cluster NAME [--arn ARN] [--json]
+  eks-access demo      the whole bot on loopback fakes with a terminal chat: no Slack app, no AWS account
+  eks-access doctor --cluster NAME [--arn ARN] [--namespace NS] [--json]
                        explain why an identity is unauthorized, in the terminal (see doctor --help)
   eks-access aws-auth history --cluster NAME
   eks-access aws-auth restore --cluster NAME --version N
                        list or restore earlier versions of a cluster's aws-auth
   eks-access audit [--cluster NAME] [--since 7d] [--format jsonl|csv]
                        export the audit trail (see audit --help)
+  eks-access config check [--file FILE] [--online]
+                       validate a config file; --online: each cluster reachable, DescribeCluster allowed
 
-Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, REDIS_URL, EKS_ACCESS_CONFIG (default ./eks-access.yaml),
-PORT (default 3000), SLACK_API_URL, and the AWS SDK's usual variables. See README.md.`;
+Every long-running role serves GET /healthz, /readyz and /metrics (Prometheus) on PORT (a worker-only process on EKS_ACCESS_WORKER_PORT).
+
+Examples:
+  npm run demo
+  SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… eks-access start
+  SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… eks-access start       # Socket Mode, no public URL
+  REDIS_URL=redis://redis:6379 eks-access web      # and, elsewhere, REDIS_URL=… eks-access worker
+  eks-access doctor --cluster prod-cluster --arn arn:aws:iam::111122223333:role/platform/bob-admin
+  eks-access config check --file eks-access.yaml --online
+
+Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode), SLACK_APP_TOKEN (Socket Mode), REDIS_URL,
+EKS_ACCESS_CONFIG (default ./eks-access.yaml), PORT (default 3000), LOG_LEVEL, SLACK_API_URL, and the AWS SDK's
+usual variables. See README.md.`;
 
 const ROLES: readonly Role[] = ['start', 'web', 'worker'];
 /** One-shot commands: they run, print and exit with their own code. Loaded on use, so `web` stays small. */
 const TOOLS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
   'aws-auth': async (argv) => (await import('./runtime/aws-auth-cli.ts')).runAwsAuthCli(argv),
   audit: async (argv) => (await import('./runtime/audit-cli.ts')).runAuditCli(argv),
+  config: async (argv) => (await import('./runtime/config-check.ts')).runConfigCheck(argv),
   demo: async (argv) => (await import('./runtime/demo/run-demo.ts')).runDemo(argv),
   doctor: async (argv) => (await import('./runtime/doctor.ts')).runDoctor(argv),
 };
@@ -55,7 +71,7 @@ async function main(argv: readonly string[]): Promise<number> {
     await run(command as Role);
     return -1;
   } catch (error) {
-    if (error instanceof EnvError || error instanceof ConfigError) {
+    if (error instanceof EnvError || error instanceof ConfigError || error instanceof StartupError) {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }

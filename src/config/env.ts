@@ -2,8 +2,12 @@
 export interface Env {
   slackBotToken: string;
   slackSigningSecret: string;
+  /** App-level token (xapp-…): Slack over Socket Mode instead of HTTP; the signing secret is then not needed. */
+  slackAppToken: string | undefined;
   slackApiUrl: string | undefined;
   port: number;
+  /** The `worker` role's own port for /healthz, /readyz and /metrics, so it never takes a web process's PORT. */
+  workerPort: number;
   redisUrl: string | undefined;
   configPath: string;
   /** Key prefix for every Redis key and queue; braces keep a queue on one Redis Cluster slot. */
@@ -50,8 +54,15 @@ export type Role = 'start' | 'web' | 'worker';
 export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
   const problems: string[] = [];
   // The worker never verifies Slack requests, so it can run without the signing secret.
+  // Socket Mode payloads carry no signature (the app token authenticates the socket), so no signing secret either.
+  const slackAppToken = env['SLACK_APP_TOKEN']?.trim() || undefined;
   const required =
-    role === 'worker' ? (['SLACK_BOT_TOKEN'] as const) : (Object.keys(REQUIRED) as (keyof typeof REQUIRED)[]);
+    role === 'worker' || slackAppToken
+      ? (['SLACK_BOT_TOKEN'] as const)
+      : (Object.keys(REQUIRED) as (keyof typeof REQUIRED)[]);
+  if (slackAppToken && !slackAppToken.startsWith('xapp-')) {
+    problems.push('SLACK_APP_TOKEN must be an app-level token (xapp-…) with the connections:write scope');
+  }
   for (const name of required) {
     if (!env[name]?.trim()) problems.push(`${name} is missing: ${REQUIRED[name]}`);
   }
@@ -59,6 +70,15 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
     problems.push('REDIS_URL is missing: the Redis shared by every web and worker process (redis://host:6379)');
   }
   const port = intSetting(env, 'PORT', 3000, problems, 'the HTTP port for Slack requests and /healthz', 0, 65535);
+  const workerPort = intSetting(
+    env,
+    'EKS_ACCESS_WORKER_PORT',
+    3001,
+    problems,
+    "the worker role's port for /healthz, /readyz and /metrics",
+    0,
+    65535,
+  );
   const worker: WorkerTuning = {
     concurrency: intSetting(env, 'EKS_ACCESS_WORKER_CONCURRENCY', 10, problems, 'jobs run at once per worker', 1, 200),
     lockDurationMs: intSetting(env, 'EKS_ACCESS_LOCK_MS', 30_000, problems, 'BullMQ job lock duration', 500, 600_000),
@@ -135,8 +155,10 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
   return {
     slackBotToken: env['SLACK_BOT_TOKEN'] ?? '',
     slackSigningSecret: env['SLACK_SIGNING_SECRET'] ?? '',
+    slackAppToken,
     slackApiUrl: slackApiUrl && !slackApiUrl.endsWith('/') ? `${slackApiUrl}/` : slackApiUrl,
     port,
+    workerPort,
     redisUrl: env['REDIS_URL']?.trim() || undefined,
     configPath: env['EKS_ACCESS_CONFIG']?.trim() || './eks-access.yaml',
     redisPrefix: env['EKS_ACCESS_REDIS_PREFIX']?.trim() || '{eks-access}',

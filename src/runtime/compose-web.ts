@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
 import { createProducerConnection } from '../adapters/queue/connection.ts';
 import { createProducer, type Producer } from '../adapters/queue/producer.ts';
 import type { Env } from '../config/env.ts';
@@ -8,6 +9,7 @@ import type { Logger } from '../shared/logger.ts';
 export interface WebComposition {
   producer: Producer;
   redis: Redis;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -20,10 +22,11 @@ export function composeWeb(env: Env, redisUrl: string, log: Logger): WebComposit
   redis.on('error', (error: Error) =>
     log.warn({ connection: 'producer', err: error.message }, 'redis connection error'),
   );
-  const producer = createProducer(redis, env.redisPrefix);
+  const producer = createProducer(redis, env.redisPrefix, log);
   return {
     producer,
     redis,
+    metrics: createMetrics({ queue: producer.queue, redis, prefix: env.redisPrefix }),
     async close() {
       await producer.close();
       await redis.quit().catch(() => undefined);

@@ -1,13 +1,14 @@
-import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import { createAwsClients } from '../adapters/aws/aws-clients.ts';
 import { createClusterGateways } from '../adapters/aws/cluster-gateways.ts';
 import { createDiagnosticsGateways } from '../adapters/aws/diagnostics-gateways.ts';
+import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
 import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.ts';
 import { createProducerConnection, createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createProducer, type Producer } from '../adapters/queue/producer.ts';
 import { createSlackHomeTab } from '../adapters/slack/home-tab.ts';
 import { createSlackNotifier } from '../adapters/slack/notifier.ts';
+import { ObservedWebClient } from '../adapters/slack/observed-client.ts';
 import { createSlackUserGroups } from '../adapters/slack/user-groups.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { createAutoApprovalQuota } from '../adapters/store/auto-approval-quota.ts';
@@ -23,6 +24,7 @@ export interface Composition {
   producer: Producer;
   redis: Redis;
   workerRedis: Redis;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -38,14 +40,19 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
       log.warn({ connection: name, err: error.message }, 'redis connection error'),
     );
   }
-  const producer = createProducer(redis, env.redisPrefix);
-  const awsClients = createAwsClients();
+  const producer = createProducer(redis, env.redisPrefix, log);
+  const metrics = createMetrics({ queue: producer.queue, redis, prefix: env.redisPrefix });
+  const awsClients = createAwsClients({ observe: (call) => metrics.observeAws(call) });
   const gateways = createClusterGateways(awsClients);
-  const slack = new WebClient(env.slackBotToken, {
-    ...(env.slackApiUrl ? { slackApiUrl: env.slackApiUrl } : {}),
-    // Bounded retries: a worker job retries on its own schedule, and an unbounded client retry holds a worker slot.
-    retryConfig: { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
-  });
+  const slack = new ObservedWebClient(
+    env.slackBotToken,
+    {
+      ...(env.slackApiUrl ? { slackApiUrl: env.slackApiUrl } : {}),
+      // Bounded retries: a worker job retries on its own schedule, and an unbounded client retry holds a worker slot.
+      retryConfig: { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 10_000, randomize: true },
+    },
+    (method, error) => metrics.observeSlackError(method, error),
+  );
   const audit = createAuditLog(workerRedis, env.redisPrefix);
   const deps: Deps = {
     directory: config,
@@ -72,6 +79,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     producer,
     redis,
     workerRedis,
+    metrics,
     async close() {
       await producer.close();
       awsClients.destroy();

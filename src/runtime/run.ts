@@ -1,44 +1,97 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { judgeRedisSettings, readRedisSettings } from '../adapters/queue/redis-settings.ts';
 import { type Env, type Role, readEnv } from '../config/env.ts';
 import { loadConfigFile } from '../config/load.ts';
-import { startRedisServer } from '../sandbox/redis-server.ts';
-import { createLogger } from '../shared/logger.ts';
+import { hasRedisServer, REDIS_INSTALL_HINT, startRedisServer } from '../sandbox/redis-server.ts';
+import { createLogger, type Logger, secretsFromEnv } from '../shared/logger.ts';
 import { composeWeb } from './compose-web.ts';
-import { type Closer, installShutdown } from './shutdown.ts';
-import { startWeb } from './web.ts';
+import { type Closer, closeWithGrace, createLifecycle, installShutdown, SHUTDOWN_DEADLINE_MS } from './shutdown.ts';
+import { StartupError } from './startup-error.ts';
+import { startWeb, startWorkerHttp } from './web.ts';
 
-/** Starts one role: `start` (web + worker, and a private Redis when REDIS_URL is unset), `web` or `worker`. */
+/** How long the worker may finish its jobs on SIGTERM before it is closed by force (the rest closes after it). */
+const WORKER_GRACE_MS = SHUTDOWN_DEADLINE_MS - 2_500;
+
+/**
+ * Starts one role: `start` (web + worker, and a private Redis when REDIS_URL is unset), `web` or `worker`. Every
+ * role serves /healthz, /readyz and /metrics on PORT; ready once everything below has started.
+ */
 export async function run(role: Role, environment: NodeJS.ProcessEnv = process.env): Promise<void> {
   const env = readEnv(role, environment);
   const config = loadConfigFile(env.configPath);
-  const log = createLogger(env.logLevel).child({ role });
+  const log = createLogger(env.logLevel, 'eks-access', { secrets: secretsFromEnv(environment) }).child({ role });
+  const lifecycle = createLifecycle();
   const closers: Closer[] = [];
-  const redisUrl = env.redisUrl ?? (await embeddedRedis(closers, log));
-  // The workers' adapters (AWS SDK, Kubernetes client) are loaded only by the roles that run jobs.
+  installShutdown(closers, lifecycle, log);
+  // Node's default report of an unhandled error prints the objects involved, request headers (tokens) included.
+  for (const event of ['unhandledRejection', 'uncaughtException'] as const) {
+    process.on(event, (error: unknown) => {
+      log.fatal({ event, err: error instanceof Error ? error.message : String(error) }, 'unexpected error; exiting');
+      process.exit(1);
+    });
+  }
+  const redisUrl = env.redisUrl ? await checkSharedRedis(env.redisUrl, log) : await embeddedRedis(closers, log);
+  // The workers' adapters (AWS SDK, Kubernetes client: ~120 MB) are loaded only by the roles that run jobs.
   const full = role === 'web' ? undefined : (await import('./compose.ts')).compose(env, config, redisUrl, log);
   const composition = full ?? composeWeb(env, redisUrl, log);
   closers.push({ name: 'redis clients', close: () => composition.close() });
+  const isWeb = role === 'start' || role === 'web';
+  const http = isWeb ? await startWeb(env, composition, config, lifecycle, log) : undefined;
+  const server = http?.server ?? (await startWorkerHttp(env, composition, lifecycle, log));
+  if (server) closers.push({ name: 'http', close: () => closeServer(server) });
   if (full) {
     const { startWorker } = await import('./worker.ts');
     const worker = startWorker(env, full, log);
+    full.metrics.observeWorker(worker);
     await full.producer.scheduleReconciler(env.worker.reconcileEveryMs);
-    closers.push({ name: 'worker', close: () => worker.close() });
+    closers.push({ name: 'worker', close: () => closeWithGrace((force) => worker.close(force), WORKER_GRACE_MS, log) });
   }
-  if (role === 'start' || role === 'web') {
-    const server = await startWeb(env, composition, config, log);
-    closers.push({ name: 'http', close: () => new Promise((done) => server.close(() => done(undefined))) });
-  }
-  installShutdown(closers, log);
-  log.info({ clusters: config.clusters.map((c) => c.name) }, 'eks-access is running');
+  // Closed first: no new Slack requests while the worker finishes what it holds.
+  if (http) closers.push({ name: 'slack intake', close: () => http.intake.stop() });
+  lifecycle.markReady();
+  log.info(
+    { clusters: config.clusters.map((c) => c.name), slack: env.slackAppToken ? 'socket-mode' : 'http' },
+    'eks-access is running',
+  );
 }
 
-async function embeddedRedis(closers: Closer[], log: ReturnType<typeof createLogger>): Promise<string> {
+async function closeServer(server: import('node:http').Server): Promise<void> {
+  await new Promise((done) => {
+    server.close(() => done(undefined));
+    server.closeIdleConnections();
+  });
+}
+
+/** REDIS_URL: refuse an evicting Redis (BullMQ loses jobs), warn loudly when nothing is persisted. */
+async function checkSharedRedis(url: string, log: Logger): Promise<string> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true, connectTimeout: 5_000 });
+  redis.on('error', () => {}); // reported through the rejected command below
+  try {
+    await redis.connect();
+    const verdict = judgeRedisSettings(await readRedisSettings(redis));
+    for (const warning of verdict.warnings) log.warn({ redis: 'persistence' }, `WARNING: ${warning}`);
+    if (!verdict.ok) throw new StartupError(verdict.problem);
+    return url;
+  } catch (error) {
+    if (error instanceof StartupError) throw error;
+    throw new StartupError(`Cannot reach the Redis at REDIS_URL: ${(error as Error).message}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function embeddedRedis(closers: Closer[], log: Logger): Promise<string> {
+  if (!hasRedisServer()) throw new StartupError(REDIS_INSTALL_HINT);
   const dir = resolve('.eks-access', 'redis');
   mkdirSync(dir, { recursive: true });
   const redis = await startRedisServer({ dir, isDurable: true });
   closers.push({ name: 'embedded redis', close: () => redis.stop() });
-  log.info({ url: redis.url, dir }, 'REDIS_URL is not set: started a private redis-server (append-only, fsync always)');
+  log.info(
+    { url: redis.url, dir, pid: redis.pid },
+    'REDIS_URL is not set: started a private redis-server (append-only file, appendfsync always, maxmemory-policy noeviction)',
+  );
   return redis.url;
 }
 

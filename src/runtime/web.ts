@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { createRefusalAuditor } from '../adapters/http/refusal-audit.ts';
-import { createHttpServer } from '../adapters/http/server.ts';
+import { createHttpServer, type HealthReport } from '../adapters/http/server.ts';
 import { createBoltApp } from '../adapters/slack/bolt-app.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { createRequestStore } from '../adapters/store/request-store.ts';
@@ -8,35 +8,123 @@ import type { Env } from '../config/env.ts';
 import type { Directory } from '../core/directory.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { WebComposition } from './compose-web.ts';
+import type { Lifecycle } from './shutdown.ts';
 
-/** Slack's HTTP front end: guard → Bolt (verify, persist, ack) and /healthz. */
+/** What the front end and the health server need; the web role gets it without the AWS SDK or Kubernetes client. */
+type WebParts = Pick<WebComposition, 'producer' | 'redis' | 'metrics'>;
+
+export interface Intake {
+  /** Stops taking Slack requests: the Socket Mode connection closes; HTTP events get 503 (Slack retries them). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Slack's front end: over HTTP (guard → Bolt: verify, persist, ack on POST /slack/events), or over Socket Mode when
+ * SLACK_APP_TOKEN is set, with the same persist-then-ack listeners. The HTTP server always serves health and metrics.
+ */
 export async function startWeb(
   env: Env,
-  composition: Pick<WebComposition, 'producer' | 'redis'>,
+  composition: WebParts,
   directory: Directory,
+  lifecycle: Lifecycle,
   log: Logger,
-): Promise<Server> {
+): Promise<{ server: Server; intake: Intake }> {
   // On the producer's connection, which fails fast when Redis is down, so Slack gets a 5xx instead of a silent "ok".
   const audit = createAuditLog(composition.redis, env.redisPrefix);
-  const { receiver } = createBoltApp({
+  const { receiver, socket } = createBoltApp({
     botToken: env.slackBotToken,
     signingSecret: env.slackSigningSecret,
+    appToken: env.slackAppToken,
     slackApiUrl: env.slackApiUrl,
     producer: composition.producer,
     log,
     modals: { requests: createRequestStore(composition.redis, env.redisPrefix), audit, directory },
   });
-  const server = createHttpServer({
-    slackListener: receiver.requestListener,
-    isHealthy: async () => (await composition.redis.ping()) === 'PONG',
-    log,
+  const listener = receiver?.requestListener;
+  const server = await startHttp(env, composition, lifecycle, log, {
     onRefused: createRefusalAuditor(audit, log),
+    slackListener: listener
+      ? (req, res) => {
+          if (!lifecycle.isStopping()) return listener(req, res);
+          req.resume();
+          res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('shutting down');
+        }
+      : undefined,
+  });
+  if (socket) {
+    await socket.start();
+    log.info('connected to Slack over Socket Mode');
+  }
+  return { server, intake: { stop: async () => socket?.stop() } };
+}
+
+type SlackListener = Parameters<typeof createHttpServer>[0]['slackListener'];
+type RefusalHook = Parameters<typeof createHttpServer>[0]['onRefused'];
+
+/** Health, readiness and metrics on PORT, plus the Slack endpoint when given (workers serve the first three only). */
+export async function startHttp(
+  env: Env,
+  composition: WebParts,
+  lifecycle: Lifecycle,
+  log: Logger,
+  slack: { slackListener: SlackListener; onRefused?: RefusalHook } = { slackListener: undefined },
+  port = env.port,
+): Promise<Server> {
+  const server = createHttpServer({
+    ...(slack.slackListener ? { slackListener: slack.slackListener } : {}),
+    ...(slack.onRefused ? { onRefused: slack.onRefused } : {}),
+    health: () => checkHealth(composition),
+    isReady: () => lifecycle.isReady(),
+    metrics: () => composition.metrics.render(),
+    log,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(env.port, () => resolve());
+    server.listen(port, () => resolve());
   });
   const address = server.address();
-  log.info({ port: typeof address === 'object' && address ? address.port : env.port }, 'listening for Slack');
+  log.info(
+    { port: typeof address === 'object' && address ? address.port : port, slack: slack.slackListener ? 'http' : 'off' },
+    'listening',
+  );
   return server;
+}
+
+/** Redis answers PING and the queue's own connection answers a count: both a web and a worker need them. */
+async function checkHealth(composition: WebParts): Promise<HealthReport> {
+  const within = <T>(promise: Promise<T>) =>
+    Promise.race([
+      promise,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref()),
+    ]);
+  const [redis, queue] = await Promise.allSettled([
+    within(composition.redis.ping()),
+    within(composition.producer.queue.count()),
+  ]);
+  const isRedisUp = redis.status === 'fulfilled' && redis.value === 'PONG';
+  const isQueueUp = queue.status === 'fulfilled';
+  return { ok: isRedisUp && isQueueUp, redis: isRedisUp ? 'up' : 'down', queue: isQueueUp ? 'up' : 'down' };
+}
+
+/**
+ * A worker's health and metrics server on EKS_ACCESS_WORKER_PORT (default 3001), never PORT, so a web and a worker
+ * started with one environment on one host do not race for a port. A second worker on the same host must still
+ * run, so a port in use is a warning here rather than a failed start.
+ */
+export async function startWorkerHttp(
+  env: Env,
+  composition: WebParts,
+  lifecycle: Lifecycle,
+  log: Logger,
+): Promise<Server | undefined> {
+  try {
+    return await startHttp(env, composition, lifecycle, log, { slackListener: undefined }, env.workerPort);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    log.warn(
+      { port: env.workerPort },
+      'EKS_ACCESS_WORKER_PORT is in use: this worker serves no /healthz, /readyz or /metrics; give it its own port',
+    );
+    return undefined;
+  }
 }

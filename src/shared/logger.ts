@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino } from 'pino';
 
 /** Paths pino blanks out wherever they appear, so tokens and secrets never reach the logs. */
@@ -6,8 +7,12 @@ export const REDACTED_PATHS = [
   '*.token',
   'botToken',
   '*.botToken',
+  'appToken',
+  '*.appToken',
   'slackBotToken',
   '*.slackBotToken',
+  'slackAppToken',
+  '*.slackAppToken',
   'signingSecret',
   '*.signingSecret',
   'slackSigningSecret',
@@ -18,14 +23,60 @@ export const REDACTED_PATHS = [
   '*.headers.authorization',
   'credentials',
   '*.credentials',
+  'Credentials',
+  '*.Credentials',
   'secretAccessKey',
   '*.secretAccessKey',
+  'SecretAccessKey',
+  '*.SecretAccessKey',
   'sessionToken',
   '*.sessionToken',
+  'SessionToken',
+  '*.SessionToken',
 ];
+
+/** Slack tokens by shape (xoxb-, xoxp-, xapp-, …), wherever they appear in a line, e.g. inside an error message. */
+const SLACK_TOKEN = /\bx(?:ox[abeprs]|app)-[A-Za-z0-9-]{6,}/g;
+const CENSOR = '[redacted]';
 
 export type Logger = pino.Logger;
 
-export function createLogger(level: string, name = 'eks-access'): Logger {
-  return pino({ name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+/** Fields every log line written inside `withLogContext` carries, e.g. the request id across web and worker. */
+const context = new AsyncLocalStorage<Record<string, unknown>>();
+
+export function withLogContext<T>(fields: Record<string, unknown>, fn: () => T): T {
+  return context.run({ ...context.getStore(), ...fields }, fn);
+}
+
+export interface LoggerOptions {
+  /** Secret values (tokens, signing secret, AWS keys) scrubbed from every line even where no redact path covers them. */
+  secrets?: readonly (string | undefined)[];
+  /** Where lines go (default stdout); tests pass a stream to read them back. */
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger(level: string, name = 'eks-access', options: LoggerOptions = {}): Logger {
+  // Short values would blank out ordinary words; real secrets are long.
+  const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 8);
+  const settings: pino.LoggerOptions = {
+    name,
+    level,
+    redact: { paths: REDACTED_PATHS, censor: CENSOR },
+    mixin: () => context.getStore() ?? {},
+    hooks: {
+      streamWrite: (line) => {
+        let out = line.replace(SLACK_TOKEN, CENSOR);
+        for (const secret of secrets) out = out.split(secret).join(CENSOR);
+        return out;
+      },
+    },
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
+}
+
+/** The secret values in the process environment, for `createLogger`'s scrubber. */
+export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
+  return ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
+    .map((name) => env[name]?.trim() ?? '')
+    .filter((value) => value !== '');
 }

@@ -45,7 +45,7 @@ describe('grant flow through Slack, Redis, BullMQ and the EKS API', () => {
     const response = await fetch(`http://127.0.0.1:${sandbox.port}/healthz`);
 
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, redis: 'up' });
+    expect(await response.json()).toEqual({ ok: true, redis: 'up', queue: 'up' });
   });
 
   it('mention → card → Approve → verified access entry, thread reply and updated card', async () => {

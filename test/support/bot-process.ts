@@ -17,8 +17,12 @@ export interface BotProcess {
 }
 
 /** Runs the real CLI as a child process, configured only through its environment. */
-export function spawnBot(args: readonly string[], env: NodeJS.ProcessEnv): BotProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnBot(args: readonly string[], env: NodeJS.ProcessEnv, options: { cwd?: string } = {}): BotProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
   let output = '';
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -35,6 +39,7 @@ export function spawnBot(args: readonly string[], env: NodeJS.ProcessEnv): BotPr
     child,
     output: () => output,
     stdout: () => stdout,
+    // Generous: start-up compiles the sources through tsx, and two processes starting at once on a loaded machine take a while.
     async waitForOutput(pattern, timeoutMs = 60_000) {
       await waitFor(
         () =>

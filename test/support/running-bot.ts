@@ -15,6 +15,7 @@ export function useRunningBot(
   beforeAll(async () => {
     sandbox = await startE2eSandbox(options);
     bot = spawnBot(['start'], { ...sandbox.env, ...options.env });
+    // Start-up compiles the sources through tsx; on a loaded shared machine that alone can take 20 s.
     await bot.waitForOutput(/eks-access is running/, 60_000);
     onReady(sandbox);
   }, 90_000); // a loaded machine can take most of a minute to start the fakes and the bot

@@ -3,6 +3,7 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { ClusterSettings } from '../../core/directory.ts';
+import { type AwsCallObserver, observeCalls } from './call-metrics.ts';
 import { createCredentialsCache } from './credentials.ts';
 
 /** IAM is global; its signing region in the aws partition is us-east-1 whatever the cluster's region. */
@@ -26,8 +27,14 @@ export interface ClusterClients {
  * SDK clients per (cluster, region, executor role), built once and reused. No `endpoint` is passed, so the
  * standard AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL variables keep working.
  */
-export function createAwsClients(): { forCluster(cluster: ClusterSettings): ClusterClients; destroy(): void } {
-  const credentials = createCredentialsCache();
+export type { AwsCallObservation, AwsCallObserver } from './call-metrics.ts';
+
+export function createAwsClients(options: { observe?: AwsCallObserver } = {}): {
+  forCluster(cluster: ClusterSettings): ClusterClients;
+  destroy(): void;
+} {
+  const { observe } = options;
+  const credentials = createCredentialsCache(Date.now, observe);
   const byCluster = new Map<string, ClusterClients>();
   return {
     forCluster(cluster) {
@@ -37,10 +44,17 @@ export function createAwsClients(): { forCluster(cluster: ClusterSettings): Clus
       const provider = credentials.forRole(cluster.roleArn, cluster.region);
       const auth = provider ? { credentials: provider } : {};
       const eks = new EKSClient({ region: cluster.region, requestHandler: HTTP_OPTIONS, ...auth });
+      const iam = new IAMClient({ region: IAM_REGION, requestHandler: HTTP_OPTIONS, ...auth });
+      const cloudtrail = new CloudTrailClient({ region: cluster.region, requestHandler: HTTP_OPTIONS, ...auth });
+      if (observe) {
+        eks.middlewareStack.use(observeCalls(observe));
+        iam.middlewareStack.use(observeCalls(observe));
+        cloudtrail.middlewareStack.use(observeCalls(observe));
+      }
       const clients: ClusterClients = {
         eks,
-        iam: new IAMClient({ region: IAM_REGION, requestHandler: HTTP_OPTIONS, ...auth }),
-        cloudtrail: new CloudTrailClient({ region: cluster.region, requestHandler: HTTP_OPTIONS, ...auth }),
+        iam,
+        cloudtrail,
         credentials: async () => provider?.() ?? eks.config.credentials(),
       };
       byCluster.set(key, clients);

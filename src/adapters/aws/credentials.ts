@@ -1,6 +1,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { toAdapterError } from '../../shared/errors.ts';
+import { type AwsCallObserver, observeCalls } from './call-metrics.ts';
 
 /** Refresh assumed-role credentials this long before they expire, so no call starts with a dying key. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -14,7 +15,11 @@ export interface CredentialsCache {
  * Per-cluster executor roles are assumed with STS AssumeRole and cached until shortly before expiry;
  * concurrent callers share one in-flight AssumeRole.
  */
-export function createCredentialsCache(now: () => number = Date.now): CredentialsCache {
+export function createCredentialsCache(
+  now: () => number = Date.now,
+  /** The call metrics, so AssumeRole latency and errors are measured like every other call. */
+  observe?: AwsCallObserver,
+): CredentialsCache {
   const stsByRegion = new Map<string, STSClient>();
   const providers = new Map<string, AwsCredentialIdentityProvider>();
   const sts = (region: string) => {
@@ -24,6 +29,7 @@ export function createCredentialsCache(now: () => number = Date.now): Credential
         region,
         requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000, throwOnRequestTimeout: true },
       });
+      if (observe) client.middlewareStack.use(observeCalls(observe));
       stsByRegion.set(region, client);
     }
     return client;

@@ -3,11 +3,21 @@ import type { Logger } from '../../shared/logger.ts';
 import { guardSlackRequest } from '../slack/request-guard.ts';
 import type { HttpRefusal } from './refusal-audit.ts';
 
+/** `{ ok, redis: 'up', queue: 'up' }`: each dependency checked, and ok only when all are up. */
+export interface HealthReport {
+  ok: boolean;
+  [dependency: string]: boolean | 'up' | 'down';
+}
+
 export interface HttpServerOptions {
-  /** Bolt's request listener; only reached by requests that passed the guard. */
+  /** Bolt's request listener; only reached by requests that passed the guard. Absent for workers and Socket Mode. */
   slackListener?: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Resolves true when Redis answers. */
-  isHealthy: () => Promise<boolean>;
+  /** Liveness: Redis answers and the queue is reachable. */
+  health: () => Promise<HealthReport>;
+  /** Readiness: start-up finished and shutdown has not begun. */
+  isReady?: () => boolean;
+  /** Prometheus text for GET /metrics. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   log: Logger;
   /** Told about every Slack request refused here or by Bolt's signature check (for the audit trail). */
   onRefused?: (refusal: HttpRefusal) => void;
@@ -18,6 +28,15 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') {
       void health(options, res);
+      return;
+    }
+    if (req.method === 'GET' && path === '/readyz') {
+      const ready = options.isReady?.() ?? true;
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ready }));
+      return;
+    }
+    if (req.method === 'GET' && path === '/metrics' && options.metrics) {
+      void metrics(options, res);
       return;
     }
     if (req.method === 'POST' && path === '/slack/events' && options.slackListener) {
@@ -44,8 +63,16 @@ export function createHttpServer(options: HttpServerOptions): Server {
 }
 
 async function health(options: HttpServerOptions, res: ServerResponse): Promise<void> {
-  const healthy = await options.isHealthy().catch(() => false);
-  res
-    .writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' })
-    .end(JSON.stringify({ ok: healthy, redis: healthy ? 'up' : 'down' }));
+  const report = await options.health().catch((): HealthReport => ({ ok: false }));
+  res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+}
+
+async function metrics(options: HttpServerOptions, res: ServerResponse): Promise<void> {
+  try {
+    const rendered = await options.metrics?.();
+    res.writeHead(200, { 'content-type': rendered?.contentType ?? 'text/plain' }).end(rendered?.body ?? '');
+  } catch (error) {
+    options.log.warn({ err: (error as Error).message }, 'metrics could not be collected');
+    res.writeHead(503, { 'content-type': 'text/plain' }).end('metrics unavailable');
+  }
 }

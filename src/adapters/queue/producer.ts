@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RequestId } from '../../core/ids.ts';
+import type { Logger } from '../../shared/logger.ts';
 import type { JobQueue } from '../../usecases/ports.ts';
 import {
   type HomePayload,
@@ -26,15 +27,20 @@ const REDRIVE_CLAIM_MS = 5_000;
 /** How long Home-tab refreshes of one user are gathered into one views.publish. */
 const HOME_REFRESH_WINDOW_MS = 1_500;
 
-export function createProducer(connection: Redis, prefix: string): Producer {
+/** With `log`, each stored Slack request is logged with its request id, which the worker's lines carry too. */
+export function createProducer(connection: Redis, prefix: string, log?: Logger): Producer {
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
   return {
     queue,
     async enqueueInbound(payload) {
-      await queue.add(JOB.inbound, payload, { ...JOB_OPTIONS, jobId: jobId('in', payload.inboundId) });
+      const id = jobId('in', payload.inboundId);
+      await queue.add(JOB.inbound, payload, { ...JOB_OPTIONS, jobId: id });
+      log?.info({ requestId: payload.requestId, job: id, source: payload.source }, 'slack request stored');
     },
     async enqueueInteraction(key, payload) {
-      await queue.add(JOB.interaction, payload, { ...JOB_OPTIONS, jobId: jobId('click', key) });
+      const id = jobId('click', key);
+      await queue.add(JOB.interaction, payload, { ...JOB_OPTIONS, jobId: id });
+      log?.info({ requestId: payload.requestId, job: id, kind: payload.kind }, 'slack click stored');
     },
     async enqueueHome(payload) {
       await queue.add(JOB.home, payload, { ...JOB_OPTIONS, jobId: jobId('home', payload.eventId) });

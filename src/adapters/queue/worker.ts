@@ -2,7 +2,7 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerTuning } from '../../config/env.ts';
 import { AdapterError, toAdapterError } from '../../shared/errors.ts';
-import type { Logger } from '../../shared/logger.ts';
+import { type Logger, withLogContext } from '../../shared/logger.ts';
 import { QUEUE_NAME } from './jobs.ts';
 
 export type JobHandler = (job: Job, isFinalAttempt: boolean) => Promise<unknown>;
@@ -25,17 +25,10 @@ export function createWorker(
       const handler = handlers[job.name];
       if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
       const isFinalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      try {
-        return await handler(job, isFinalAttempt);
-      } catch (error) {
-        const adapterError = toAdapterError(error);
-        log.warn(
-          { job: job.id, name: job.name, code: adapterError.code, retryable: adapterError.retryable },
-          'job failed',
-        );
-        if (error instanceof AdapterError && !error.retryable) throw new UnrecoverableError(error.message);
-        throw error;
-      }
+      // Every line logged while the job runs carries the request id the web process logged when it stored the job.
+      const requestId = (job.data as { requestId?: unknown } | undefined)?.requestId;
+      const context = { job: job.id, ...(typeof requestId === 'string' ? { requestId } : {}) };
+      return await withLogContext(context, () => runHandler(handler, job, isFinalAttempt, log));
     },
     {
       connection,
@@ -49,4 +42,18 @@ export function createWorker(
   worker.on('stalled', (jobId) => log.warn({ job: jobId }, 'job stalled; another worker will run it again'));
   worker.on('error', (error) => log.error({ err: error.message }, 'worker error'));
   return worker;
+}
+
+async function runHandler(handler: JobHandler, job: Job, isFinalAttempt: boolean, log: Logger): Promise<unknown> {
+  try {
+    return await handler(job, isFinalAttempt);
+  } catch (error) {
+    const adapterError = toAdapterError(error);
+    log.warn(
+      { job: job.id, jobName: job.name, code: adapterError.code, retryable: adapterError.retryable },
+      'job failed',
+    );
+    if (error instanceof AdapterError && !error.retryable) throw new UnrecoverableError(error.message);
+    throw error;
+  }
 }

@@ -1,12 +1,16 @@
-import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import { App, type AuthorizeResult, HTTPReceiver, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Logger } from '../../shared/logger.ts';
 import type { Producer } from '../queue/producer.ts';
 import { registerListeners } from './listeners.ts';
 import { type ModalDeps, registerModalListeners } from './modal-listeners.ts';
+import { PersistThenAckSocketReceiver } from './socket-receiver.ts';
 
 export interface BoltOptions {
   botToken: string;
   signingSecret: string;
+  /** Set: Socket Mode over a WebSocket instead of HTTP (SLACK_APP_TOKEN). */
+  appToken?: string | undefined;
   slackApiUrl: string | undefined;
   producer: Producer;
   log: Logger;
@@ -19,28 +23,38 @@ export interface BoltOptions {
  * size checks run first. `processBeforeResponse` holds Slack's answer until the listener has stored
  * the event; Slack's 3 s budget is far above the milliseconds that takes.
  */
-export function createBoltApp(options: BoltOptions): { app: App; receiver: HTTPReceiver } {
+export function createBoltApp(options: BoltOptions): {
+  app: App;
+  receiver: HTTPReceiver | undefined;
+  socket: PersistThenAckSocketReceiver | undefined;
+} {
   const logger = boltLogger(options.log);
-  const receiver = new HTTPReceiver({
-    signingSecret: options.signingSecret,
-    endpoints: '/slack/events',
-    processBeforeResponse: true,
-    signatureVerification: true,
-    logger,
-    // Our listeners ack within milliseconds; this only fires when Redis hangs, and then 404 makes Slack retry.
-    unhandledRequestTimeoutMillis: 2_800,
-  });
+  const socket = options.appToken
+    ? new PersistThenAckSocketReceiver({ appToken: options.appToken, slackApiUrl: options.slackApiUrl, logger })
+    : undefined;
+  const receiver = socket
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: options.signingSecret,
+        endpoints: '/slack/events',
+        processBeforeResponse: true,
+        signatureVerification: true,
+        logger,
+        // Our listeners ack within milliseconds; this only fires when Redis hangs, and then 404 makes Slack retry.
+        unhandledRequestTimeoutMillis: 2_800,
+      });
+  const clientOptions = {
+    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+  };
   const app = new App({
-    token: options.botToken,
-    receiver,
+    authorize: cachedAuthorize(new WebClient(options.botToken, clientOptions), options.botToken),
+    receiver: socket ?? receiver,
     logger,
     // Nothing reads Bolt's in-memory conversation store; its look-up rejects with a new Error (a stack trace) on
     // every event, which is measurable on the ack path (bench/ack-latency.ts).
     convoStore: false,
-    clientOptions: {
-      ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-      retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
-    },
+    clientOptions,
   });
   registerListeners(app, options.producer);
   registerModalListeners(app, options.producer, { ...options.modals, log: options.log });
@@ -49,7 +63,31 @@ export function createBoltApp(options: BoltOptions): { app: App; receiver: HTTPR
     // Re-throwing makes the receiver answer 500, so Slack retries an event we could not store.
     throw error;
   });
-  return { app, receiver };
+  return { app, receiver, socket };
+}
+
+/**
+ * Bolt's `token` option runs auth.test in its constructor and keeps the promise: when Slack is unreachable at that
+ * moment the rejection is unhandled (the process dies) and every later event fails on the cached error. This asks
+ * once, on the first event, keeps a success and retries after a failure.
+ */
+function cachedAuthorize(client: WebClient, botToken: string): () => Promise<AuthorizeResult> {
+  let pending: Promise<AuthorizeResult> | undefined;
+  return () => {
+    pending ??= client.auth
+      .test()
+      .then((identity) => ({
+        botToken,
+        ...(identity.bot_id ? { botId: identity.bot_id } : {}),
+        ...(identity.user_id ? { botUserId: identity.user_id } : {}),
+        ...(identity.team_id ? { teamId: identity.team_id } : {}),
+      }))
+      .catch((error: unknown) => {
+        pending = undefined;
+        throw error;
+      });
+    return pending;
+  };
 }
 
 function boltLogger(log: Logger): SlackLogger {

@@ -90,6 +90,7 @@ export class SlackWebApiFake extends FakeServer {
   readonly #modals: SlackOpenedView[] = [];
   readonly #exchangedTriggers = new Set<string>();
   readonly #userGroups = new Map<string, string[]>();
+  #socketMode: { appToken: string; openUrl: () => string } | undefined;
 
   constructor(options: SlackWebApiFakeOptions = {}) {
     super(options);
@@ -191,9 +192,21 @@ export class SlackWebApiFake extends FakeServer {
     this.failNext(method, count, { status: 200, code: error });
   }
 
+  /**
+   * Answers `apps.connections.open` (app-level token only, like Slack: a bot token gets `not_allowed_token_type`)
+   * with a fresh WebSocket URL from `openUrl`; see socket-mode.ts.
+   */
+  enableSocketMode(appToken: string, openUrl: () => string): void {
+    this.#socketMode = { appToken, openUrl };
+  }
+
   protected override dispatch(request: IncomingRequest): RouteMatch<FakeHandler> | undefined {
     const method = METHOD_PATH.exec(request.path)?.[1];
     if (method === undefined) return super.dispatch(request);
+    const socketMode = this.#socketMode;
+    if (method === 'apps.connections.open' && socketMode) {
+      return { op: method, params: {}, handler: (fakeRequest) => this.#connectionsOpen(fakeRequest, socketMode) };
+    }
     const handle = this.#methods.get(method);
     if (handle === undefined) return undefined;
     return { op: method, params: {}, handler: (fakeRequest) => this.#call(fakeRequest, handle) };
@@ -211,6 +224,14 @@ export class SlackWebApiFake extends FakeServer {
     if (failure.status === 429) headers['retry-after'] ??= '1';
     const fallback = failure.status === 429 ? 'ratelimited' : failure.status === 200 ? 'internal_error' : 'fatal_error';
     return json(failure.status, { ok: false, error: failure.code ?? fallback }, headers);
+  }
+
+  #connectionsOpen(request: FakeRequest, socketMode: { appToken: string; openUrl: () => string }): FakeResponse {
+    const token = tokenOf(request, parseArgs(request));
+    if (token === undefined) return json(200, { ok: false, error: 'not_authed' });
+    if (token === this.botToken) return json(200, { ok: false, error: 'not_allowed_token_type' });
+    if (token !== socketMode.appToken) return json(200, { ok: false, error: 'invalid_auth' });
+    return json(200, { ok: true, url: socketMode.openUrl() });
   }
 
   #call(request: FakeRequest, handle: Method): FakeResponse {
