@@ -1,5 +1,5 @@
 import { findCluster, isRefusal, principalOf, resolveCluster } from '../core/directory.ts';
-import { asChannelId, asClusterName, asSlackUserId, type RequestId, type SlackUserId } from '../core/ids.ts';
+import { asSlackUserId, type RequestId, type SlackUserId } from '../core/ids.ts';
 import type { Level } from '../core/levels.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import type { Message } from '../core/messages/message.ts';
@@ -12,6 +12,7 @@ import {
 import { plainReply } from '../core/messages/request-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
 import { checkReviewer, decideBreakGlass, peopleIn } from '../core/request/approval.ts';
+import { newPendingRequest } from '../core/request/new-request.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
 import { membersOf, resolvedPolicy } from './approval-policy.ts';
@@ -67,25 +68,10 @@ export async function breakGlass(deps: Deps, input: BreakGlassInput): Promise<Br
     });
   }
   const now = deps.clock.now();
-  const request: AccessRequest = {
-    id: input.requestId,
-    version: 1,
-    requester: input.requester,
-    subject: input.subject,
-    principalArn,
-    cluster: asClusterName(cluster.name),
-    level: input.level,
-    namespaces: [...input.namespaces],
-    ...(input.reason ? { reason: input.reason } : {}),
-    durationMs: decision.durationMs,
-    ...(decision.cappedFromMs ? { requestedDurationMs: decision.cappedFromMs } : {}),
-    status: 'pending',
-    approvals: [],
-    channel: asChannelId(input.conversation.channel),
-    threadTs: input.conversation.threadTs ?? '',
-    createdAt: now,
-    updatedAt: now,
-  };
+  const request = newPendingRequest(
+    { ...input, id: input.requestId, kind: 'grant', principalArn, cluster: cluster.name, duration: decision },
+    now,
+  );
   if (await deps.store.create(request)) {
     await deps.audit.append({
       type: 'requested',

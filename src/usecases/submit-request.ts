@@ -1,5 +1,5 @@
 import { approvalPolicyOf, durationOverrides, isRefusal, principalOf, resolveCluster } from '../core/directory.ts';
-import { asChannelId, asClusterName, asPrincipalArn, type RequestId, type SlackUserId } from '../core/ids.ts';
+import { asPrincipalArn, type RequestId, type SlackUserId } from '../core/ids.ts';
 import { accessPolicyArn, type Level } from '../core/levels.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import type { Message } from '../core/messages/message.ts';
@@ -7,6 +7,7 @@ import { plainReply, requestCard } from '../core/messages/request-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
 import { type AutoApproveDecision, peopleIn } from '../core/request/approval.ts';
 import { effectiveDuration } from '../core/request/duration-policy.ts';
+import { newPendingRequest } from '../core/request/new-request.ts';
 import { type AccessRequest, ADMIN_ACTION_MIN_APPROVALS, kindOf, type RequestKind } from '../core/request/request.ts';
 import { membersOf } from './approval-policy.ts';
 import { autoApproveIfAllowed } from './auto-approve.ts';
@@ -63,26 +64,9 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   const currentAccess =
     kind !== 'migrate' && !existing ? await currentAccessOf(deps, cluster, principalArn) : undefined;
   const request: AccessRequest = {
-    id: input.requestId,
-    version: 1,
-    ...(kind !== 'grant' ? { kind } : {}),
-    requester: input.requester,
-    subject: input.subject,
-    principalArn,
-    cluster: asClusterName(cluster.name),
-    level: input.level,
-    namespaces: [...input.namespaces],
-    ...(input.reason ? { reason: input.reason } : {}),
-    durationMs: duration.durationMs,
-    ...(duration.cappedFromMs ? { requestedDurationMs: duration.cappedFromMs } : {}),
-    status: 'pending',
-    approvals: [],
+    ...newPendingRequest({ ...input, id: input.requestId, kind, principalArn, cluster: cluster.name, duration }, now),
     ...(preview ? { awsAuthPreview: preview } : {}),
     ...(currentAccess ? { currentAccess } : {}),
-    channel: asChannelId(input.conversation.channel),
-    threadTs: input.conversation.threadTs ?? '',
-    createdAt: now,
-    updatedAt: now,
   };
   const isNew = await deps.store.create(request);
   const stored = isNew ? request : await deps.store.get(request.id);
