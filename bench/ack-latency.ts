@@ -90,7 +90,10 @@ export async function measureAck(options: AckOptions): Promise<AckResult> {
     processes.push(product);
     const baseline = spawnScript('bare-bolt.ts', { ...common, NODE_ENV: 'production', PORT: String(basePort) });
     processes.push(baseline);
-    await Promise.all([product.waitForOutput(/listening for Slack/), baseline.waitForOutput(/bare bolt listening/)]);
+    await Promise.all([
+      product.waitForOutput(/eks-access is running/, 60_000),
+      baseline.waitForOutput(/bare bolt listening/),
+    ]);
     const productUrl = `http://127.0.0.1:${productPort}/slack/events`;
     const baseUrl = `http://127.0.0.1:${basePort}/slack/events`;
     let batch = 0;

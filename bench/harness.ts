@@ -63,7 +63,7 @@ function spawnNode(args: readonly string[], env: NodeJS.ProcessEnv): BotProcess 
     child,
     output: () => output,
     stdout: () => output,
-    async waitForOutput(pattern, timeoutMs = 15_000) {
+    async waitForOutput(pattern, timeoutMs = 60_000) {
       await waitFor(
         () => pattern.test(output) || (child.exitCode !== null ? Promise.reject(new Error(output)) : false),
         {

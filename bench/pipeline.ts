@@ -147,7 +147,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
     LOG_LEVEL: 'warn',
   });
   try {
-    await bot.waitForOutput(/listening for Slack|eks-access is running/, 30_000).catch(async () => {
+    await bot.waitForOutput(/eks-access is running/, 30_000).catch(async () => {
       await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, { timeoutMs: 30_000 });
     });
     const store = createRequestStore(redis, prefix);
