@@ -147,8 +147,9 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
     LOG_LEVEL: 'warn',
   });
   try {
-    await bot.waitForOutput(/eks-access is running/, 30_000).catch(async () => {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, { timeoutMs: 30_000 });
+    // At LOG_LEVEL=warn the bot prints no "running" line: readiness is the signal.
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true, {
+      timeoutMs: 60_000,
     });
     const store = createRequestStore(redis, prefix);
     const url = `http://127.0.0.1:${port}/slack/events`;
