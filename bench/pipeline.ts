@@ -20,6 +20,7 @@ import { ConfigError, parseConfig } from '../src/config/load.ts';
 import { CloudTrailFake } from '../src/sandbox/aws/cloudtrail.ts';
 import { createClusterEvent } from '../src/sandbox/aws/cloudtrail-events.ts';
 import { EksFake } from '../src/sandbox/aws/eks.ts';
+import { sandboxAwsEnv } from '../src/sandbox/aws/endpoint-env.ts';
 import { IamFake } from '../src/sandbox/aws/iam.ts';
 import { StsFake } from '../src/sandbox/aws/sts.ts';
 import { startRedisServer } from '../src/sandbox/redis-server.ts';
@@ -134,14 +135,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
     EKS_ACCESS_CONFIG: configPath,
     EKS_ACCESS_REDIS_PREFIX: prefix,
     EKS_ACCESS_WORKER_CONCURRENCY: String(options.concurrency),
-    AWS_ACCESS_KEY_ID: BOT_KEY.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: BOT_KEY.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_EKS: eks.url,
-    AWS_ENDPOINT_URL_STS: sts.url,
-    AWS_ENDPOINT_URL_IAM: iam.url,
-    AWS_ENDPOINT_URL_CLOUDTRAIL: cloudtrail.url,
-    AWS_EC2_METADATA_DISABLED: 'true',
+    ...sandboxAwsEnv({ eks, sts, iam, cloudtrail }, BOT_KEY),
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     LOG_LEVEL: 'warn',

@@ -13,6 +13,7 @@ import type { AccessRequest } from '../../src/core/request/request.ts';
 import { CloudTrailFake } from '../../src/sandbox/aws/cloudtrail.ts';
 import { createClusterEvent } from '../../src/sandbox/aws/cloudtrail-events.ts';
 import { EksFake } from '../../src/sandbox/aws/eks.ts';
+import { sandboxAwsEnv } from '../../src/sandbox/aws/endpoint-env.ts';
 import { IamFake } from '../../src/sandbox/aws/iam.ts';
 import { StsFake } from '../../src/sandbox/aws/sts.ts';
 import { KubernetesApiFake } from '../../src/sandbox/kubernetes/api-server.ts';
@@ -246,14 +247,7 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
     EKS_ACCESS_REDIS_PREFIX: prefix,
     EKS_ACCESS_LOCK_MS: '1500',
     EKS_ACCESS_STALLED_INTERVAL_MS: '500',
-    AWS_ACCESS_KEY_ID: BOT_KEY.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: BOT_KEY.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_EKS: eks.url,
-    AWS_ENDPOINT_URL_STS: sts.url,
-    AWS_ENDPOINT_URL_IAM: iam.url,
-    AWS_ENDPOINT_URL_CLOUDTRAIL: cloudtrail.url,
-    AWS_EC2_METADATA_DISABLED: 'true',
+    ...sandboxAwsEnv({ eks, sts, iam, cloudtrail }, BOT_KEY),
     LOG_LEVEL: 'info',
   };
   const url = `http://127.0.0.1:${port}/slack/events`;

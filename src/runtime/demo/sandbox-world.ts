@@ -6,6 +6,7 @@
 import { CloudTrailFake } from '../../sandbox/aws/cloudtrail.ts';
 import { createClusterEvent } from '../../sandbox/aws/cloudtrail-events.ts';
 import { EksFake } from '../../sandbox/aws/eks.ts';
+import { sandboxAwsEnv } from '../../sandbox/aws/endpoint-env.ts';
 import { IamFake } from '../../sandbox/aws/iam.ts';
 import { StsFake } from '../../sandbox/aws/sts.ts';
 import { KubernetesApiFake } from '../../sandbox/kubernetes/api-server.ts';
@@ -86,16 +87,9 @@ export async function startSandboxWorld(now = Date.now()): Promise<SandboxWorld>
     eks,
     kube,
     awsEnv: {
-      AWS_ACCESS_KEY_ID: BOT_KEY.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: BOT_KEY.secretAccessKey,
-      AWS_REGION: DEMO_REGION,
-      AWS_ENDPOINT_URL_EKS: eks.url,
-      AWS_ENDPOINT_URL_STS: sts.url,
-      AWS_ENDPOINT_URL_IAM: iam.url,
-      AWS_ENDPOINT_URL_CLOUDTRAIL: cloudtrail.url,
+      ...sandboxAwsEnv({ eks, sts, iam, cloudtrail }, BOT_KEY, DEMO_REGION),
       // Any other AWS service the SDK might reach for goes to a closed loopback port, never to AWS.
       AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-      AWS_EC2_METADATA_DISABLED: 'true',
     },
     unexpected: () =>
       fakes.flatMap((fake) => fake.unexpected.map((call) => `${call.method} ${call.path} (${call.op})`)),
