@@ -59,6 +59,8 @@ export type PipelineResult =
       duplicated: number;
       slackMaxPostsPerChannelSecond: number;
       slackBusiestChannel: string | undefined;
+      /** How many calls each fake received per request, by operation: where a request's time goes. */
+      callsPerRequest: Record<string, number>;
     };
 
 const userOf = (round: number, i: number) => `U0PIPE${round}X${String(i).padStart(5, '0')}`;
@@ -193,6 +195,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
       creates.set(principal, (creates.get(principal) ?? 0) + 1);
     }
     for (const count of creates.values()) duplicated += Math.max(0, count - 1);
+    const callsPerRequest = callsPerRequestOf([slack, eks, iam, sts, cloudtrail], options.requests * options.rounds);
     const budget = maxPostsPerChannelSecond(slack.callsTo('chat.postMessage').slice(postsBefore));
     const ratios = rates.map((rate, i) => rate / (baseRates[i] ?? Number.NaN));
     return {
@@ -206,6 +209,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
       duplicated,
       slackMaxPostsPerChannelSecond: budget.max,
       slackBusiestChannel: budget.channel,
+      callsPerRequest,
     };
   } finally {
     await bot.kill('SIGTERM');
@@ -214,6 +218,16 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
     await redisServer.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function callsPerRequestOf(fakes: readonly { calls: readonly { op: string }[] }[], requests: number) {
+  const counts: Record<string, number> = {};
+  for (const fake of fakes) for (const call of fake.calls) counts[call.op] = (counts[call.op] ?? 0) + 1;
+  return Object.fromEntries(
+    Object.entries(counts)
+      .sort((a, b) => b[1] - a[1])
+      .map(([op, count]) => [op, Number((count / requests).toFixed(2))]),
+  );
 }
 
 /** Raw BullMQ: add N no-op jobs as fast as they go in and process them; jobs per second from first add to last done. */
