@@ -32,6 +32,13 @@ export interface WorkerTuning {
   redriveAfterMs: number;
   /** When a grant still being retried tells the requester it is slow. */
   slowNoticeAfterMs: number;
+  /** Policy approvals are announced to approvers as one digest per channel per window this long. */
+  digestWindowMs: number;
+  /** Slack posts per channel: one per this many ms on average (Slack allows about one per second)… */
+  slackPostIntervalMs: number;
+  /** …with bursts of this many; a post that would wait longer than `slackPostMaxWaitMs` goes back to the queue. */
+  slackPostBurst: number;
+  slackPostMaxWaitMs: number;
 }
 
 /** Missing or malformed settings, all at once, each with what it is for. */
@@ -136,6 +143,42 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
       'time from approval before a grant being retried gets a "still working" note',
       1_000,
       3_600_000,
+    ),
+    digestWindowMs: intSetting(
+      env,
+      'EKS_ACCESS_DIGEST_WINDOW_MS',
+      30_000,
+      problems,
+      "window of the approvers' digest of policy approvals",
+      100,
+      3_600_000,
+    ),
+    slackPostIntervalMs: intSetting(
+      env,
+      'EKS_ACCESS_SLACK_POST_INTERVAL_MS',
+      1_000,
+      problems,
+      'average gap between two Slack posts to one channel',
+      0,
+      60_000,
+    ),
+    slackPostBurst: intSetting(
+      env,
+      'EKS_ACCESS_SLACK_POST_BURST',
+      3,
+      problems,
+      'Slack posts one channel may get at once',
+      1,
+      100,
+    ),
+    slackPostMaxWaitMs: intSetting(
+      env,
+      'EKS_ACCESS_SLACK_POST_MAX_WAIT_MS',
+      5_000,
+      problems,
+      "longest a worker waits for a channel's posting slot before re-queueing the job",
+      0,
+      60_000,
     ),
     reconcileEveryMs: intSetting(
       env,

@@ -6,12 +6,14 @@ import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
 import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.ts';
 import { createProducerConnection, createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createProducer, type Producer } from '../adapters/queue/producer.ts';
+import { createChannelPacer } from '../adapters/slack/channel-pacer.ts';
 import { createSlackHomeTab } from '../adapters/slack/home-tab.ts';
 import { createSlackNotifier } from '../adapters/slack/notifier.ts';
 import { ObservedWebClient } from '../adapters/slack/observed-client.ts';
 import { createSlackUserGroups } from '../adapters/slack/user-groups.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { createAutoApprovalQuota } from '../adapters/store/auto-approval-quota.ts';
+import { createDigests } from '../adapters/store/digests.ts';
 import { createMessageLog } from '../adapters/store/message-log.ts';
 import { createRequestStore } from '../adapters/store/request-store.ts';
 import type { Env } from '../config/env.ts';
@@ -53,13 +55,29 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     },
     (method, error) => metrics.observeSlackError(method, error),
   );
+  // Posts only, and no retries of its own: the notifier retries them itself, looking first for a post whose answer
+  // was lost (a client retry would post it twice). Rate limits come back at once, with Retry-After.
+  const postClient = new ObservedWebClient(
+    env.slackBotToken,
+    {
+      ...(env.slackApiUrl ? { slackApiUrl: env.slackApiUrl } : {}),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    },
+    (method, error) => metrics.observeSlackError(method, error),
+  );
+  const pacer = createChannelPacer(workerRedis, env.redisPrefix, {
+    intervalMs: env.worker.slackPostIntervalMs,
+    burst: env.worker.slackPostBurst,
+    maxWaitMs: env.worker.slackPostMaxWaitMs,
+  });
   const audit = createAuditLog(workerRedis, env.redisPrefix);
   const deps: Deps = {
     directory: config,
     clock: { now: () => Date.now() },
     store: createRequestStore(workerRedis, env.redisPrefix),
     messages: createMessageLog(workerRedis, env.redisPrefix),
-    notifier: createSlackNotifier(slack),
+    notifier: createSlackNotifier(slack, { postClient, pacer }),
     queue: producer,
     gateways,
     diagnostics: createDiagnosticsGateways(awsClients),
@@ -70,6 +88,8 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     audit,
     userGroups: createSlackUserGroups(slack),
     autoApprovals: createAutoApprovalQuota(workerRedis, env.redisPrefix),
+    digests: createDigests(workerRedis, env.redisPrefix),
+    digestWindowMs: env.worker.digestWindowMs,
     auditTrail: audit,
     home: createSlackHomeTab(slack),
     ...(config.audit?.retention ? { auditRetentionMs: config.audit.retention } : {}),

@@ -2,6 +2,7 @@ import type { Worker } from 'bullmq';
 import {
   applyPayload,
   approverReminderPayload,
+  digestPayload,
   homePayload,
   inboundPayload,
   interactionPayload,
@@ -19,8 +20,10 @@ import { handleClick } from '../usecases/handle-click.ts';
 import { handleMessage } from '../usecases/handle-message.ts';
 import { publishHome } from '../usecases/home-tab.ts';
 import { lapseRequest } from '../usecases/lapse-request.ts';
+import { postDigest } from '../usecases/policy-digest.ts';
 import { reconcile, redriveStuckRequests } from '../usecases/reconcile.ts';
 import { remindApprovers } from '../usecases/remind-approvers.ts';
+import { refreshCardsNow } from '../usecases/request-conversation.ts';
 import type { Composition } from './compose.ts';
 
 /** The BullMQ worker that runs every use case off the Slack ack path. */
@@ -84,6 +87,14 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
       [JOB.home]: async (job) => {
         const payload = homePayload.parse(job.data);
         return publishHome(deps, asSlackUserId(payload.user));
+      },
+      [JOB.cards]: async (job) => {
+        const payload = applyPayload.parse(job.data);
+        return { updated: await refreshCardsNow(deps, asRequestId(payload.requestId)) };
+      },
+      [JOB.digest]: async (job) => {
+        const payload = digestPayload.parse(job.data);
+        return await postDigest(deps, payload.channel, payload.window);
       },
       [JOB.apply]: async (job, isFinalAttempt) => {
         const payload = applyPayload.parse(job.data);

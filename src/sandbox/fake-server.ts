@@ -102,6 +102,7 @@ export class FakeServer {
   readonly #server: Server;
   readonly #latency = new Map<string | undefined, number>();
   readonly #failures = new Map<string, InjectedFailure[]>();
+  readonly #lateFailures = new Map<string, InjectedFailure[]>();
   readonly #windows: FailureWindow[] = [];
   readonly #holds = new Map<string, Gate[]>();
   readonly #allGates = new Set<Gate>();
@@ -144,6 +145,16 @@ export class FakeServer {
     const queue = this.#failures.get(op) ?? [];
     for (let i = 0; i < count; i++) queue.push(failure);
     this.#failures.set(op, queue);
+  }
+
+  /**
+   * The next `count` calls to `op` are handled (their effect happens) and then answered with `failure`: the
+   * service did the work but the client never heard, as after a timeout or a 5xx from a proxy.
+   */
+  failAfterHandlingNext(op: string, count: number, failure: InjectedFailure): void {
+    const queue = this.#lateFailures.get(op) ?? [];
+    for (let i = 0; i < count; i++) queue.push(failure);
+    this.#lateFailures.set(op, queue);
   }
 
   /**
@@ -270,7 +281,9 @@ export class FakeServer {
       return;
     }
     try {
-      this.#send(res, call, await match.handler(request));
+      const response = await match.handler(request);
+      const late = this.#lateFailures.get(match.op)?.shift();
+      this.#send(res, call, late ? this.renderFailure(late, request) : response);
     } catch (error) {
       call.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
       this.unexpected.push(call);

@@ -89,3 +89,16 @@ export function toAdapterError(error: unknown): AdapterError {
   }
   return new AdapterError('unknown', false, { cause: error, upstream: name });
 }
+
+/**
+ * Not a failure: the work must wait (a Slack channel's posting budget is spent for `delayMs`). The worker moves the
+ * job back to delayed for that long without spending one of its attempts; everything it did so far is idempotent.
+ */
+export class DeferredError extends Error {
+  readonly delayMs: number;
+  constructor(delayMs: number, why: string) {
+    super(`deferred ${Math.ceil(delayMs)} ms: ${why}`);
+    this.name = 'DeferredError';
+    this.delayMs = delayMs;
+  }
+}

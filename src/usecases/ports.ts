@@ -21,6 +21,8 @@ export interface Clock {
 export interface MessageRef {
   channel: string;
   ts: string;
+  /** Of the content last posted or written to it; an update with the same content is skipped. */
+  contentHash?: string;
 }
 
 /**
@@ -61,13 +63,28 @@ export interface RequestStore {
  */
 export interface MessageLog {
   get(owner: string, key: string): Promise<MessageRef | undefined>;
+  /**
+   * Before posting: the message already posted for (owner, key), if any; otherwise marks an attempt at `at` and
+   * says when an earlier attempt began, if one did and never saved (it may have reached Slack). One round trip.
+   */
+  claim(owner: string, key: string, at: number): Promise<{ ref?: MessageRef; attemptedAt?: number }>;
+  /** Records the posted message (and clears the attempt mark). */
   save(owner: string, key: string, ref: MessageRef): Promise<void>;
   list(owner: string): Promise<Record<string, MessageRef>>;
 }
 
 /** The chat platform, seen as five verbs. Throws AdapterError on platform failures. */
 export interface Notifier {
-  post(target: { channel: string; threadTs?: string }, message: Message): Promise<MessageRef>;
+  /**
+   * Posts, paced per channel. With `mayExistSince` (an earlier attempt at that time may have reached Slack), the
+   * channel or thread is searched for a message carrying the same `message.tag` first, and that one is returned.
+   * Throws DeferredError when the channel's posting budget is spent for longer than a worker should wait.
+   */
+  post(
+    target: { channel: string; threadTs?: string },
+    message: Message,
+    options?: { mayExistSince?: number },
+  ): Promise<MessageRef>;
   update(ref: MessageRef, message: Message): Promise<void>;
   postEphemeral(target: { channel: string; user: SlackUserId; threadTs?: string }, message: Message): Promise<void>;
   openDm(user: SlackUserId): Promise<ChannelId>;
@@ -96,6 +113,35 @@ export interface JobQueue {
    * approver with many requests, thousands of expiries) costs one views.publish per user, not one per change.
    */
   enqueueHomeRefresh(user: SlackUserId): Promise<void>;
+  /**
+   * Re-renders the request's cards and "request received" reply shortly, coalesced per request: changes made
+   * while one refresh waits are shown by that refresh, and one made while it runs gets one more.
+   */
+  enqueueCardRefresh(requestId: RequestId): Promise<void>;
+  /** The digest job of (channel, window), run once at `at` (the window's end); idempotent per window. */
+  enqueueDigest(channel: string, window: number, at: number): Promise<void>;
+}
+
+/** One line of a channel's digest of policy approvals. */
+export interface DigestItem {
+  requestId: string;
+  requester: string;
+  subject: string;
+  cluster: string;
+  level: string;
+  durationMs: number;
+  /** When it was approved (epoch ms); the digest lists items in this order. */
+  at: number;
+}
+
+/**
+ * Announcements gathered per (channel, window) and posted as one message at the window's end, so a burst of
+ * automatic approvals costs an approval channel one post per window, not one per request.
+ */
+export interface Digests {
+  /** Idempotent per request id. Returns true when this is the window's first item (its job must be scheduled). */
+  add(channel: string, window: number, item: DigestItem): Promise<boolean>;
+  read(channel: string, window: number): Promise<DigestItem[]>;
 }
 
 /** Slack user groups (S…) named as approvers or break-glass people. Throws AdapterError when Slack cannot answer. */
@@ -262,6 +308,9 @@ export interface Deps {
   approverReminders?: { baseMs: number; capMs: number };
   userGroups: UserGroups;
   autoApprovals: AutoApprovalQuota;
+  digests: Digests;
+  /** Length of a digest window (policy approvals announced to approvers); default 30 s. */
+  digestWindowMs?: number;
   /** After this long from approval a grant still being retried gets one "still working" note (default 30 s). */
   slowNoticeAfterMs?: number;
 }

@@ -1,26 +1,49 @@
+import { contentHash } from './content-hash.ts';
 import type { Message } from '../core/messages/message.ts';
 import type { Deps, MessageRef } from './ports.ts';
 
 /**
  * Posts a message unless one was already posted for (owner, key); then it updates that one instead
- * (or leaves it, for replies that never change). A retried job therefore never posts twice.
+ * (or leaves it, for replies that never change). A retried job therefore never posts twice, even when the earlier
+ * attempt's post reached Slack but its answer did not reach us: the attempt was marked first, so this one looks
+ * for the tagged message before posting.
  */
 export async function postOnce(
-  deps: Pick<Deps, 'messages' | 'notifier'>,
+  deps: Pick<Deps, 'messages' | 'notifier' | 'clock'>,
   owner: string,
   key: string,
   target: { channel: string; threadTs?: string },
   message: Message,
   options: { updateIfPosted?: boolean } = {},
 ): Promise<MessageRef> {
-  const existing = await deps.messages.get(owner, key);
-  if (existing) {
-    if (options.updateIfPosted) await deps.notifier.update(existing, message);
-    return existing;
+  const claimed = await deps.messages.claim(owner, key, deps.clock.now());
+  if (claimed.ref) {
+    if (options.updateIfPosted) await updateIfChanged(deps, owner, key, claimed.ref, message);
+    return claimed.ref;
   }
-  const ref = await deps.notifier.post(target, message);
+  const posted = await deps.notifier.post(
+    target,
+    { ...message, tag: { owner, key } },
+    claimed.attemptedAt !== undefined ? { mayExistSince: claimed.attemptedAt } : {},
+  );
+  const ref = { channel: posted.channel, ts: posted.ts, contentHash: contentHash(message) };
   await deps.messages.save(owner, key, ref);
   return ref;
+}
+
+/** Writes `message` into the posted message unless it already shows exactly that (coalesces no-op updates). */
+export async function updateIfChanged(
+  deps: Pick<Deps, 'messages' | 'notifier'>,
+  owner: string,
+  key: string,
+  ref: MessageRef,
+  message: Message,
+): Promise<boolean> {
+  const hash = contentHash(message);
+  if (ref.contentHash === hash) return false;
+  await deps.notifier.update(ref, message);
+  await deps.messages.save(owner, key, { channel: ref.channel, ts: ref.ts, contentHash: hash });
+  return true;
 }
 
 export function requestOwner(requestId: string): string {

@@ -1,4 +1,5 @@
 import { approvalPolicyOf, findCluster } from '../core/directory.ts';
+import type { RequestId } from '../core/ids.ts';
 import { accessPolicyArn } from '../core/levels.ts';
 import type { Message } from '../core/messages/message.ts';
 import { autoApprovedReply, breakGlassCard, capReachedNote } from '../core/messages/policy-messages.ts';
@@ -8,7 +9,7 @@ import type { AccessRequest } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
 import { refreshHomes } from './home-tab.ts';
 import type { Deps } from './ports.ts';
-import { postOnce, requestOwner } from './post-once.ts';
+import { postOnce, requestOwner, updateIfChanged } from './post-once.ts';
 
 /** The message key of a break-glass card: not `card:…`, which holds Approve / Deny cards. */
 export const BREAK_GLASS_CARD_KEY = 'break-glass-card';
@@ -28,25 +29,47 @@ export async function replyInThread(deps: Deps, request: AccessRequest, key: str
   await postOnce(deps, requestOwner(request.id), key, await threadTarget(deps, request), message);
 }
 
-/** Re-renders every approval card of the request in place (buttons disappear once decided). */
+/**
+ * After a change to the request: its cards and "request received" reply are re-rendered by a queued refresh,
+ * coalesced per request (see `refreshCardsNow`), and the Home tabs that show it are refreshed.
+ */
 export async function refreshCards(deps: Deps, request: AccessRequest): Promise<void> {
+  await deps.queue.enqueueCardRefresh(request.id);
+  await refreshHomes(deps, request);
+}
+
+/**
+ * Re-renders every approval card of the request in place (buttons disappear once decided), from the request as
+ * stored now: a refresh that waited while the request went approved → applying → granted makes one update, and a
+ * message that already shows the current content is not written at all.
+ */
+export async function refreshCardsNow(deps: Deps, requestId: RequestId): Promise<number> {
+  const request = await deps.store.get(requestId);
+  if (!request) return 0;
   const cluster = findCluster(deps.directory, request.cluster);
   const policy = cluster ? approvalPolicyOf(cluster, kindOf(request), request.level) : undefined;
   const card = requestCard(request, accessPolicyArn(request.level), policy?.requiredApprovals ?? 1, {
     stepUpLevels: cluster?.stepUpLevels,
   });
-  const posted = await deps.messages.list(requestOwner(request.id));
+  const owner = requestOwner(request.id);
+  const posted = await deps.messages.list(owner);
+  let updated = 0;
   for (const [key, ref] of Object.entries(posted)) {
-    if (key.startsWith('card:')) await deps.notifier.update(ref, card);
-    if (key.startsWith(BREAK_GLASS_CARD_KEY)) await deps.notifier.update(ref, breakGlassCard(request));
+    const next = key.startsWith('card:')
+      ? card
+      : key.startsWith(BREAK_GLASS_CARD_KEY)
+        ? breakGlassCard(request)
+        : // The requester's "request received" reply loses its Cancel button once the request leaves `pending`.
+          key === 'ack' && cluster && request.status !== 'pending'
+          ? ackMessage(request, policy?.approvers ?? cluster.approvers, approvalChannelLink(cluster))
+          : undefined;
+    if (next && (await updateIfChanged(deps, owner, key, ref, next))) updated += 1;
   }
-  // The requester's "request received" reply loses its Cancel button once the request leaves `pending`.
-  const ack = posted['ack'];
-  if (ack && cluster && request.status !== 'pending') {
-    const where = cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
-    await deps.notifier.update(ack, ackMessage(request, policy?.approvers ?? cluster.approvers, where));
-  }
-  await refreshHomes(deps, request);
+  return updated;
+}
+
+function approvalChannelLink(cluster: { approvalChannel?: string }): string | undefined {
+  return cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
 }
 
 /** The requester's "request received" reply: who approves where, or that policy approved it, and the allowance left. */

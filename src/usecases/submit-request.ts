@@ -14,6 +14,7 @@ import { autoApproveIfAllowed } from './auto-approve.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
 import { currentAccessOf } from './current-access.ts';
 import { refreshHomes } from './home-tab.ts';
+import { noteInDigest } from './policy-digest.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { schedulePendingTimers } from './remind-approvers.ts';
@@ -102,6 +103,11 @@ async function announce(deps: Deps, request: AccessRequest, decision?: AutoAppro
     { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) },
     ackMessage(request, policy.approvers, where, decision),
   );
+  // Nothing for a person to decide: approvers hear of it in their channel's digest, not as a card per request.
+  if (request.autoApproval) {
+    await noteInDigest(deps, request);
+    return;
+  }
   const card = requestCard(request, accessPolicyArn(request.level), policy.requiredApprovals, {
     stepUpLevels: cluster.stepUpLevels,
   });

@@ -47,6 +47,9 @@ async function filed(user: string, text: string, cardChannel = APPROVAL_CHANNEL)
 const status = async (id: string) => (await sandbox.request(id))?.status;
 const cardNow = (card: SlackMessage) =>
   sandbox.slack.messages({ channel: card.channel }).find((m) => m.ts === card.ts) as SlackMessage;
+/** The card once it shows `text`: card refreshes are queued and coalesced per request, a moment after the change. */
+const cardShowing = (card: SlackMessage, text: string) =>
+  sandbox.slack.waitForMessage((m) => m.channel === card.channel && m.ts === card.ts && textOf(m).includes(text));
 const ephemeralTo = (user: string, pattern: RegExp) =>
   sandbox.slack.waitForMessage((m) => m.ephemeralTo === user && pattern.test(m.text ?? ''), 10_000);
 const modalFor = (id: string, callbackId: string) =>
@@ -77,8 +80,7 @@ describe('deny with a reason', () => {
     expect(submitted.status).toBe(200);
     expect(told.text).toContain('no change ticket &lt;!channel&gt;');
     expect(told.text).not.toContain('<!channel>');
-    expect(textOf(cardNow(card))).toContain('no change ticket');
-    expect(textOf(cardNow(card))).not.toContain('eks_access_approve');
+    expect(textOf(await cardShowing(card, 'no change ticket'))).not.toContain('eks_access_approve');
     expect((await sandbox.request(id))?.denial).toMatchObject({
       by: PEOPLE.approver1,
       reason: 'no change ticket <!channel>',
@@ -116,6 +118,7 @@ describe('cancel while pending', () => {
 
     expect(afterStranger).toBe('pending');
     expect(textOf(cardNow(card))).not.toContain('eks_access_approve');
+    await waitFor(() => !textOf(cardNow(ack)).includes('eks_access_cancel'), { timeoutMs: 5_000, what: 'ack updated' });
     expect(textOf(cardNow(ack))).not.toContain('eks_access_cancel');
     expect(await status(id)).toBe('cancelled');
     expect(sandbox.eks.entry('prod-cluster', ARNS.carolRole)).toBeUndefined();
@@ -155,8 +158,7 @@ describe('pending requests lapse', () => {
     await ephemeralTo(PEOPLE.approver1, /already lapsed/);
 
     expect(told.text).toContain('timed out');
-    expect(textOf(cardNow(card))).toContain('Lapsed');
-    expect(textOf(cardNow(card))).not.toContain('eks_access_approve');
+    expect(textOf(await cardShowing(card, 'Lapsed'))).not.toContain('eks_access_approve');
     expect(await status(id)).toBe('lapsed');
     expect(sandbox.eks.entry('staging', ARNS.alice)).toBeUndefined();
   });

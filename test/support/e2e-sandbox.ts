@@ -247,6 +247,10 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
     EKS_ACCESS_REDIS_PREFIX: prefix,
     EKS_ACCESS_LOCK_MS: '1500',
     EKS_ACCESS_STALLED_INTERVAL_MS: '500',
+    // Every test posts into the same few channels, so Slack's per-channel pacing is off here; the tests of the
+    // posting budget (slack-budget, the Slack outage fault) set it back to Slack's one per second.
+    EKS_ACCESS_SLACK_POST_INTERVAL_MS: '0',
+    EKS_ACCESS_DIGEST_WINDOW_MS: '500',
     ...sandboxAwsEnv({ eks, sts, iam, cloudtrail }, BOT_KEY),
     LOG_LEVEL: 'info',
   };

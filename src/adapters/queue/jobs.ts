@@ -16,6 +16,10 @@ export const JOB = {
   reviewReminder: 'review-reminder',
   /** app_home_opened: publish the person's Home tab. */
   home: 'home',
+  /** Re-render a request's cards and "request received" reply (coalesced per request). */
+  cards: 'cards',
+  /** Post one channel's digest of policy approvals for one window. */
+  digest: 'digest',
 } as const;
 export type JobName = (typeof JOB)[keyof typeof JOB];
 
@@ -85,6 +89,8 @@ export type InteractionPayload = z.infer<typeof interactionPayload>;
 
 export const homePayload = z.object({ eventId: z.string(), user: z.string() });
 export type HomePayload = z.infer<typeof homePayload>;
+
+export const digestPayload = z.object({ channel: z.string(), window: z.number().int() });
 
 export const applyPayload = z.object({ requestId: z.string() });
 export type ApplyPayload = z.infer<typeof applyPayload>;

@@ -27,6 +27,12 @@ const REDRIVE_CLAIM_MS = 5_000;
 /** How long Home-tab refreshes of one user are gathered into one views.publish. */
 const HOME_REFRESH_WINDOW_MS = 1_500;
 
+/**
+ * How long a request's card refresh waits, gathering the changes made meanwhile: approve → applying → granted
+ * within it is one chat.update per card instead of three.
+ */
+const CARD_REFRESH_DELAY_MS = 750;
+
 /** With `log`, each stored Slack request is logged with its request id, which the worker's lines carry too. */
 export function createProducer(connection: Redis, prefix: string, log?: Logger): Producer {
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
@@ -56,6 +62,26 @@ export function createProducer(connection: Redis, prefix: string, log?: Logger):
           delay: HOME_REFRESH_WINDOW_MS,
           deduplication: { id: jobId('home-refresh', user), ttl: HOME_REFRESH_WINDOW_MS },
         },
+      );
+    },
+    async enqueueCardRefresh(requestId: RequestId) {
+      // One refresh waiting per request, run after a short delay from the state as it is then; a change made while
+      // it runs is kept (keepLastIfActive) and gets exactly one more.
+      await queue.add(
+        JOB.cards,
+        { requestId },
+        {
+          ...JOB_OPTIONS,
+          delay: CARD_REFRESH_DELAY_MS,
+          deduplication: { id: jobId('cards', requestId), keepLastIfActive: true },
+        },
+      );
+    },
+    async enqueueDigest(channel: string, window: number, at: number) {
+      await queue.add(
+        JOB.digest,
+        { channel, window },
+        { ...JOB_OPTIONS, jobId: jobId('digest', `${channel}-${window}`), delay: Math.max(0, at - Date.now()) },
       );
     },
     async enqueueExpiry(requestId: RequestId, at: number) {

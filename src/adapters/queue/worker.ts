@@ -1,7 +1,7 @@
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerTuning } from '../../config/env.ts';
-import { AdapterError, toAdapterError } from '../../shared/errors.ts';
+import { AdapterError, DeferredError, toAdapterError } from '../../shared/errors.ts';
 import { type Logger, withLogContext } from '../../shared/logger.ts';
 import { QUEUE_NAME } from './jobs.ts';
 
@@ -21,14 +21,21 @@ export function createWorker(
 ): Worker {
   const worker = new Worker(
     QUEUE_NAME,
-    async (job) => {
+    async (job, token) => {
       const handler = handlers[job.name];
       if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
       const isFinalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       // Every line logged while the job runs carries the request id the web process logged when it stored the job.
       const requestId = (job.data as { requestId?: unknown } | undefined)?.requestId;
       const context = { job: job.id, ...(typeof requestId === 'string' ? { requestId } : {}) };
-      return await withLogContext(context, () => runHandler(handler, job, isFinalAttempt, log));
+      try {
+        return await withLogContext(context, () => runHandler(handler, job, isFinalAttempt, log));
+      } catch (error) {
+        if (!(error instanceof DeferredError)) throw error;
+        // Back to delayed without spending an attempt: the job waits for a budget, it did not fail.
+        await job.moveToDelayed(Date.now() + error.delayMs, token);
+        throw new DelayedError();
+      }
     },
     {
       connection,
@@ -48,6 +55,10 @@ async function runHandler(handler: JobHandler, job: Job, isFinalAttempt: boolean
   try {
     return await handler(job, isFinalAttempt);
   } catch (error) {
+    if (error instanceof DeferredError) {
+      log.info({ job: job.id, jobName: job.name, delayMs: Math.ceil(error.delayMs) }, 'job deferred');
+      throw error;
+    }
     const adapterError = toAdapterError(error);
     log.warn(
       { job: job.id, jobName: job.name, code: adapterError.code, retryable: adapterError.retryable },

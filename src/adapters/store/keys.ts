@@ -12,6 +12,7 @@ export function storeKeys(prefix: string) {
     activeCursor: `${prefix}:grants:active:cursor`,
     activeOn: (cluster: string) => `${prefix}:grants:on:${cluster}`,
     pendingOn: (cluster: string) => `${prefix}:pending:${cluster}`,
+    digest: (channel: string, window: number) => `${prefix}:digest:${channel}:${window}`,
     grantsFor: (cluster: string, principalArn: string) =>
       `${prefix}:grants:by:${cluster}:${principalArn.toLowerCase()}`,
   };

@@ -7,8 +7,18 @@ export interface Message {
   /** Plain fallback for notifications and screen readers. */
   text: string;
   parts: readonly MessagePart[];
-  /** Carried as Slack message metadata, so a message can be found again after an uncertain post. */
   requestId?: string;
+  /**
+   * Who posted it and why (postOnce's owner and key), carried as Slack message metadata: after an uncertain post
+   * (a 5xx or a dropped connection, when Slack may have posted it anyway) the message is looked up by it instead
+   * of being posted twice.
+   */
+  tag?: MessageTag;
+}
+
+export interface MessageTag {
+  owner: string;
+  key: string;
 }
 
 export type MessagePart =

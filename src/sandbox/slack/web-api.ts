@@ -296,9 +296,13 @@ export class SlackWebApiFake extends FakeServer {
     m.set('conversations.history', (args) => {
       const channel = this.#channel(args);
       const limit = Number(stringArg(args, 'limit') ?? 100);
+      // `oldest` / `latest`: Unix seconds with a fraction, as message `ts` values are; both bounds exclusive.
+      const oldest = Number(stringArg(args, 'oldest') ?? '0');
+      const latest = Number(stringArg(args, 'latest') ?? 'Infinity');
       const top = this.#store
         .list({ channel })
-        .filter((message) => message.threadTs === undefined || message.threadTs === message.ts);
+        .filter((message) => message.threadTs === undefined || message.threadTs === message.ts)
+        .filter((message) => Number(message.ts) > oldest && Number(message.ts) < latest);
       const newestFirst = top.reverse().slice(0, limit);
       const withMetadata = isTrue(args, 'include_all_metadata');
       const messages = newestFirst.map((message) => this.#messageJson(message, withMetadata));

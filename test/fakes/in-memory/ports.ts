@@ -9,8 +9,10 @@ import type {
   AuditEvent,
   ClusterInfo,
   Deps,
+  DigestItem,
   MessageRef,
 } from '../../../src/usecases/ports.ts';
+import { refreshCardsNow } from '../../../src/usecases/request-conversation.ts';
 
 /** In-memory ports for use-case unit tests: no sockets, no timers, a fixed clock. */
 export interface InMemoryWorld {
@@ -36,6 +38,8 @@ export interface InMemoryWorld {
   groups: Record<string, SlackUserId[]>;
   autoApproved: Map<string, { id: string; at: number }[]>;
   reviewReminders: { id: RequestId; at: number; round: number }[];
+  digests: Map<string, DigestItem[]>;
+  digestJobs: { channel: string; window: number; at: number }[];
 }
 
 export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): InMemoryWorld {
@@ -59,6 +63,8 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     groups: {},
     autoApproved: new Map(),
     reviewReminders: [],
+    digests: new Map(),
+    digestJobs: [],
   };
   const aws = <T>(name: string, fn: () => T): T => {
     world.awsCalls.push(name);
@@ -140,6 +146,10 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     },
     messages: {
       get: async (owner, key) => messages.get(`${owner}|${key}`),
+      claim: async (owner, key) => {
+        const ref = messages.get(`${owner}|${key}`);
+        return ref ? { ref } : {};
+      },
       save: async (owner, key, ref) => {
         messages.set(`${owner}|${key}`, ref);
       },
@@ -184,6 +194,13 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
       enqueueReviewReminder: async (id, at, round) => {
         world.reviewReminders.push({ id, at, round });
       },
+      // No delay here: the worker's coalescing is tested through the wire; these tests want the rendered card.
+      enqueueCardRefresh: async (id) => {
+        await refreshCardsNow(deps, id);
+      },
+      enqueueDigest: async (channel, window, at) => {
+        world.digestJobs.push({ channel, window, at });
+      },
     },
     gateways: {
       forCluster: () => ({
@@ -203,6 +220,16 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     },
     reminderLeadMs: 15 * 60_000,
     userGroups: { members: async (groupId) => world.groups[groupId] ?? [] },
+    digests: {
+      add: async (channel, window, item) => {
+        const key = `${channel}|${window}`;
+        const items = world.digests.get(key) ?? [];
+        if (!items.some((i) => i.requestId === item.requestId)) items.push(item);
+        world.digests.set(key, items);
+        return items[0]?.requestId === item.requestId;
+      },
+      read: async (channel, window) => world.digests.get(`${channel}|${window}`) ?? [],
+    },
     autoApprovals: {
       take: async ({ cluster, user, requestId, now: at, periodMs, max }) => {
         const key = `${cluster}:${user}`;

@@ -14,6 +14,9 @@ import {
   truncate,
 } from './limits.ts';
 
+/** Slack message metadata `event_type` of every message the bot posts through postOnce (owner and key in it). */
+export const MESSAGE_TAG_EVENT = 'eks_access_message';
+
 export interface RenderedMessage {
   text: string;
   blocks: KnownBlock[];
@@ -26,10 +29,17 @@ export function renderBlockKit(message: Message): RenderedMessage {
   return {
     text: truncate(message.text, SLACK_FALLBACK_TEXT_MAX),
     blocks,
-    ...(message.requestId
-      ? { metadata: { event_type: 'eks_access_request', event_payload: { request_id: message.requestId } } }
-      : {}),
+    ...metadataOf(message),
   };
+}
+
+function metadataOf(message: Message): Pick<RenderedMessage, 'metadata'> {
+  const requestId: Record<string, string> = message.requestId ? { request_id: message.requestId } : {};
+  if (message.tag) {
+    const payload = { owner: message.tag.owner, key: message.tag.key, ...requestId };
+    return { metadata: { event_type: MESSAGE_TAG_EVENT, event_payload: payload } };
+  }
+  return message.requestId ? { metadata: { event_type: 'eks_access_request', event_payload: requestId } } : {};
 }
 
 /** A Home tab view: the same blocks as a message, within the view's own block limit. */
