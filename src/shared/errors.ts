@@ -96,9 +96,12 @@ export function toAdapterError(error: unknown): AdapterError {
  */
 export class DeferredError extends Error {
   readonly delayMs: number;
-  constructor(delayMs: number, why: string) {
+  /** An earlier try in the same call may have reached Slack: the next run must look before it posts. */
+  readonly afterUncertainTry: boolean;
+  constructor(delayMs: number, why: string, options: { afterUncertainTry?: boolean } = {}) {
     super(`deferred ${Math.ceil(delayMs)} ms: ${why}`);
     this.name = 'DeferredError';
     this.delayMs = delayMs;
+    this.afterUncertainTry = options.afterUncertainTry ?? false;
   }
 }

@@ -64,10 +64,19 @@ export interface RequestStore {
 export interface MessageLog {
   get(owner: string, key: string): Promise<MessageRef | undefined>;
   /**
-   * Before posting: the message already posted for (owner, key), if any; otherwise marks an attempt at `at` and
-   * says when an earlier attempt began, if one did and never saved (it may have reached Slack). One round trip.
+   * Before posting, in one round trip: the message already posted for (owner, key), if any. Otherwise the caller
+   * holds the key while it posts (so two jobs never post the same message at once) and learns when an earlier
+   * attempt began, if one did and never saved (it may have reached Slack). `busyForMs`: another job holds it.
    */
-  claim(owner: string, key: string, at: number): Promise<{ ref?: MessageRef; attemptedAt?: number }>;
+  claim(
+    owner: string,
+    key: string,
+    at: number,
+  ): Promise<{ ref?: MessageRef; attemptedAt?: number; busyForMs?: number }>;
+  /** The attempt sent nothing (deferred before posting): as if it never began. */
+  release(owner: string, key: string): Promise<void>;
+  /** The attempt failed and may have posted: the next one may go at once, and looks first. */
+  abandon(owner: string, key: string): Promise<void>;
   /** Records the posted message (and clears the attempt mark). */
   save(owner: string, key: string, ref: MessageRef): Promise<void>;
   list(owner: string): Promise<Record<string, MessageRef>>;

@@ -1,6 +1,7 @@
 import { autoApproveRuleOf, type ClusterSettings } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { autoApprovedReply } from '../core/messages/policy-messages.ts';
 import { failedReply, grantedReply, statusReply } from '../core/messages/request-messages.ts';
 import { hasQuorum, validApprovals } from '../core/request/approval.ts';
 import { effectiveDuration } from '../core/request/duration-policy.ts';
@@ -14,6 +15,7 @@ import {
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
 import { resolvedPolicy } from './approval-policy.ts';
 import type { Deps } from './ports.ts';
+import { postOnce, requestOwner } from './post-once.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
 
 export type ApplyResult = { status: AccessRequest['status'] };
@@ -120,6 +122,12 @@ export function failure(code: string, message: string, deps: Deps): FailureInfo 
 
 export async function announceOutcome(deps: Deps, request: AccessRequest, evidence?: readonly string[]): Promise<void> {
   await refreshCards(deps, request);
+  // Policy approval starts the grant before the filing job has answered the requester; when that answer waits for
+  // a busy channel, post it here first (once, by the same key, deferred while the other job holds it).
+  if (request.autoApproval) {
+    const where = { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) };
+    await postOnce(deps, requestOwner(request.id), 'ack', where, autoApprovedReply(request));
+  }
   // The click's job posts "Approved by …"; when Slack failed it, that job may still be retrying. Post it here first
   // (once, by the same key), so the thread reads in order: received, approved, outcome.
   if ((request.status === 'granted' || request.status === 'failed') && request.approvals.length > 0) {

@@ -137,8 +137,11 @@ describe('refusals: a clear answer, nothing changed', () => {
     );
     expect(JSON.stringify(diagnosis.blocks)).toContain('prod-cluster');
     expect((await sandbox.request(id))?.status).toBe('denied');
-    const updated = sandbox.slack.messages({ channel: APPROVAL_CHANNEL }).find((m) => m.ts === card.ts);
-    expect(blocksText(updated as SlackMessage)).not.toContain('eks_access_approve');
+    // The card refresh is queued (coalesced per request): wait for it, then check the buttons went.
+    const updated = await sandbox.slack.waitForMessage(
+      (m) => m.channel === APPROVAL_CHANNEL && m.ts === card.ts && m.history.length > 0,
+    );
+    expect(blocksText(updated)).not.toContain('eks_access_approve');
     expect(sandbox.eks.entry('prod-cluster', ARNS.bob)).toBeUndefined();
   });
 });

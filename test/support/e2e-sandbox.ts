@@ -271,6 +271,7 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
       ...(options.threadTs ? { threadTs: options.threadTs } : {}),
     };
     const event = kind === 'mention' ? appMentionEvent(input) : directMessageEvent(input);
+    slack.userPosted({ channel, ts, user, text: input.text });
     const built = eventCallback({ event, ...(options.eventId ? { eventId: options.eventId } : {}) });
     const result = await sendSlackRequest(url, 'event', built.body, sign(options));
     return { status: result.status, eventId: String(built.payload['event_id']), ts };

@@ -32,9 +32,17 @@ export function createSlackNotifier(client: WebClient, options: NotifierOptions 
     since: number,
   ): Promise<MessageRef | undefined> {
     const common = { channel: target.channel, include_all_metadata: true, limit: 200 };
-    const result = target.threadTs
-      ? await client.conversations.replies({ ...common, ts: target.threadTs })
-      : await client.conversations.history({ ...common, oldest: ((since - LOOKUP_SLACK_MS) / 1000).toFixed(6) });
+    let result: { messages?: { ts?: string; metadata?: unknown }[] };
+    try {
+      result = target.threadTs
+        ? await client.conversations.replies({ ...common, ts: target.threadTs })
+        : await client.conversations.history({ ...common, oldest: ((since - LOOKUP_SLACK_MS) / 1000).toFixed(6) });
+    } catch (error) {
+      // Slack said no (thread_not_found, not_in_channel, missing_scope): it cannot show us a post there, so treat
+      // it as not posted. Only an unanswered lookup (5xx, network) is retried before posting.
+      if (!toAdapterError(error).retryable) return undefined;
+      throw error;
+    }
     const found = (result.messages ?? []).find((m) => {
       const metadata = m.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
       return (
@@ -46,10 +54,12 @@ export function createSlackNotifier(client: WebClient, options: NotifierOptions 
     return found?.ts ? { channel: target.channel, ts: found.ts } : undefined;
   }
 
-  async function pace(channel: string): Promise<void> {
+  async function pace(channel: string, afterUncertainTry: boolean): Promise<void> {
     if (!options.pacer) return;
     const slot = await options.pacer.reserve(channel);
-    if ('busyForMs' in slot) throw new DeferredError(slot.busyForMs, `Slack channel ${channel} posting budget`);
+    if ('busyForMs' in slot) {
+      throw new DeferredError(slot.busyForMs, `Slack channel ${channel} posting budget`, { afterUncertainTry });
+    }
     if (slot.waitMs > 0) await sleep(slot.waitMs);
   }
 
@@ -63,7 +73,7 @@ export function createSlackNotifier(client: WebClient, options: NotifierOptions 
             const found = await findTagged(target, message.tag, uncertainSince);
             if (found) return found;
           }
-          await pace(target.channel);
+          await pace(target.channel, uncertainSince !== undefined);
           const startedAt = Date.now();
           try {
             const result = await postClient.chat.postMessage({

@@ -8,18 +8,40 @@ const MESSAGE_TTL_SECONDS = 30 * 24 * 3600;
 const ATTEMPT_PREFIX = '~attempt:';
 
 /**
- * `claim` in one script: the ref if posted; otherwise the earlier attempt's time (kept, so a lookup searches from
- * the first attempt) or a new mark. Returns [ref or false, attemptedAt or false].
+ * How long a claim holds a key against other jobs. Longer than one post can take (a paced wait plus the notifier's
+ * retries); a holder that died (SIGKILL) lets the next job in after this, and that one looks before posting.
+ */
+const HOLD_MS = 30_000;
+
+/**
+ * The attempt mark is `held:<first>:<since>` while a job posts and `open:<first>` after one failed; `<first>` is
+ * when the first attempt began, kept so a lookup searches from the earliest post that may have reached Slack.
+ * `claim` returns [ref, first attempt, busy for ms], each false when absent.
  */
 const CLAIM = `
 local ref = redis.call('HGET', KEYS[1], ARGV[1])
-if ref then return {ref, false} end
-local earlier = redis.call('HGET', KEYS[1], ARGV[2])
-if not earlier then
-  redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+if ref then return {ref, false, false} end
+local now = tonumber(ARGV[3])
+local mark = redis.call('HGET', KEYS[1], ARGV[2])
+if not mark then
+  redis.call('HSET', KEYS[1], ARGV[2], 'held:' .. ARGV[3] .. ':' .. ARGV[3])
   redis.call('EXPIRE', KEYS[1], ARGV[4])
+  return {false, false, false}
 end
-return {false, earlier}
+local state, first, since = string.match(mark, '^(%a+):(%d+):?(%d*)$')
+if state == 'held' and now - tonumber(since) < tonumber(ARGV[5]) then
+  return {false, false, tostring(tonumber(ARGV[5]) - (now - tonumber(since)))}
+end
+redis.call('HSET', KEYS[1], ARGV[2], 'held:' .. first .. ':' .. ARGV[3])
+return {false, first, false}
+`;
+
+const ABANDON = `
+local mark = redis.call('HGET', KEYS[1], ARGV[1])
+if not mark then return 0 end
+local first = string.match(mark, '^%a+:(%d+)')
+redis.call('HSET', KEYS[1], ARGV[1], 'open:' .. first)
+return 1
 `;
 
 export function createMessageLog(redis: Redis, prefix: string): MessageLog {
@@ -30,17 +52,25 @@ export function createMessageLog(redis: Redis, prefix: string): MessageLog {
       return raw ? (JSON.parse(raw) as MessageRef) : undefined;
     },
     async claim(owner, key, at) {
-      const [raw, earlier] = (await redis.eval(
+      const [raw, first, busy] = (await redis.eval(
         CLAIM,
         1,
         keys.messages(owner),
         key,
         `${ATTEMPT_PREFIX}${key}`,
-        String(at),
+        String(Math.floor(at)),
         String(MESSAGE_TTL_SECONDS),
-      )) as [string | null, string | null];
+        String(HOLD_MS),
+      )) as [string | null, string | null, string | null];
       if (raw) return { ref: JSON.parse(raw) as MessageRef };
-      return earlier ? { attemptedAt: Number(earlier) } : {};
+      if (busy) return { busyForMs: Number(busy) };
+      return first ? { attemptedAt: Number(first) } : {};
+    },
+    async abandon(owner, key) {
+      await redis.eval(ABANDON, 1, keys.messages(owner), `${ATTEMPT_PREFIX}${key}`);
+    },
+    async release(owner, key) {
+      await redis.hdel(keys.messages(owner), `${ATTEMPT_PREFIX}${key}`);
     },
     async save(owner, key, ref) {
       await redis

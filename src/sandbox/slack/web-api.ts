@@ -85,6 +85,7 @@ export class SlackWebApiFake extends FakeServer {
   readonly #methods = new Map<string, Method>();
   readonly #users = new Map<string, SlackUser>();
   readonly #openedDms = new Set<string>();
+  readonly #userMessages = new Map<string, { user: string; text: string }>();
   readonly #homeViews = new Map<string, Record<string, unknown>>();
   readonly #responses: SlackResponseUrlPost[] = [];
   readonly #modals: SlackOpenedView[] = [];
@@ -312,11 +313,15 @@ export class SlackWebApiFake extends FakeServer {
       const channel = this.#channel(args);
       const ts = stringArg(args, 'ts') ?? '';
       const parent = this.#store.find(channel, ts);
-      if (!parent) throw new SlackApiError('thread_not_found');
+      const byUser = this.#userMessages.get(`${channel} ${ts}`);
+      if (!parent && !byUser) throw new SlackApiError('thread_not_found');
       const replies = this.#store.list({ channel, threadTs: ts }).filter((message) => message.ts !== ts);
       const withMetadata = isTrue(args, 'include_all_metadata');
+      const head = parent
+        ? this.#messageJson(parent, withMetadata)
+        : { type: 'message', user: byUser?.user, text: byUser?.text ?? '', ts, thread_ts: ts };
       return {
-        messages: [parent, ...replies].map((message) => this.#messageJson(message, withMetadata)),
+        messages: [head, ...replies.map((message) => this.#messageJson(message, withMetadata))],
         has_more: false,
       };
     });
@@ -332,6 +337,14 @@ export class SlackWebApiFake extends FakeServer {
       if (users === undefined) throw new SlackApiError('no_such_subteam');
       return { users: [...users] };
     });
+  }
+
+  /**
+   * A message a person posted (the event a test sends the bot): kept apart from the bot's messages, so
+   * `messages()` still lists only what the bot posted, but its thread can be read with conversations.replies.
+   */
+  userPosted(message: { channel: string; ts: string; user: string; text: string }): void {
+    this.#userMessages.set(`${message.channel} ${message.ts}`, { user: message.user, text: message.text });
   }
 
   /** Posting to a user id posts into the bot's DM with that user, as Slack does. */

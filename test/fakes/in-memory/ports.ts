@@ -150,6 +150,8 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         const ref = messages.get(`${owner}|${key}`);
         return ref ? { ref } : {};
       },
+      release: async () => {},
+      abandon: async () => {},
       save: async (owner, key, ref) => {
         messages.set(`${owner}|${key}`, ref);
       },
