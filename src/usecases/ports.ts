@@ -7,6 +7,7 @@ import type {
 } from '../core/diagnose/evidence.ts';
 import type { ClusterSettings, Directory } from '../core/directory.ts';
 import type { ChannelId, RequestId, SlackUserId } from '../core/ids.ts';
+import type { DigestLine } from '../core/messages/digest-messages.ts';
 import type { Message } from '../core/messages/message.ts';
 import type { AccessScope, AssociatedPolicy } from '../core/plan/access-entries.ts';
 import type { AwsAuthEdit, AwsAuthEditResult } from '../core/plan/aws-auth-fold.ts';
@@ -131,14 +132,8 @@ export interface JobQueue {
   enqueueDigest(channel: string, window: number, at: number): Promise<void>;
 }
 
-/** One line of a channel's digest of policy approvals. */
-export interface DigestItem {
-  requestId: string;
-  requester: string;
-  subject: string;
-  cluster: string;
-  level: string;
-  durationMs: number;
+/** One line of a channel's digest of policy approvals, as stored until the window's digest is posted. */
+export interface DigestItem extends DigestLine {
   /** When it was approved (epoch ms); the digest lists items in this order. */
   at: number;
 }
