@@ -69,8 +69,13 @@ it('the Slack Web API answers 429 with Retry-After and 500 for 30 s: every reply
             : text,
     );
     expect({ id: r.id, kinds }).toEqual({ id: r.id, kinds: ['ack', 'decision', 'granted'] });
-    const card = sandbox.slack.messages().find((m) => m.ts === r.card.ts);
-    expect(JSON.stringify(card?.blocks)).not.toContain('eks_access_approve');
+    // The card refresh is its own job (coalesced per request): after the outage it retries on its own backoff,
+    // so it may land after the thread's last reply. It must land.
+    const card = await sandbox.slack.waitForMessage(
+      (m) => m.ts === r.card.ts && !JSON.stringify(m.blocks).includes('eks_access_approve'),
+      60_000,
+    );
+    expect(JSON.stringify(card.blocks)).not.toContain('eks_access_approve');
     expect((await sandbox.request(r.id))?.status).toBe('granted');
   }
 });
