@@ -39,10 +39,11 @@ export interface PipelineOptions {
 }
 
 /**
+ * Concurrency 50 is the worker's default (EKS_ACCESS_WORKER_CONCURRENCY); the baseline runs with the same.
  * The issue sets no send rate for this benchmark. At 200/s (the ack benchmark's rate) the sender alone would cap the
  * product at 200 requests/s, below 30 % of raw BullMQ's ~1,100/s, so the events go out at up to 1,000/s.
  */
-export const PIPELINE_FULL: PipelineOptions = { requests: 1_000, rounds: 3, ratePerSec: 1_000, concurrency: 10 };
+export const PIPELINE_FULL: PipelineOptions = { requests: 1_000, rounds: 3, ratePerSec: 1_000, concurrency: 50 };
 
 const ACCOUNT = '111122223333';
 const CLUSTER = 'bench-pipeline';
@@ -65,6 +66,11 @@ export type PipelineResult =
       slackBusiestChannel: string | undefined;
       /** How many calls each fake received per request, by operation: where a request's time goes. */
       callsPerRequest: Record<string, number>;
+      /**
+       * Redis commands per request by command (Redis's own commandstats over the product's phases, the bot's idle
+       * polling included): the other place a request's time goes, since the fakes and Redis share the machine's cores.
+       */
+      redisCommandsPerRequest: Record<string, number>;
     };
 
 const userOf = (round: number, i: number) => `U0PIPE${round}X${String(i).padStart(5, '0')}`;
@@ -157,6 +163,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
     const rates: number[] = [];
     let lost = 0;
     let duplicated = 0;
+    const productCommands = new Map<string, number>();
     const postsBefore = slack.callsTo('chat.postMessage').length;
     for (let round = 0; round < options.rounds; round++) {
       baseRates.push(await rawBullmq(redis, round, options));
@@ -170,6 +177,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
         return eventCallback({ event, eventId: `EvPIPE${round}X${i}` }).body;
       });
       const ids = Array.from({ length: options.requests }, (_, i) => requestIdFor(`EvPIPE${round}X${i}`));
+      await redis.config('RESETSTAT');
       const started = Date.now();
       const sent = await sendPaced(url, bodies, options.ratePerSec);
       lost += sent.errors;
@@ -180,6 +188,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
         },
         { timeoutMs: 120_000 + options.requests * 100, intervalMs: 500, what: 'every benchmark request to finish' },
       ).catch(() => undefined);
+      addCommands(productCommands, String(await redis.info('commandstats')));
       const requests = await Promise.all(ids.map((id) => store.get(id)));
       const verifiedAt: number[] = [];
       for (const r of requests) {
@@ -200,6 +209,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
     }
     for (const count of creates.values()) duplicated += Math.max(0, count - 1);
     const callsPerRequest = callsPerRequestOf([slack, eks, iam, sts, cloudtrail], options.requests * options.rounds);
+    const redisCommandsPerRequest = commandsPerRequestOf(productCommands, options.requests * options.rounds);
     const budget = maxPostsPerChannelSecond(slack.callsTo('chat.postMessage').slice(postsBefore));
     const ratios = rates.map((rate, i) => rate / (baseRates[i] ?? Number.NaN));
     return {
@@ -214,6 +224,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
       slackMaxPostsPerChannelSecond: budget.max,
       slackBusiestChannel: budget.channel,
       callsPerRequest,
+      redisCommandsPerRequest,
     };
   } finally {
     await bot.kill('SIGTERM');
@@ -231,6 +242,24 @@ function callsPerRequestOf(fakes: readonly { calls: readonly { op: string }[] }[
     Object.entries(counts)
       .sort((a, b) => b[1] - a[1])
       .map(([op, count]) => [op, Number((count / requests).toFixed(2))]),
+  );
+}
+
+/** Adds the `cmdstat_evalsha:calls=12,usec=…` lines of INFO commandstats to `into`. */
+function addCommands(into: Map<string, number>, info: string): void {
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    const command = match[1] ?? '?';
+    into.set(command, (into.get(command) ?? 0) + Number(match[2]));
+  }
+}
+
+/** Commands per request, busiest first, leaving out the rare ones. */
+function commandsPerRequestOf(counts: Map<string, number>, requests: number): Record<string, number> {
+  return Object.fromEntries(
+    [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .filter(([, count]) => count / requests >= 0.05)
+      .map(([command, count]) => [command, Number((count / requests).toFixed(2))]),
   );
 }
 

@@ -87,7 +87,8 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
     65535,
   );
   const worker: WorkerTuning = {
-    concurrency: intSetting(env, 'EKS_ACCESS_WORKER_CONCURRENCY', 10, problems, 'jobs run at once per worker', 1, 200),
+    // Jobs mostly wait on AWS and Slack, so a worker runs many at once; AWS throttling is retried with backoff.
+    concurrency: intSetting(env, 'EKS_ACCESS_WORKER_CONCURRENCY', 50, problems, 'jobs run at once per worker', 1, 200),
     lockDurationMs: intSetting(env, 'EKS_ACCESS_LOCK_MS', 30_000, problems, 'BullMQ job lock duration', 500, 600_000),
     stalledIntervalMs: intSetting(
       env,

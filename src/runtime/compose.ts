@@ -4,7 +4,11 @@ import { createClusterGateways } from '../adapters/aws/cluster-gateways.ts';
 import { createDiagnosticsGateways } from '../adapters/aws/diagnostics-gateways.ts';
 import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
 import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.ts';
-import { createProducerConnection, createWorkerConnection } from '../adapters/queue/connection.ts';
+import {
+  createProducerConnection,
+  createStoreConnection,
+  createWorkerConnection,
+} from '../adapters/queue/connection.ts';
 import { createProducer, type Producer } from '../adapters/queue/producer.ts';
 import { createChannelPacer } from '../adapters/slack/channel-pacer.ts';
 import { createSlackHomeTab } from '../adapters/slack/home-tab.ts';
@@ -34,9 +38,11 @@ export interface Composition {
 export function compose(env: Env, config: Config, redisUrl: string, log: Logger): Composition {
   const redis = createProducerConnection(redisUrl);
   const workerRedis = createWorkerConnection(redisUrl);
+  const storeRedis = createStoreConnection(redisUrl);
   for (const [name, connection] of [
     ['producer', redis],
     ['worker', workerRedis],
+    ['store', storeRedis],
   ] as const) {
     connection.on('error', (error: Error) =>
       log.warn({ connection: name, err: error.message }, 'redis connection error'),
@@ -66,17 +72,17 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     },
     (method, error) => metrics.observeSlackError(method, error),
   );
-  const pacer = createChannelPacer(workerRedis, env.redisPrefix, {
+  const pacer = createChannelPacer(storeRedis, env.redisPrefix, {
     intervalMs: env.worker.slackPostIntervalMs,
     burst: env.worker.slackPostBurst,
     maxWaitMs: env.worker.slackPostMaxWaitMs,
   });
-  const audit = createAuditLog(workerRedis, env.redisPrefix);
+  const audit = createAuditLog(storeRedis, env.redisPrefix);
   const deps: Deps = {
     directory: config,
     clock: { now: () => Date.now() },
-    store: createRequestStore(workerRedis, env.redisPrefix),
-    messages: createMessageLog(workerRedis, env.redisPrefix),
+    store: createRequestStore(storeRedis, env.redisPrefix),
+    messages: createMessageLog(storeRedis, env.redisPrefix),
     notifier: createSlackNotifier(slack, { postClient, pacer }),
     queue: producer,
     gateways,
@@ -84,11 +90,11 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     reminderLeadMs: env.worker.reminderLeadMs,
     approverReminders: { baseMs: env.worker.approverReminderBaseMs, capMs: env.worker.approverReminderMaxMs },
     slowNoticeAfterMs: env.worker.slowNoticeAfterMs,
-    awsAuth: createAwsAuthGateways({ redis: workerRedis, prefix: env.redisPrefix, clients: awsClients, audit, log }),
+    awsAuth: createAwsAuthGateways({ redis: storeRedis, prefix: env.redisPrefix, clients: awsClients, audit, log }),
     audit,
     userGroups: createSlackUserGroups(slack),
-    autoApprovals: createAutoApprovalQuota(workerRedis, env.redisPrefix),
-    digests: createDigests(workerRedis, env.redisPrefix),
+    autoApprovals: createAutoApprovalQuota(storeRedis, env.redisPrefix),
+    digests: createDigests(storeRedis, env.redisPrefix),
     digestWindowMs: env.worker.digestWindowMs,
     auditTrail: audit,
     home: createSlackHomeTab(slack),
@@ -103,7 +109,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     async close() {
       await producer.close();
       awsClients.destroy();
-      await Promise.allSettled([redis.quit(), workerRedis.quit()]);
+      await Promise.allSettled([redis.quit(), workerRedis.quit(), storeRedis.quit()]);
     },
   };
 }

@@ -20,7 +20,7 @@ import { kindOf } from '../core/request/request.ts';
 import { AdapterError } from '../shared/errors.ts';
 import { creatorOf } from './cluster-creator.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
-import type { AccessEntries, Deps } from './ports.ts';
+import type { AccessEntries, AccessEntryInfo, Deps } from './ports.ts';
 import { reportRecovery } from './report-recovery.ts';
 import { replyInThread } from './request-conversation.ts';
 import {
@@ -76,9 +76,7 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
   const principal = await resolvePrincipal(deps, loaded, gateway.iam.getRoleArn.bind(gateway.iam), calls);
   if ('failure' in principal) return fail(deps, loaded.id, principal.failure);
 
-  const info = await entries.describeCluster();
-  calls.push(`eks:DescribeCluster ${cluster.name}`);
-  const mode = info.authenticationMode ?? 'CONFIG_MAP';
+  const mode = await authenticationModeOf(entries, loaded, calls);
   let started = loaded;
   if (mode === 'CONFIG_MAP' || loaded.modeUpdate) {
     if (kindOf(loaded) !== 'recover') {
@@ -107,7 +105,8 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
     const message = `creator-safety check refused the change: ${safety.refusal?.message ?? 'the cluster creator is protected'}. The creator already has admin access; use the identity that created the cluster.`;
     return fail(deps, loaded.id, failure(safety.refusal?.code ?? 'creator_protected', message, deps));
   }
-  const request = await markApplying(deps, started, entries, principal.arn, policyArn, calls);
+  const marked = await markApplying(deps, started, entries, principal.arn, policyArn, calls);
+  const request = marked.request;
   const preState = request.preState ?? { hadEntryBefore: false, hadPolicyBefore: false };
   await deps.audit.append({
     type: 'applying',
@@ -118,30 +117,41 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
     detail: { principalArn: principal.arn, policyArn, scope: JSON.stringify(wanted) },
   });
 
-  const entry = await entries.describeAccessEntry(principal.arn);
-  calls.push('eks:DescribeAccessEntry');
+  // A first run created the entry (or found one) while marking; a resumed run looks again.
+  let entry = marked.entry;
+  let createdNow = marked.createdNow;
+  if (!marked.readNow) {
+    entry = await entries.describeAccessEntry(principal.arn);
+    calls.push('eks:DescribeAccessEntry');
+  }
   if (entry && entry.type !== 'STANDARD') {
     const message = `the principal already has a ${entry.type} access entry (a node or Fargate entry); eks-access never changes those`;
     return fail(deps, request.id, failure('non_standard_entry', message, deps));
   }
   if (!entry) {
-    await entries.createAccessEntry({
+    const created = await entries.createAccessEntry({
       principalArn: principal.arn,
       clientRequestToken: request.id,
       tags: ownershipTags(request.id),
     });
     calls.push('eks:CreateAccessEntry');
+    entry = created.entry;
+    createdNow = created.created;
   }
-  const associations = await entries.listAssociatedPolicies(principal.arn);
-  calls.push('eks:ListAssociatedAccessPolicies');
-  const current = associations.find((p) => p.policyArn === policyArn)?.scope;
+  // An entry this call just created has no policies yet: nothing to list.
+  let current: AccessScope | undefined;
+  if (!createdNow) {
+    const associations = await entries.listAssociatedPolicies(principal.arn);
+    calls.push('eks:ListAssociatedAccessPolicies');
+    current = associations.find((p) => p.policyArn === policyArn)?.scope;
+  }
   if (!current || !scopeCovers(current, wanted)) {
     await entries.associatePolicy(principal.arn, policyArn, mergeScope(current, wanted));
     calls.push(`eks:AssociateAccessPolicy ${policyArn}`);
   }
 
-  const evidence = await verify(entries, principal.arn, policyArn, wanted);
-  calls.push('eks:DescribeAccessEntry', 'eks:ListAssociatedAccessPolicies');
+  const evidence = await verify(entries, principal.arn, policyArn, wanted, entry?.type ?? 'STANDARD');
+  calls.push('eks:ListAssociatedAccessPolicies');
   if (!evidence.ok) {
     throw new AdapterError('aws_unavailable', true, { upstream: 'read-back did not show the grant yet' });
   }
@@ -214,28 +224,42 @@ async function resolvePrincipal(
   return { arn };
 }
 
+/**
+ * Reads the grant back. EKS lists an access entry's associated policies only while the entry exists (no entry:
+ * ResourceNotFoundException), so the policy in the list proves both the entry and the association.
+ */
 async function verify(
   entries: AccessEntries,
   principalArn: string,
   policyArn: string,
   wanted: AccessScope,
+  entryType: string,
 ): Promise<{ ok: boolean; lines: string[] }> {
-  const entry = await entries.describeAccessEntry(principalArn);
-  const policies = await entries.listAssociatedPolicies(principalArn);
+  const policies = await entries.listAssociatedPolicies(principalArn).catch((error: unknown) => {
+    if (error instanceof AdapterError && error.code === 'aws_not_found') return [];
+    throw error;
+  });
   const association = policies.find((p) => p.policyArn === policyArn);
-  const ok = entry !== undefined && association !== undefined && scopeCovers(association.scope, wanted);
+  const ok = association !== undefined && scopeCovers(association.scope, wanted);
   const scopeText =
     association?.scope.type === 'namespace' ? `namespaces ${association.scope.namespaces.join(', ')}` : 'cluster scope';
   return {
     ok,
     lines: [
-      `access entry \`${principalArn}\` (${entry?.type ?? 'missing'})`,
+      `access entry \`${principalArn}\` (${association ? entryType : 'missing'})`,
       `policy \`${policyArn}\` associated, ${scopeText}`,
     ],
   };
 }
 
-/** Records what the principal had before the first change, together with the move to `applying`. */
+/**
+ * Records what the principal had before the first change, together with the move to `applying`. The first run
+ * tries CreateAccessEntry at once rather than reading first: a new entry (the usual case) means nothing was there
+ * before, and 409 hands back the entry that was. A run killed after the create and before the store write is still
+ * right on its retry: the entry carries this request's ownership tag, which counts as "not there before". Returns
+ * the entry so the caller need not read it again; a request already applying is returned as it is (`readNow`
+ * false).
+ */
 async function markApplying(
   deps: Deps,
   request: AccessRequest,
@@ -243,17 +267,22 @@ async function markApplying(
   principalArn: string,
   policyArn: string,
   calls: string[],
-): Promise<AccessRequest> {
-  if (request.status === 'applying') return request;
-  const before = await entries.describeAccessEntry(principalArn);
-  calls.push('eks:DescribeAccessEntry');
+): Promise<{ request: AccessRequest; readNow: boolean; createdNow: boolean; entry?: AccessEntryInfo }> {
+  if (request.status === 'applying') return { request, readNow: false, createdNow: false };
+  const created = await entries.createAccessEntry({
+    principalArn,
+    clientRequestToken: request.id,
+    tags: ownershipTags(request.id),
+  });
+  calls.push('eks:CreateAccessEntry');
+  const before = created.created ? undefined : created.entry;
   // What other active eks-access grants hold is not "before": they are counted at revoke time instead.
   const isBotEntry =
     before !== undefined &&
     (before.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE || isCreatedByRequest(before.tags, request.id));
   const hadEntryBefore = before !== undefined && !isBotEntry;
   let hadPolicyBefore = false;
-  if (before) {
+  if (before && before.type === 'STANDARD') {
     const policies = await entries.listAssociatedPolicies(principalArn);
     calls.push('eks:ListAssociatedAccessPolicies');
     const others = await deps.store.activeFor(request.cluster, principalArn);
@@ -262,5 +291,21 @@ async function markApplying(
       !others.some((o) => o.id !== request.id && o.outcome?.policyArn === policyArn);
   }
   const preState = { hadEntryBefore, hadPolicyBefore };
-  return advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
+  const applying = await advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
+  return { request: applying, readNow: true, createdNow: created.created, entry: created.entry };
+}
+
+/**
+ * How old a DescribeCluster answer a grant may act on. Modes only move forward (CONFIG_MAP → API_AND_CONFIG_MAP →
+ * API), so a cached mode that allows access entries is still right; a cached CONFIG_MAP is asked again below.
+ */
+const CLUSTER_INFO_MAX_AGE_MS = 10_000;
+
+async function authenticationModeOf(entries: AccessEntries, request: AccessRequest, calls: string[]): Promise<string> {
+  const cached = await entries.describeCluster({ maxAgeMs: CLUSTER_INFO_MAX_AGE_MS });
+  const cachedMode = cached.authenticationMode ?? 'CONFIG_MAP';
+  if (cachedMode !== 'CONFIG_MAP' && !request.modeUpdate) return cachedMode;
+  const fresh = await entries.describeCluster();
+  calls.push(`eks:DescribeCluster ${request.cluster}`);
+  return fresh.authenticationMode ?? 'CONFIG_MAP';
 }

@@ -17,6 +17,8 @@ export async function creatorFromFacts(
   }
 }
 
+const CREATOR_FACTS_MAX_AGE_MS = 10_000;
+
 /** Who created the cluster, when it can be told (cached per process); unknown otherwise, never guessed. */
 export async function creatorOf(
   deps: Pick<Deps, 'diagnostics'>,
@@ -24,7 +26,9 @@ export async function creatorOf(
 ): Promise<CreatorVerdictInput> {
   try {
     const diagnostics = deps.diagnostics.forCluster(cluster);
-    return await creatorFromFacts(diagnostics, (await diagnostics.describeCluster()).facts);
+    // The facts the creator look-up needs (ARN, creation time) change only if the cluster is deleted and made again.
+    const described = await diagnostics.describeCluster({ maxAgeMs: CREATOR_FACTS_MAX_AGE_MS });
+    return await creatorFromFacts(diagnostics, described.facts);
   } catch {
     return { isKnown: false };
   }

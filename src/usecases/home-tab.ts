@@ -41,7 +41,7 @@ export async function publishHome(deps: Deps, user: SlackUserId): Promise<{ view
 
 /**
  * After any change to a request, the Home tabs that show it: the requester's, the subject's and the approvers'
- * (group members included). Queued, not published here: the refresh is coalesced per user, and a failed publish
+ * (group members included), of those who have opened theirs. Queued, not published here: the refresh is coalesced per user, and a failed publish
  * retries in its own job instead of failing (and re-running) the transition that triggered it.
  */
 export async function refreshHomes(deps: Deps, request: AccessRequest): Promise<void> {
@@ -52,7 +52,10 @@ export async function refreshHomes(deps: Deps, request: AccessRequest): Promise<
     request.subject,
     ...peopleIn(approvers, await membersOf(deps, approvers).catch(() => ({}))),
   ]);
-  for (const user of users) await deps.queue.enqueueHomeRefresh(user);
+  for (const user of users) {
+    // Someone who never opened the Home tab has nothing to refresh; opening it (app_home_opened) publishes it.
+    if (await deps.messages.get(homeOwner(user), 'view')) await deps.queue.enqueueHomeRefresh(user);
+  }
 }
 
 /** True when `viewId` is the Home view last published for this user (so the click is theirs, from their Home). */

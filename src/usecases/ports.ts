@@ -189,8 +189,13 @@ export interface ClusterInfo {
 }
 
 /** EKS access-entry operations for one cluster, with that cluster's credentials. Throws AdapterError. */
+/** How old a cached DescribeCluster answer may be; absent or 0: ask EKS now. */
+export interface DescribeOptions {
+  maxAgeMs?: number;
+}
+
 export interface AccessEntries {
-  describeCluster(): Promise<ClusterInfo>;
+  describeCluster(options?: DescribeOptions): Promise<ClusterInfo>;
   /** Undefined when the principal has no entry (404). */
   describeAccessEntry(principalArn: string): Promise<AccessEntryInfo | undefined>;
   /** Returns `created: false` with the existing entry when one is already there (409 ResourceInUse). */
@@ -331,7 +336,7 @@ export interface ClusterConnection {
  * cannot answer; the use case turns that into an "unknown" fact with the reason.
  */
 export interface DiagnosticsGateway {
-  describeCluster(): Promise<{ facts: ClusterFacts; connection?: ClusterConnection }>;
+  describeCluster(options?: DescribeOptions): Promise<{ facts: ClusterFacts; connection?: ClusterConnection }>;
   /** IAM's record of a user or role by name (GetUser / GetRole); `exists: false` on NoSuchEntity. */
   iamPrincipal(kind: 'user' | 'role', name: string): Promise<IamFacts>;
   accessEntry(principalArn: string): Promise<AccessEntryFacts>;

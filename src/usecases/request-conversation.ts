@@ -34,8 +34,16 @@ export async function replyInThread(deps: Deps, request: AccessRequest, key: str
  * coalesced per request (see `refreshCardsNow`), and the Home tabs that show it are refreshed.
  */
 export async function refreshCards(deps: Deps, request: AccessRequest): Promise<void> {
-  await deps.queue.enqueueCardRefresh(request.id);
+  if (mayChangeOnRefresh(request)) await deps.queue.enqueueCardRefresh(request.id);
   await refreshHomes(deps, request);
+}
+
+/**
+ * A request approved by policy has no approval card, and its "approved by policy" reply reads the same in every
+ * status (see `ackMessage`): a refresh would render and compare, and write nothing.
+ */
+function mayChangeOnRefresh(request: AccessRequest): boolean {
+  return request.autoApproval === undefined || request.breakGlass !== undefined;
 }
 
 /**

@@ -1,11 +1,19 @@
-import { approvalPolicyOf, durationOverrides, isRefusal, principalOf, resolveCluster } from '../core/directory.ts';
+import {
+  approvalPolicyOf,
+  autoApproveRuleOf,
+  type ClusterSettings,
+  durationOverrides,
+  isRefusal,
+  principalOf,
+  resolveCluster,
+} from '../core/directory.ts';
 import { asPrincipalArn, type RequestId, type SlackUserId } from '../core/ids.ts';
 import { accessPolicyArn, type Level } from '../core/levels.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import type { Message } from '../core/messages/message.ts';
 import { plainReply, requestCard } from '../core/messages/request-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
-import { type AutoApproveDecision, peopleIn } from '../core/request/approval.ts';
+import { type AutoApproveDecision, decideAutoApprove, peopleIn } from '../core/request/approval.ts';
 import { effectiveDuration } from '../core/request/duration-policy.ts';
 import { newPendingRequest } from '../core/request/new-request.ts';
 import { type AccessRequest, ADMIN_ACTION_MIN_APPROVALS, kindOf, type RequestKind } from '../core/request/request.ts';
@@ -63,7 +71,9 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   // Only for a request not filed before: a retried job keeps what the card already shows.
   const existing = await deps.store.get(input.requestId);
   const currentAccess =
-    kind !== 'migrate' && !existing ? await currentAccessOf(deps, cluster, principalArn) : undefined;
+    kind !== 'migrate' && !existing && mayNeedCard(cluster, kind, input.level)
+      ? await currentAccessOf(deps, cluster, principalArn)
+      : undefined;
   const request: AccessRequest = {
     ...newPendingRequest({ ...input, id: input.requestId, kind, principalArn, cluster: cluster.name, duration }, now),
     ...(preview ? { awsAuthPreview: preview } : {}),
@@ -88,6 +98,17 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   if (auto.request.status === 'pending') await schedulePendingTimers(deps, auto.request, cluster);
   await refreshHomes(deps, auto.request);
   return { ok: true, requestId: stored.id };
+}
+
+/**
+ * What the person already holds is shown on the approvers' card. A request the policy approves whatever happens
+ * (an auto-approved level with no cap that could leave it to a person) never gets a card: its look-up (two EKS
+ * calls) is skipped.
+ */
+function mayNeedCard(cluster: ClusterSettings, kind: RequestKind, level: Level): boolean {
+  const rule = autoApproveRuleOf(cluster, level);
+  const auto = decideAutoApprove({ kind, isAutoLevel: rule.isAutoLevel, usedInPeriod: 0 });
+  return !auto.auto || rule.cap !== undefined;
 }
 
 async function announce(deps: Deps, request: AccessRequest, decision?: AutoApproveDecision): Promise<void> {

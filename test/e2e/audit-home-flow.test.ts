@@ -106,8 +106,11 @@ describe('App Home', () => {
   });
 
   it("approves from the approver's Home; a non-approver's click from their own Home is refused", async () => {
+    // Home tabs are refreshed for people who have opened theirs (opening one publishes it).
     await openHome(PEOPLE.stranger);
+    await openHome(PEOPLE.approver2);
     await waitFor(() => sandbox.slack.homeView(PEOPLE.stranger) !== undefined, { timeoutMs: 10_000, what: 'home' });
+    await waitFor(() => sandbox.slack.homeView(PEOPLE.approver2) !== undefined, { timeoutMs: 10_000, what: 'home' });
     const { id } = await requestOnProd(PEOPLE.erin, 'grant me view on prod-cluster for 1h');
     await waitFor(() => homeText(PEOPLE.approver2).includes(`"value":"${id}"`), {
       timeoutMs: 10_000,
@@ -140,6 +143,8 @@ describe('App Home', () => {
       timeoutMs: 10_000,
       what: 'approver home refreshed',
     });
+    // Erin filed and was granted but never opened her Home tab: nothing was published for her.
+    expect(sandbox.slack.homeView(PEOPLE.erin)).toBeUndefined();
   });
 });
 

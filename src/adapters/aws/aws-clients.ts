@@ -4,6 +4,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { ClusterSettings } from '../../core/directory.ts';
 import { type AwsCallObserver, observeCalls } from './call-metrics.ts';
+import { type ClusterDescriptions, createClusterDescriptions } from './cluster-descriptions.ts';
 import { createCredentialsCache } from './credentials.ts';
 
 /** IAM is global; its signing region in the aws partition is us-east-1 whatever the cluster's region. */
@@ -19,6 +20,8 @@ export interface ClusterClients {
   eks: EKSClient;
   iam: IAMClient;
   cloudtrail: CloudTrailClient;
+  /** DescribeCluster answers shared by this cluster's gateways (the executor's and the diagnosis'). */
+  descriptions: ClusterDescriptions;
   /** The credentials the clients sign with (assumed role or default chain), e.g. for the EKS token. */
   credentials(): Promise<AwsCredentialIdentity>;
 }
@@ -55,6 +58,7 @@ export function createAwsClients(options: { observe?: AwsCallObserver } = {}): {
         eks,
         iam,
         cloudtrail,
+        descriptions: createClusterDescriptions(eks, cluster.name),
         credentials: async () => provider?.() ?? eks.config.credentials(),
       };
       byCluster.set(key, clients);

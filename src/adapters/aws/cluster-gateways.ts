@@ -13,8 +13,11 @@ export function createClusterGateways(clients: {
     forCluster(cluster: ClusterSettings) {
       const existing = gateways.get(cluster.name);
       if (existing) return existing;
-      const { eks, iam } = clients.forCluster(cluster);
-      const gateway = { accessEntries: createEksAccessEntries(eks, cluster.name), iam: createIamDirectory(iam) };
+      const { eks, iam, descriptions } = clients.forCluster(cluster);
+      const gateway = {
+        accessEntries: createEksAccessEntries(eks, cluster.name, descriptions),
+        iam: createIamDirectory(iam),
+      };
       gateways.set(cluster.name, gateway);
       return gateway;
     },

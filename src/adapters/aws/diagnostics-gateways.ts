@@ -29,7 +29,7 @@ export function createDiagnosticsGateways(
       const aws = clients.forCluster(cluster);
       const iam = createIamDirectory(aws.iam);
       return {
-        describeCluster: () => describeClusterFacts(aws.eks, cluster.name),
+        describeCluster: (options = {}) => describeClusterFacts(aws.descriptions, options.maxAgeMs),
         iamPrincipal: (kind, name) => iam.principal(kind, name),
         accessEntry: (principalArn) => accessEntryFacts(aws.eks, cluster.name, principalArn),
         awsAuth: (connection) =>

@@ -3,7 +3,6 @@ import {
   CreateAccessEntryCommand,
   DeleteAccessEntryCommand,
   DescribeAccessEntryCommand,
-  DescribeClusterCommand,
   DescribeUpdateCommand,
   DisassociateAccessPolicyCommand,
   type EKSClient,
@@ -13,13 +12,18 @@ import {
 import type { AccessScope, AssociatedPolicy } from '../../core/plan/access-entries.ts';
 import { AdapterError, toAdapterError } from '../../shared/errors.ts';
 import type { AccessEntries, AccessEntryInfo } from '../../usecases/ports.ts';
+import type { ClusterDescriptions } from './cluster-descriptions.ts';
 import { listAllPrincipals } from './eks-diagnostics.ts';
 
 /** Access-entry operations for one cluster over the EKS API. Every SDK error leaves as an AdapterError. */
-export function createEksAccessEntries(client: EKSClient, clusterName: string): AccessEntries {
+export function createEksAccessEntries(
+  client: EKSClient,
+  clusterName: string,
+  descriptions: ClusterDescriptions,
+): AccessEntries {
   return {
-    async describeCluster() {
-      const { cluster } = await call(() => client.send(new DescribeClusterCommand({ name: clusterName })));
+    async describeCluster(options = {}) {
+      const cluster = await call(() => descriptions.describe(options.maxAgeMs));
       return {
         name: cluster?.name ?? clusterName,
         status: cluster?.status ?? 'UNKNOWN',
@@ -123,6 +127,8 @@ export function createEksAccessEntries(client: EKSClient, clusterName: string): 
           }),
         ),
       );
+      // Whatever the answer, the mode may be changing now: the next look at the cluster asks EKS.
+      descriptions.forget();
       if (!update?.id)
         throw new AdapterError('unknown', false, { upstream: 'UpdateClusterConfig returned no update id' });
       return { updateId: update.id };

@@ -1,6 +1,5 @@
 import {
   DescribeAccessEntryCommand,
-  DescribeClusterCommand,
   type EKSClient,
   ListAccessEntriesCommand,
   ListAssociatedAccessPoliciesCommand,
@@ -9,16 +8,17 @@ import type { AccessEntryFacts, AuthenticationMode, ClusterFacts } from '../../c
 import type { AccessScope } from '../../core/plan/access-entries.ts';
 import { AdapterError, toAdapterError } from '../../shared/errors.ts';
 import type { ClusterConnection } from '../../usecases/ports.ts';
+import type { ClusterDescriptions } from './cluster-descriptions.ts';
 
 const MODES: readonly string[] = ['API', 'API_AND_CONFIG_MAP', 'CONFIG_MAP'];
 
 /** DescribeCluster as facts; a cluster missing in the configured region is a fact too, not an error. */
 export async function describeClusterFacts(
-  client: EKSClient,
-  name: string,
+  descriptions: ClusterDescriptions,
+  maxAgeMs = 0,
 ): Promise<{ facts: ClusterFacts; connection?: ClusterConnection }> {
   try {
-    const { cluster } = await client.send(new DescribeClusterCommand({ name }));
+    const cluster = await descriptions.describe(maxAgeMs);
     const mode = cluster?.accessConfig?.authenticationMode;
     const facts: ClusterFacts = {
       found: true,

@@ -16,3 +16,12 @@ export function createProducerConnection(url: string): Redis {
 export function createWorkerConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null });
 }
+
+/**
+ * The workers' own reads and writes (requests, messages, audit, pacing): commands issued in the same tick go to
+ * Redis in one write (ioredis auto-pipelining), which under load is most of the saving. Kept off BullMQ's
+ * connections, where auto-pipelining has been reported to break job handling.
+ */
+export function createStoreConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+}

@@ -29,6 +29,8 @@ export interface InMemoryWorld {
   entries: Map<string, AccessEntryInfo>;
   policies: Map<string, AssociatedPolicy[]>;
   cluster: ClusterInfo;
+  /** What a describe that accepts an age answers without a call (the adapter's cache); unset: it calls. */
+  clusterCache: { answer?: ClusterInfo };
   awsCalls: string[];
   /** Throw this from the next AWS call with the given name. */
   failNext: Map<string, Error>;
@@ -57,6 +59,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     entries: new Map(),
     policies: new Map(),
     cluster: { name: 'prod-cluster', status: 'ACTIVE', authenticationMode: 'API_AND_CONFIG_MAP' },
+    clusterCache: {},
     awsCalls: [],
     failNext: new Map(),
     timers: [],
@@ -76,7 +79,10 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     return fn();
   };
   const accessEntries: AccessEntries = {
-    describeCluster: async () => aws('DescribeCluster', () => world.cluster),
+    describeCluster: async (options = {}) =>
+      (options.maxAgeMs ?? 0) > 0 && world.clusterCache.answer
+        ? world.clusterCache.answer
+        : aws('DescribeCluster', () => world.cluster),
     describeAccessEntry: async (arn) => aws('DescribeAccessEntry', () => world.entries.get(arn)),
     createAccessEntry: async ({ principalArn, tags }) =>
       aws('CreateAccessEntry', () => {

@@ -52,6 +52,40 @@ describe('applyGrant', () => {
     expect(world.audit.map((e) => e.type)).toEqual(['applying', 'granted']);
   });
 
+  it('acts on a cached cluster description that allows access entries, without a DescribeCluster call', async () => {
+    const { world, id } = approvedWorld();
+    world.clusterCache.answer = { name: 'prod-cluster', status: 'ACTIVE', authenticationMode: 'API' };
+
+    const result = await applyGrant(world.deps, id);
+
+    expect(result.status).toBe('granted');
+    expect(world.awsCalls).not.toContain('DescribeCluster');
+    expect(world.awsCalls).toEqual(['CreateAccessEntry', 'AssociateAccessPolicy', 'ListAssociatedAccessPolicies']);
+  });
+
+  it('asks EKS again when the cached description says CONFIG_MAP (modes only move forward)', async () => {
+    const { world, id } = approvedWorld();
+    world.clusterCache.answer = { name: 'prod-cluster', status: 'ACTIVE', authenticationMode: 'CONFIG_MAP' };
+
+    const result = await applyGrant(world.deps, id);
+
+    expect(result.status).toBe('granted');
+    expect(world.awsCalls[0]).toBe('DescribeCluster');
+  });
+
+  it('records an entry that was already there (409 on create) as there before, and lists before associating', async () => {
+    const { world, id } = approvedWorld();
+    const principal = 'arn:aws:iam::111122223333:user/alice';
+    world.entries.set(principal, { principalArn: principal, type: 'STANDARD', kubernetesGroups: [], tags: {} });
+    world.policies.set(principal, [{ policyArn: VIEW, scope: { type: 'namespace', namespaces: ['team-a'] } }]);
+
+    const result = await applyGrant(world.deps, id);
+
+    expect(result.status).toBe('granted');
+    expect(world.requests.get(id)?.outcome).toMatchObject({ hadEntryBefore: true, hadPolicyBefore: true });
+    expect(world.policies.get(principal)?.[0]?.scope).toEqual({ type: 'cluster' });
+  });
+
   it('re-checks approvals when it runs: an approver removed from the config no longer counts', async () => {
     const { world, id } = approvedWorld([CAROL]);
 
@@ -113,7 +147,8 @@ describe('applyGrant', () => {
     );
     const last = await applyGrant(world.deps, id, true);
 
-    expect(midway).toBe('applying');
+    // The create is the first change; refused, it leaves the request approved with no pre-state recorded.
+    expect(midway).toBe('approved');
     expect(last.status).toBe('failed');
     expect(world.requests.get(id)?.failure?.message).toContain('throttling');
   });

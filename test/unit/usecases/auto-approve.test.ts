@@ -3,8 +3,9 @@ import type { ClusterSettings, Directory } from '../../../src/core/directory.ts'
 import { asPrincipalArn, asRequestId } from '../../../src/core/ids.ts';
 import { applyGrant } from '../../../src/usecases/apply-grant.ts';
 import { autoApproveIfAllowed } from '../../../src/usecases/auto-approve.ts';
+import { submitRequest } from '../../../src/usecases/submit-request.ts';
 import { inMemoryWorld } from '../../fakes/in-memory/ports.ts';
-import { BOB, pendingRequest } from '../core/request/fixtures.ts';
+import { ALICE, BOB, pendingRequest } from '../core/request/fixtures.ts';
 
 const DAY = 86_400_000;
 
@@ -95,5 +96,30 @@ describe('automatic approval use case', () => {
     const result = await applyGrant(world.deps, request.id);
 
     expect(result.status).toBe(expected);
+  });
+
+  it('skips the current-access look-up (for a card no one will see) only when no cap can leave it to a person', async () => {
+    const filed = async (settings: ClusterSettings) => {
+      const world = inMemoryWorld({ clusters: [settings], users: { [ALICE]: 'arn:aws:iam::111122223333:user/alice' } });
+      await submitRequest(world.deps, {
+        requestId: asRequestId('RSKIP1'),
+        requester: ALICE,
+        subject: ALICE,
+        clusterGiven: 'prod-cluster',
+        level: 'view',
+        namespaces: [],
+        conversation: { channel: 'C0REQ', threadTs: '1.1' },
+      });
+      return { calls: world.awsCalls, request: world.requests.get('RSKIP1') };
+    };
+
+    const uncapped = await filed(cluster({ autoApprove: { levels: ['view'] } }));
+    const capped = await filed(cluster());
+
+    expect(uncapped.request?.status).toBe('approved');
+    expect(uncapped.calls).not.toContain('DescribeAccessEntry');
+    expect(uncapped.request?.currentAccess).toBeUndefined();
+    expect(capped.calls).toContain('DescribeAccessEntry');
+    expect(capped.request?.currentAccess?.entry).toEqual({ kind: 'none' });
   });
 });
