@@ -33,6 +33,14 @@ const HOME_REFRESH_WINDOW_MS = 1_500;
  */
 const CARD_REFRESH_DELAY_MS = 750;
 
+/**
+ * The line is written on the next turn of the event loop, after Bolt has answered Slack: a log write (synchronous
+ * in pino) is not what Slack should wait for. The job is stored either way; only the log line could be lost.
+ */
+function logAfterAnswer(log: Logger | undefined, fields: Record<string, string>, message: string): void {
+  if (log) setImmediate(() => log.info(fields, message));
+}
+
 /** With `log`, each stored Slack request is logged with its request id, which the worker's lines carry too. */
 export function createProducer(connection: Redis, prefix: string, log?: Logger): Producer {
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
@@ -41,12 +49,12 @@ export function createProducer(connection: Redis, prefix: string, log?: Logger):
     async enqueueInbound(payload) {
       const id = jobId('in', payload.inboundId);
       await queue.add(JOB.inbound, payload, { ...JOB_OPTIONS, jobId: id });
-      log?.info({ requestId: payload.requestId, job: id, source: payload.source }, 'slack request stored');
+      logAfterAnswer(log, { requestId: payload.requestId, job: id, source: payload.source }, 'slack request stored');
     },
     async enqueueInteraction(key, payload) {
       const id = jobId('click', key);
       await queue.add(JOB.interaction, payload, { ...JOB_OPTIONS, jobId: id });
-      log?.info({ requestId: payload.requestId, job: id, kind: payload.kind }, 'slack click stored');
+      logAfterAnswer(log, { requestId: payload.requestId, job: id, kind: payload.kind }, 'slack click stored');
     },
     async enqueueHome(payload) {
       await queue.add(JOB.home, payload, { ...JOB_OPTIONS, jobId: jobId('home', payload.eventId) });
