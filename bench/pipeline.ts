@@ -60,6 +60,9 @@ export type PipelineResult =
       /** Median over rounds of product / baseline throughput. */
       ratioMedian: number;
       ratios: number[];
+      /** Each round's own throughputs, in run order: a product that slows as its data grows shows it here. */
+      productRates: number[];
+      baselineRates: number[];
       lost: number;
       duplicated: number;
       slackMaxPostsPerChannelSecond: number;
@@ -219,6 +222,8 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
       productRequestsPerSec: Math.round(median(rates)),
       ratioMedian: Number(median(ratios).toFixed(3)),
       ratios: ratios.map((r) => Number(r.toFixed(3))),
+      productRates: rates.map((r) => Math.round(r)),
+      baselineRates: baseRates.map((r) => Math.round(r)),
       lost,
       duplicated,
       slackMaxPostsPerChannelSecond: budget.max,

@@ -146,6 +146,42 @@ describe('App Home', () => {
     // Erin filed and was granted but never opened her Home tab: nothing was published for her.
     expect(sandbox.slack.homeView(PEOPLE.erin)).toBeUndefined();
   });
+
+  it('cancels a pending request from the Home tab; only the requester can', async () => {
+    await waitFor(() => sandbox.slack.homeView(PEOPLE.dave) !== undefined, { timeoutMs: 10_000, what: 'home' });
+    const { id } = await requestOnProd(PEOPLE.dave, 'grant me edit on prod-cluster for 1h because home cancel');
+    const hasCancel = () => {
+      const blocks = (sandbox.slack.homeView(PEOPLE.dave)?.['blocks'] ?? []) as { elements?: unknown[] }[];
+      return blocks.some((b) =>
+        (b.elements ?? []).some((e) => {
+          const button = e as { action_id?: string; value?: string };
+          return button.action_id === 'eks_access_cancel' && button.value === id;
+        }),
+      );
+    };
+    await waitFor(hasCancel, {
+      timeoutMs: 10_000,
+      what: 'Cancel on dave home',
+    });
+
+    // Someone else pressing Cancel with this request id (from their own Home) changes nothing.
+    const strangerView = String(sandbox.slack.homeView(PEOPLE.stranger)?.['id']);
+    expect(await clickInHome(PEOPLE.stranger, 'eks_access_cancel', id, strangerView)).toBe(200);
+    await sandbox.slack.waitForMessage(
+      (m) => m.ephemeralTo === PEOPLE.stranger && m.channel === sandbox.slack.dmChannelFor(PEOPLE.stranger),
+      10_000,
+    );
+    expect(await status(id)).toBe('pending');
+
+    const daveView = String(sandbox.slack.homeView(PEOPLE.dave)?.['id']);
+    expect(await clickInHome(PEOPLE.dave, 'eks_access_cancel', id, daveView)).toBe(200);
+    await waitFor(async () => (await status(id)) === 'cancelled', { timeoutMs: 15_000, what: 'cancelled from home' });
+    await waitFor(() => !homeText(PEOPLE.dave).includes(`"value":"${id}"`), {
+      timeoutMs: 10_000,
+      what: 'home refreshed after cancel',
+    });
+    expect(sandbox.eks.entry('prod-cluster', ARNS.dave)).toBeUndefined();
+  });
 });
 
 describe('who has access, audit in Slack, status', () => {

@@ -160,12 +160,21 @@ export function registerModalListeners(app: App, producer: Producer, deps: Modal
 
   app.action(ACTIONS.cancel, async ({ body, action, ack }) => {
     const parsed = reviewAction.safeParse(body);
+    const fromHome = parsed.success ? undefined : homeAction.safeParse(body);
     if (parsed.success) {
       await producer.enqueueInteraction(parsed.data.trigger_id, {
         kind: 'cancel',
         requestId: buttonValue(action),
         user: parsed.data.user.id,
         channel: parsed.data.container.channel_id,
+      });
+    } else if (fromHome?.success) {
+      // From the clicker's Home tab: no channel, so the answer goes to their DM; only the requester may cancel.
+      await producer.enqueueInteraction(fromHome.data.trigger_id, {
+        kind: 'cancel',
+        requestId: buttonValue(action),
+        user: fromHome.data.user.id,
+        channel: '',
       });
     }
     await ack();

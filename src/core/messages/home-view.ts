@@ -12,6 +12,11 @@ export const HOME_MAX_BLOCKS = 100;
 export const HOME_SECTION_TEXT_MAX = 3000;
 /** Items with buttons take two blocks each; 20 + 20 of them plus headings stay well inside 100 blocks. */
 export const HOME_ITEMS_PER_LIST = 20;
+/**
+ * Pending requests shown with their own Cancel button; the rest are listed (cancel those from their reply, or with
+ * `cancel`). Two blocks each: with the other lists at their caps the view stays within Slack's 100 blocks.
+ */
+export const HOME_CANCELLABLE = 5;
 
 export interface HomeInput {
   user: string;
@@ -42,17 +47,21 @@ export function homeView(input: HomeInput): Message {
   }
   parts.push(...andMore(input.grants.length - HOME_ITEMS_PER_LIST, 'active grants'));
   parts.push({ kind: 'text', text: '*Your pending requests*' });
-  parts.push(
-    input.pending.length === 0
-      ? { kind: 'context', text: 'None.' }
-      : {
-          kind: 'text',
-          text: linesWithin(
-            input.pending.map((r) => `• ${requestLine(r)}`),
-            HOME_SECTION_TEXT_MAX,
-          ),
-        },
-  );
+  if (input.pending.length === 0) parts.push({ kind: 'context', text: 'None.' });
+  for (const request of input.pending.slice(0, HOME_CANCELLABLE)) {
+    parts.push({ kind: 'text', text: requestLine(request) });
+    parts.push({ kind: 'buttons', buttons: [{ action: ACTIONS.cancel, label: 'Cancel', value: request.id }] });
+  }
+  const listed = input.pending.slice(HOME_CANCELLABLE);
+  if (listed.length > 0) {
+    parts.push({
+      kind: 'text',
+      text: linesWithin(
+        listed.map((r) => `• ${requestLine(r)}`),
+        HOME_SECTION_TEXT_MAX,
+      ),
+    });
+  }
   if (input.isApprover) {
     parts.push({ kind: 'text', text: '*Waiting for your approval*' });
     if (input.waiting.length === 0) parts.push({ kind: 'context', text: 'Nothing waits on you.' });

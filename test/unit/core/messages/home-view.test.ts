@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asRequestId, asSlackUserId } from '../../../../src/core/ids.ts';
-import { HOME_MAX_BLOCKS, homeView, linesWithin } from '../../../../src/core/messages/home-view.ts';
+import { HOME_CANCELLABLE, HOME_MAX_BLOCKS, homeView, linesWithin } from '../../../../src/core/messages/home-view.ts';
 import type { MessagePart } from '../../../../src/core/messages/message.ts';
 import type { AccessRequest } from '../../../../src/core/request/request.ts';
 import { ALICE, BOB, pendingRequest } from '../request/fixtures.ts';
@@ -43,7 +43,7 @@ describe('homeView', () => {
     expect(texts(view.parts)).toContain('2h 5m left');
     expect(texts(view.parts)).toContain('`RMINE`');
     expect(texts(view.parts)).toContain('Waiting for your approval');
-    expect(buttons(view.parts)).toEqual(['Revoke:RG1', 'Extend:RG1', 'Approve:RP1', 'Deny:RP1']);
+    expect(buttons(view.parts)).toEqual(['Revoke:RG1', 'Extend:RG1', 'Cancel:RMINE', 'Approve:RP1', 'Deny:RP1']);
   });
 
   it('has no approval section for someone who approves nothing', () => {
@@ -74,6 +74,12 @@ describe('homeView', () => {
         expect(texts(view.parts)).toContain(`…and ${n - 20} more requests waiting on you`);
       }
       if (n === 500) expect(texts(view.parts)).toMatch(/…and \d+ more\n|…and \d+ more$/m);
+      // Nothing is cut off at the block limit: the last block is still the footer, every list still has its buttons.
+      expect(view.parts.at(-1)?.kind).toBe('context');
+      expect(texts(view.parts.slice(-1))).toContain('Updated');
+      const cancels = buttons(view.parts).filter((b) => b.startsWith('Cancel:'));
+      expect(cancels).toHaveLength(Math.min(n, HOME_CANCELLABLE));
+      expect(buttons(view.parts).filter((b) => b.startsWith('Approve:'))).toHaveLength(Math.min(n, 20));
     },
   );
 
