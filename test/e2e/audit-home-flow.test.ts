@@ -147,6 +147,36 @@ describe('App Home', () => {
     expect(sandbox.slack.homeView(PEOPLE.erin)).toBeUndefined();
   });
 
+  it("denies from the approver's Home with a reason in a modal; the requester hears it", async () => {
+    const { id, threadTs } = await requestOnProd(PEOPLE.alice, 'grant me view on prod-cluster for 1h because INC-77');
+    await waitFor(() => homeText(PEOPLE.approver2).includes(`"value":"${id}"`), {
+      timeoutMs: 10_000,
+      what: 'request waiting on approver2',
+    });
+
+    const view = String(sandbox.slack.homeView(PEOPLE.approver2)?.['id']);
+    expect(await clickInHome(PEOPLE.approver2, 'eks_access_deny', id, view)).toBe(200);
+    const modal = await sandbox.slack.waitForView(
+      (v) => v.view.callback_id === 'eks_access_deny_reason' && (v.view.private_metadata ?? '').includes(id),
+      10_000,
+    );
+    expect(await status(id)).toBe('pending');
+    const submitted = await sandbox.submitView(PEOPLE.approver2, modal.view, {
+      deny_reason: { reason: 'not this week' },
+    });
+    expect(submitted.status).toBe(200);
+
+    await waitFor(async () => (await status(id)) === 'denied', { timeoutMs: 15_000, what: 'denied from home' });
+    const told = await sandbox.slack.waitForMessage((m) => m.threadTs === threadTs && /Denied by/.test(m.text ?? ''));
+    expect(told.text).toContain('not this week');
+    expect((await sandbox.request(id))?.denial).toMatchObject({ by: PEOPLE.approver2, reason: 'not this week' });
+    expect(sandbox.eks.entry('prod-cluster', ARNS.alice)).toBeUndefined();
+    await waitFor(() => !homeText(PEOPLE.approver2).includes(`"value":"${id}"`), {
+      timeoutMs: 10_000,
+      what: 'approver home refreshed after deny',
+    });
+  });
+
   it('cancels a pending request from the Home tab; only the requester can', async () => {
     await waitFor(() => sandbox.slack.homeView(PEOPLE.dave) !== undefined, { timeoutMs: 10_000, what: 'home' });
     const { id } = await requestOnProd(PEOPLE.dave, 'grant me edit on prod-cluster for 1h because home cancel');
