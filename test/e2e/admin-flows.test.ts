@@ -23,6 +23,30 @@ async function filed(sandbox: E2eSandbox, user: string, text: string) {
   return { id, card, threadTs: sent.ts };
 }
 
+const openedModals = new Set<string>();
+
+/** Approve through the step-up modal (a migration or recovery always needs it): the cluster name typed exactly. */
+async function approveWithStepUp(
+  sandbox: E2eSandbox,
+  user: string,
+  card: SlackMessage,
+  id: string,
+  cluster: string,
+): Promise<Record<string, unknown>> {
+  await sandbox.clickButton(user, 'eks_access_approve_step_up', id, { channel: card.channel, ts: card.ts });
+  const modal = await sandbox.slack.waitForView(
+    (v) =>
+      v.view.callback_id === 'eks_access_step_up' &&
+      (v.view.private_metadata ?? '').includes(id) &&
+      !openedModals.has(v.view.id),
+    10_000,
+  );
+  openedModals.add(modal.view.id);
+  const submitted = await sandbox.submitView(user, modal.view, { step_up_cluster: { cluster_name: cluster } });
+  expect(submitted.status).toBe(200);
+  return modal.view;
+}
+
 describe('mode migration: one way, two approvers', () => {
   let sandbox: E2eSandbox;
   let bot: BotProcess;
@@ -34,10 +58,16 @@ describe('mode migration: one way, two approvers', () => {
 
   it('switches CONFIG_MAP → API_AND_CONFIG_MAP after two distinct approvals, then moves aws-auth items on request', async () => {
     const { id, card, threadTs } = await filed(sandbox, PEOPLE.carol, 'migrate legacy-cluster');
-    const click = (user: string) => sandbox.click(user, 'approve', { channel: card.channel, ts: card.ts, value: id });
+    const click = (user: string) => approveWithStepUp(sandbox, user, card, id, 'legacy-cluster');
 
     expect(textOf(card)).toContain('can never go back to CONFIG_MAP');
-    await click(PEOPLE.approver1);
+    expect(textOf(card)).toContain('eks_access_approve_step_up');
+    // A plain Approve (an edited payload) without the modal approves nothing.
+    await sandbox.click(PEOPLE.approver1, 'approve', { channel: card.channel, ts: card.ts, value: id });
+    await sandbox.slack.waitForMessage((m) => m.ephemeralTo === PEOPLE.approver1 && /step-up/.test(m.text ?? ''));
+    expect((await sandbox.request(id))?.approvals).toHaveLength(0);
+    const modal = await click(PEOPLE.approver1);
+    expect(JSON.stringify(modal['blocks'])).toContain('cannot be undone');
     await waitFor(async () => (await sandbox.request(id))?.approvals.length === 1);
     const afterOne = await sandbox.request(id);
     await click(PEOPLE.approver2);
@@ -100,8 +130,9 @@ describe('lock-out recovery', () => {
     const { id, card, threadTs } = await filed(sandbox, PEOPLE.carol, `recover legacy-cluster for <@${PEOPLE.alice}>`);
 
     expect(textOf(card)).toContain('Lock-out recovery');
-    await sandbox.click(PEOPLE.approver1, 'approve', { channel: card.channel, ts: card.ts, value: id });
-    await sandbox.click(PEOPLE.approver2, 'approve', { channel: card.channel, ts: card.ts, value: id });
+    await approveWithStepUp(sandbox, PEOPLE.approver1, card, id, 'legacy-cluster');
+    await waitFor(async () => (await sandbox.request(id))?.approvals.length === 1);
+    await approveWithStepUp(sandbox, PEOPLE.approver2, card, id, 'legacy-cluster');
     const report = await sandbox.slack.waitForMessage(
       (m) => m.threadTs === threadTs && /Recovery of/.test(m.text ?? ''),
       25_000,

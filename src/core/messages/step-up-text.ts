@@ -1,5 +1,5 @@
 import { formatDuration } from '../intent/duration.ts';
-import type { AccessRequest } from '../request/request.ts';
+import { type AccessRequest, kindOf } from '../request/request.ts';
 import { code, escapeUserText, mention } from './escape.ts';
 
 /**
@@ -7,6 +7,26 @@ import { code, escapeUserText, mention } from './escape.ts';
  * who, the principal ARN, the cluster, the level and its policy, the scope and the duration.
  */
 export function stepUpSummary(request: AccessRequest, policyArn: string): string {
+  const kind = kindOf(request);
+  if (kind === 'migrate') {
+    return [
+      `*You are approving the authentication-mode migration of ${code(request.cluster)}.*`,
+      `• *Change*: ${code('CONFIG_MAP')} → ${code('API_AND_CONFIG_MAP')} (UpdateClusterConfig)`,
+      '• *This cannot be undone*: EKS never lets a cluster go back to CONFIG_MAP.',
+      `• *Asked by*: ${mention(request.requester)}`,
+      `• *Reason*: ${request.reason ? escapeUserText(request.reason) : '—'}`,
+    ].join('\n');
+  }
+  if (kind === 'recover') {
+    return [
+      `*You are approving a lock-out recovery of ${code(request.cluster)}.*`,
+      `• *Who*: ${mention(request.subject)} gets cluster-admin (asked by ${mention(request.requester)})`,
+      `• *Principal*: ${code(request.principalArn)}`,
+      `• *How*: an access entry with ${code(policyArn)}; on a CONFIG_MAP cluster the mode is switched to API_AND_CONFIG_MAP first, which cannot be undone`,
+      `• *Duration*: ${request.durationMs ? formatDuration(request.durationMs) : 'the level default'}`,
+      `• *Reason*: ${request.reason ? escapeUserText(request.reason) : '—'}`,
+    ].join('\n');
+  }
   const scope =
     request.namespaces.length === 0 ? 'whole cluster' : `namespaces ${request.namespaces.map(code).join(', ')}`;
   return [

@@ -6,11 +6,12 @@ import { type AccessRequest, kindOf } from './request.ts';
 export const DEFAULT_STEP_UP_LEVELS: readonly Level[] = ['cluster-admin'];
 
 /**
- * Whether approving this request needs the approver to retype the cluster name. Grants (and their extensions)
- * only: migrations grant no level, and lock-out recoveries already need two approvers other than the people involved.
+ * Whether approving this request needs the approver to retype the cluster name: a grant (or extension) of a
+ * step-up level, and always a mode migration (it can never be undone) or a lock-out recovery (cluster-admin for
+ * someone, often with a mode switch). Those two also keep their rule of two approvers besides the people involved.
  */
 export function needsStepUp(request: AccessRequest, stepUpLevels: readonly Level[] = DEFAULT_STEP_UP_LEVELS): boolean {
-  return kindOf(request) === 'grant' && stepUpLevels.includes(request.level);
+  return kindOf(request) !== 'grant' || stepUpLevels.includes(request.level);
 }
 
 /**

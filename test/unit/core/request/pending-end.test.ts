@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Level } from '../../../../src/core/levels.ts';
+import { stepUpSummary } from '../../../../src/core/messages/step-up-text.ts';
 import type { RequestStatus } from '../../../../src/core/request/request.ts';
 import { checkStepUp, needsStepUp } from '../../../../src/core/request/step-up.ts';
 import { transition } from '../../../../src/core/request/transitions.ts';
@@ -82,8 +83,28 @@ describe('step-up for dangerous levels', () => {
     expect(needsStepUp(pendingRequest({ level }), levels)).toBe(expected);
   });
 
-  it('never asks for a step-up on a migration (it grants no level)', () => {
-    expect(needsStepUp(pendingRequest({ kind: 'migrate', level: 'cluster-admin' }))).toBe(false);
+  it.each([
+    ['migrate', 'view'],
+    ['recover', 'cluster-admin'],
+  ] as const)('always asks for a step-up on a %s, whatever stepUpLevels says', (kind, level) => {
+    expect(needsStepUp(pendingRequest({ kind, level }), [])).toBe(true);
+    expect(checkStepUp(pendingRequest({ kind, level }), [], undefined)).toEqual({
+      code: 'step_up_required',
+      cluster: 'prod-cluster',
+    });
+  });
+
+  it('restates a migration as the one-way mode change, and a recovery as cluster-admin for the subject', () => {
+    const migration = stepUpSummary(pendingRequest({ kind: 'migrate' }), 'unused');
+    const recovery = stepUpSummary(
+      pendingRequest({ kind: 'recover', level: 'cluster-admin' }),
+      'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+    );
+
+    expect(migration).toContain('cannot be undone');
+    expect(migration).toContain('API_AND_CONFIG_MAP');
+    expect(recovery).toContain('lock-out recovery');
+    expect(recovery).toContain('AmazonEKSClusterAdminPolicy');
   });
 
   it.each([
