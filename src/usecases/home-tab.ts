@@ -3,6 +3,7 @@ import type { SlackUserId } from '../core/ids.ts';
 import { HOME_ITEMS_PER_LIST, homeView } from '../core/messages/home-view.ts';
 import { peopleIn } from '../core/request/approval.ts';
 import { type AccessRequest, kindOf } from '../core/request/request.ts';
+import { needsStepUp } from '../core/request/step-up.ts';
 import { membersOf } from './approval-policy.ts';
 import type { Deps } from './ports.ts';
 
@@ -33,6 +34,7 @@ export async function publishHome(deps: Deps, user: SlackUserId): Promise<{ view
     pending: requests.filter((r) => r.status === 'pending'),
     waiting,
     isApprover: approves.length > 0,
+    needsStepUp: (r) => needsStepUp(r, findCluster(deps.directory, r.cluster)?.stepUpLevels),
   });
   const published = await deps.home.publish(user, view);
   if (published.viewId) await deps.messages.save(homeOwner(user), 'view', { channel: published.viewId, ts: '' });

@@ -177,6 +177,35 @@ describe('App Home', () => {
     });
   });
 
+  it("approves a step-up level from the approver's Home through the modal", async () => {
+    const { id } = await requestOnProd(PEOPLE.bob, 'grant me cluster-admin on prod-cluster for 1h because INC-88');
+    await waitFor(() => homeText(PEOPLE.approver2).includes(`"value":"${id}"`), {
+      timeoutMs: 10_000,
+      what: 'request waiting on approver2',
+    });
+    expect(homeText(PEOPLE.approver2)).toContain(`"action_id":"eks_access_approve_step_up"`);
+
+    const view = String(sandbox.slack.homeView(PEOPLE.approver2)?.['id']);
+    expect(await clickInHome(PEOPLE.approver2, 'eks_access_approve_step_up', id, view)).toBe(200);
+    const modal = await sandbox.slack.waitForView(
+      (v) => v.view.callback_id === 'eks_access_step_up' && (v.view.private_metadata ?? '').includes(id),
+      10_000,
+    );
+    expect(await status(id)).toBe('pending');
+    const submitted = await sandbox.submitView(PEOPLE.approver2, modal.view, {
+      step_up_cluster: { cluster_name: 'prod-cluster' },
+    });
+    expect(submitted.status).toBe(200);
+
+    await waitFor(async () => (await status(id)) === 'granted', { timeoutMs: 15_000, what: 'granted from home' });
+    expect(sandbox.eks.policies('prod-cluster', ARNS.bob).map((p) => p.policyArn)).toEqual([
+      'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+    ]);
+    // Leave prod-cluster as the later tests expect it.
+    await replyTo(PEOPLE.bob, 'revoke my access to prod-cluster');
+    await waitFor(async () => (await status(id)) === 'revoked', { timeoutMs: 15_000, what: 'revoked' });
+  });
+
   it('cancels a pending request from the Home tab; only the requester can', async () => {
     await waitFor(() => sandbox.slack.homeView(PEOPLE.dave) !== undefined, { timeoutMs: 10_000, what: 'home' });
     const { id } = await requestOnProd(PEOPLE.dave, 'grant me edit on prod-cluster for 1h because home cancel');

@@ -72,32 +72,41 @@ export function registerModalListeners(app: App, producer: Producer, deps: Modal
 
   app.action(ACTIONS.approveStepUp, async ({ body, action, ack, client }) => {
     const parsed = reviewAction.safeParse(body);
-    if (parsed.success) {
-      const { trigger_id: triggerId, container, user } = parsed.data;
+    const fromHome = parsed.success ? undefined : homeAction.safeParse(body);
+    // On a card the answer goes back to that card; from the clicker's Home tab, to the view they were shown.
+    const source = parsed.success
+      ? {
+          triggerId: parsed.data.trigger_id,
+          user: parsed.data.user.id,
+          where: { channel: parsed.data.container.channel_id, ts: parsed.data.container.message_ts },
+        }
+      : fromHome?.success
+        ? {
+            triggerId: fromHome.data.trigger_id,
+            user: fromHome.data.user.id,
+            where: { channel: '', ts: '', viewId: fromHome.data.container.view_id },
+          }
+        : undefined;
+    if (source) {
       const requestId = buttonValue(action);
       const request = await deps.requests.get(asRequestId(requestId));
       const cluster = request ? findCluster(deps.directory, request.cluster) : undefined;
       if (request?.status === 'pending' && cluster && needsStepUp(request, cluster.stepUpLevels)) {
-        const metadata = {
-          requestId,
-          channel: container.channel_id,
-          ts: container.message_ts,
-          cluster: request.cluster,
-        };
+        const metadata: ModalMetadata = { requestId, ...source.where, cluster: request.cluster };
         const view = stepUpModal(
           metadata,
           stepUpSummary(request, accessPolicyArn(request.level)),
           stepUpPrompt(request.cluster).label,
         );
-        await openModal(deps, () => client.views.open({ trigger_id: triggerId, view }));
+        await openModal(deps, () => client.views.open({ trigger_id: source.triggerId, view }));
       } else {
         // Decided, unknown or no longer a step-up level: the worker answers the clicker with the reason.
-        await producer.enqueueInteraction(triggerId, {
+        await producer.enqueueInteraction(source.triggerId, {
           kind: 'review',
           requestId,
           decision: 'approve',
-          user: user.id,
-          card: { channel: container.channel_id, ts: container.message_ts },
+          user: source.user,
+          ...reviewTarget(source.where),
         });
       }
     }
@@ -114,9 +123,7 @@ export function registerModalListeners(app: App, producer: Producer, deps: Modal
         requestId: submitted.metadata.requestId,
         decision: 'deny',
         user: submitted.user,
-        ...(submitted.metadata.viewId
-          ? { viewId: submitted.metadata.viewId }
-          : { card: { channel: submitted.metadata.channel, ts: submitted.metadata.ts } }),
+        ...reviewTarget(submitted.metadata),
         ...(reason ? { reason } : {}),
       });
     }
@@ -152,7 +159,7 @@ export function registerModalListeners(app: App, producer: Producer, deps: Modal
       requestId: submitted.metadata.requestId,
       decision: 'approve',
       user: submitted.user,
-      card: { channel: submitted.metadata.channel, ts: submitted.metadata.ts },
+      ...reviewTarget(submitted.metadata),
       confirmedCluster: typed,
     });
     await ack();
@@ -179,6 +186,15 @@ export function registerModalListeners(app: App, producer: Producer, deps: Modal
     }
     await ack();
   });
+}
+
+/** Where a review answers: the Home view it came from, or the card. */
+function reviewTarget(where: {
+  channel: string;
+  ts: string;
+  viewId?: string | undefined;
+}): { viewId: string } | { card: { channel: string; ts: string } } {
+  return where.viewId ? { viewId: where.viewId } : { card: { channel: where.channel, ts: where.ts } };
 }
 
 function buttonValue(action: unknown): string {

@@ -28,6 +28,8 @@ export interface HomeInput {
   /** Requests on clusters the user approves that they may decide (not theirs, not already approved by them). */
   waiting: readonly AccessRequest[];
   isApprover: boolean;
+  /** Whether approving a waiting request needs the step-up modal (its cluster's `stepUpLevels`, migrations, recoveries). */
+  needsStepUp?: (request: AccessRequest) => boolean;
 }
 
 /** The App Home tab: your access with time left (Revoke / Extend), your pending requests, and what waits on you. */
@@ -70,7 +72,13 @@ export function homeView(input: HomeInput): Message {
       parts.push({
         kind: 'buttons',
         buttons: [
-          { action: ACTIONS.approve, label: 'Approve', value: request.id, style: 'primary' },
+          {
+            // The step-up modal opens from this button too; a plain Approve on such a request would be refused.
+            action: input.needsStepUp?.(request) ? ACTIONS.approveStepUp : ACTIONS.approve,
+            label: 'Approve',
+            value: request.id,
+            style: 'primary',
+          },
           { action: ACTIONS.deny, label: 'Deny', value: request.id, style: 'danger' },
         ],
       });

@@ -46,6 +46,25 @@ describe('homeView', () => {
     expect(buttons(view.parts)).toEqual(['Revoke:RG1', 'Extend:RG1', 'Cancel:RMINE', 'Approve:RP1', 'Deny:RP1']);
   });
 
+  it('gives a waiting request that needs a step-up the Approve that opens the modal', () => {
+    const view = homeView({
+      user: ALICE,
+      now: NOW,
+      grants: [],
+      pending: [],
+      waiting: [pending(1), pending(2, { level: 'cluster-admin' })],
+      isApprover: true,
+      needsStepUp: (r) => r.level === 'cluster-admin',
+    });
+
+    const actions = view.parts.flatMap((p) =>
+      p.kind === 'buttons' ? p.buttons.map((b) => `${b.action}:${b.value}`) : [],
+    );
+    expect(actions).toContain('eks_access_approve:RP1');
+    expect(actions).toContain('eks_access_approve_step_up:RP2');
+    expect(actions).not.toContain('eks_access_approve:RP2');
+  });
+
   it('has no approval section for someone who approves nothing', () => {
     const view = homeView({ user: ALICE, now: NOW, grants: [], pending: [], waiting: [], isApprover: false });
 
