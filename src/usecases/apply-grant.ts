@@ -7,6 +7,7 @@ import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { slowGrantNote } from '../core/messages/request-messages.ts';
 import {
   type AccessScope,
+  type AssociatedPolicy,
   isCreatedByRequest,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
@@ -141,8 +142,11 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
   // An entry this call just created has no policies yet: nothing to list.
   let current: AccessScope | undefined;
   if (!createdNow) {
-    const associations = await entries.listAssociatedPolicies(principal.arn);
-    calls.push('eks:ListAssociatedAccessPolicies');
+    let associations = marked.policies;
+    if (!associations) {
+      associations = await entries.listAssociatedPolicies(principal.arn);
+      calls.push('eks:ListAssociatedAccessPolicies');
+    }
     current = associations.find((p) => p.policyArn === policyArn)?.scope;
   }
   if (!current || !scopeCovers(current, wanted)) {
@@ -267,7 +271,14 @@ async function markApplying(
   principalArn: string,
   policyArn: string,
   calls: string[],
-): Promise<{ request: AccessRequest; readNow: boolean; createdNow: boolean; entry?: AccessEntryInfo }> {
+): Promise<{
+  request: AccessRequest;
+  readNow: boolean;
+  createdNow: boolean;
+  entry?: AccessEntryInfo;
+  /** The existing entry's policies, when it was listed here. */
+  policies?: AssociatedPolicy[];
+}> {
   if (request.status === 'applying') return { request, readNow: false, createdNow: false };
   const created = await entries.createAccessEntry({
     principalArn,
@@ -282,8 +293,9 @@ async function markApplying(
     (before.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE || isCreatedByRequest(before.tags, request.id));
   const hadEntryBefore = before !== undefined && !isBotEntry;
   let hadPolicyBefore = false;
+  let policies: AssociatedPolicy[] | undefined;
   if (before && before.type === 'STANDARD') {
-    const policies = await entries.listAssociatedPolicies(principalArn);
+    policies = await entries.listAssociatedPolicies(principalArn);
     calls.push('eks:ListAssociatedAccessPolicies');
     const others = await deps.store.activeFor(request.cluster, principalArn);
     hadPolicyBefore =
@@ -292,7 +304,13 @@ async function markApplying(
   }
   const preState = { hadEntryBefore, hadPolicyBefore };
   const applying = await advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
-  return { request: applying, readNow: true, createdNow: created.created, entry: created.entry };
+  return {
+    request: applying,
+    readNow: true,
+    createdNow: created.created,
+    entry: created.entry,
+    ...(policies ? { policies } : {}),
+  };
 }
 
 /**

@@ -56,6 +56,25 @@ async function clickInHome(user: string, actionId: string, value: string, viewId
   return (await sendSlackRequest(url(), 'interaction', body, { secret: SIGNING_SECRET })).status;
 }
 
+/**
+ * Approver2 opens the modal behind `actionId` on request `id` from their Home tab: the click answers 200 and the
+ * request is still pending while the modal is open. Returns the modal the bot opened.
+ */
+async function modalFromApprover2Home(id: string, actionId: string, callbackId: string) {
+  await waitFor(() => homeText(PEOPLE.approver2).includes(`"value":"${id}"`), {
+    timeoutMs: 10_000,
+    what: 'request waiting on approver2',
+  });
+  const view = String(sandbox.slack.homeView(PEOPLE.approver2)?.['id']);
+  expect(await clickInHome(PEOPLE.approver2, actionId, id, view)).toBe(200);
+  const modal = await sandbox.slack.waitForView(
+    (v) => v.view.callback_id === callbackId && (v.view.private_metadata ?? '').includes(id),
+    10_000,
+  );
+  expect(await status(id)).toBe('pending');
+  return modal;
+}
+
 async function requestOnProd(user: string, text: string): Promise<{ id: string; threadTs: string }> {
   const sent = await sandbox.mention(user, text);
   const ack = await sandbox.slack.waitForMessage(
@@ -149,18 +168,7 @@ describe('App Home', () => {
 
   it("denies from the approver's Home with a reason in a modal; the requester hears it", async () => {
     const { id, threadTs } = await requestOnProd(PEOPLE.alice, 'grant me view on prod-cluster for 1h because INC-77');
-    await waitFor(() => homeText(PEOPLE.approver2).includes(`"value":"${id}"`), {
-      timeoutMs: 10_000,
-      what: 'request waiting on approver2',
-    });
-
-    const view = String(sandbox.slack.homeView(PEOPLE.approver2)?.['id']);
-    expect(await clickInHome(PEOPLE.approver2, 'eks_access_deny', id, view)).toBe(200);
-    const modal = await sandbox.slack.waitForView(
-      (v) => v.view.callback_id === 'eks_access_deny_reason' && (v.view.private_metadata ?? '').includes(id),
-      10_000,
-    );
-    expect(await status(id)).toBe('pending');
+    const modal = await modalFromApprover2Home(id, 'eks_access_deny', 'eks_access_deny_reason');
     const submitted = await sandbox.submitView(PEOPLE.approver2, modal.view, {
       deny_reason: { reason: 'not this week' },
     });
@@ -179,19 +187,8 @@ describe('App Home', () => {
 
   it("approves a step-up level from the approver's Home through the modal", async () => {
     const { id } = await requestOnProd(PEOPLE.bob, 'grant me cluster-admin on prod-cluster for 1h because INC-88');
-    await waitFor(() => homeText(PEOPLE.approver2).includes(`"value":"${id}"`), {
-      timeoutMs: 10_000,
-      what: 'request waiting on approver2',
-    });
+    const modal = await modalFromApprover2Home(id, 'eks_access_approve_step_up', 'eks_access_step_up');
     expect(homeText(PEOPLE.approver2)).toContain(`"action_id":"eks_access_approve_step_up"`);
-
-    const view = String(sandbox.slack.homeView(PEOPLE.approver2)?.['id']);
-    expect(await clickInHome(PEOPLE.approver2, 'eks_access_approve_step_up', id, view)).toBe(200);
-    const modal = await sandbox.slack.waitForView(
-      (v) => v.view.callback_id === 'eks_access_step_up' && (v.view.private_metadata ?? '').includes(id),
-      10_000,
-    );
-    expect(await status(id)).toBe('pending');
     const submitted = await sandbox.submitView(PEOPLE.approver2, modal.view, {
       step_up_cluster: { cluster_name: 'prod-cluster' },
     });

@@ -50,19 +50,7 @@ const viewSubmission = z.object({
  */
 export function registerModalListeners(app: App, producer: Producer, deps: ModalDeps): void {
   app.action(ACTIONS.deny, async ({ body, action, ack, client }) => {
-    const parsed = reviewAction.safeParse(body);
-    const fromHome = parsed.success ? undefined : homeAction.safeParse(body);
-    const source = parsed.success
-      ? {
-          triggerId: parsed.data.trigger_id,
-          where: { channel: parsed.data.container.channel_id, ts: parsed.data.container.message_ts },
-        }
-      : fromHome?.success
-        ? {
-            triggerId: fromHome.data.trigger_id,
-            where: { channel: '', ts: '', viewId: fromHome.data.container.view_id },
-          }
-        : undefined;
+    const source = clickSource(body);
     if (source) {
       const metadata: ModalMetadata = { requestId: buttonValue(action), ...source.where };
       await openModal(deps, () => client.views.open({ trigger_id: source.triggerId, view: denyReasonModal(metadata) }));
@@ -71,22 +59,7 @@ export function registerModalListeners(app: App, producer: Producer, deps: Modal
   });
 
   app.action(ACTIONS.approveStepUp, async ({ body, action, ack, client }) => {
-    const parsed = reviewAction.safeParse(body);
-    const fromHome = parsed.success ? undefined : homeAction.safeParse(body);
-    // On a card the answer goes back to that card; from the clicker's Home tab, to the view they were shown.
-    const source = parsed.success
-      ? {
-          triggerId: parsed.data.trigger_id,
-          user: parsed.data.user.id,
-          where: { channel: parsed.data.container.channel_id, ts: parsed.data.container.message_ts },
-        }
-      : fromHome?.success
-        ? {
-            triggerId: fromHome.data.trigger_id,
-            user: fromHome.data.user.id,
-            where: { channel: '', ts: '', viewId: fromHome.data.container.view_id },
-          }
-        : undefined;
+    const source = clickSource(body);
     if (source) {
       const requestId = buttonValue(action);
       const request = await deps.requests.get(asRequestId(requestId));
@@ -166,26 +139,36 @@ export function registerModalListeners(app: App, producer: Producer, deps: Modal
   });
 
   app.action(ACTIONS.cancel, async ({ body, action, ack }) => {
-    const parsed = reviewAction.safeParse(body);
-    const fromHome = parsed.success ? undefined : homeAction.safeParse(body);
-    if (parsed.success) {
-      await producer.enqueueInteraction(parsed.data.trigger_id, {
+    const source = clickSource(body);
+    if (source) {
+      // From the Home tab there is no channel: the answer goes to the clicker's DM. Only the requester may cancel.
+      await producer.enqueueInteraction(source.triggerId, {
         kind: 'cancel',
         requestId: buttonValue(action),
-        user: parsed.data.user.id,
-        channel: parsed.data.container.channel_id,
-      });
-    } else if (fromHome?.success) {
-      // From the clicker's Home tab: no channel, so the answer goes to their DM; only the requester may cancel.
-      await producer.enqueueInteraction(fromHome.data.trigger_id, {
-        kind: 'cancel',
-        requestId: buttonValue(action),
-        user: fromHome.data.user.id,
-        channel: '',
+        user: source.user,
+        channel: source.where.channel,
       });
     }
     await ack();
   });
+}
+
+/**
+ * Who clicked, and where the answer goes: the card's message, or, for a click in the clicker's Home tab, the view
+ * they were shown (no channel). Undefined for a payload that is neither.
+ */
+function clickSource(
+  body: unknown,
+): { triggerId: string; user: string; where: { channel: string; ts: string; viewId?: string } } | undefined {
+  const parsed = reviewAction.safeParse(body);
+  if (parsed.success) {
+    const { trigger_id: triggerId, user, container } = parsed.data;
+    return { triggerId, user: user.id, where: { channel: container.channel_id, ts: container.message_ts } };
+  }
+  const fromHome = homeAction.safeParse(body);
+  if (!fromHome.success) return undefined;
+  const { trigger_id: triggerId, user, container } = fromHome.data;
+  return { triggerId, user: user.id, where: { channel: '', ts: '', viewId: container.view_id } };
 }
 
 /** Where a review answers: the Home view it came from, or the card. */

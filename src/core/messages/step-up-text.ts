@@ -14,7 +14,7 @@ export function stepUpSummary(request: AccessRequest, policyArn: string): string
       `• *Change*: ${code('CONFIG_MAP')} → ${code('API_AND_CONFIG_MAP')} (UpdateClusterConfig)`,
       '• *This cannot be undone*: EKS never lets a cluster go back to CONFIG_MAP.',
       `• *Asked by*: ${mention(request.requester)}`,
-      `• *Reason*: ${request.reason ? escapeUserText(request.reason) : '—'}`,
+      reasonLine(request),
     ].join('\n');
   }
   if (kind === 'recover') {
@@ -23,8 +23,8 @@ export function stepUpSummary(request: AccessRequest, policyArn: string): string
       `• *Who*: ${mention(request.subject)} gets cluster-admin (asked by ${mention(request.requester)})`,
       `• *Principal*: ${code(request.principalArn)}`,
       `• *How*: an access entry with ${code(policyArn)}; on a CONFIG_MAP cluster the mode is switched to API_AND_CONFIG_MAP first, which cannot be undone`,
-      `• *Duration*: ${request.durationMs ? formatDuration(request.durationMs) : 'the level default'}`,
-      `• *Reason*: ${request.reason ? escapeUserText(request.reason) : '—'}`,
+      durationLine(request),
+      reasonLine(request),
     ].join('\n');
   }
   const scope =
@@ -36,8 +36,8 @@ export function stepUpSummary(request: AccessRequest, policyArn: string): string
     `• *Cluster*: ${code(request.cluster)}`,
     `• *Level*: ${request.level} → ${code(policyArn)}`,
     `• *Scope*: ${scope}`,
-    `• *Duration*: ${request.durationMs ? formatDuration(request.durationMs) : 'the level default'}`,
-    `• *Reason*: ${request.reason ? escapeUserText(request.reason) : '—'}`,
+    durationLine(request),
+    reasonLine(request),
   ].join('\n');
 }
 
@@ -47,4 +47,12 @@ export function stepUpPrompt(cluster: string): { label: string; mismatch: string
     label: `Type the cluster name (${cluster}) to confirm`,
     mismatch: `That is not ${cluster}. Type the cluster name exactly to approve; nothing was approved.`,
   };
+}
+
+function reasonLine(request: AccessRequest): string {
+  return `• *Reason*: ${request.reason ? escapeUserText(request.reason) : '—'}`;
+}
+
+function durationLine(request: AccessRequest): string {
+  return `• *Duration*: ${request.durationMs ? formatDuration(request.durationMs) : 'the level default'}`;
 }
