@@ -118,9 +118,9 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
     detail: { principalArn: principal.arn, policyArn, scope: JSON.stringify(wanted) },
   });
 
-  // A first run created the entry (or found one) while marking; a resumed run looks again.
+  // The entry markApplying read a moment ago in this run is current enough; a resumed run reads it again.
   let entry = marked.entry;
-  let createdNow = marked.createdNow;
+  let createdNow = false;
   if (!marked.readNow) {
     entry = await entries.describeAccessEntry(principal.arn);
     calls.push('eks:DescribeAccessEntry');
@@ -257,12 +257,10 @@ async function verify(
 }
 
 /**
- * Records what the principal had before the first change, together with the move to `applying`. The first run
- * tries CreateAccessEntry at once rather than reading first: a new entry (the usual case) means nothing was there
- * before, and 409 hands back the entry that was. A run killed after the create and before the store write is still
- * right on its retry: the entry carries this request's ownership tag, which counts as "not there before". Returns
- * the entry so the caller need not read it again; a request already applying is returned as it is (`readNow`
- * false).
+ * Records what the principal had before the first change, together with the move to `applying`, and returns the
+ * entry (and its policies) it read so the caller need not read them again. It reads before it creates: a run
+ * killed after a create and before the store write would otherwise send CreateAccessEntry again on its retry. A
+ * request already applying is returned as it is (`readNow` false).
  */
 async function markApplying(
   deps: Deps,
@@ -271,22 +269,10 @@ async function markApplying(
   principalArn: string,
   policyArn: string,
   calls: string[],
-): Promise<{
-  request: AccessRequest;
-  readNow: boolean;
-  createdNow: boolean;
-  entry?: AccessEntryInfo;
-  /** The existing entry's policies, when it was listed here. */
-  policies?: AssociatedPolicy[];
-}> {
-  if (request.status === 'applying') return { request, readNow: false, createdNow: false };
-  const created = await entries.createAccessEntry({
-    principalArn,
-    clientRequestToken: request.id,
-    tags: ownershipTags(request.id),
-  });
-  calls.push('eks:CreateAccessEntry');
-  const before = created.created ? undefined : created.entry;
+): Promise<{ request: AccessRequest; readNow: boolean; entry?: AccessEntryInfo; policies?: AssociatedPolicy[] }> {
+  if (request.status === 'applying') return { request, readNow: false };
+  const before = await entries.describeAccessEntry(principalArn);
+  calls.push('eks:DescribeAccessEntry');
   // What other active eks-access grants hold is not "before": they are counted at revoke time instead.
   const isBotEntry =
     before !== undefined &&
@@ -304,13 +290,7 @@ async function markApplying(
   }
   const preState = { hadEntryBefore, hadPolicyBefore };
   const applying = await advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
-  return {
-    request: applying,
-    readNow: true,
-    createdNow: created.created,
-    entry: created.entry,
-    ...(policies ? { policies } : {}),
-  };
+  return { request: applying, readNow: true, ...(before ? { entry: before } : {}), ...(policies ? { policies } : {}) };
 }
 
 /**

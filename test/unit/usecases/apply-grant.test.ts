@@ -60,7 +60,12 @@ describe('applyGrant', () => {
 
     expect(result.status).toBe('granted');
     expect(world.awsCalls).not.toContain('DescribeCluster');
-    expect(world.awsCalls).toEqual(['CreateAccessEntry', 'AssociateAccessPolicy', 'ListAssociatedAccessPolicies']);
+    expect(world.awsCalls).toEqual([
+      'DescribeAccessEntry',
+      'CreateAccessEntry',
+      'AssociateAccessPolicy',
+      'ListAssociatedAccessPolicies',
+    ]);
   });
 
   it('asks EKS again when the cached description says CONFIG_MAP (modes only move forward)', async () => {
@@ -73,7 +78,7 @@ describe('applyGrant', () => {
     expect(world.awsCalls[0]).toBe('DescribeCluster');
   });
 
-  it('records an entry that was already there (409 on create) as there before, and lists before associating', async () => {
+  it('records an entry that was already there as there before, and associates over what it holds', async () => {
     const { world, id } = approvedWorld();
     const principal = 'arn:aws:iam::111122223333:user/alice';
     world.entries.set(principal, { principalArn: principal, type: 'STANDARD', kubernetesGroups: [], tags: {} });
@@ -147,8 +152,7 @@ describe('applyGrant', () => {
     );
     const last = await applyGrant(world.deps, id, true);
 
-    // The create is the first change; refused, it leaves the request approved with no pre-state recorded.
-    expect(midway).toBe('approved');
+    expect(midway).toBe('applying');
     expect(last.status).toBe('failed');
     expect(world.requests.get(id)?.failure?.message).toContain('throttling');
   });
