@@ -34,7 +34,7 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
     env.redisPrefix,
     env.worker,
     {
-      [JOB.inbound]: async (job) => {
+      [JOB.inbound]: async (job, _final, log) => {
         const payload = inboundPayload.parse(job.data);
         const result = await handleMessage(deps, {
           ...payload,
@@ -46,13 +46,13 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
         log.info({ inbound: payload.inboundId, result: result.kind }, 'inbound handled');
         return result;
       },
-      [JOB.interaction]: async (job) => {
+      [JOB.interaction]: async (job, _final, log) => {
         const payload = interactionPayload.parse(job.data);
         const result = await handleClick(deps, payload);
         log.info({ kind: payload.kind, cluster: 'cluster' in payload ? payload.cluster : undefined }, 'click handled');
         return result;
       },
-      [JOB.expire]: async (job) => {
+      [JOB.expire]: async (job, _final, log) => {
         const payload = applyPayload.parse(job.data);
         const result = await endGrant(deps, asRequestId(payload.requestId), { reason: 'expired' });
         log.info({ request: payload.requestId, status: result.status }, 'expiry handled');
@@ -62,7 +62,7 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
         const payload = applyPayload.parse(job.data);
         await remindBeforeExpiry(deps, asRequestId(payload.requestId));
       },
-      [JOB.lapse]: async (job) => {
+      [JOB.lapse]: async (job, _final, log) => {
         const payload = applyPayload.parse(job.data);
         const result = await lapseRequest(deps, asRequestId(payload.requestId));
         log.info({ request: payload.requestId, status: result.status }, 'pending timeout handled');
@@ -76,7 +76,7 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
         const payload = applyPayload.parse(job.data);
         return await remindReview(deps, asRequestId(payload.requestId));
       },
-      [JOB.reconcile]: async () => {
+      [JOB.reconcile]: async (_job, _final, log) => {
         const result = await reconcile(deps);
         if (result.expired > 0 || result.failed > 0) log.info(result, 'reconciled overdue grants');
         const redrive = await redriveStuckRequests(deps, env.worker.redriveAfterMs);
@@ -96,7 +96,7 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
         const payload = digestPayload.parse(job.data);
         return await postDigest(deps, payload.channel, payload.window);
       },
-      [JOB.apply]: async (job, isFinalAttempt) => {
+      [JOB.apply]: async (job, isFinalAttempt, log) => {
         const payload = applyPayload.parse(job.data);
         const result = await applyRequest(deps, asRequestId(payload.requestId), isFinalAttempt);
         log.info({ request: payload.requestId, status: result.status }, 'apply handled');

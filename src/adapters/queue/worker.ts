@@ -5,7 +5,8 @@ import { AdapterError, DeferredError, toAdapterError } from '../../shared/errors
 import { type Logger, withLogContext } from '../../shared/logger.ts';
 import { QUEUE_NAME } from './jobs.ts';
 
-export type JobHandler = (job: Job, isFinalAttempt: boolean) => Promise<unknown>;
+/** `log` carries the job id and, when the job has one, the request id the web process logged when it stored it. */
+export type JobHandler = (job: Job, isFinalAttempt: boolean, log: Logger) => Promise<unknown>;
 
 /**
  * One BullMQ worker for every job kind. Lock and stall settings come from the env: a SIGKILLed worker's
@@ -29,7 +30,7 @@ export function createWorker(
       const requestId = (job.data as { requestId?: unknown } | undefined)?.requestId;
       const context = { job: job.id, ...(typeof requestId === 'string' ? { requestId } : {}) };
       try {
-        return await withLogContext(context, () => runHandler(handler, job, isFinalAttempt, log));
+        return await runHandler(handler, job, isFinalAttempt, withLogContext(log, context));
       } catch (error) {
         if (!(error instanceof DeferredError)) throw error;
         // Back to delayed without spending an attempt: the job waits for a budget, it did not fail.
@@ -53,17 +54,14 @@ export function createWorker(
 
 async function runHandler(handler: JobHandler, job: Job, isFinalAttempt: boolean, log: Logger): Promise<unknown> {
   try {
-    return await handler(job, isFinalAttempt);
+    return await handler(job, isFinalAttempt, log);
   } catch (error) {
     if (error instanceof DeferredError) {
-      log.info({ job: job.id, jobName: job.name, delayMs: Math.ceil(error.delayMs) }, 'job deferred');
+      log.info({ jobName: job.name, delayMs: Math.ceil(error.delayMs) }, 'job deferred');
       throw error;
     }
     const adapterError = toAdapterError(error);
-    log.warn(
-      { job: job.id, jobName: job.name, code: adapterError.code, retryable: adapterError.retryable },
-      'job failed',
-    );
+    log.warn({ jobName: job.name, code: adapterError.code, retryable: adapterError.retryable }, 'job failed');
     if (error instanceof AdapterError && !error.retryable) throw new UnrecoverableError(error.message);
     throw error;
   }

@@ -47,11 +47,11 @@ describe('createLogger', () => {
     expect(output()).not.toContain(secret);
   });
 
-  it('adds the log context to every line written inside it, children included', () => {
+  it('adds the log context to every line of the logger it returns, keeping the parent bindings', () => {
     const memory = memoryLogger();
     const log = memory.log.child({ role: 'worker' });
 
-    withLogContext({ requestId: 'R123' }, () => log.info('inside'));
+    withLogContext(log, { requestId: 'R123' }).info('inside');
     log.info('outside');
     const [inside, outside] = memory
       .output()
