@@ -2,6 +2,7 @@ import { App, type AuthorizeResult, HTTPReceiver, LogLevel, type Logger as Slack
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../../shared/logger.ts';
 import type { Producer } from '../queue/producer.ts';
+import { mountListeners } from './listener-router.ts';
 import { registerListeners } from './listeners.ts';
 import { type ModalDeps, registerModalListeners } from './modal-listeners.ts';
 import { PersistThenAckSocketReceiver } from './socket-receiver.ts';
@@ -56,8 +57,10 @@ export function createBoltApp(options: BoltOptions): {
     convoStore: false,
     clientOptions,
   });
-  registerListeners(app, options.producer);
-  registerModalListeners(app, options.producer, { ...options.modals, log: options.log });
+  mountListeners(app, (router) => {
+    registerListeners(app, router, options.producer);
+    registerModalListeners(router, options.producer, { ...options.modals, log: options.log });
+  });
   app.error(async (error) => {
     options.log.error({ code: (error as { code?: string }).code, err: error.message }, 'slack listener failed');
     // Re-throwing makes the receiver answer 500, so Slack retries an event we could not store.

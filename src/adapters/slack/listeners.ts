@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { ACTIONS } from '../../core/messages/message.ts';
 import type { Producer } from '../queue/producer.ts';
 import { clipText, requestIdFor } from './inbound-ids.ts';
+import type { ListenerRouter } from './listener-router.ts';
 import { appHomeOpenedEvent, directMessageEvent, homeAction, mentionEvent, reviewAction } from './payloads.ts';
 
 const MAX_BUTTON_VALUE_STORED = 64;
@@ -11,12 +12,12 @@ const MAX_BUTTON_VALUE_STORED = 64;
  * whose id also de-duplicates Slack's redeliveries), then let Bolt answer. Nothing here waits on AWS.
  * Events are answered after the listener returns (processBeforeResponse); commands and clicks call ack() last.
  */
-export function registerListeners(app: App, producer: Producer): void {
+export function registerListeners(app: App, router: ListenerRouter, producer: Producer): void {
   for (const [eventType, source, schema] of [
     ['app_mention', 'mention', mentionEvent],
     ['message', 'dm', directMessageEvent],
   ] as const) {
-    app.event(eventType, async ({ event, body, context }) => {
+    router.event(eventType, async ({ event, body, context }) => {
       const parsed = schema.safeParse(event);
       const eventId = (body as { event_id?: string }).event_id;
       if (!parsed.success || !eventId) return;
@@ -35,7 +36,7 @@ export function registerListeners(app: App, producer: Producer): void {
     });
   }
 
-  app.event('app_home_opened', async ({ event, body }) => {
+  router.event('app_home_opened', async ({ event, body }) => {
     const parsed = appHomeOpenedEvent.safeParse(event);
     const eventId = (body as { event_id?: string }).event_id;
     // The Messages tab opening needs nothing published.
@@ -58,7 +59,7 @@ export function registerListeners(app: App, producer: Producer): void {
 
   // Deny opens a modal for the reason (modal-listeners.ts); only Approve is stored straight from the click.
   for (const [decision, actionId] of [['approve', ACTIONS.approve]] as const) {
-    app.action(actionId, async ({ body, action, ack }) => {
+    router.action(actionId, async ({ body, action, ack }) => {
       const parsed = reviewAction.safeParse(body);
       // The value is only a request id; an edited one is stored as given (clipped) and the worker
       // answers the clicker with a visible refusal, so bad input never fails silently.
@@ -92,7 +93,7 @@ export function registerListeners(app: App, producer: Producer): void {
     ['extend', ACTIONS.extend],
     ['ack-review', ACTIONS.acknowledgeReview],
   ] as const) {
-    app.action(actionId, async ({ body, action, ack }) => {
+    router.action(actionId, async ({ body, action, ack }) => {
       const parsed = reviewAction.safeParse(body);
       const fromHome = parsed.success ? undefined : homeAction.safeParse(body);
       const requestId = String((action as { value?: unknown }).value ?? '').slice(0, MAX_BUTTON_VALUE_STORED);
@@ -120,7 +121,7 @@ export function registerListeners(app: App, producer: Producer): void {
     ['diagnose', ACTIONS.diagnose],
     ['request', ACTIONS.requestAccess],
   ] as const) {
-    app.action(actionId, async ({ body, action, ack }) => {
+    router.action(actionId, async ({ body, action, ack }) => {
       const parsed = reviewAction.safeParse(body);
       if (parsed.success) {
         const { container, trigger_id: clickId, user } = parsed.data;

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Directory } from '../../core/directory.ts';
 import { findCluster } from '../../core/directory.ts';
@@ -11,6 +10,7 @@ import { toAdapterError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { AuditLog, RequestStore } from '../../usecases/ports.ts';
 import type { Producer } from '../queue/producer.ts';
+import type { ListenerRouter } from './listener-router.ts';
 import { homeAction, reviewAction } from './payloads.ts';
 import { DENY_REASON_MAX, denyReasonModal, MODAL_INPUTS, type ModalMetadata, stepUpModal } from './render/modals.ts';
 
@@ -48,8 +48,8 @@ const viewSubmission = z.object({
  * Slack's 3 s trigger window, so it happens here in the web process (no AWS involved, nothing to persist first).
  * Submissions are persisted as interaction jobs (job id from the view id) before the ack closes the modal.
  */
-export function registerModalListeners(app: App, producer: Producer, deps: ModalDeps): void {
-  app.action(ACTIONS.deny, async ({ body, action, ack, client }) => {
+export function registerModalListeners(router: ListenerRouter, producer: Producer, deps: ModalDeps): void {
+  router.action(ACTIONS.deny, async ({ body, action, ack, client }) => {
     const source = clickSource(body);
     if (source) {
       const metadata: ModalMetadata = { requestId: buttonValue(action), ...source.where };
@@ -58,7 +58,7 @@ export function registerModalListeners(app: App, producer: Producer, deps: Modal
     await ack();
   });
 
-  app.action(ACTIONS.approveStepUp, async ({ body, action, ack, client }) => {
+  router.action(ACTIONS.approveStepUp, async ({ body, action, ack, client }) => {
     const source = clickSource(body);
     if (source) {
       const requestId = buttonValue(action);
@@ -86,7 +86,7 @@ export function registerModalListeners(app: App, producer: Producer, deps: Modal
     await ack();
   });
 
-  app.view(VIEWS.denyReason, async ({ body, ack }) => {
+  router.view(VIEWS.denyReason, async ({ body, ack }) => {
     const submitted = readSubmission(body);
     if (submitted) {
       const typed = submitted.value(MODAL_INPUTS.reason.block, MODAL_INPUTS.reason.action);
@@ -103,7 +103,7 @@ export function registerModalListeners(app: App, producer: Producer, deps: Modal
     await ack();
   });
 
-  app.view(VIEWS.stepUp, async ({ body, ack }) => {
+  router.view(VIEWS.stepUp, async ({ body, ack }) => {
     const submitted = readSubmission(body);
     if (!submitted?.metadata.cluster) {
       await ack();
@@ -138,7 +138,7 @@ export function registerModalListeners(app: App, producer: Producer, deps: Modal
     await ack();
   });
 
-  app.action(ACTIONS.cancel, async ({ body, action, ack }) => {
+  router.action(ACTIONS.cancel, async ({ body, action, ack }) => {
     const source = clickSource(body);
     if (source) {
       // From the Home tab there is no channel: the answer goes to the clicker's DM. Only the requester may cancel.
