@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { luaScript } from '../store/lua-script.ts';
 
 /** Slack's posting budget per channel, shared by every process on the Redis (GCRA: an average rate plus a burst). */
 export interface ChannelPacer {
@@ -22,7 +23,7 @@ export interface PacerSettings {
  * then reserves nothing, so a refused post does not push the others back). The time is Redis's own, so processes
  * with skewed clocks share one schedule.
  */
-const RESERVE = `
+const RESERVE = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local interval = tonumber(ARGV[1])
@@ -36,20 +37,17 @@ if wait > maxWait then return -wait end
 local nextTat = tat + interval
 redis.call('SET', KEYS[1], nextTat, 'PX', nextTat - now + interval)
 return wait
-`;
+`);
 
 export function createChannelPacer(redis: Redis, prefix: string, settings: PacerSettings): ChannelPacer {
   return {
     async reserve(channel) {
       if (settings.intervalMs <= 0) return { waitMs: 0 };
       const result = Number(
-        await redis.eval(
-          RESERVE,
-          1,
-          `${prefix}:slack-pace:${channel}`,
-          settings.intervalMs,
-          settings.burst,
-          settings.maxWaitMs,
+        await RESERVE.run(
+          redis,
+          [`${prefix}:slack-pace:${channel}`],
+          [settings.intervalMs, settings.burst, settings.maxWaitMs],
         ),
       );
       return result < 0 ? { busyForMs: -result } : { waitMs: result };

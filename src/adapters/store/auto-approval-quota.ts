@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AutoApprovalQuota } from '../../usecases/ports.ts';
+import { luaScript } from './lua-script.ts';
 
 /**
  * One sorted set per (cluster, requester): members are request ids, scores the approval time. The script drops
@@ -7,7 +8,7 @@ import type { AutoApprovalQuota } from '../../usecases/ports.ts';
  * workers can never both take the last slot. Re-running for a request already in the set is a no-op (a retried job).
  * Returns {taken (0/1), used before this request}.
  */
-const TAKE = `
+const TAKE = luaScript(`
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
 local existing = redis.call('ZSCORE', KEYS[1], ARGV[4])
 local count = redis.call('ZCARD', KEYS[1])
@@ -16,13 +17,13 @@ if count >= tonumber(ARGV[3]) then return {0, count} end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return {1, count}
-`;
+`);
 
 export function createAutoApprovalQuota(redis: Redis, prefix: string): AutoApprovalQuota {
   return {
     async take({ cluster, user, requestId, now, periodMs, max }) {
       const key = `${prefix}:autoapprove:${cluster}:${user}`;
-      const [taken, used] = (await redis.eval(TAKE, 1, key, now, periodMs, max, requestId)) as [number, number];
+      const [taken, used] = (await TAKE.run(redis, [key], [now, periodMs, max, requestId])) as [number, number];
       return { isTaken: taken === 1, usedBefore: used };
     },
   };

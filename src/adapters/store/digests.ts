@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { DigestItem, Digests } from '../../usecases/ports.ts';
 import { storeKeys } from './keys.ts';
+import { luaScript } from './lua-script.ts';
 
 /** A digest outlives its window by far: its job may run late after an outage and still finds the items. */
 const DIGEST_TTL_SECONDS = 24 * 3600;
@@ -10,24 +11,21 @@ const FIRST_FIELD = '~first';
  * One hash per (channel, window): request id → item, plus which request came first. "First" is decided once
  * (HSETNX), so a retried add for that request answers true again and the window's job is scheduled after all.
  */
-const ADD = `
+const ADD = luaScript(`
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSETNX', KEYS[1], '${FIRST_FIELD}', ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return redis.call('HGET', KEYS[1], '${FIRST_FIELD}') == ARGV[1] and 1 or 0
-`;
+`);
 
 export function createDigests(redis: Redis, prefix: string): Digests {
   const keys = storeKeys(prefix);
   return {
     async add(channel, window, item) {
-      const first = await redis.eval(
-        ADD,
-        1,
-        keys.digest(channel, window),
-        item.requestId,
-        JSON.stringify(item),
-        DIGEST_TTL_SECONDS,
+      const first = await ADD.run(
+        redis,
+        [keys.digest(channel, window)],
+        [item.requestId, JSON.stringify(item), DIGEST_TTL_SECONDS],
       );
       return Number(first) === 1;
     },

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { MessageLog, MessageRef } from '../../usecases/ports.ts';
 import { storeKeys } from './keys.ts';
+import { luaScript } from './lua-script.ts';
 
 /** Posted-message references in one hash per owner; kept 30 days (cards are updated long after posting). */
 const MESSAGE_TTL_SECONDS = 30 * 24 * 3600;
@@ -18,7 +19,7 @@ const HOLD_MS = 30_000;
  * when the first attempt began, kept so a lookup searches from the earliest post that may have reached Slack.
  * `claim` returns [ref, first attempt, busy for ms], each false when absent.
  */
-const CLAIM = `
+const CLAIM = luaScript(`
 local ref = redis.call('HGET', KEYS[1], ARGV[1])
 if ref then return {ref, false, false} end
 local now = tonumber(ARGV[3])
@@ -34,15 +35,15 @@ if state == 'held' and now - tonumber(since) < tonumber(ARGV[5]) then
 end
 redis.call('HSET', KEYS[1], ARGV[2], 'held:' .. first .. ':' .. ARGV[3])
 return {false, first, false}
-`;
+`);
 
-const ABANDON = `
+const ABANDON = luaScript(`
 local mark = redis.call('HGET', KEYS[1], ARGV[1])
 if not mark then return 0 end
 local first = string.match(mark, '^%a+:(%d+)')
 redis.call('HSET', KEYS[1], ARGV[1], 'open:' .. first)
 return 1
-`;
+`);
 
 export function createMessageLog(redis: Redis, prefix: string): MessageLog {
   const keys = storeKeys(prefix);
@@ -52,22 +53,17 @@ export function createMessageLog(redis: Redis, prefix: string): MessageLog {
       return raw ? (JSON.parse(raw) as MessageRef) : undefined;
     },
     async claim(owner, key, at) {
-      const [raw, first, busy] = (await redis.eval(
-        CLAIM,
-        1,
-        keys.messages(owner),
-        key,
-        `${ATTEMPT_PREFIX}${key}`,
-        String(Math.floor(at)),
-        String(MESSAGE_TTL_SECONDS),
-        String(HOLD_MS),
+      const [raw, first, busy] = (await CLAIM.run(
+        redis,
+        [keys.messages(owner)],
+        [key, `${ATTEMPT_PREFIX}${key}`, String(Math.floor(at)), String(MESSAGE_TTL_SECONDS), String(HOLD_MS)],
       )) as [string | null, string | null, string | null];
       if (raw) return { ref: JSON.parse(raw) as MessageRef };
       if (busy) return { busyForMs: Number(busy) };
       return first ? { attemptedAt: Number(first) } : {};
     },
     async abandon(owner, key) {
-      await redis.eval(ABANDON, 1, keys.messages(owner), `${ATTEMPT_PREFIX}${key}`);
+      await ABANDON.run(redis, [keys.messages(owner)], [`${ATTEMPT_PREFIX}${key}`]);
     },
     async release(owner, key) {
       await redis.hdel(keys.messages(owner), `${ATTEMPT_PREFIX}${key}`);

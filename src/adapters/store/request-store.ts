@@ -3,11 +3,12 @@ import type { RequestId, SlackUserId } from '../../core/ids.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import type { RequestStore } from '../../usecases/ports.ts';
 import { storeKeys } from './keys.ts';
+import { luaScript } from './lua-script.ts';
 
 // Compare-and-set in one round trip: Redis runs the script atomically, so of N concurrent writers
 // holding the same version exactly one wins. The in-flight index changes in the same script, so it never
 // disagrees with the stored status.
-const CAS_SCRIPT = `
+const CAS_SCRIPT = luaScript(`
 local current = redis.call('GET', KEYS[1])
 if not current then return 0 end
 local decoded = cjson.decode(current)
@@ -19,7 +20,7 @@ else
   redis.call('ZREM', KEYS[2], ARGV[5])
 end
 return 1
-`;
+`);
 
 /** Statuses a job is still working on; a request stuck in one of them is re-driven by the reconciler. */
 function isInFlight(request: AccessRequest): boolean {
@@ -52,16 +53,10 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
       return true;
     },
     async compareAndSet(next: AccessRequest, expectedVersion: number) {
-      const result = await redis.eval(
-        CAS_SCRIPT,
-        2,
-        keys.request(next.id),
-        keys.inFlight,
-        String(expectedVersion),
-        JSON.stringify(next),
-        isInFlight(next) ? '1' : '0',
-        String(next.updatedAt),
-        next.id,
+      const result = await CAS_SCRIPT.run(
+        redis,
+        [keys.request(next.id), keys.inFlight],
+        [String(expectedVersion), JSON.stringify(next), isInFlight(next) ? '1' : '0', String(next.updatedAt), next.id],
       );
       return result === 1;
     },
