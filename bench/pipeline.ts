@@ -23,10 +23,11 @@ import { EksFake } from '../src/sandbox/aws/eks.ts';
 import { sandboxAwsEnv } from '../src/sandbox/aws/endpoint-env.ts';
 import { IamFake } from '../src/sandbox/aws/iam.ts';
 import { StsFake } from '../src/sandbox/aws/sts.ts';
+import type { FakeCall } from '../src/sandbox/fake-server.ts';
 import { startRedisServer } from '../src/sandbox/redis-server.ts';
 import { directMessageEvent, eventCallback } from '../src/sandbox/slack/payloads.ts';
 import { SlackWebApiFake } from '../src/sandbox/slack/web-api.ts';
-import { BOT_KEY, freePort, SIGNING_SECRET, sendPaced, spawnCli, waitFor } from './harness.ts';
+import { BOT_KEY, freePort, SIGNING_SECRET, sendPaced, spawnCli, spawnScript, waitFor } from './harness.ts';
 import { median, recordResult, row } from './lib.ts';
 import { maxPostsPerChannelSecond, SLACK_BURST_TOLERATED } from './slack-budget.ts';
 
@@ -63,6 +64,14 @@ export type PipelineResult =
       /** Each round's own throughputs, in run order: a product that slows as its data grows shows it here. */
       productRates: number[];
       baselineRates: number[];
+      /**
+       * The three EKS calls of a verified grant alone (bench/grant-floor.ts, its own process, same fake, same
+       * concurrency), per second: the most any implementation could reach here. Its ratio to the baseline bounds
+       * the product's.
+       */
+      floorGrantsPerSec: number;
+      floorRatioMedian: number;
+      floorRates: number[];
       lost: number;
       duplicated: number;
       slackMaxPostsPerChannelSecond: number;
@@ -77,6 +86,7 @@ export type PipelineResult =
     };
 
 const userOf = (round: number, i: number) => `U0PIPE${round}X${String(i).padStart(5, '0')}`;
+const floorRolePrefix = (round: number) => `arn:aws:iam::${ACCOUNT}:role/teams/floor/r${round}-`;
 const roleOf = (user: string) => `arn:aws:iam::${ACCOUNT}:role/teams/bench/${user.toLowerCase()}`;
 
 export function pipelineConfig(options: PipelineOptions): string {
@@ -131,6 +141,8 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
   );
   for (let round = 0; round < options.rounds; round++) {
     for (let i = 0; i < options.requests; i++) iam.addRole(roleOf(userOf(round, i)));
+    for (let i = 0; i < options.requests; i++) iam.addRole(`${floorRolePrefix(round)}${i}`);
+    iam.addRole(`${floorRolePrefix(round)}warm`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'eks-access-bench-pipeline-'));
   const configPath = join(dir, 'eks-access.yaml');
@@ -164,6 +176,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
     const url = `http://127.0.0.1:${port}/slack/events`;
     const baseRates: number[] = [];
     const rates: number[] = [];
+    const floorRates: number[] = [];
     let lost = 0;
     let duplicated = 0;
     const productCommands = new Map<string, number>();
@@ -204,6 +217,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
       }
       const elapsedSec = (Math.max(started + 1, ...verifiedAt) - started) / 1000;
       rates.push(verifiedAt.length / elapsedSec);
+      floorRates.push(await grantFloor(round, options, sandboxAwsEnv({ eks, sts, iam, cloudtrail }, BOT_KEY)));
     }
     const creates = new Map<string, number>();
     for (const call of eks.callsTo('CreateAccessEntry').filter((c) => c.status === 200)) {
@@ -224,6 +238,9 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
       ratios: ratios.map((r) => Number(r.toFixed(3))),
       productRates: rates.map((r) => Math.round(r)),
       baselineRates: baseRates.map((r) => Math.round(r)),
+      floorGrantsPerSec: Math.round(median(floorRates)),
+      floorRatioMedian: Number(median(floorRates.map((rate, i) => rate / (baseRates[i] ?? Number.NaN))).toFixed(3)),
+      floorRates: floorRates.map((r) => Math.round(r)),
       lost,
       duplicated,
       slackMaxPostsPerChannelSecond: budget.max,
@@ -240,9 +257,15 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
   }
 }
 
-function callsPerRequestOf(fakes: readonly { calls: readonly { op: string }[] }[], requests: number) {
+/** The floor's own calls name its roles, under /teams/floor/ (URL-encoded in paths): they are not the product's. */
+const isFloorCall = (call: { path: string; body: string }) =>
+  call.body.includes('/teams/floor/') || decodeURIComponent(call.path).includes('/teams/floor/');
+
+function callsPerRequestOf(fakes: readonly { calls: readonly FakeCall[] }[], requests: number) {
   const counts: Record<string, number> = {};
-  for (const fake of fakes) for (const call of fake.calls) counts[call.op] = (counts[call.op] ?? 0) + 1;
+  for (const fake of fakes) {
+    for (const call of fake.calls) if (!isFloorCall(call)) counts[call.op] = (counts[call.op] ?? 0) + 1;
+  }
   return Object.fromEntries(
     Object.entries(counts)
       .sort((a, b) => b[1] - a[1])
@@ -266,6 +289,28 @@ function commandsPerRequestOf(counts: Map<string, number>, requests: number): Re
       .filter(([, count]) => count / requests >= 0.05)
       .map(([command, count]) => [command, Number((count / requests).toFixed(2))]),
   );
+}
+
+/** Verified grants per second of the three EKS calls alone, in a process of their own (bench/grant-floor.ts). */
+async function grantFloor(round: number, options: PipelineOptions, awsEnv: Record<string, string>): Promise<number> {
+  const floor = spawnScript('grant-floor.ts', {
+    PATH: process.env['PATH'],
+    NODE_ENV: 'production',
+    ...awsEnv,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    FLOOR_CLUSTER: CLUSTER,
+    FLOOR_ROLE_PREFIX: floorRolePrefix(round),
+    FLOOR_COUNT: String(options.requests),
+    FLOOR_CONCURRENCY: String(options.concurrency),
+  });
+  const code = await floor.exited;
+  const line = /\{"grants":.*\}/.exec(floor.output())?.[0];
+  if (code !== 0 || !line) throw new Error(`grant floor failed (exit ${code}): ${floor.output().slice(-2000)}`);
+  const result = JSON.parse(line) as { grants: number; grantsPerSec: number };
+  if (result.grants !== options.requests)
+    throw new Error(`grant floor verified ${result.grants} of ${options.requests}`);
+  return result.grantsPerSec;
 }
 
 /** Raw BullMQ: add N no-op jobs as fast as they go in and process them; jobs per second from first add to last done. */
@@ -310,6 +355,8 @@ export async function benchPipeline(): Promise<boolean> {
   console.log(row('baseline: raw BullMQ add + process of no-op jobs', `${result.baselineJobsPerSec} /s`));
   console.log(row('product: requests granted and verified', `${result.productRequestsPerSec} /s`));
   console.log(row('ratio product / baseline (median of rounds)', `${result.ratioMedian}`, '>= 0.3', ratioOk));
+  console.log(row('floor: 3 EKS calls per verified grant, nothing else', `${result.floorGrantsPerSec} /s`));
+  console.log(row('floor / baseline: the most any bot could reach here', `${result.floorRatioMedian}`));
   console.log(row('lost / duplicated', `${result.lost} / ${result.duplicated}`, '0 / 0', lostOk));
   console.log(
     row(
