@@ -86,6 +86,7 @@ export type PipelineResult =
     };
 
 const userOf = (round: number, i: number) => `U0PIPE${round}X${String(i).padStart(5, '0')}`;
+const floorCluster = (round: number) => `bench-floor-${round}`;
 const floorRolePrefix = (round: number) => `arn:aws:iam::${ACCOUNT}:role/teams/floor/r${round}-`;
 const roleOf = (user: string) => `arn:aws:iam::${ACCOUNT}:role/teams/bench/${user.toLowerCase()}`;
 
@@ -130,6 +131,10 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
   const cloudtrail = await CloudTrailFake.start();
   const createdAt = Date.now() - 30 * 24 * 3600_000;
   eks.addCluster({ name: CLUSTER, authenticationMode: 'API_AND_CONFIG_MAP', createdAt });
+  // A cluster of its own per floor round: EKS allows 3,000 access entries per cluster, and the rounds fill one.
+  for (let round = 0; round < options.rounds; round++) {
+    eks.addCluster({ name: floorCluster(round), authenticationMode: 'API_AND_CONFIG_MAP', createdAt });
+  }
   cloudtrail.addEvent(
     createClusterEvent({
       clusterName: CLUSTER,
@@ -299,7 +304,7 @@ async function grantFloor(round: number, options: PipelineOptions, awsEnv: Recor
     ...awsEnv,
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    FLOOR_CLUSTER: CLUSTER,
+    FLOOR_CLUSTER: floorCluster(round),
     FLOOR_ROLE_PREFIX: floorRolePrefix(round),
     FLOOR_COUNT: String(options.requests),
     FLOOR_CONCURRENCY: String(options.concurrency),
