@@ -27,7 +27,7 @@ export interface AckOptions {
   warmUp: number;
 }
 
-export const ACK_FULL: AckOptions = { events: 2_000, ratePerSec: 200, rounds: 3, warmUp: 200 };
+export const ACK_FULL: AckOptions = { events: 2_000, ratePerSec: 200, rounds: 5, warmUp: 200 };
 
 interface Side {
   p50Ms: number;

@@ -32,10 +32,15 @@ export async function redisUsedBytes(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
 }
 
-/** With BENCH_CPU_PROF=<dir>, every process a benchmark starts writes a V8 CPU profile there when it exits. */
+/**
+ * With BENCH_CPU_PROF=<dir>, every process a benchmark starts writes a V8 CPU profile there when it exits. With
+ * BENCH_NODE_FLAGS (e.g. `--trace-gc`, which NODE_OPTIONS refuses), each gets those flags; its output file has the
+ * trace.
+ */
 function profileArgs(): string[] {
   const dir = process.env['BENCH_CPU_PROF'];
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const extra = process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? [];
+  return [...extra, ...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])];
 }
 
 /** The real CLI (`eks-access <role>`) as a child process, configured only through its environment. */
