@@ -6,6 +6,10 @@
  * acknowledges (bench/bare-bolt.ts), also its own process. Both get the same signed `app_mention` events at the
  * same open-loop rate over keep-alive connections, alternately (baseline, product, …) each round with fresh event
  * ids. Afterwards every event the product acknowledged must be a job in Redis (0 lost).
+ *
+ * A second baseline runs in the same rounds (baseline, persist, product): bench/bolt-persist.ts, bare Bolt plus one
+ * BullMQ add, the least any bot that stores before it answers must do. It tells what persisting first costs on
+ * this machine apart from what eks-access adds to it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +48,12 @@ export interface AckResult {
   /** Median over rounds of product p99 / baseline p99. */
   p99RatioMedian: number;
   p99Ratios: number[];
+  /** The least a persist-before-ack bot does (bench/bolt-persist.ts: bare Bolt + one BullMQ add), same rounds. */
+  persist: Side;
+  /** Median over rounds of its p99 / the bare Bolt p99: what persisting first costs by itself on this machine. */
+  persistP99RatioMedian: number;
+  /** Median over rounds of the product p99 / its p99: what eks-access adds on top of persisting first. */
+  productOverPersistP99Median: number;
   /** Acknowledged by the product but not stored as a job. */
   lost: number;
   rssIdleMb: number;
@@ -66,7 +76,7 @@ export async function measureAck(options: AckOptions): Promise<AckResult> {
   const configPath = join(dir, 'eks-access.yaml');
   writeFileSync(configPath, CONFIG);
   const prefix = '{bench-ack}';
-  const [productPort, basePort] = [await freePort(), await freePort()];
+  const [productPort, basePort, persistPort] = [await freePort(), await freePort(), await freePort()];
   const common = {
     PATH: process.env['PATH'],
     HOME: dir,
@@ -90,10 +100,19 @@ export async function measureAck(options: AckOptions): Promise<AckResult> {
     processes.push(product);
     const baseline = spawnScript('bare-bolt.ts', { ...common, NODE_ENV: 'production', PORT: String(basePort) });
     processes.push(baseline);
+    const persist = spawnScript('bolt-persist.ts', {
+      ...common,
+      NODE_ENV: 'production',
+      PORT: String(persistPort),
+      REDIS_URL: redisServer.url,
+    });
+    processes.push(persist);
     await Promise.all([
       product.waitForOutput(/eks-access is running/, 60_000),
       baseline.waitForOutput(/bare bolt listening/),
+      persist.waitForOutput(/bolt persist listening/),
     ]);
+    const persistUrl = `http://127.0.0.1:${persistPort}/slack/events`;
     const productUrl = `http://127.0.0.1:${productPort}/slack/events`;
     const baseUrl = `http://127.0.0.1:${basePort}/slack/events`;
     let batch = 0;
@@ -103,19 +122,27 @@ export async function measureAck(options: AckOptions): Promise<AckResult> {
     };
     // Both processes answer a first burst before anything is measured: JIT, Redis connections, Bolt's auth.test.
     await sendPaced(baseUrl, bodies(options.warmUp), options.ratePerSec);
+    await sendPaced(persistUrl, bodies(options.warmUp), options.ratePerSec);
     await sendPaced(productUrl, bodies(options.warmUp), options.ratePerSec);
     const rssIdleMb = rssMb(product.child.pid ?? 0);
     const sent = { product: options.warmUp };
     const base: Side[] = [];
     const mine: Side[] = [];
+    const least: Side[] = [];
     const ratios: number[] = [];
+    const persistRatios: number[] = [];
+    const overPersist: number[] = [];
     for (let round = 0; round < options.rounds; round++) {
       const b = await sendPaced(baseUrl, bodies(options.events), options.ratePerSec);
+      const m = await sendPaced(persistUrl, bodies(options.events), options.ratePerSec);
       const p = await sendPaced(productUrl, bodies(options.events), options.ratePerSec);
       sent.product += options.events;
       base.push(side(b));
+      least.push(side(m));
       mine.push(side(p));
       ratios.push(percentile(p.latencies, 99) / percentile(b.latencies, 99));
+      persistRatios.push(percentile(m.latencies, 99) / percentile(b.latencies, 99));
+      overPersist.push(percentile(p.latencies, 99) / percentile(m.latencies, 99));
     }
     const stored = Object.values(await queue.getJobCounts()).reduce((sum, n) => sum + n, 0);
     const productErrors = mine.reduce((sum, s) => sum + s.errors, 0);
@@ -128,6 +155,9 @@ export async function measureAck(options: AckOptions): Promise<AckResult> {
       product: medianSide(mine),
       p99RatioMedian: round2(median(ratios)),
       p99Ratios: ratios.map(round2),
+      persist: medianSide(least),
+      persistP99RatioMedian: round2(median(persistRatios)),
+      productOverPersistP99Median: round2(median(overPersist)),
       lost: sent.product - productErrors - stored,
       rssIdleMb,
       rssAfterMb: rssMb(product.child.pid ?? 0),
@@ -165,6 +195,14 @@ export async function benchAck(): Promise<boolean> {
   );
   console.log(row('product p99', `${result.product.p99Ms} ms`, '< 20 ms', p99Ok));
   console.log(row('p99 ratio product / baseline (median of rounds)', `${result.p99RatioMedian}`, '<= 1.8', ratioOk));
+  console.log(
+    row(
+      'least persist-first bot: Bolt + 1 BullMQ add, p50 / p99',
+      `${result.persist.p50Ms} / ${result.persist.p99Ms} ms`,
+    ),
+  );
+  console.log(row('  its p99 ratio to bare Bolt (median of rounds)', `${result.persistP99RatioMedian}`));
+  console.log(row('  product p99 / its p99 (median of rounds)', `${result.productOverPersistP99Median}`));
   console.log(row('acknowledged but not stored, or not 200', `${result.lost + result.product.errors}`, '0', lostOk));
   console.log('\nMemory (web process RSS)');
   console.log(row('idle (after warm-up)', `${result.rssIdleMb} MB`));

@@ -12,15 +12,17 @@ import { maxPostsPerChannelSecond } from '../../bench/slack-budget.ts';
 const figure = expect.any(Number);
 
 describe('benchmarks at a tiny size', () => {
-  it('ack latency: every acknowledged event is stored, both sides measured', { timeout: 120_000 }, async () => {
+  it('ack latency: every acknowledged event is stored, all three sides measured', { timeout: 120_000 }, async () => {
     const result = await measureAck({ events: 20, ratePerSec: 100, rounds: 1, warmUp: 5 });
     expect(result).toMatchObject({
       baseline: { p50Ms: figure, p99Ms: figure, errors: 0 },
       product: { p50Ms: figure, p99Ms: figure, errors: 0 },
+      persist: { p50Ms: figure, p99Ms: figure, errors: 0 },
       lost: 0,
       slackMaxPostsPerChannelSecond: 0,
     });
     expect(Number.isFinite(result.p99RatioMedian)).toBe(true);
+    expect(Number.isFinite(result.productOverPersistP99Median)).toBe(true);
     expect(result.rssAfterMb).toBeGreaterThan(0);
   });
 
