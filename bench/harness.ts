@@ -64,12 +64,16 @@ function spawnNode(args: readonly string[], env: NodeJS.ProcessEnv): BotProcess 
   const fd = openSync(file, 'a');
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
-  // The file is removed a few seconds after the child exits; reading it later gives nothing.
-  const output = () => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+  // Once the child has exited its output is kept in memory and the file removed.
+  let finalOutput: string | undefined;
+  const output = () => finalOutput ?? (existsSync(file) ? readFileSync(file, 'utf8') : '');
   const exited = new Promise<number | string>((done) => {
-    child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown'));
+    child.once('exit', (code, signal) => {
+      finalOutput = output();
+      rmSync(dir, { recursive: true, force: true });
+      done(code ?? signal ?? 'unknown');
+    });
   });
-  void exited.then(() => setTimeout(() => rmSync(dir, { recursive: true, force: true }), 5_000).unref());
   return {
     child,
     output,
