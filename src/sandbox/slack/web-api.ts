@@ -130,8 +130,12 @@ export class SlackWebApiFake extends FakeServer {
     return this.#store.list(filter);
   }
 
-  /** Resolves as soon as a message or an update satisfying `predicate` exists. */
-  async waitForMessage(predicate: (message: SlackMessage) => boolean, timeoutMs = 5_000): Promise<SlackMessage> {
+  /**
+   * Resolves as soon as a message or an update satisfying `predicate` exists. The default wait is long because
+   * on a 2-core CI machine running the e2e files in parallel, a reply that normally lands in a second once took
+   * over 5 s; waiting longer only matters when the message is late, never when it is there.
+   */
+  async waitForMessage(predicate: (message: SlackMessage) => boolean, timeoutMs = 15_000): Promise<SlackMessage> {
     return await this.#store.waitFor(predicate, timeoutMs);
   }
 
