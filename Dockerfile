@@ -1,13 +1,13 @@
 # syntax=docker/dockerfile:1
 # The image runs the TypeScript sources through tsx (a runtime dependency), so the only build output is
 # node_modules: the deps stage installs production dependencies only, and the final stage copies them without npm's
-# cache or dev dependencies. Node 20 is the tested runtime (see engines in package.json).
-FROM node:20-bookworm-slim AS deps
+# cache or dev dependencies. Node 24 LTS is the tested runtime (22.12+ supported, see engines in package.json).
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
