@@ -1,5 +1,6 @@
 import { EnvError, type Role } from './config/env.ts';
 import { ConfigError } from './config/load.ts';
+import { isHelpFlag, packageVersion, unknownWordHint } from './runtime/cli-words.ts';
 import { run } from './runtime/run.ts';
 import { StartupError } from './runtime/startup-error.ts';
 
@@ -35,6 +36,23 @@ Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode), SLACK_APP_TOKEN 
 EKS_ACCESS_CONFIG (default ./eks-access.yaml), PORT (default 3000), LOG_LEVEL, SLACK_API_URL, and the AWS SDK's
 usual variables. See README.md.`;
 
+/** What each long-running role does, for `eks-access web --help`: asking for help must never start anything. */
+const ROLE_USAGE: Readonly<Record<Role, string>> = {
+  start: `Usage: eks-access start
+
+Runs the Slack front end and the workers in one process. Without REDIS_URL it also runs a private redis-server
+(data in ./.eks-access/redis). Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket
+Mode), and the config file EKS_ACCESS_CONFIG (default ./eks-access.yaml).`,
+  web: `Usage: eks-access web
+
+Only the Slack front end: POST /slack/events on PORT (default 3000), or Socket Mode when SLACK_APP_TOKEN is set.
+It persists and enqueues what Slack sends, then acknowledges; workers do the rest. Needs REDIS_URL.`,
+  worker: `Usage: eks-access worker
+
+Only the workers: grants, revokes, expiry, reminders and the reconciler. Any number share one Redis (REDIS_URL).
+Needs SLACK_BOT_TOKEN and the config file; never the signing secret or the app token.`,
+};
+
 const ROLES: readonly Role[] = ['start', 'web', 'worker'];
 /** One-shot commands: they run, print and exit with their own code. Loaded on use, so `web` stays small. */
 const TOOLS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
@@ -47,8 +65,12 @@ const TOOLS: Readonly<Record<string, (argv: readonly string[]) => Promise<number
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = argv[0] ?? 'start';
-  if (command === '--help' || command === '-h' || command === 'help') {
+  if (isHelpFlag(command)) {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`eks-access ${packageVersion()} (Node ${process.versions.node})\n`);
     return 0;
   }
   const tool = TOOLS[command];
@@ -64,8 +86,13 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
   if (!(ROLES as readonly string[]).includes(command)) {
-    process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+    const hint = unknownWordHint(command, [...ROLES, ...Object.keys(TOOLS), '--help', '--version']);
+    process.stderr.write(`Unknown command "${command}".${hint}\n\n${USAGE}\n`);
     return 2;
+  }
+  if (argv.slice(1).some(isHelpFlag)) {
+    process.stdout.write(`${ROLE_USAGE[command as Role]}\n`);
+    return 0;
   }
   try {
     await run(command as Role);

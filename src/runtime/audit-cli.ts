@@ -5,6 +5,7 @@ import { loadConfigFile } from '../config/load.ts';
 import { csvHeader, csvRow, jsonLine, parseSince } from '../core/audit/export-format.ts';
 import { isRefusal, resolveCluster } from '../core/directory.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { parseArgsHint } from './cli-words.ts';
 
 export const AUDIT_USAGE = `Usage:
   eks-access audit [--cluster NAME] [--since 7d] [--format jsonl|csv]
@@ -33,7 +34,7 @@ export async function runAuditCli(argv: readonly string[], env: NodeJS.ProcessEn
       },
     }));
   } catch (error) {
-    return usage((error as Error).message);
+    return usage(parseArgsHint((error as Error).message, ['cluster', 'since', 'format', 'help']));
   }
   if (values.help) {
     process.stdout.write(`${AUDIT_USAGE}

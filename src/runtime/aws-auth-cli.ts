@@ -11,6 +11,7 @@ import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { createLogger } from '../shared/logger.ts';
 import { awsAuthVersions } from '../usecases/aws-auth-history.ts';
 import { restoreAwsAuth } from '../usecases/restore-aws-auth.ts';
+import { isHelpFlag, parseArgsHint, unknownWordHint } from './cli-words.ts';
 
 export const AWS_AUTH_USAGE = `Usage:
   eks-access aws-auth history --cluster NAME
@@ -23,14 +24,24 @@ Needs REDIS_URL (the bot's Redis), EKS_ACCESS_CONFIG and AWS credentials. Exit c
 /** `eks-access aws-auth history|restore`. */
 export async function runAwsAuthCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub, ...rest] = argv;
+  // Help never needs Redis, AWS or the config file.
+  if (isHelpFlag(sub) || rest.some(isHelpFlag)) {
+    process.stdout.write(`${AWS_AUTH_USAGE}\n`);
+    return 0;
+  }
+  if (sub !== 'history' && sub !== 'restore') {
+    const hint = sub ? `Unknown subcommand "${sub}".${unknownWordHint(sub, ['history', 'restore'])}\n\n` : '';
+    process.stderr.write(`${hint}${AWS_AUTH_USAGE}\n`);
+    return 64;
+  }
   let values: { cluster?: string | undefined; version?: string | undefined };
   try {
     ({ values } = parseArgs({ args: rest, options: { cluster: { type: 'string' }, version: { type: 'string' } } }));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${AWS_AUTH_USAGE}\n`);
+    process.stderr.write(`${parseArgsHint((error as Error).message, ['cluster', 'version'])}\n\n${AWS_AUTH_USAGE}\n`);
     return 64;
   }
-  if ((sub !== 'history' && sub !== 'restore') || !values.cluster || !env['REDIS_URL']) {
+  if (!values.cluster || !env['REDIS_URL']) {
     process.stderr.write(
       `${!env['REDIS_URL'] ? 'REDIS_URL is missing: the Redis the bot uses.\n\n' : ''}${AWS_AUTH_USAGE}\n`,
     );

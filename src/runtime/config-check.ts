@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createAwsClients } from '../adapters/aws/aws-clients.ts';
 import { probeCluster } from '../adapters/aws/cluster-probe.ts';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
+import { parseArgsHint } from './cli-words.ts';
 
 export const CONFIG_CHECK_USAGE = `Usage: eks-access config check [--file FILE] [--online]
 
@@ -24,7 +25,9 @@ export async function runConfigCheck(argv: readonly string[], env: NodeJS.Proces
       options: { file: { type: 'string' }, online: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${CONFIG_CHECK_USAGE}\n`);
+    process.stderr.write(
+      `${parseArgsHint((error as Error).message, ['file', 'online', 'help'])}\n\n${CONFIG_CHECK_USAGE}\n`,
+    );
     return 64;
   }
   if (sub === '--help' || sub === '-h' || values.help) {

@@ -9,6 +9,7 @@ import { isRefusal, resolveCluster } from '../core/directory.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { toAdapterError } from '../shared/errors.ts';
 import { gatherEvidence } from '../usecases/gather-evidence.ts';
+import { parseArgsHint } from './cli-words.ts';
 
 export const DOCTOR_USAGE = `Usage: eks-access doctor --cluster NAME [--arn ARN] [--namespace NS] [--json]
 
@@ -43,7 +44,8 @@ export async function runDoctor(argv: readonly string[], env: NodeJS.ProcessEnv 
       },
     }));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${DOCTOR_USAGE}\n`);
+    const hint = parseArgsHint((error as Error).message, ['cluster', 'arn', 'namespace', 'json', 'help']);
+    process.stderr.write(`${hint}\n\n${DOCTOR_USAGE}\n`);
     return EXIT.usage;
   }
   if (values.help) {

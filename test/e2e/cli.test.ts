@@ -50,4 +50,41 @@ describe('the eks-access CLI', () => {
     expect(help.output()).toContain('eks-access worker');
     expect(unknown.output()).toContain('Unknown command "frobnicate"');
   });
+  it('answers --help for every command without Redis, AWS or Slack settings, and never starts anything', async () => {
+    const cases: [string[], string][] = [
+      [['start', '--help'], 'Usage: eks-access start'],
+      [['web', '--help'], 'Usage: eks-access web'],
+      [['worker', '-h'], 'Usage: eks-access worker'],
+      [['demo', '--help'], 'Usage: eks-access demo'],
+      [['aws-auth', '--help'], 'eks-access aws-auth history'],
+      [['aws-auth', 'history', '--help'], 'eks-access aws-auth restore'],
+      [['doctor', '--help'], 'eks-access doctor'],
+      [['audit', '--help'], 'eks-access audit'],
+      [['config', '--help'], 'eks-access config check'],
+    ];
+    const runs = cases.map(([args]) => spawnBot(args, BASE_ENV));
+    for (const [i, [args, expected]] of cases.entries()) {
+      const run = runs[i];
+      if (!run) throw new Error('no process');
+      expect(await run.exited, args.join(' ')).toBe(0);
+      expect(run.output(), args.join(' ')).toContain(expected);
+      expect(run.output(), args.join(' ')).not.toContain('is missing');
+    }
+  });
+
+  it('prints its version, and suggests the closest command or option for a typo', async () => {
+    const version = spawnBot(['--version'], BASE_ENV);
+    const typo = spawnBot(['doctr'], BASE_ENV);
+    const option = spawnBot(['doctor', '--clustr', 'prod'], BASE_ENV);
+    const sub = spawnBot(['aws-auth', 'histroy', '--cluster', 'prod'], BASE_ENV);
+
+    expect(await version.exited).toBe(0);
+    expect(version.output()).toMatch(/^eks-access \d+\.\d+\.\d+ \(Node \d+/);
+    expect(await typo.exited).toBe(2);
+    expect(typo.output()).toContain('Did you mean doctor?');
+    expect(await option.exited).toBe(64);
+    expect(option.output()).toContain('Did you mean --cluster?');
+    expect(await sub.exited).toBe(64);
+    expect(sub.output()).toContain('Did you mean history?');
+  });
 });

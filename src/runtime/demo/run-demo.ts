@@ -26,8 +26,18 @@ To run it for real (your Slack app, your AWS account), see "Running for real" in
 
 type Stop = { name: string; stop: () => Promise<unknown> | unknown };
 
-export async function runDemo(_argv: readonly string[] = []): Promise<number> {
+export const DEMO_USAGE = `Usage: eks-access demo   (or: npm run demo)
+
+Starts the whole bot on this machine: a private redis-server, loopback fakes of EKS, STS, IAM, CloudTrail, the
+clusters' Kubernetes API and Slack, the real bot as a child process, and a terminal chat in place of Slack.
+Needs only Node, redis-server and openssl. Type /help in the chat for its commands; /quit stops everything.`;
+
+export async function runDemo(argv: readonly string[] = []): Promise<number> {
   const out = (text: string) => process.stdout.write(`${text}\n`);
+  if (argv.some((word) => word === '--help' || word === '-h' || word === 'help')) {
+    out(DEMO_USAGE);
+    return 0;
+  }
   const dir = resolve('.eks-access', 'demo');
   // A fresh state each run: the fakes start empty, so requests kept from an earlier run would point at nothing.
   rmSync(dir, { recursive: true, force: true });
