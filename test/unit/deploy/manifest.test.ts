@@ -117,4 +117,17 @@ describe('manifest.yml', () => {
     expect(text).toMatch(/SLACK_APP_TOKEN/);
     expect(text).toMatch(/connections:write/);
   });
+  it('escapes /eks so mentions arrive as <@U…|name>, not a plain @name the parser cannot resolve', () => {
+    const command = manifest.features.slash_commands?.find((c) => c.command === '/eks') as
+      | { should_escape?: boolean }
+      | undefined;
+    expect(command?.should_escape).toBe(true);
+  });
+
+  it('lists in the README exactly the bot scopes the manifest asks for', () => {
+    const readme = readRepoFile('README.md');
+    const sentence = /exactly the scopes the code uses: ([^(]+)\(/.exec(readme)?.[1] ?? '';
+    const listed = [...sentence.matchAll(/`([a-z_.:]+)`/g)].map((m) => m[1]);
+    expect(listed).toEqual([...scopes].sort());
+  });
 });
