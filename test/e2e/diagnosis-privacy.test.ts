@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
 import { ARNS, CREATOR_ROLE, type E2eSandbox, PEOPLE } from '../support/e2e-sandbox.ts';
+import { GROUPS, POLICY_STAGING } from '../support/policy-sandbox.ts';
 import { useRunningBot } from '../support/running-bot.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -17,14 +18,20 @@ const OPS_STANDING = 'arn:aws:iam::111122223333:role/ops-standing';
 const BOB_SESSION = 'arn:aws:sts::111122223333:assumed-role/bob-admin/bob';
 
 let sandbox: E2eSandbox;
-useRunningBot((started) => {
-  sandbox = started;
-  sandbox.iam.addRole(OPS_ADMIN);
-  sandbox.iam.addRole(OPS_STANDING);
-  // On prod-cluster Bob holds cluster-admin through an access entry, and another role holds edit.
-  sandbox.eks.seedAccessEntry('prod-cluster', { principalArn: ARNS.bob, policies: [{ policyArn: ADMIN }] });
-  sandbox.eks.seedAccessEntry('prod-cluster', { principalArn: OPS_STANDING, policies: [{ policyArn: EDIT }] });
-});
+useRunningBot(
+  (started) => {
+    sandbox = started;
+    sandbox.iam.addRole(OPS_ADMIN);
+    sandbox.iam.addRole(OPS_STANDING);
+    // On prod-cluster Bob holds cluster-admin through an access entry, and another role holds edit.
+    sandbox.eks.seedAccessEntry('prod-cluster', { principalArn: ARNS.bob, policies: [{ policyArn: ADMIN }] });
+    sandbox.eks.seedAccessEntry('prod-cluster', { principalArn: OPS_STANDING, policies: [{ policyArn: EDIT }] });
+    // On staging, edit requests are approved by the S0ONCALL user group (POLICY_STAGING): Carol is in it.
+    sandbox.eks.seedAccessEntry('staging', { principalArn: ARNS.bob, policies: [{ policyArn: ADMIN }] });
+    sandbox.slack.setUserGroup(GROUPS.oncall, [PEOPLE.carol]);
+  },
+  { stagingExtra: POLICY_STAGING },
+);
 
 /** What old-cluster's full diagnosis of ops-admin shows: its system:masters item, the creator (Bob), CloudTrail. */
 const OLD_CLUSTER_DETAILS = ['system:masters', ARNS.bob, 'bob-admin', 'CloudTrail'];
@@ -110,6 +117,18 @@ describe('diagnosis privacy', () => {
     const { all } = await threadAfterDiagnosis(sent.ts);
 
     expectAll(all, PROD_DETAILS);
+  });
+
+  it('counts a member of a per-level approver user group as an approver, and nobody else', async () => {
+    const member = await sandbox.mention(PEOPLE.carol, `why am I unauthorized on staging as ${ARNS.bob}`);
+    const other = await sandbox.mention(PEOPLE.dave, `why am I unauthorized on staging as ${ARNS.bob}`);
+
+    const shown = await threadAfterDiagnosis(member.ts);
+    const summary = await threadAfterDiagnosis(other.ts);
+
+    expectAll(shown.all, PROD_DETAILS);
+    expectNone(summary.all, PROD_NEVER);
+    expect(summary.all).toContain('Summary only');
   });
 
   it.each([
