@@ -153,6 +153,25 @@ describe('diagnosis privacy', () => {
     expectAll(approver.all, OLD_CLUSTER_DETAILS);
   });
 
+  it("diagnoses only the clicker's own mapping from a Diagnose button, so a stranger learns nothing there either", async () => {
+    const sent = await sandbox.mention(
+      PEOPLE.stranger,
+      `error: You must be logged in to the server (Unauthorized) ${OPS_ADMIN}`,
+    );
+    const question = await sandbox.slack.waitForMessage(
+      (m) => m.threadTs === sent.ts && /Which cluster/.test(m.text ?? ''),
+    );
+
+    await sandbox.clickButton(PEOPLE.stranger, 'eks_access_diagnose', 'old-cluster', question);
+    await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts && /which AWS identity/.test(m.text ?? ''));
+    const all = [
+      ...sandbox.slack.messages({ threadTs: sent.ts }),
+      ...sandbox.slack.messages({ threadTs: sent.ts, isEphemeral: true }),
+    ];
+
+    expectNone(all.map(fullText).join('\n'), OLD_CLUSTER_NEVER);
+  });
+
   it('records who saw what in the audit stream', async () => {
     const sent = await sandbox.mention(PEOPLE.dave, `why am I unauthorized on old-cluster as ${OPS_ADMIN}`);
     await threadAfterDiagnosis(sent.ts);
