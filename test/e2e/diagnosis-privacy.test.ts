@@ -87,7 +87,7 @@ describe('diagnosis privacy', () => {
     expect(answer.text).toMatch(/Access diagnosis for old-cluster: Access should work for this identity/);
     expect(all).toContain('Summary only');
     expect(all).toContain('ask an approver of');
-    expect(all).toContain('eks-access doctor --cluster old-cluster --arn');
+    expect(all).toContain(`eks-access doctor --cluster old-cluster --arn ${OPS_ADMIN}`);
   });
 
   it('shows the same diagnosis in full to an approver of the cluster', async () => {

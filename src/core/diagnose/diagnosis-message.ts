@@ -60,8 +60,8 @@ export function summaryOnlyNote(cluster: string, arn: string): string {
   return (
     `${mrkdwn(`Summary only: ${arn} is not the identity mapped for you in eks-access`)}, so other principals' ` +
     "aws-auth items, groups, access entries and policies and the cluster's creator are left out. For the full " +
-    `diagnosis ask an approver of ${code(cluster)}, or run ${code(`eks-access doctor --cluster ${cluster} --arn`)} ` +
-    `${mrkdwn(arn)} with AWS credentials that can read the cluster.`
+    `diagnosis ask an approver of ${code(cluster)}, or run ` +
+    `${code(escapeAngles(`eks-access doctor --cluster ${cluster} --arn ${arn}`))} with AWS credentials that can read the cluster.`
   );
 }
 

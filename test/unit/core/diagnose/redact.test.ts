@@ -115,7 +115,7 @@ describe("a stranger's diagnosis", () => {
     expect(SECRETS.some((secret) => full.includes(secret))).toBe(true);
     for (const secret of SECRETS) expect(text).not.toContain(secret);
     expect(text).toContain('Summary only');
-    expect(text).toContain('eks-access doctor --cluster prod-cluster --arn');
+    expect(text).toContain(`eks-access doctor --cluster prod-cluster --arn ${e.identity.given}`);
   });
 
   it('keeps the verdict, the cause and the fix for the ARN given', () => {
