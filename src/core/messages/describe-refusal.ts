@@ -23,6 +23,8 @@ export function describeRefusal(refusal: Refusal): string {
       return `This request is already ${refusal.status}; nothing was changed.`;
     case 'unknown_request':
       return 'I cannot find that request; nothing was changed.';
+    case 'not_extendable':
+      return `Only access that is granted right now can be extended, and this request is ${refusal.status}; nothing was filed. To ask for access, send a new request.`;
     case 'stale_card':
       return 'That button does not belong to this request card; nothing was changed.';
     case 'invalid_principal':
