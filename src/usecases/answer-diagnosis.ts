@@ -14,6 +14,7 @@ import {
   whichClusterPrompt,
 } from '../core/messages/diagnosis-prompts.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
+import { auditRefusal } from './audit-refusal.ts';
 import { gatherEvidence } from './gather-evidence.ts';
 import type { Deps } from './ports.ts';
 import { postOnce } from './post-once.ts';
@@ -46,6 +47,7 @@ export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promis
   }
   const cluster = resolveCluster(deps.directory, input.clusterGiven);
   if (isRefusal(cluster)) {
+    await auditRefusal(deps, { actor: input.user, action: 'diagnose', refusal: cluster, cluster: input.clusterGiven });
     await reply('diagnosis', plainReply(describeRefusal(cluster)));
     return { kind: 'refused', reason: cluster.code };
   }

@@ -6,6 +6,7 @@ import type { Message } from '../core/messages/message.ts';
 import { auditReply, whoHasAccessReply } from '../core/messages/report-messages.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
 import { toAdapterError } from '../shared/errors.ts';
+import { auditRefusal } from './audit-refusal.ts';
 import type { Deps } from './ports.ts';
 import { whoHasAccess } from './who-has-access.ts';
 
@@ -18,7 +19,10 @@ export const AUDIT_IN_SLACK = 20;
  */
 export async function answerReport(deps: Deps, user: SlackUserId, command: ReportCommand): Promise<Message> {
   const cluster = resolveCluster(deps.directory, command.cluster);
-  if (isRefusal(cluster)) return plainReply(describeRefusal(cluster));
+  if (isRefusal(cluster)) {
+    await auditRefusal(deps, { actor: user, action: command.kind, refusal: cluster, cluster: command.cluster });
+    return plainReply(describeRefusal(cluster));
+  }
   const { approvers } = approvalPolicyOf(cluster);
   if (!approvers.includes(user)) {
     await deps.audit.append({
