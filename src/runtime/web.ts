@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
-import { createRefusalAuditor } from '../adapters/http/refusal-audit.ts';
 import { createHttpServer, type HealthReport } from '../adapters/http/server.ts';
+import { createUnauthenticatedRequestLog } from '../adapters/http/unauthenticated-requests.ts';
 import { createBoltApp } from '../adapters/slack/bolt-app.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { createRequestStore } from '../adapters/store/request-store.ts';
@@ -42,7 +42,10 @@ export async function startWeb(
   });
   const listener = receiver?.requestListener;
   const server = await startHttp(env, composition, lifecycle, log, {
-    onRefused: createRefusalAuditor(audit, log),
+    onRefused: createUnauthenticatedRequestLog({
+      count: (refusal) => composition.metrics.observeUnauthenticated(refusal),
+      log,
+    }).record,
     slackListener: listener
       ? (req, res) => {
           if (!lifecycle.isStopping()) return listener(req, res);
