@@ -8,6 +8,11 @@ export interface Env {
   port: number;
   /** The `worker` role's own port for /healthz, /readyz and /metrics, so it never takes a web process's PORT. */
   workerPort: number;
+  /**
+   * METRICS_PORT: when set, /metrics is served on this port only (keep it off the public Slack port); unset, it is
+   * served on PORT (web) or EKS_ACCESS_WORKER_PORT (worker) as before.
+   */
+  metricsPort: number | undefined;
   redisUrl: string | undefined;
   configPath: string;
   /** Key prefix for every Redis key and queue; braces keep a queue on one Redis Cluster slot. */
@@ -86,6 +91,13 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
     0,
     65535,
   );
+  const metricsPort = env['METRICS_PORT']?.trim()
+    ? intSetting(env, 'METRICS_PORT', 0, problems, 'the port that alone serves /metrics', 1, 65535)
+    : undefined;
+  const sharedWith = role === 'worker' ? ['EKS_ACCESS_WORKER_PORT', workerPort] : ['PORT', port];
+  if (metricsPort !== undefined && metricsPort === sharedWith[1]) {
+    problems.push(`METRICS_PORT must differ from ${sharedWith[0]} (${metricsPort}): it moves /metrics off that port`);
+  }
   const worker: WorkerTuning = {
     // Jobs mostly wait on AWS and Slack, so a worker runs many at once; AWS throttling is retried with backoff.
     concurrency: intSetting(env, 'EKS_ACCESS_WORKER_CONCURRENCY', 50, problems, 'jobs run at once per worker', 1, 200),
@@ -203,6 +215,7 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
     slackApiUrl: slackApiUrl && !slackApiUrl.endsWith('/') ? `${slackApiUrl}/` : slackApiUrl,
     port,
     workerPort,
+    metricsPort,
     redisUrl: env['REDIS_URL']?.trim() || undefined,
     configPath: env['EKS_ACCESS_CONFIG']?.trim() || './eks-access.yaml',
     redisPrefix: env['EKS_ACCESS_REDIS_PREFIX']?.trim() || '{eks-access}',

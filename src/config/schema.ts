@@ -121,7 +121,7 @@ export const configSchema = z
     clusters: z.array(clusterSchema).min(1, 'at least one cluster'),
     users: z.record(slackUserId, iamPrincipalArn).default({}),
     requestForOthers,
-    /** `retention`: audit events older than this are trimmed by the reconciler. Absent (the default): kept forever. */
+    /** `retention`: audit events older than this are trimmed by the reconciler. Absent: 400 days (DEFAULT_AUDIT_RETENTION_MS). */
     audit: z.object({ retention: durationText.optional() }).strict().optional(),
   })
   .strict()

@@ -10,6 +10,8 @@ export type Refusal =
   | { code: 'already_approved_by_you' }
   | { code: 'already_decided'; status: RequestStatus }
   | { code: 'unknown_request' }
+  /** Extend on a request that is not an active grant (pending, denied, ended…): extending it would file anew. */
+  | { code: 'not_extendable'; status: RequestStatus }
   | { code: 'stale_card' }
   | { code: 'invalid_principal'; reason: string }
   | { code: 'approvals_no_longer_valid'; needed: number; valid: number }

@@ -9,7 +9,7 @@ import { composeWeb } from './compose-web.ts';
 import { readSettings } from './settings.ts';
 import { type Closer, closeWithGrace, createLifecycle, installShutdown, SHUTDOWN_DEADLINE_MS } from './shutdown.ts';
 import { StartupError } from './startup-error.ts';
-import { startWeb, startWorkerHttp } from './web.ts';
+import { startMetricsHttp, startWeb, startWorkerHttp } from './web.ts';
 
 /** How long the worker may finish its jobs on SIGTERM before it is closed by force (the rest closes after it). */
 const WORKER_GRACE_MS = SHUTDOWN_DEADLINE_MS - 2_500;
@@ -40,6 +40,8 @@ export async function run(role: Role, environment: NodeJS.ProcessEnv = process.e
   const http = isWeb ? await startWeb(env, composition, config, lifecycle, log) : undefined;
   const server = http?.server ?? (await startWorkerHttp(env, composition, lifecycle, log));
   if (server) closers.push({ name: 'http', close: () => closeServer(server) });
+  const metricsServer = await startMetricsHttp(env, composition, log, !isWeb);
+  if (metricsServer) closers.push({ name: 'metrics http', close: () => closeServer(metricsServer) });
   if (full) {
     const { startWorker } = await import('./worker.ts');
     const worker = startWorker(env, full, log);

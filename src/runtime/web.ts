@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
-import { createRefusalAuditor } from '../adapters/http/refusal-audit.ts';
+import { createMetricsServer } from '../adapters/http/metrics-server.ts';
 import { createHttpServer, type HealthReport } from '../adapters/http/server.ts';
+import { createUnauthenticatedRequestLog } from '../adapters/http/unauthenticated-requests.ts';
 import { createBoltApp } from '../adapters/slack/bolt-app.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { createRequestStore } from '../adapters/store/request-store.ts';
@@ -42,7 +43,10 @@ export async function startWeb(
   });
   const listener = receiver?.requestListener;
   const server = await startHttp(env, composition, lifecycle, log, {
-    onRefused: createRefusalAuditor(audit, log),
+    onRefused: createUnauthenticatedRequestLog({
+      count: (refusal) => composition.metrics.observeUnauthenticated(refusal),
+      log,
+    }).record,
     slackListener: listener
       ? (req, res) => {
           if (!lifecycle.isStopping()) return listener(req, res);
@@ -61,7 +65,10 @@ export async function startWeb(
 type SlackListener = Parameters<typeof createHttpServer>[0]['slackListener'];
 type RefusalHook = Parameters<typeof createHttpServer>[0]['onRefused'];
 
-/** Health, readiness and metrics on PORT, plus the Slack endpoint when given (workers serve the first three only). */
+/**
+ * Health, readiness and metrics on PORT, plus the Slack endpoint when given (workers serve the first three only).
+ * With METRICS_PORT set, /metrics is left to that port's own server (startMetricsHttp) and is 404 here.
+ */
 export async function startHttp(
   env: Env,
   composition: WebParts,
@@ -75,7 +82,7 @@ export async function startHttp(
     ...(slack.onRefused ? { onRefused: slack.onRefused } : {}),
     health: () => checkHealth(composition),
     isReady: () => lifecycle.isReady(),
-    metrics: () => composition.metrics.render(),
+    ...(env.metricsPort === undefined ? { metrics: () => composition.metrics.render() } : {}),
     log,
   });
   await new Promise<void>((resolve, reject) => {
@@ -104,6 +111,32 @@ async function checkHealth(composition: WebParts): Promise<HealthReport> {
   const isRedisUp = redis.status === 'fulfilled' && redis.value === 'PONG';
   const isQueueUp = queue.status === 'fulfilled';
   return { ok: isRedisUp && isQueueUp, redis: isRedisUp ? 'up' : 'down', queue: isQueueUp ? 'up' : 'down' };
+}
+
+/**
+ * METRICS_PORT's server (only when it is set). A web process fails to start when the port is taken, like PORT; a
+ * worker warns and runs on without it, like EKS_ACCESS_WORKER_PORT, since a second worker on one host must still run.
+ */
+export async function startMetricsHttp(
+  env: Env,
+  composition: WebParts,
+  log: Logger,
+  isWorkerOnly: boolean,
+): Promise<Server | undefined> {
+  if (env.metricsPort === undefined) return undefined;
+  const server = createMetricsServer(() => composition.metrics.render(), log);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(env.metricsPort, () => resolve());
+    });
+  } catch (error) {
+    if (!isWorkerOnly || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    log.warn({ port: env.metricsPort }, 'METRICS_PORT is in use: this worker serves no /metrics; give it its own port');
+    return undefined;
+  }
+  log.info({ port: env.metricsPort }, 'serving /metrics on METRICS_PORT only');
+  return server;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   whichClusterPrompt,
 } from '../core/messages/diagnosis-prompts.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
+import { auditRefusal } from './audit-refusal.ts';
 import { audienceOf } from './diagnosis-audience.ts';
 import { gatherEvidence } from './gather-evidence.ts';
 import type { Deps } from './ports.ts';
@@ -52,6 +53,7 @@ export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promis
   }
   const cluster = resolveCluster(deps.directory, input.clusterGiven);
   if (isRefusal(cluster)) {
+    await auditRefusal(deps, { actor: input.user, action: 'diagnose', refusal: cluster, cluster: input.clusterGiven });
     await reply('diagnosis', plainReply(describeRefusal(cluster)));
     return { kind: 'refused', reason: cluster.code };
   }

@@ -9,6 +9,7 @@ import { plainReply } from '../core/messages/request-messages.ts';
 import { isListed } from '../core/request/approval.ts';
 import { toAdapterError } from '../shared/errors.ts';
 import { membersOf } from './approval-policy.ts';
+import { auditRefusal } from './audit-refusal.ts';
 import type { Deps } from './ports.ts';
 import { whoHasAccess } from './who-has-access.ts';
 
@@ -21,7 +22,10 @@ export const AUDIT_IN_SLACK = 20;
  */
 export async function answerReport(deps: Deps, user: SlackUserId, command: ReportCommand): Promise<Message> {
   const cluster = resolveCluster(deps.directory, command.cluster);
-  if (isRefusal(cluster)) return plainReply(describeRefusal(cluster));
+  if (isRefusal(cluster)) {
+    await auditRefusal(deps, { actor: user, action: command.kind, refusal: cluster, cluster: command.cluster });
+    return plainReply(describeRefusal(cluster));
+  }
   const { approvers } = approvalPolicyOf(cluster);
   // Approvers named through a Slack user group or a per-level policy read these reports too (as they see a full
   // diagnosis); a group Slack cannot list counts as empty.

@@ -18,7 +18,7 @@ import {
 } from '../core/plan/access-entries.ts';
 import type { AccessRequest, FailureInfo } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
-import { AdapterError } from '../shared/errors.ts';
+import { AdapterError, DeferredError } from '../shared/errors.ts';
 import { creatorOf } from './cluster-creator.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
 import type { AccessEntries, AccessEntryInfo, Deps } from './ports.ts';
@@ -56,6 +56,7 @@ export async function applyGrant(deps: Deps, requestId: RequestId, finalAttempt 
   try {
     return await execute(deps, request);
   } catch (error) {
+    if (error instanceof DeferredError) throw error; // a post waiting for Slack's budget; the grant did not fail
     if (error instanceof AdapterError && error.retryable && !finalAttempt) {
       await noteIfSlow(deps, request, error);
       throw error;

@@ -5,11 +5,11 @@ import { migrationDoneMessage } from '../core/messages/admin-messages.ts';
 import { type EntryMigrationPlan, planEntryMigration } from '../core/plan/entry-migration.ts';
 import { migrationStep } from '../core/plan/mode-migration.ts';
 import type { AccessRequest } from '../core/request/request.ts';
-import { AdapterError, toAdapterError } from '../shared/errors.ts';
+import { toAdapterError } from '../shared/errors.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
 import type { Deps } from './ports.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
-import { advance, advanceFrom, fail, failUnlessApprovalsHold, failure } from './request-lifecycle.ts';
+import { advance, advanceFrom, fail, failUnlessApprovalsHold, failure, isRetryLater } from './request-lifecycle.ts';
 import { switchToApiAndConfigMap } from './switch-mode.ts';
 
 /**
@@ -62,7 +62,7 @@ export async function applyMigration(
     await replyInThread(deps, done, 'outcome', migrationDoneMessage(done, switched, plan, problem));
     return { status: done.status };
   } catch (error) {
-    if (error instanceof AdapterError && error.retryable && !finalAttempt) throw error;
+    if (isRetryLater(error, finalAttempt)) throw error;
     return fail(deps, request.id, describeAdapterFailure(error, request.cluster, deps.clock.now()));
   }
 }

@@ -1,14 +1,13 @@
 import { type ClusterSettings, findCluster } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { type AccessRequest, kindOf } from '../core/request/request.ts';
-import { AdapterError } from '../shared/errors.ts';
 import { applyAwsAuthGrant } from './apply-aws-auth-grant.ts';
 import { type ApplyResult, applyGrant } from './apply-grant.ts';
 import { applyMigration } from './apply-migration.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
 import { usesAwsAuth } from './grant-method.ts';
 import type { Deps } from './ports.ts';
-import { fail, failUnlessApprovalsHold } from './request-lifecycle.ts';
+import { fail, failUnlessApprovalsHold, isRetryLater } from './request-lifecycle.ts';
 
 /**
  * An approved request's job. Migrations switch the mode; recoveries always use access entries (they need only
@@ -37,7 +36,8 @@ async function viaAwsAuth(
   try {
     return await applyAwsAuthGrant(deps, request, cluster);
   } catch (error) {
-    if (error instanceof AdapterError && error.retryable && !finalAttempt) throw error;
+    // A post waiting for Slack's budget is not a failed grant: the worker re-queues the job (see isRetryLater).
+    if (isRetryLater(error, finalAttempt)) throw error;
     const result = await fail(deps, request.id, describeAdapterFailure(error, request.cluster, deps.clock.now()));
     return result;
   }

@@ -1,12 +1,17 @@
 import type { Deps } from './ports.ts';
 
 /**
- * The configured audit retention (`audit.retention`; off unless set): events older than it are trimmed with
- * XTRIM MINID. Runs from the reconciler sweep, never on the Slack ack path. The trim itself is audited.
+ * How long audit events are kept when `audit.retention` is not set: 400 days, a year plus a margin for annual
+ * reviews. Kept forever, the stream grows without bound in a Redis that runs `noeviction`.
+ */
+export const DEFAULT_AUDIT_RETENTION_MS = 400 * 86_400_000;
+
+/**
+ * The audit retention (`audit.retention`, default DEFAULT_AUDIT_RETENTION_MS): events older than it are trimmed
+ * with XTRIM MINID. Runs from the reconciler sweep, never on the Slack ack path. The trim itself is audited.
  */
 export async function trimAuditTrail(deps: Deps): Promise<number> {
-  if (deps.auditRetentionMs === undefined) return 0;
-  const before = deps.clock.now() - deps.auditRetentionMs;
+  const before = deps.clock.now() - (deps.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS);
   const removed = await deps.auditTrail.trimBefore(before);
   if (removed > 0) {
     await deps.audit.append({

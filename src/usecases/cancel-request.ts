@@ -33,7 +33,10 @@ export async function cancelFromButton(
  */
 export async function cancelByText(deps: Deps, input: { user: SlackUserId; clusterGiven: string }): Promise<Message> {
   const cluster = resolveCluster(deps.directory, input.clusterGiven);
-  if (isRefusal(cluster)) return plainReply(describeRefusal(cluster));
+  if (isRefusal(cluster)) {
+    await audit(deps, input.user, undefined, input.clusterGiven, cluster);
+    return plainReply(describeRefusal(cluster));
+  }
   const mine = await deps.store.listForUser(input.user, 50);
   const pending = mine.filter(
     (r) =>

@@ -1,6 +1,9 @@
-import { asRequestId, asSlackUserId, type RequestId } from '../core/ids.ts';
+import { asRequestId, asSlackUserId, type RequestId, type SlackUserId } from '../core/ids.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { extendButton, plainReply } from '../core/messages/request-messages.ts';
+import type { Refusal } from '../core/refusals.ts';
+import type { AccessRequest } from '../core/request/request.ts';
+import { auditRefusal } from './audit-refusal.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { replyInThread, threadTarget } from './request-conversation.ts';
@@ -22,7 +25,8 @@ export async function remindBeforeExpiry(deps: Deps, id: RequestId): Promise<voi
 }
 
 /**
- * Extend: a new request for the same level, namespaces and duration, filed in the original thread. It follows
+ * Extend, only from a grant that is active now (a denied, pending or ended request is refused and nothing is
+ * filed): a new request for the same level, namespaces and duration, filed in the original thread. It follows
  * the usual approvals; granted before the old one ends, the overlap counting keeps access without a gap.
  */
 export async function extendGrant(
@@ -31,11 +35,11 @@ export async function extendGrant(
 ): Promise<void> {
   const user = asSlackUserId(input.user);
   const original = await deps.store.get(input.requestId);
-  if (!original || (original.subject !== user && original.requester !== user)) {
-    await deps.notifier.postEphemeral(
-      { channel: input.channel, user },
-      plainReply(describeRefusal({ code: 'unknown_request' })),
-    );
+  const refusal = extendRefusal(original, user);
+  if (refusal !== undefined || original === undefined) {
+    const said = refusal ?? { code: 'unknown_request' };
+    await auditRefusal(deps, { actor: user, action: 'extend', refusal: said, requestId: input.requestId });
+    await deps.notifier.postEphemeral({ channel: input.channel, user }, plainReply(describeRefusal(said)));
     return;
   }
   const thread = await threadTarget(deps, original);
@@ -51,4 +55,11 @@ export async function extendGrant(
     conversation: { channel: thread.channel, ...(thread.threadTs ? { threadTs: thread.threadTs } : {}) },
   });
   if (!result.ok) await replyInThread(deps, original, 'extend-refused', result.message);
+}
+
+/** Only the person with the access or who asked for it may extend, and only while it is granted. */
+function extendRefusal(original: AccessRequest | undefined, user: SlackUserId): Refusal | undefined {
+  if (!original || (original.subject !== user && original.requester !== user)) return { code: 'unknown_request' };
+  if (original.status !== 'granted') return { code: 'not_extendable', status: original.status };
+  return undefined;
 }

@@ -3,6 +3,7 @@ import { asSlackUserId } from '../core/ids.ts';
 import type { AdminCommand } from '../core/intent/admin-command.ts';
 import type { Message } from '../core/messages/message.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
+import { auditRefusal } from './audit-refusal.ts';
 import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
 import type { Deps } from './ports.ts';
 import { submitRequest } from './submit-request.ts';
@@ -17,6 +18,13 @@ export async function handleAdminCommand(
   reply: (message: Message) => Promise<void>,
 ): Promise<HandleResult> {
   if (command.kind === 'recover_needs_subject') {
+    await auditRefusal(deps, {
+      actor: user,
+      action: 'recover',
+      refusal: { code: 'recover_needs_subject' },
+      requestId: input.requestId,
+      cluster: command.cluster,
+    });
     await reply(plainReply(`Whom should I give cluster-admin to? Say \`recover ${command.cluster} for @someone\`.`));
     return { kind: 'replied', reason: 'recover_needs_subject' };
   }

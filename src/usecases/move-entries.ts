@@ -7,6 +7,7 @@ import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../core/plan/access-entries.ts
 import { kindOf } from '../core/request/request.ts';
 import { toAdapterError } from '../shared/errors.ts';
 import { entryPlan } from './apply-migration.ts';
+import { auditRefusal } from './audit-refusal.ts';
 import type { Deps } from './ports.ts';
 import { replyInThread } from './request-conversation.ts';
 
@@ -25,6 +26,12 @@ export async function moveEntries(
   const cluster = request ? findCluster(deps.directory, request.cluster) : undefined;
   const user = asSlackUserId(input.user);
   if (!request || !cluster || kindOf(request) !== 'migrate' || request.status !== 'granted') {
+    await auditRefusal(deps, {
+      actor: user,
+      action: 'move-entries',
+      refusal: { code: 'unknown_request' },
+      requestId: input.requestId,
+    });
     await deps.notifier.postEphemeral(
       { channel: input.channel, user },
       plainReply(describeRefusal({ code: 'unknown_request' })),
@@ -32,6 +39,13 @@ export async function moveEntries(
     return { moved: 0 };
   }
   if (!cluster.approvers.includes(user)) {
+    await auditRefusal(deps, {
+      actor: user,
+      action: 'move-entries',
+      refusal: { code: 'not_an_approver' },
+      requestId: request.id,
+      cluster: cluster.name,
+    });
     await deps.notifier.postEphemeral(
       { channel: input.channel, user },
       plainReply(describeRefusal({ code: 'not_an_approver', approvers: cluster.approvers.map(asSlackUserId) })),

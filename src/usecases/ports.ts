@@ -309,7 +309,7 @@ export interface Deps {
   audit: AuditLog;
   auditTrail: AuditTrail;
   home: HomeTab;
-  /** `audit.retention` from the config: events older than this are trimmed by the reconciler; absent: kept forever. */
+  /** `audit.retention` from the config: events older than this are trimmed by the reconciler; absent: 400 days. */
   auditRetentionMs?: number;
   /** How long before expiry the person is reminded, with an Extend button (15 minutes unless configured). */
   reminderLeadMs: number;

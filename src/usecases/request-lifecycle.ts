@@ -13,6 +13,7 @@ import {
   type PreState,
 } from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
+import { AdapterError, DeferredError } from '../shared/errors.ts';
 import { resolvedPolicy } from './approval-policy.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
@@ -100,9 +101,21 @@ export async function advance(deps: Deps, id: RequestId, event: RequestEvent): P
   throw new Error(`request ${id} kept changing`);
 }
 
+/**
+ * Whether a job's error should go back to the queue rather than fail the request: a DeferredError (a Slack post
+ * waiting for its channel's budget, after the outcome was already recorded) always, a retryable AdapterError
+ * until the last attempt. Turning a DeferredError into a failure wrote a second, bogus `failed` audit event.
+ */
+export function isRetryLater(error: unknown, finalAttempt: boolean): boolean {
+  if (error instanceof DeferredError) return true;
+  return error instanceof AdapterError && error.retryable && !finalAttempt;
+}
+
+/** Fails the request; the `failed` audit event is written once, by the call that made the transition. */
 export async function fail(deps: Deps, id: RequestId, info: FailureInfo): Promise<ApplyResult> {
+  const wasFailed = (await deps.store.get(id))?.status === 'failed';
   const failed = await advance(deps, id, { type: 'failed', at: info.at, failure: info });
-  if (failed.status === 'failed') {
+  if (failed.status === 'failed' && !wasFailed) {
     await deps.audit.append({
       type: 'failed',
       at: info.at,

@@ -37,6 +37,7 @@ export async function reviewRequest(deps: Deps, input: ReviewInput): Promise<Rev
     // A click job retried after a crash between the transition and the enqueue must still start the grant.
     if (request.status === 'approved') await deps.queue.enqueueApply(request.id);
     if (!(await isFromOwnSurface(deps, request, input))) return refuse(deps, input, { code: 'stale_card' });
+    if (isOwnRecordedDecision(request, user, input.decision)) return await resumeAfterDecision(deps, request, input);
     const cluster = findCluster(deps.directory, request.cluster);
     if (!cluster) {
       return refuse(deps, input, { code: 'unknown_cluster', given: request.cluster, available: [] });
@@ -76,6 +77,23 @@ async function afterDecision(deps: Deps, request: AccessRequest, input: ReviewIn
   await refreshCards(deps, request);
   if (request.status !== 'pending')
     await replyInThread(deps, request, `decision:${request.status}`, statusReply(request));
+}
+
+/**
+ * The clicker's decision is already on the request: this is their click's job run again after a post waited for
+ * Slack's budget (the transition and its audit happened on the first run). Finish the idempotent follow-ups
+ * instead of refusing the person's own click as `already_decided` (a bogus refusal in the audit and in Slack).
+ */
+function isOwnRecordedDecision(request: AccessRequest, user: string, decision: ReviewInput['decision']): boolean {
+  if (request.status === 'pending') return false;
+  return decision === 'approve' ? request.approvals.some((a) => a.by === user) : request.denial?.by === user;
+}
+
+async function resumeAfterDecision(deps: Deps, request: AccessRequest, input: ReviewInput): Promise<ReviewResult> {
+  const decided = input.decision === 'approve' ? 'approved' : 'denied';
+  await refreshCards(deps, request);
+  await replyInThread(deps, request, `decision:${decided}`, statusReply({ ...request, status: decided }));
+  return { ok: true, status: request.status };
 }
 
 async function refuse(

@@ -3,8 +3,10 @@ import { asSlackUserId, type RequestId, type SlackUserId } from '../core/ids.ts'
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import type { Message } from '../core/messages/message.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
+import type { Refusal } from '../core/refusals.ts';
 import { isListed } from '../core/request/approval.ts';
 import { membersOf } from './approval-policy.ts';
+import { auditRefusal } from './audit-refusal.ts';
 import { endGrant } from './end-grant.ts';
 import type { Deps } from './ports.ts';
 
@@ -17,10 +19,14 @@ export async function revokeAccess(
   input: { by: SlackUserId; subject: SlackUserId; clusterGiven: string },
 ): Promise<Message> {
   const cluster = resolveCluster(deps.directory, input.clusterGiven);
-  if (isRefusal(cluster)) return plainReply(describeRefusal(cluster));
+  const refused = async (refusal: Refusal, clusterName: string): Promise<Message> => {
+    await auditRefusal(deps, { actor: input.by, action: 'revoke', refusal, cluster: clusterName });
+    return plainReply(describeRefusal(refusal));
+  };
+  if (isRefusal(cluster)) return await refused(cluster, input.clusterGiven);
   const { approvers } = approvalPolicyOf(cluster);
   if (input.subject !== input.by && !isListed(approvers, input.by, await membersOf(deps, approvers))) {
-    return plainReply(describeRefusal({ code: 'not_an_approver', approvers: approvalPolicyOf(cluster).approvers }));
+    return await refused({ code: 'not_an_approver', approvers }, cluster.name);
   }
   const principal = principalOf(deps.directory, input.subject);
   const requests = await deps.store.listForUser(input.subject, 50);
@@ -46,16 +52,25 @@ export async function endFromButton(
   const user = asSlackUserId(input.user);
   const request = await deps.store.get(input.requestId);
   const cluster = request ? resolveCluster(deps.directory, request.cluster) : undefined;
+  const approvers = cluster === undefined || isRefusal(cluster) ? [] : approvalPolicyOf(cluster).approvers;
   const mayEnd =
     request !== undefined &&
     cluster !== undefined &&
     !isRefusal(cluster) &&
-    (request.subject === user || request.requester === user || cluster.approvers.includes(user));
+    (request.subject === user ||
+      request.requester === user ||
+      isListed(approvers, user, await membersOf(deps, approvers)));
   if (!request || !mayEnd) {
-    const refusal = request
-      ? describeRefusal({ code: 'not_an_approver', approvers: [] })
-      : describeRefusal({ code: 'unknown_request' });
-    await deps.notifier.postEphemeral({ channel: input.channel, user }, plainReply(refusal));
+    // Name the cluster's approvers, whom the person can ask to end it (an empty list reads as a sentence too).
+    const refusal: Refusal = request ? { code: 'not_an_approver', approvers } : { code: 'unknown_request' };
+    await auditRefusal(deps, {
+      actor: user,
+      action: 'end',
+      refusal,
+      requestId: input.requestId,
+      cluster: request?.cluster,
+    });
+    await deps.notifier.postEphemeral({ channel: input.channel, user }, plainReply(describeRefusal(refusal)));
     return;
   }
   await endGrant(deps, request.id, { reason: 'revoked', by: user });

@@ -14,6 +14,8 @@ export interface Metrics {
   registry: Registry;
   observeAws(call: AwsCallObservation): void;
   observeSlackError(method: string, error: string): void;
+  /** A Slack request refused before verification (not audited: see unauthenticated-requests.ts). */
+  observeUnauthenticated(refusal: { status: number; reason: string }): void;
   observeWorker(worker: Worker): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -75,6 +77,12 @@ export function createMetrics(options: { queue: Queue; redis: Redis; prefix: str
     labelNames: ['method', 'error'],
     registers,
   });
+  const unauthenticated = new Counter({
+    name: 'eks_access_unauthenticated_requests_total',
+    help: 'Requests to the Slack endpoint refused before verification (no or bad signature, stale timestamp, too large), by status and reason',
+    labelNames: ['status', 'reason'],
+    registers,
+  });
   const keys = storeKeys(options.prefix);
   new Gauge({
     name: 'eks_access_grants_active',
@@ -126,6 +134,9 @@ export function createMetrics(options: { queue: Queue; redis: Redis; prefix: str
     },
     observeSlackError(method, error) {
       slackErrors.inc({ method, error });
+    },
+    observeUnauthenticated(refusal) {
+      unauthenticated.inc({ status: String(refusal.status), reason: refusal.reason });
     },
     observeWorker(worker) {
       worker.on('completed', onCompleted);

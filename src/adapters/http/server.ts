@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../../shared/logger.ts';
 import { guardSlackRequest } from '../slack/request-guard.ts';
-import type { HttpRefusal } from './refusal-audit.ts';
+import type { HttpRefusal } from './unauthenticated-requests.ts';
 
 /** `{ ok, redis: 'up', queue: 'up' }`: each dependency checked, and ok only when all are up. */
 export interface HealthReport {
@@ -19,7 +19,7 @@ export interface HttpServerOptions {
   /** Prometheus text for GET /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
   log: Logger;
-  /** Told about every Slack request refused here or by Bolt's signature check (for the audit trail). */
+  /** Told about every Slack request refused here or by Bolt's signature check (counted and logged, rate-limited). */
   onRefused?: (refusal: HttpRefusal) => void;
 }
 
@@ -41,19 +41,19 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
     if (req.method === 'POST' && path === '/slack/events' && options.slackListener) {
       const verdict = guardSlackRequest(req, Date.now());
+      const source = req.socket.remoteAddress ?? 'unknown';
       if (!verdict.ok) {
-        options.log.warn(
-          { status: verdict.status, reason: verdict.reason },
-          'slack request refused before verification',
-        );
+        // Logged by onRefused, at most once a minute per source: anyone on the internet can send these.
         res.writeHead(verdict.status, { 'content-type': 'text/plain', connection: 'close' }).end(verdict.reason);
         req.resume();
-        options.onRefused?.({ status: verdict.status, reason: verdict.reason });
+        options.onRefused?.({ status: verdict.status, reason: verdict.reason, source });
         return;
       }
       // Bolt answers 401 when the signature does not verify; nothing was stored then.
       res.once('finish', () => {
-        if (res.statusCode === 401) options.onRefused?.({ status: 401, reason: 'signature verification failed' });
+        if (res.statusCode === 401) {
+          options.onRefused?.({ status: 401, reason: 'signature verification failed', source });
+        }
       });
       options.slackListener(req, res);
       return;

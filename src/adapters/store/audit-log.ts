@@ -14,7 +14,7 @@ export interface AuditStream extends AuditLog, AuditTrail {
 
 /**
  * Append-only Redis stream. The bot never edits an event; the only deletion is `trimBefore`, which the reconciler
- * calls when the operator configured `audit.retention` (off by default).
+ * calls for `audit.retention` (400 days unless configured).
  */
 export function createAuditLog(redis: Redis, prefix: string): AuditStream {
   const key = storeKeys(prefix).audit;

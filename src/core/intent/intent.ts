@@ -30,6 +30,12 @@ export type ParseFailureReason =
   | 'missing_cluster'
   | 'missing_level'
   | 'bad_duration'
+  /** `for -5h`: a length of time below zero. */
+  | 'negative_duration'
+  /** `for 4h for 2h`: which one was meant is a guess, so it is asked. */
+  | 'two_durations'
+  /** `view on prod and staging`: one request is for one cluster. */
+  | 'two_clusters'
   | 'bad_namespace';
 
 /** `detail`, when present, is the offending fragment of the message, for quoting back. */

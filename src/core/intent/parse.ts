@@ -18,7 +18,7 @@ import {
   type ParseFailureReason,
 } from './intent.ts';
 import { takeNamespaces } from './namespaces.ts';
-import { claimWords, sentenceOf } from './sentence.ts';
+import { claimWords, type Sentence, sentenceOf } from './sentence.ts';
 import { type Token, tokenize } from './tokens.ts';
 import { HELP_WORDS, LEVEL_FLAGS } from './vocab.ts';
 
@@ -40,9 +40,11 @@ export function parseIntent(text: string, context: ParseContext): Intent | Parse
   const level = takeLevel(sentence);
   const known = takeKnownCluster(sentence, context.clusterNames);
   const duration = takeDuration(sentence);
+  const secondDuration = duration.ms === undefined ? undefined : takeDuration(sentence);
   const ticket = takeTicket(sentence);
   const isBreakGlass = takeBreakGlass(sentence);
   claimWords(sentence, LEVEL_FLAGS);
+  const otherCluster = known === undefined ? undefined : secondKnownCluster(sentence, context.clusterNames, known.name);
   const headEnd = Math.min(level?.index ?? body.length, known?.index ?? body.length);
   const cues = readCues(sentence, headEnd);
   const subject = takeSubject(sentence);
@@ -77,17 +79,23 @@ export function parseIntent(text: string, context: ParseContext): Intent | Parse
       if ('ambiguous' in subject) return failure('unrecognized', subject.ambiguous);
       const target = cluster('any');
       if (target === undefined) return failure('missing_cluster');
+      if (otherCluster !== undefined) return failure('two_clusters', `${target} and ${otherCluster}`);
       return { kind: 'revoke', subject: subject.subject, cluster: target };
     }
     case 'grant': {
       if (namespaces.invalid !== undefined) return failure('bad_namespace', namespaces.invalid);
+      if (duration.isNegative === true) return failure('negative_duration', duration.invalid);
       if (duration.invalid !== undefined) return failure('bad_duration', duration.invalid);
+      if (secondDuration !== undefined && (secondDuration.ms !== undefined || secondDuration.invalid !== undefined)) {
+        return failure('two_durations', secondDuration.invalid);
+      }
       if ('ambiguous' in subject) return failure('unrecognized', subject.ambiguous);
       const stray = known === undefined ? undefined : findStrayRecipient(sentence, isCandidate);
       if (stray !== undefined) return failure('unrecognized', stray);
       const target = cluster('any');
       if (target === undefined) return failure('missing_cluster');
       if (level === undefined) return failure('missing_level');
+      if (otherCluster !== undefined) return failure('two_clusters', `${target} and ${otherCluster}`);
       const because =
         ticket !== undefined && reason !== undefined && !reason.includes(ticket)
           ? `${ticket}: ${reason}`
@@ -131,6 +139,18 @@ function decide(facts: Facts): Decision {
   if (facts.hasLevel) return 'grant';
   if (cues.weakGrant && (cues.accessNoun || facts.hasCluster || facts.hasSubject || facts.hasDuration)) return 'grant';
   return 'unrecognized';
+}
+
+/**
+ * A second configured cluster name in the same message ("view on prod and staging"), looked up on a copy so
+ * nothing is claimed: one request is for one cluster, and silently picking the first would grant the wrong one.
+ */
+function secondKnownCluster(sentence: Sentence, names: readonly string[], first: string): string | undefined {
+  const copy: Sentence = { tokens: sentence.tokens, used: [...sentence.used] };
+  for (let found = takeKnownCluster(copy, names); found !== undefined; found = takeKnownCluster(copy, names)) {
+    if (found.name.toLowerCase() !== first.toLowerCase()) return found.name;
+  }
+  return undefined;
 }
 
 /** Drops every mention of the bot, or, when its id is unknown, a mention that opens the message. */

@@ -58,6 +58,9 @@ export const ALL_WORDS: ReadonlySet<string> = set('all any every');
 
 export const DURATION_MARKERS: ReadonlySet<string> = set('for --duration --ttl --for -d');
 
+/** Markers after which only a length may follow; anything else there is an unparseable duration. */
+export const EXPLICIT_DURATION_MARKERS: ReadonlySet<string> = set('--duration --ttl --for -d');
+
 /** Fillers allowed between "for" and the duration ("for the next 2 hours"). */
 export const DURATION_FILLERS: ReadonlySet<string> = set('the next another about around approx approximately ~');
 

@@ -6,15 +6,17 @@ export function describeRefusal(refusal: Refusal): string {
   switch (refusal.code) {
     case 'unknown_cluster': {
       const hint = refusal.closest ? ` Did you mean ${code(refusal.closest)}?` : '';
-      const list = refusal.available.map(code).join(', ');
-      return `I don't know a cluster called ${code(escapeUserText(refusal.given, 100))}.${hint} You can ask for: ${list}.`;
+      const list = refusal.available.length > 0 ? ` You can ask for: ${refusal.available.map(code).join(', ')}.` : '';
+      return `I don't know a cluster called ${code(escapeUserText(refusal.given, 100))}.${hint}${list}`;
     }
     case 'unmapped_user': {
       const whom = refusal.askWhom.map(mention).join(', ');
       return `${mention(refusal.user)} is not mapped to an AWS identity in eks-access's \`users\` config, so I can't grant access. Ask ${whom || 'your platform team'} to add the IAM ARN for ${mention(refusal.user)}.`;
     }
     case 'not_an_approver':
-      return `You are not an approver for this cluster. Approvers: ${refusal.approvers.map(mention).join(', ')}.`;
+      return refusal.approvers.length > 0
+        ? `You are not an approver for this cluster. Approvers: ${refusal.approvers.map(mention).join(', ')}.`
+        : 'You are not an approver for this cluster, and it has no approvers configured; ask your platform team.';
     case 'self_approval':
       return 'You cannot approve or deny a request that you made or that grants you access.';
     case 'already_approved_by_you':
@@ -23,6 +25,8 @@ export function describeRefusal(refusal: Refusal): string {
       return `This request is already ${refusal.status}; nothing was changed.`;
     case 'unknown_request':
       return 'I cannot find that request; nothing was changed.';
+    case 'not_extendable':
+      return `Only access that is granted right now can be extended, and this request is ${refusal.status}; nothing was filed. To ask for access, send a new request.`;
     case 'stale_card':
       return 'That button does not belong to this request card; nothing was changed.';
     case 'invalid_principal':

@@ -8,7 +8,12 @@ const WHY: Record<ParseFailure['reason'], string> = {
   unrecognized: "I didn't understand that.",
   missing_cluster: 'Which cluster? Name it in the request.',
   missing_level: 'Which level? Say view, edit, admin or cluster-admin.',
-  bad_duration: 'That duration is not one I accept: use minutes, hours or days, from 1m up to 30d (e.g. `for 4h`).',
+  bad_duration:
+    'That duration is not one I accept: use minutes, hours or days, from 1m up to 30d (e.g. `for 4h`). Nothing was requested.',
+  negative_duration:
+    'A duration cannot be negative: say how long you need access, e.g. `for 4h`. Nothing was requested.',
+  two_durations: 'That message gives more than one duration: say one, e.g. `for 4h`. Nothing was requested.',
+  two_clusters: 'One request is for one cluster: send a separate request for each. Nothing was requested.',
   bad_namespace: 'Namespace names are lower-case letters, digits and hyphens (an optional trailing `*` matches many).',
 };
 

@@ -4,6 +4,7 @@ import { type AccessRequest, kindOf } from '../request/request.ts';
 import { needsStepUp } from '../request/step-up.ts';
 import { currentAccessPart } from './current-access.ts';
 import { code, escapeUserText, mention } from './escape.ts';
+import { listOr } from './list-text.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
 
 export function scopeText(request: AccessRequest): string {
@@ -112,7 +113,10 @@ export function requestCard(
 function approvedByText(request: AccessRequest): string {
   if (request.autoApproval) return 'policy';
   if (request.breakGlass) return 'nobody (break-glass)';
-  return request.approvals.map((a) => mention(a.by)).join(', ');
+  return listOr(
+    request.approvals.map((a) => mention(a.by)),
+    'nobody on record',
+  );
 }
 
 export function resolutionLine(request: AccessRequest, approvedBy: string): string {
@@ -190,7 +194,7 @@ export function requestReceivedReply(request: AccessRequest, approvers: readonly
   const cancel: MessagePart[] =
     request.status === 'pending'
       ? [{ kind: 'buttons', buttons: [{ action: ACTIONS.cancel, label: 'Cancel request', value: request.id }] }]
-      : [{ kind: 'context', text: resolutionLine(request, request.approvals.map((a) => mention(a.by)).join(', ')) }];
+      : [{ kind: 'context', text: resolutionLine(request, approvedByText(request)) }];
   return { text, parts: [{ kind: 'text', text }, ...cancel], requestId: request.id };
 }
 

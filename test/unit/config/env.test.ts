@@ -48,4 +48,19 @@ describe('environment', () => {
     expect(env).toMatchObject({ port: 3000, configPath: './eks-access.yaml', slackApiUrl: 'http://127.0.0.1:9/api/' });
     expect(env.worker.maxStalledCount).toBeGreaterThan(1);
   });
+
+  it('METRICS_PORT is optional; set, it must be a port other than the one it moves /metrics off', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', REDIS_URL: 'redis://x' };
+
+    expect(readEnv('web', base).metricsPort).toBeUndefined();
+    expect(readEnv('web', { ...base, METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(problems('web', { ...base, METRICS_PORT: 'nine' }).join('\n')).toContain('METRICS_PORT must be an integer');
+    expect(problems('web', { ...base, PORT: '9464', METRICS_PORT: '9464' }).join('\n')).toContain(
+      'METRICS_PORT must differ from PORT',
+    );
+    expect(problems('worker', { ...base, METRICS_PORT: '3001' }).join('\n')).toContain(
+      'METRICS_PORT must differ from EKS_ACCESS_WORKER_PORT',
+    );
+    expect(problems('worker', { ...base, METRICS_PORT: '3000' })).toEqual([]);
+  });
 });

@@ -114,6 +114,33 @@ describe('deploy/kubernetes', () => {
     expect(service?.spec.ports[0].targetPort).toBe(web?.spec.template.spec.containers[0].ports[0].name);
   });
 
+  it.each(['web', 'worker'])(
+    'the %s pods serve /metrics on METRICS_PORT only, and Prometheus scrapes that port',
+    (c) => {
+      const template = deployment(c)?.spec.template;
+      const container = template.spec.containers[0];
+      const ports = container.ports as { name: string; containerPort: number }[];
+      const env = container.env as { name: string; value?: string }[];
+      const metrics = ports.find((p) => p.name === 'metrics');
+      const http = ports.find((p) => p.name === 'http');
+
+      expect(metrics?.containerPort).toBe(Number(env.find((e) => e.name === 'METRICS_PORT')?.value));
+      expect(metrics?.containerPort).not.toBe(http?.containerPort);
+      expect(template.metadata.annotations).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(metrics?.containerPort),
+        'prometheus.io/path': '/metrics',
+      });
+    },
+  );
+
+  it('the Service exposes only the Slack port, not the metrics port', () => {
+    const service = byKind('Service')[0];
+    const exposed = (service?.spec.ports ?? []) as { targetPort: string }[];
+
+    expect(exposed.map((p) => p.targetPort)).toEqual(['http']);
+  });
+
   it('the ServiceAccount is prepared for IRSA (role annotation) or Pod Identity (documented)', () => {
     const account = byKind('ServiceAccount')[0];
 

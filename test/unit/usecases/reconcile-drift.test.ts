@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Directory } from '../../../src/core/directory.ts';
 import { asClusterName, asRequestId } from '../../../src/core/ids.ts';
 import type { AccessRequest } from '../../../src/core/request/request.ts';
-import { trimAuditTrail } from '../../../src/usecases/audit-retention.ts';
+import { DEFAULT_AUDIT_RETENTION_MS, trimAuditTrail } from '../../../src/usecases/audit-retention.ts';
 import { checkDrift } from '../../../src/usecases/reconcile-drift.ts';
 import { inMemoryWorld } from '../../fakes/in-memory/ports.ts';
 import { pendingRequest } from '../core/request/fixtures.ts';
@@ -103,12 +103,19 @@ describe('checkDrift', () => {
 });
 
 describe('trimAuditTrail', () => {
-  it('does nothing without a configured retention', async () => {
+  it('without a configured retention keeps 400 days (issue 16: it used to keep everything forever)', async () => {
     const w = world([]);
-    w.audit.push({ type: 'requested', at: 1, actor: 'U0A' });
+    w.audit.push({ type: 'requested', at: NOW - 401 * 86_400_000, actor: 'U0OLD' });
+    w.audit.push({ type: 'requested', at: NOW - 399 * 86_400_000, actor: 'U0KEPT' });
 
-    expect(await trimAuditTrail(w.deps)).toBe(0);
-    expect(w.audit).toHaveLength(1);
+    const removed = await trimAuditTrail(w.deps);
+
+    expect(DEFAULT_AUDIT_RETENTION_MS).toBe(400 * 86_400_000);
+    expect(removed).toBe(1);
+    expect(w.audit.map((e) => [e.type, e.actor])).toEqual([
+      ['requested', 'U0KEPT'],
+      ['audit_trimmed', 'reconciler'],
+    ]);
   });
 
   it('trims events older than the retention and audits the trim', async () => {

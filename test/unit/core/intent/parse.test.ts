@@ -133,6 +133,18 @@ const grantFailures: [string, Intent | ParseFailure][] = [
   ['grant <@U1> and <@U2> view on prod', fail('unrecognized', '@U2')],
   ['grant @bob view on prod', fail('unrecognized', '@bob')],
   ['give bob view on prod', fail('unrecognized', 'bob')],
+  ['grant admin on prod for -5h', fail('negative_duration', '-5h')],
+  ['grant view on prod for -5 hours', fail('negative_duration', '-5 hours')],
+  ['grant view prod -2d', fail('negative_duration', '-2d')],
+  ['grant view on prod for \u22121h', fail('negative_duration', '\u22121h')],
+  ['grant view on prod --duration -30m', fail('negative_duration', '-30m')],
+  ['grant view on prod --duration soon', fail('bad_duration', 'soon')],
+  ['grant view on prod ttl=later', fail('bad_duration', 'later')],
+  ['grant view on prod for 4h for 2h', fail('two_durations')],
+  ['grant view on prod for 4h, 2 weeks', fail('two_durations', '2 weeks')],
+  ['grant view on prod and staging', fail('two_clusters', 'prod and staging')],
+  ['grant view on prod staging for 2h', fail('two_clusters', 'prod and staging')],
+  ['give <@U0BOB> edit on dev-eu and on prod-cluster', fail('two_clusters', 'dev-eu and prod-cluster')],
 ];
 
 const revokes: [string, Intent | ParseFailure][] = [
@@ -152,6 +164,7 @@ const revokes: [string, Intent | ParseFailure][] = [
   ['revoke view on qa', revoke('qa')],
   ['revoke prod for <@U0BOB>', revoke('prod', user('U0BOB'))],
   ['revoke', fail('missing_cluster')],
+  ['revoke my access to prod and staging', fail('two_clusters', 'prod and staging')],
 ];
 
 const diagnoses: [string, Intent | ParseFailure][] = [
