@@ -80,11 +80,9 @@ export function credentialAdvice(r: ReaderFacts): CredentialAdvice | undefined {
     caller.problem === 'expired'
       ? `${where} belongs to a session that has expired.`
       : `${where} is not one AWS knows (deleted, deactivated, mistyped, or the wrong secret).`;
-  const command = r.hasEnvKeys
-    ? `unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN; export AWS_PROFILE=${others[0] ?? '<profile>'}`
-    : others[0] !== undefined
-      ? `export AWS_PROFILE=${others[0]}`
-      : 'aws configure';
+  // Keys in the environment win over every profile: they have to go before a profile or `aws configure` can help.
+  const next = others[0] !== undefined ? `export AWS_PROFILE=${others[0]}` : 'aws configure';
+  const command = r.hasEnvKeys ? `unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN; ${next}` : next;
   return { problem, command, ...note };
 }
 
