@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { z } from 'zod';
+import { describeConfigIssue } from './describe-issue.ts';
 import { type Config, configSchema } from './schema.ts';
 
 /** A config file that cannot be used; `problems` name each key path and what was expected. */
@@ -19,7 +19,11 @@ export function loadConfigFile(file: string): Config {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ConfigError(file, [`cannot read the file (${code}); set EKS_ACCESS_CONFIG or create ./eks-access.yaml`]);
+    const fix =
+      code === 'ENOENT'
+        ? 'start from the example: cp eks-access.example.yaml eks-access.yaml (or set EKS_ACCESS_CONFIG to your file)'
+        : 'set EKS_ACCESS_CONFIG to a file this process can read';
+    throw new ConfigError(file, [`cannot read the file (${code}); ${fix}`]);
   }
   return parseConfig(text, file);
 }
@@ -29,22 +33,24 @@ export function parseConfig(text: string, file = 'config'): Config {
   try {
     raw = parse(text, { maxAliasCount: 50 });
   } catch (error) {
-    throw new ConfigError(file, [`not valid YAML: ${(error as Error).message.split('\n')[0]}`]);
+    throw new ConfigError(file, [`not valid YAML: ${yamlErrorText(error as Error)}`]);
   }
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(file, result.error.issues.map(describeIssue));
+  if (!result.success) {
+    throw new ConfigError(
+      file,
+      result.error.issues.map((issue) => describeConfigIssue(issue, raw, configSchema)),
+    );
+  }
   return deepFreeze(result.data);
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length === 0 ? '(top level)' : formatPath(issue.path);
-  return `${path}: ${issue.message}`;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
-    .join('');
+/** The yaml package's message names the line and column, then quotes the line with a caret under the column. */
+function yamlErrorText(error: Error): string {
+  const [first = '', ...context] = error.message.split('\n');
+  const quoted = context.filter((line) => line.trim() !== '');
+  const headline = first.replace(/:\s*$/, '');
+  return quoted.length > 0 ? `${headline}\n${quoted.map((line) => `      ${line}`).join('\n')}` : headline;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -53,6 +53,11 @@ const breakGlassRule = z
     maxDuration: durationText.default(3_600_000),
   })
   .strict();
+/**
+ * `requestForOthers: [U…, S…]`: who, besides the cluster's approvers, may ask for access on behalf of someone else.
+ * Per cluster, or at the top level as the default for clusters that do not set it.
+ */
+const requestForOthers = z.array(slackApproverId).optional();
 const isUserId = (id: string) => !id.startsWith('S');
 /** requiredApprovals can only be checked against a list of people: a user group's size is unknown at start-up. */
 const isCountable = (approvers: readonly string[], required: number | undefined) =>
@@ -86,6 +91,7 @@ export const clusterSchema = z
     allowSelfApproval: z.boolean().default(false),
     autoApprove: autoApproveRule.optional(),
     breakGlass: breakGlassRule.optional(),
+    requestForOthers,
     policies: z
       .object({ view: levelPolicy, edit: levelPolicy, admin: levelPolicy, 'cluster-admin': levelPolicy })
       .partial()
@@ -114,6 +120,7 @@ export const configSchema = z
   .object({
     clusters: z.array(clusterSchema).min(1, 'at least one cluster'),
     users: z.record(slackUserId, iamPrincipalArn).default({}),
+    requestForOthers,
     /** `retention`: audit events older than this are trimmed by the reconciler. Absent (the default): kept forever. */
     audit: z.object({ retention: durationText.optional() }).strict().optional(),
   })

@@ -27,6 +27,8 @@ export interface ClusterSettings {
   readonly allowSelfApproval?: boolean | undefined;
   readonly autoApprove?: AutoApproveRule | undefined;
   readonly breakGlass?: BreakGlassRule | undefined;
+  /** Who besides the approvers may ask for someone else here (users, S… groups); overrides the top-level list. */
+  readonly requestForOthers?: readonly string[] | undefined;
   /** Per-level overrides of the approval rules; absent keys fall back to the cluster's. */
   readonly policies?: Readonly<Partial<Record<Level, LevelPolicySettings | undefined>>> | undefined;
 }
@@ -56,6 +58,8 @@ export function durationOverrides(cluster: ClusterSettings): DurationOverrides {
 export interface Directory {
   readonly clusters: readonly ClusterSettings[];
   readonly users: Readonly<Record<string, string>>;
+  /** The default `requestForOthers` for clusters that set none. */
+  readonly requestForOthers?: readonly string[] | undefined;
 }
 
 export function clusterNames(directory: Directory): string[] {
@@ -116,4 +120,18 @@ export function autoApproveRuleOf(
   const isAutoLevel = override ?? cluster.autoApprove?.levels.includes(level) ?? false;
   const cap = cluster.autoApprove?.maxPerPeriod;
   return { isAutoLevel, ...(cap ? { cap: { count: cap.count, periodMs: cap.period } } : {}) };
+}
+
+/**
+ * Who may file a request for someone else on this cluster: its approvers (the cluster's and, for this kind and
+ * level, the policy's) and the cluster's `requestForOthers`, else the top-level one. Ids may be user groups (S…).
+ */
+export function requestForOthersRule(
+  directory: Directory,
+  cluster: ClusterSettings,
+  kind: RequestKind = 'grant',
+  level?: Level,
+): { approvers: readonly string[]; listed: readonly string[] } {
+  const approvers = [...new Set([...cluster.approvers, ...approvalPolicyOf(cluster, kind, level).approvers])];
+  return { approvers, listed: cluster.requestForOthers ?? directory.requestForOthers ?? [] };
 }

@@ -16,7 +16,16 @@ export type Refusal =
   | { code: 'wrong_authentication_mode'; cluster: ClusterName; mode: string }
   | { code: 'needs_two_approvers'; cluster: string; approvers: number }
   | { code: 'mode_already_migrated'; cluster: string; mode: string }
-  | { code: 'not_the_requester'; requester: SlackUserId }
+  /** `subject`: set when the request is for someone else, who may cancel it too. */
+  | { code: 'not_the_requester'; requester: SlackUserId; subject?: SlackUserId }
+  /** Asking for someone else without being an approver or listed under `requestForOthers` (ids may be groups). */
+  | {
+      code: 'request_for_others_not_allowed';
+      cluster: string;
+      subject: SlackUserId;
+      approvers: readonly string[];
+      listed: readonly string[];
+    }
   | { code: 'step_up_required'; cluster: string }
   | { code: 'step_up_mismatch'; cluster: string }
   | { code: 'no_pending_request'; cluster: string }

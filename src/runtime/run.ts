@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { judgeRedisSettings, readRedisSettings } from '../adapters/queue/redis-settings.ts';
-import { type Env, type Role, readEnv } from '../config/env.ts';
-import { loadConfigFile } from '../config/load.ts';
+import type { Env, Role } from '../config/env.ts';
 import { hasRedisServer, REDIS_INSTALL_HINT, startRedisServer } from '../sandbox/redis-server.ts';
 import { createLogger, type Logger, secretsFromEnv } from '../shared/logger.ts';
 import { composeWeb } from './compose-web.ts';
+import { readSettings } from './settings.ts';
 import { type Closer, closeWithGrace, createLifecycle, installShutdown, SHUTDOWN_DEADLINE_MS } from './shutdown.ts';
 import { StartupError } from './startup-error.ts';
 import { startWeb, startWorkerHttp } from './web.ts';
@@ -19,8 +19,7 @@ const WORKER_GRACE_MS = SHUTDOWN_DEADLINE_MS - 2_500;
  * role serves /healthz, /readyz and /metrics on PORT; ready once everything below has started.
  */
 export async function run(role: Role, environment: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const env = readEnv(role, environment);
-  const config = loadConfigFile(env.configPath);
+  const { env, config } = readSettings(role, environment);
   const log = createLogger(env.logLevel, 'eks-access', { secrets: secretsFromEnv(environment) }).child({ role });
   const lifecycle = createLifecycle();
   const closers: Closer[] = [];

@@ -1,7 +1,9 @@
+import type { Audience } from '../core/diagnose/audience.ts';
 import { diagnose } from '../core/diagnose/diagnose.ts';
 import { diagnosisMessage } from '../core/diagnose/diagnosis-message.ts';
 import type { Evidence, IdentityFacts } from '../core/diagnose/evidence.ts';
 import type { Diagnosis, Finding } from '../core/diagnose/finding.ts';
+import { diagnosisFor } from '../core/diagnose/redact.ts';
 import { isRefusal, principalOf, resolveCluster } from '../core/directory.ts';
 import { asSlackUserId } from '../core/ids.ts';
 import { askFactsFrom } from '../core/intent/ask.ts';
@@ -14,6 +16,7 @@ import {
   whichClusterPrompt,
 } from '../core/messages/diagnosis-prompts.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
+import { audienceOf } from './diagnosis-audience.ts';
 import { gatherEvidence } from './gather-evidence.ts';
 import type { Deps } from './ports.ts';
 import { postOnce } from './post-once.ts';
@@ -30,11 +33,14 @@ export interface DiagnosisInput {
 export type DiagnosisOutcome =
   | { kind: 'asked_cluster' }
   | { kind: 'refused'; reason: string }
-  | { kind: 'diagnosed'; diagnosis: Diagnosis; evidence: Evidence };
+  /** `diagnosis` is the full one; the asker was shown what `audience` may see. */
+  | { kind: 'diagnosed'; diagnosis: Diagnosis; evidence: Evidence; audience: Audience };
 
 /**
  * "Why am I unauthorized?" in Slack: answer at once with "checking…", gather the facts in parallel,
- * then replace that message with the verdict, the evidence and the fix.
+ * then replace that message with the verdict, the evidence and the fix. The evidence names other principals'
+ * access, so only the cluster's approvers and the person diagnosing their own identity see it; anyone else gets
+ * the verdict and the fix for the ARN (core `diagnosisAudience`, `diagnosisFor`).
  */
 export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promise<DiagnosisOutcome> {
   const { conversation } = input;
@@ -63,15 +69,23 @@ export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promis
     ...(lastGrantAt !== undefined ? { lastGrantAt } : {}),
   });
   const diagnosis = diagnose(evidence);
-  await deps.notifier.update(checking, diagnosisMessage(diagnosis, evidence));
+  const audience = await audienceOf(deps, cluster, asSlackUserId(input.user), identity);
+  await deps.notifier.update(
+    checking,
+    diagnosisMessage(diagnosisFor(audience, diagnosis, evidence), evidence, audience),
+  );
   await deps.audit.append({
     type: 'diagnosed',
     at: evidence.now,
     actor: input.user,
     cluster: cluster.name,
-    detail: { verdict: diagnosis.verdict, findings: diagnosis.findings.map((f: Finding) => f.rule).join(',') },
+    detail: {
+      verdict: diagnosis.verdict,
+      findings: diagnosis.findings.map((f: Finding) => f.rule).join(','),
+      audience,
+    },
   });
-  return { kind: 'diagnosed', diagnosis, evidence };
+  return { kind: 'diagnosed', diagnosis, evidence, audience };
 }
 
 function identityFor(

@@ -1,3 +1,4 @@
+import { clusterApproverIds } from '../core/diagnose/audience.ts';
 import { approvalPolicyOf, isRefusal, resolveCluster } from '../core/directory.ts';
 import type { SlackUserId } from '../core/ids.ts';
 import type { ReportCommand } from '../core/intent/report-command.ts';
@@ -5,7 +6,9 @@ import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import type { Message } from '../core/messages/message.ts';
 import { auditReply, whoHasAccessReply } from '../core/messages/report-messages.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
+import { isListed } from '../core/request/approval.ts';
 import { toAdapterError } from '../shared/errors.ts';
+import { membersOf } from './approval-policy.ts';
 import type { Deps } from './ports.ts';
 import { whoHasAccess } from './who-has-access.ts';
 
@@ -20,7 +23,11 @@ export async function answerReport(deps: Deps, user: SlackUserId, command: Repor
   const cluster = resolveCluster(deps.directory, command.cluster);
   if (isRefusal(cluster)) return plainReply(describeRefusal(cluster));
   const { approvers } = approvalPolicyOf(cluster);
-  if (!approvers.includes(user)) {
+  // Approvers named through a Slack user group or a per-level policy read these reports too (as they see a full
+  // diagnosis); a group Slack cannot list counts as empty.
+  const ids = clusterApproverIds(cluster);
+  const members = isListed(ids, user) ? {} : await membersOf(deps, ids).catch(() => ({}));
+  if (!isListed(ids, user, members)) {
     await deps.audit.append({
       type: 'refused',
       at: deps.clock.now(),

@@ -7,9 +7,9 @@ import { advance } from './request-lifecycle.ts';
 export type AutoApproveOutcome = { request: AccessRequest; decision: AutoApproveDecision };
 
 /**
- * A new pending request on an auto-approved level: the cap (if any) is taken atomically in Redis, then the
- * request moves to `approved` by policy, is audited with actor `policy`, and goes to the apply job. At the cap it
- * stays pending for a person. Safe to re-run: the quota is idempotent per request and a decided request is kept.
+ * A new pending request on an auto-approved level, filed by the person it is for: the cap (if any), counted per
+ * subject, is taken atomically in Redis, then the request moves to `approved` by policy, is audited with actor
+ * `policy`, and goes to the apply job. At the cap, or filed for someone else, it stays pending for a person. Safe to re-run: the quota is idempotent per request and a decided request is kept.
  */
 export async function autoApproveIfAllowed(
   deps: Deps,
@@ -17,11 +17,18 @@ export async function autoApproveIfAllowed(
   cluster: ClusterSettings,
 ): Promise<AutoApproveOutcome> {
   const rule = autoApproveRuleOf(cluster, request.level);
-  let decision = decideAutoApprove({ kind: kindOf(request), isAutoLevel: rule.isAutoLevel, usedInPeriod: 0 });
+  const isForSomeoneElse = request.requester !== request.subject;
+  let decision = decideAutoApprove({
+    kind: kindOf(request),
+    isAutoLevel: rule.isAutoLevel,
+    isForSomeoneElse,
+    usedInPeriod: 0,
+  });
   if (decision.auto && rule.cap) {
     const taken = await deps.autoApprovals.take({
       cluster: cluster.name,
-      user: request.requester,
+      // The cap is the person who gets access, whoever files: others cannot spend it or widen it.
+      user: request.subject,
       requestId: request.id,
       now: deps.clock.now(),
       periodMs: rule.cap.periodMs,
@@ -30,6 +37,7 @@ export async function autoApproveIfAllowed(
     decision = decideAutoApprove({
       kind: kindOf(request),
       isAutoLevel: true,
+      isForSomeoneElse,
       cap: rule.cap,
       // A refused take means the period is full, whatever the counter said a moment ago.
       usedInPeriod: taken.isTaken ? taken.usedBefore : Math.max(taken.usedBefore, rule.cap.count),

@@ -11,7 +11,8 @@ import { refreshCards, replyInThread } from './request-conversation.ts';
 import { transitionStored } from './transition-stored.ts';
 
 /**
- * The Cancel button on the requester's "request received" reply. Only the requester may cancel, and only while
+ * The Cancel button on the requester's "request received" reply, and on the DM telling the person a request is
+ * for that someone else filed it. Only those two may cancel (the transition checks the clicker), and only while
  * pending; anyone else (or a late click) gets the reason privately, and the refusal is audited.
  */
 export async function cancelFromButton(
@@ -26,13 +27,17 @@ export async function cancelFromButton(
   return { ok: result.ok };
 }
 
-/** "cancel my request on prod-cluster" and `/eks cancel prod-cluster`: every pending request of the writer there. */
+/**
+ * "cancel my request on prod-cluster" and `/eks cancel prod-cluster`: every pending request there that the writer
+ * made or that someone else made for them.
+ */
 export async function cancelByText(deps: Deps, input: { user: SlackUserId; clusterGiven: string }): Promise<Message> {
   const cluster = resolveCluster(deps.directory, input.clusterGiven);
   if (isRefusal(cluster)) return plainReply(describeRefusal(cluster));
   const mine = await deps.store.listForUser(input.user, 50);
   const pending = mine.filter(
-    (r) => r.requester === input.user && r.cluster === cluster.name && r.status === 'pending',
+    (r) =>
+      (r.requester === input.user || r.subject === input.user) && r.cluster === cluster.name && r.status === 'pending',
   );
   if (pending.length === 0) {
     await audit(deps, input.user, undefined, cluster.name, { code: 'no_pending_request', cluster: cluster.name });

@@ -59,13 +59,18 @@ export async function handleClick(deps: Deps, input: Click): Promise<unknown> {
       return reviewRequest(deps, { ...click, requestId: asRequestId(click.requestId) });
     case 'cancel':
       return cancelFromButton(deps, { ...click, requestId: asRequestId(click.requestId) });
-    case 'diagnose':
-      return answerDiagnosis(deps, {
+    case 'diagnose': {
+      const outcome = await answerDiagnosis(deps, {
         user: click.user,
         clusterGiven: click.cluster,
         text: '',
         conversation: { owner: `click:${click.clickId}`, channel: click.channel, threadTs: click.threadTs },
       });
+      // The job's result is kept in Redis for a day: the verdict, not the evidence (aws-auth, entries, creator).
+      return outcome.kind === 'diagnosed'
+        ? { kind: outcome.kind, verdict: outcome.diagnosis.verdict, audience: outcome.audience }
+        : outcome;
+    }
     case 'request': {
       // The least privilege is the safe default for a one-click request; other levels are a sentence away.
       const user = asSlackUserId(click.user);

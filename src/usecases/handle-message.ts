@@ -1,4 +1,4 @@
-import { clusterNames } from '../core/directory.ts';
+import { clusterNames, principalOf } from '../core/directory.ts';
 import { asSlackUserId, type SlackUserId } from '../core/ids.ts';
 import { parseAdminCommand } from '../core/intent/admin-command.ts';
 import { parseCancelCommand } from '../core/intent/cancel-command.ts';
@@ -41,7 +41,10 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
     clusterNames: names,
     ...(input.botUserId ? { botUserId: input.botUserId } : {}),
   });
-  const clusters = deps.directory.clusters.map((c) => c.name);
+  const help = {
+    clusters: deps.directory.clusters.map((c) => ({ name: c.name, aliases: c.aliases })),
+    isMapped: principalOf(deps.directory, user) !== undefined,
+  };
 
   switch (intent.kind) {
     case 'failure':
@@ -53,10 +56,10 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
         requestId: input.requestId,
         detail: { code: 'unparseable', reason: intent.reason, length: String(input.text.length) },
       });
-      await reply(helpMessage(clusters, intent));
+      await reply(helpMessage(help, intent));
       return { kind: 'replied', reason: `unparseable:${intent.reason}` };
     case 'help':
-      await reply(helpMessage(clusters));
+      await reply(helpMessage(help));
       return { kind: 'replied', reason: 'help' };
     case 'status': {
       await reply(myAccessReply(await deps.store.listForUser(user, 20), deps.clock.now()));

@@ -155,7 +155,7 @@ export interface UserGroups {
 }
 
 /**
- * Per-requester counters of automatic approvals over a rolling period. `take` is atomic and idempotent per
+ * Per-person counters of automatic approvals over a rolling period; `user` is the subject (who gets access). `take` is atomic and idempotent per
  * `requestId`: it records the approval when fewer than `max` were taken in the last `periodMs` (or this request
  * already holds one), and returns how many were used before this request.
  */

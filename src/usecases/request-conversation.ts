@@ -1,10 +1,11 @@
 import { approvalPolicyOf, findCluster } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { accessPolicyArn } from '../core/levels.ts';
+import { forSomeoneElseNote, requestedForYouNotice } from '../core/messages/for-others-messages.ts';
 import type { Message } from '../core/messages/message.ts';
 import { autoApprovedReply, breakGlassCard, capReachedNote } from '../core/messages/policy-messages.ts';
 import { requestCard, requestReceivedReply } from '../core/messages/request-messages.ts';
-import type { AutoApproveDecision } from '../core/request/approval.ts';
+import { type AutoApproveDecision, approversFor } from '../core/request/approval.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
 import { refreshHomes } from './home-tab.ts';
@@ -13,6 +14,8 @@ import { postOnce, requestOwner, updateIfChanged } from './post-once.ts';
 
 /** The message key of a break-glass card: not `card:…`, which holds Approve / Deny cards. */
 export const BREAK_GLASS_CARD_KEY = 'break-glass-card';
+/** The DM telling the person a request is for that someone else filed it (with Cancel while pending). */
+export const SUBJECT_DM_KEY = 'subject-dm';
 
 /** The requester's thread; for slash commands it is the DM message that acknowledged the request. */
 export async function threadTarget(
@@ -67,20 +70,25 @@ export async function refreshCardsNow(deps: Deps, requestId: RequestId): Promise
       ? card
       : key.startsWith(BREAK_GLASS_CARD_KEY)
         ? breakGlassCard(request)
-        : // The requester's "request received" reply loses its Cancel button once the request leaves `pending`.
+        : // The requester's "request received" reply and the subject's DM lose Cancel once the request leaves `pending`.
           key === 'ack' && cluster && request.status !== 'pending'
-          ? ackMessage(request, policy?.approvers ?? cluster.approvers, approvalChannelLink(cluster))
-          : undefined;
+          ? ackMessage(request, approversFor(request, policy ?? { approvers: [] }), approvalChannelLink(cluster))
+          : key === SUBJECT_DM_KEY && request.status !== 'pending'
+            ? requestedForYouNotice(request)
+            : undefined;
     if (next && (await updateIfChanged(deps, owner, key, ref, next))) updated += 1;
   }
   return updated;
 }
 
-function approvalChannelLink(cluster: { approvalChannel?: string }): string | undefined {
+export function approvalChannelLink(cluster: { approvalChannel?: string | undefined }): string | undefined {
   return cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
 }
 
-/** The requester's "request received" reply: who approves where, or that policy approved it, and the allowance left. */
+/**
+ * The requester's "request received" reply: who approves where (`approvers` without the people barred from
+ * deciding it), or that policy approved it, and the allowance left or why policy did not approve it.
+ */
 export function ackMessage(
   request: AccessRequest,
   approvers: readonly string[],
@@ -89,8 +97,16 @@ export function ackMessage(
 ): Message {
   if (request.autoApproval) return autoApprovedReply(request);
   const reply = requestReceivedReply(request, approvers, where);
-  if (decision?.auto !== false || decision.reason !== 'cap_reached' || !decision.allowance) return reply;
-  const text = `${reply.text} ${capReachedNote(decision.allowance)}`;
+  const note =
+    decision?.auto !== false
+      ? undefined
+      : decision.reason === 'cap_reached' && decision.allowance
+        ? capReachedNote(decision.allowance)
+        : decision.reason === 'for_someone_else'
+          ? forSomeoneElseNote(request)
+          : undefined;
+  if (!note) return reply;
+  const text = `${reply.text} ${note}`;
   // The first part is the text; the rest (the Cancel button) stays.
   return { ...reply, text, parts: [{ kind: 'text', text }, ...reply.parts.slice(1)] };
 }

@@ -13,7 +13,13 @@ import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import type { Message } from '../core/messages/message.ts';
 import { plainReply, requestCard } from '../core/messages/request-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
-import { type AutoApproveDecision, decideAutoApprove, peopleIn } from '../core/request/approval.ts';
+import {
+  type AutoApproveDecision,
+  approversFor,
+  decideAutoApprove,
+  isBarredParty,
+  peopleIn,
+} from '../core/request/approval.ts';
 import { effectiveDuration } from '../core/request/duration-policy.ts';
 import { newPendingRequest } from '../core/request/new-request.ts';
 import { type AccessRequest, ADMIN_ACTION_MIN_APPROVALS, kindOf, type RequestKind } from '../core/request/request.ts';
@@ -27,6 +33,7 @@ import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { schedulePendingTimers } from './remind-approvers.ts';
 import { ackMessage } from './request-conversation.ts';
+import { checkRequestForOthers, tellSubject } from './request-for-others.ts';
 
 export interface SubmitInput {
   requestId: RequestId;
@@ -49,6 +56,9 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   const cluster = resolveCluster(deps.directory, input.clusterGiven);
   if (isRefusal(cluster)) return refused(deps, input, cluster);
   const kind = input.kind ?? 'grant';
+  // Before anything else is looked up or stored: a request for someone else by a person not trusted to make one.
+  const forOthers = await checkRequestForOthers(deps, cluster, { ...input, kind });
+  if (forOthers) return refused(deps, input, forOthers);
   if (kind !== 'grant') {
     const others = cluster.approvers.filter((a) => a !== input.requester && a !== input.subject);
     if (others.length < ADMIN_ACTION_MIN_APPROVALS) {
@@ -71,7 +81,7 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   // Only for a request not filed before: a retried job keeps what the card already shows.
   const existing = await deps.store.get(input.requestId);
   const currentAccess =
-    kind !== 'migrate' && !existing && mayNeedCard(cluster, kind, input.level)
+    kind !== 'migrate' && !existing && mayNeedCard(cluster, kind, input.level, input.requester !== input.subject)
       ? await currentAccessOf(deps, cluster, principalArn)
       : undefined;
   const request: AccessRequest = {
@@ -105,9 +115,9 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
  * (an auto-approved level with no cap that could leave it to a person) never gets a card: its look-up (two EKS
  * calls) is skipped.
  */
-function mayNeedCard(cluster: ClusterSettings, kind: RequestKind, level: Level): boolean {
+function mayNeedCard(cluster: ClusterSettings, kind: RequestKind, level: Level, isForSomeoneElse: boolean): boolean {
   const rule = autoApproveRuleOf(cluster, level);
-  const auto = decideAutoApprove({ kind, isAutoLevel: rule.isAutoLevel, usedInPeriod: 0 });
+  const auto = decideAutoApprove({ kind, isAutoLevel: rule.isAutoLevel, isForSomeoneElse, usedInPeriod: 0 });
   return !auto.auto || rule.cap !== undefined;
 }
 
@@ -122,7 +132,7 @@ async function announce(deps: Deps, request: AccessRequest, decision?: AutoAppro
     owner,
     'ack',
     { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) },
-    ackMessage(request, policy.approvers, where, decision),
+    ackMessage(request, approversFor(request, policy), where, decision),
   );
   // Nothing for a person to decide: approvers hear of it in their channel's digest, not as a card per request.
   if (request.autoApproval) {
@@ -134,14 +144,17 @@ async function announce(deps: Deps, request: AccessRequest, decision?: AutoAppro
   });
   if (cluster.approvalChannel) {
     await postOnce(deps, owner, `card:${cluster.approvalChannel}`, { channel: cluster.approvalChannel }, card);
-    return;
+  } else {
+    for (const approver of peopleIn(policy.approvers, await membersOf(deps, policy.approvers))) {
+      // The subject never gets a card to decide their own access (a group may include them); nor the requester
+      // unless allowSelfApproval.
+      if (isBarredParty(request, approver, policy)) continue;
+      const dm = await deps.notifier.openDm(approver);
+      await postOnce(deps, owner, `card:${approver}`, { channel: dm }, card);
+    }
   }
-  for (const approver of peopleIn(policy.approvers, await membersOf(deps, policy.approvers))) {
-    const isSelf = approver === request.requester || approver === request.subject;
-    if (isSelf && policy.allowSelfApproval !== true) continue;
-    const dm = await deps.notifier.openDm(approver as SlackUserId);
-    await postOnce(deps, owner, `card:${approver}`, { channel: dm }, card);
-  }
+  // Last, after the cards: the person it is for, when someone else asked.
+  await tellSubject(deps, request, cluster);
 }
 
 async function refused(deps: Deps, input: SubmitInput, refusal: Refusal): Promise<SubmitResult> {
@@ -150,7 +163,11 @@ async function refused(deps: Deps, input: SubmitInput, refusal: Refusal): Promis
     at: deps.clock.now(),
     actor: input.requester,
     requestId: input.requestId,
-    detail: { code: refusal.code, cluster: input.clusterGiven.slice(0, 100) },
+    detail: {
+      code: refusal.code,
+      cluster: input.clusterGiven.slice(0, 100),
+      ...(input.subject !== input.requester ? { subject: input.subject } : {}),
+    },
   });
   return { ok: false, code: refusal.code, message: plainReply(describeRefusal(refusal)) };
 }

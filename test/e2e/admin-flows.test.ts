@@ -7,8 +7,13 @@ import { waitFor } from '../support/wait-for.ts';
 const CLUSTER_ADMIN = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
 const textOf = (m: SlackMessage) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
 
+/**
+ * Carol files a recovery for Alice: asking for someone else takes an approver or `requestForOthers` (issue 16),
+ * and a recovery needs two approvers besides the people asking and receiving, so she is listed rather than an
+ * approver.
+ */
 async function start(): Promise<{ sandbox: E2eSandbox; bot: BotProcess }> {
-  const sandbox = await startE2eSandbox();
+  const sandbox = await startE2eSandbox({ topLevelExtra: `requestForOthers: [${PEOPLE.carol}]\n` });
   sandbox.eks.setUpdateDelay(1_000);
   const bot = spawnBot(['start'], sandbox.env);
   await bot.waitForOutput(/eks-access is running/);

@@ -51,20 +51,27 @@ describe('approval policies through Slack', () => {
     expect(sandbox.slack.callsTo('usergroups.users.list').length).toBeGreaterThanOrEqual(1);
   });
 
-  it('lets an approver approve their own admin request where allowSelfApproval is set, and refuses it elsewhere', async () => {
+  // Since issue 16 nobody approves their own access, allowSelfApproval or not: it lets an approver approve a request
+  // they filed for someone else. Before, this test had approver1 approve their own admin grant.
+  it('lets an approver approve the admin request they filed for someone else where allowSelfApproval is set, never their own', async () => {
+    const forAlice = await ask(
+      sandbox,
+      PEOPLE.approver1,
+      `grant <@${PEOPLE.alice}> admin on staging for 30m because upgrade`,
+    );
+    await click(PEOPLE.approver1, forAlice.id);
+    await statusOf(sandbox, forAlice.id, 'granted');
+
     const own = await ask(sandbox, PEOPLE.approver1, 'grant me admin on staging for 30m because upgrade');
     await click(PEOPLE.approver1, own.id);
-    await statusOf(sandbox, own.id, 'granted');
-
-    const other = await ask(sandbox, PEOPLE.approver1, 'grant me cluster-admin on staging for 30m because upgrade');
-    await click(PEOPLE.approver1, other.id);
     const refusal = await ephemeralFor(sandbox, PEOPLE.approver1, /made or that grants you access/);
 
-    expect(sandbox.eks.policies('staging', APPROVER1_ARN).map((p) => p.policyArn)).toContain(ADMIN);
-    expect((await sandbox.request(own.id))?.approvals.map((a) => a.by)).toEqual([PEOPLE.approver1]);
+    expect(sandbox.eks.policies('staging', ARNS.alice).map((p) => p.policyArn)).toContain(ADMIN);
+    expect((await sandbox.request(forAlice.id))?.approvals.map((a) => a.by)).toEqual([PEOPLE.approver1]);
     expect(refusal.ephemeralTo).toBe(PEOPLE.approver1);
-    expect((await sandbox.request(other.id))?.status).toBe('pending');
-    const refused = (await sandbox.auditEvents()).find((e) => e.requestId === other.id && e.type === 'refused');
+    expect((await sandbox.request(own.id))?.status).toBe('pending');
+    expect(sandbox.eks.policies('staging', APPROVER1_ARN).map((p) => p.policyArn)).not.toContain(ADMIN);
+    const refused = (await sandbox.auditEvents()).find((e) => e.requestId === own.id && e.type === 'refused');
     expect(refused?.detail?.['code']).toBe('self_approval');
   });
 

@@ -87,4 +87,17 @@ describe('the eks-access CLI', () => {
     expect(await sub.exited).toBe(64);
     expect(sub.output()).toContain('Did you mean history?');
   });
+  it('reports missing variables and config-file problems together, in one message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eks-access-cli-'));
+    const file = join(dir, 'eks-access.yaml');
+    writeFileSync(file, 'clusters:\n  - name: prod\n    region: us-east-1\n    accountId: 111122223333\n');
+    const bot = spawnBot(['web'], { ...BASE_ENV, EKS_ACCESS_CONFIG: file });
+
+    expect(await bot.exited).toBe(1);
+    const output = bot.output();
+    expect(output.match(/eks-access cannot start/g)).toHaveLength(1);
+    expect(output).toContain('SLACK_BOT_TOKEN is missing');
+    expect(output).toContain('clusters[0].approvers is missing');
+    expect(output).toContain('accountId must be quoted');
+  });
 });

@@ -167,10 +167,11 @@ describe('edited buttons and the wrong people: refused visibly, nothing applied,
       /cannot approve or deny a request that you made/,
       undefined,
     ],
+    // Filed by the other approver: asking for someone else takes an approver or `requestForOthers` (issue 16).
     [
       'the person the grant is for',
       PEOPLE.approver1,
-      PEOPLE.alice,
+      PEOPLE.approver2,
       `<@${PEOPLE.approver1}>`,
       /that grants you access/,
       undefined,

@@ -155,6 +155,8 @@ export interface SandboxOptions {
   stagingExtra?: string;
   /** A Redis of the test's own (e.g. one it kills and restarts); default the run's shared private Redis. */
   redisUrl?: string;
+  /** Extra top-level YAML lines (not indented), e.g. `requestForOthers: [U0CAROL]`. */
+  topLevelExtra?: string;
 }
 
 export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2eSandbox> {
@@ -227,7 +229,10 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
 
   const dir = mkdtempSync(join(tmpdir(), 'eks-access-e2e-'));
   const configPath = join(dir, 'eks-access.yaml');
-  writeFileSync(configPath, CONFIG.replace('__STAGING_EXTRA__', options.stagingExtra ?? ''));
+  writeFileSync(
+    configPath,
+    CONFIG.replace('__STAGING_EXTRA__', options.stagingExtra ?? '') + (options.topLevelExtra ?? ''),
+  );
   const redisUrl = options.redisUrl ?? inject('redisUrl');
   const prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
   const port = await freePort();

@@ -58,14 +58,21 @@ export async function ephemeralFor(sandbox: E2eSandbox, user: string, pattern: R
 }
 
 /**
- * The fakes and one bot for a policy e2e file. Like `useRunningBot`, with a longer start-up allowance: the
+ * The fakes and one bot for a policy e2e file (`extra`: more staging lines, after the policy ones, and top-level
+ * lines). Like `useRunningBot`, with a longer start-up allowance: the
  * shared 2-core development machine can take over 15 s to boot tsx under load.
  */
-export function usePolicyBot(onReady: (sandbox: E2eSandbox) => void): void {
+export function usePolicyBot(
+  onReady: (sandbox: E2eSandbox) => void,
+  extra: { stagingExtra?: string; topLevelExtra?: string } = {},
+): void {
   let sandbox: E2eSandbox | undefined;
   let bot: BotProcess | undefined;
   beforeAll(async () => {
-    sandbox = await startE2eSandbox({ stagingExtra: POLICY_STAGING });
+    sandbox = await startE2eSandbox({
+      stagingExtra: POLICY_STAGING + (extra.stagingExtra ?? ''),
+      ...(extra.topLevelExtra ? { topLevelExtra: extra.topLevelExtra } : {}),
+    });
     bot = spawnBot(['start'], sandbox.env);
     await bot.waitForOutput(/eks-access is running/, 90_000);
     onReady(sandbox);

@@ -141,7 +141,8 @@ export function registerModalListeners(router: ListenerRouter, producer: Produce
   router.action(ACTIONS.cancel, async ({ body, action, ack }) => {
     const source = clickSource(body);
     if (source) {
-      // From the Home tab there is no channel: the answer goes to the clicker's DM. Only the requester may cancel.
+      // From the Home tab there is no channel: the answer goes to the clicker's DM. Only the requester (or the person
+      // the request is for, from their DM) may cancel: the worker checks the clicker against the stored request.
       await producer.enqueueInteraction(source.triggerId, {
         kind: 'cancel',
         requestId: buttonValue(action),

@@ -137,8 +137,11 @@ function awsAuthChecks(e: Evidence, findings: readonly Finding[]): Check[] {
   return [parseCheck, mapCheck];
 }
 
+/** The creator check names the creator's ARN and CloudTrail event: a stranger's diagnosis leaves it out. */
+export const CREATOR_CHECK_LABEL = 'Cluster creator';
+
 function creatorCheck(e: Evidence): Check {
-  const label = 'Cluster creator';
+  const label = CREATOR_CHECK_LABEL;
   if (!e.creator.known) return { label, result: 'unknown', detail: e.creator.reason };
   const creator = e.creator.value;
   if (creator.arn === undefined) return { label, result: 'unknown', detail: creator.note ?? 'not determined' };

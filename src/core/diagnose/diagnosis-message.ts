@@ -1,5 +1,6 @@
 import { code, escapeUserText } from '../messages/escape.ts';
 import { ACTIONS, type Message, type MessagePart } from '../messages/message.ts';
+import type { Audience } from './audience.ts';
 import type { Evidence } from './evidence.ts';
 import type { Diagnosis, Finding } from './finding.ts';
 import { checkMark } from './render-text.ts';
@@ -21,9 +22,10 @@ const SYMPTOM_LINE: Record<NonNullable<Finding['symptom']>, string> = {
 
 /**
  * The diagnosis as a neutral message: a one-line verdict, the checks (✓ ✗ ?), the top findings with their
- * fix and command, and a prefilled "Request access" button when the top fix is access.
+ * fix and command, and a prefilled "Request access" button when the top fix is access. For a stranger the
+ * diagnosis is already redacted (`diagnosisFor`); the message adds where the full one can be seen.
  */
-export function diagnosisMessage(diagnosis: Diagnosis, evidence: Evidence): Message {
+export function diagnosisMessage(diagnosis: Diagnosis, evidence: Evidence, audience: Audience = 'full'): Message {
   const cluster = evidence.cluster.name;
   const parts: MessagePart[] = [
     { kind: 'header', text: `Access diagnosis: ${cluster}` },
@@ -45,11 +47,22 @@ export function diagnosisMessage(diagnosis: Diagnosis, evidence: Evidence): Mess
       buttons: [{ action: ACTIONS.requestAccess, label: 'Request access', value: cluster, style: 'primary' }],
     });
   }
+  if (audience === 'stranger') parts.push({ kind: 'context', text: summaryOnlyNote(cluster, evidence.identity.given) });
   parts.push({
     kind: 'context',
     text: `Identity checked: ${mrkdwn(evidence.identity.given)} · ${cluster} in ${evidence.cluster.region}`,
   });
   return { text: `Access diagnosis for ${cluster}: ${escapeUserText(diagnosis.headline, 200)}`, parts };
+}
+
+/** Why a stranger sees less, and the two ways to see everything. */
+export function summaryOnlyNote(cluster: string, arn: string): string {
+  return (
+    `${mrkdwn(`Summary only: ${arn} is not the identity mapped for you in eks-access`)}, so other principals' ` +
+    "aws-auth items, groups, access entries and policies and the cluster's creator are left out. For the full " +
+    `diagnosis ask an approver of ${code(cluster)}, or run ` +
+    `${code(escapeAngles(`eks-access doctor --cluster ${cluster} --arn ${arn}`))} with AWS credentials that can read the cluster.`
+  );
 }
 
 function checkLine(check: Diagnosis['checks'][number]): string {

@@ -33,8 +33,12 @@ export function describeRefusal(refusal: Refusal): string {
       return `Changing the authentication mode or recovering ${code(refusal.cluster)} needs two distinct approvers other than the people asking and receiving, and its config leaves ${refusal.approvers}. Add approvers to the cluster's config first.`;
     case 'mode_already_migrated':
       return `Cluster ${code(refusal.cluster)} is already in ${code(refusal.mode)} mode: access entries are on, and modes never go back. Nothing to migrate.`;
-    case 'not_the_requester':
-      return `Only ${mention(refusal.requester)}, who made this request, can cancel it; nothing was changed.`;
+    case 'not_the_requester': {
+      const forWhom = refusal.subject ? ` or ${mention(refusal.subject)}, whom it is for,` : '';
+      return `Only ${mention(refusal.requester)}, who made this request,${forWhom} can cancel it; nothing was changed.`;
+    }
+    case 'request_for_others_not_allowed':
+      return requestForOthersRefusal(refusal);
     case 'step_up_required':
       return `Approving this level on ${code(refusal.cluster)} needs a step-up: use the card's Approve button, which asks you to type the cluster name. Nothing was approved.`;
     case 'step_up_mismatch':
@@ -50,6 +54,12 @@ export function describeRefusal(refusal: Refusal): string {
     case 'wrong_authentication_mode':
       return `Cluster ${code(refusal.cluster)} is in ${code(refusal.mode)} mode, so it uses the aws-auth ConfigMap, not access entries. Switch it to API_AND_CONFIG_MAP (one way) or set \`method: aws-auth\` for it.`;
   }
+}
+
+function requestForOthersRefusal(refusal: Extract<Refusal, { code: 'request_for_others_not_allowed' }>): string {
+  const people = [...refusal.approvers, ...refusal.listed.filter((id) => !refusal.approvers.includes(id))];
+  const who = people.length > 0 ? people.map(mention).join(', ') : 'nobody';
+  return `You can ask for access only for yourself on ${code(refusal.cluster)}, so nothing was filed for ${mention(refusal.subject)}. Asking for someone else is for the cluster's approvers and the people its config lists under \`requestForOthers\` (${who}). ${mention(refusal.subject)} can ask for it themselves (\`grant me <level> on ${refusal.cluster}\`), or one of those people can ask for them.`;
 }
 
 function breakGlassRefusal(

@@ -6,11 +6,11 @@ import { currentAccessPart } from './current-access.ts';
 import { code, escapeUserText, mention } from './escape.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
 
-function scopeText(request: AccessRequest): string {
+export function scopeText(request: AccessRequest): string {
   return request.namespaces.length === 0 ? 'whole cluster' : `namespaces ${request.namespaces.map(code).join(', ')}`;
 }
 
-function summary(request: AccessRequest): string {
+export function summary(request: AccessRequest): string {
   switch (kindOf(request)) {
     case 'migrate':
       return `a one-way switch of ${code(request.cluster)} from CONFIG_MAP to API_AND_CONFIG_MAP`;
@@ -115,7 +115,7 @@ function approvedByText(request: AccessRequest): string {
   return request.approvals.map((a) => mention(a.by)).join(', ');
 }
 
-function resolutionLine(request: AccessRequest, approvedBy: string): string {
+export function resolutionLine(request: AccessRequest, approvedBy: string): string {
   switch (request.status) {
     case 'denied':
       return `:no_entry: Denied by ${mention(request.denial?.by ?? '')}${request.denial?.reason ? `: ${escapeUserText(request.denial.reason)}` : ''}.`;
@@ -178,9 +178,14 @@ export function requestReceivedReply(request: AccessRequest, approvers: readonly
   const capped = request.requestedDurationMs
     ? ` (capped from ${formatDuration(request.requestedDurationMs)}: the maximum for ${request.level} here)`
     : '';
+  // `approvers` comes without the people barred from deciding (the subject, and the requester unless allowed).
+  const waiting =
+    approvers.length > 0
+      ? `Waiting for approval from ${approvers.map(mention).join(', ')}${where ? ` in ${where}` : ''}.`
+      : 'Waiting for approval, but no configured approver can decide it: the approvers are the people asking and receiving. Ask the platform team to add an approver for this cluster.';
   const text = `Request ${code(request.id)}: ${summary(request)} (${scopeText(request)}${
     request.durationMs ? `, ${formatDuration(request.durationMs)}${capped}` : ''
-  }). Waiting for approval from ${approvers.map(mention).join(', ')}${where ? ` in ${where}` : ''}.`;
+  }). ${waiting}`;
   // Cancel is offered only while nobody has decided; refreshes re-render this reply without it.
   const cancel: MessagePart[] =
     request.status === 'pending'

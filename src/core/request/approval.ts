@@ -11,12 +11,15 @@ export interface ApprovalPolicy {
   /** Slack user ids and user-group ids (S…). */
   approvers: readonly SlackUserId[];
   requiredApprovals: number;
-  /** Default false: the requester and the subject may not approve. */
+  /**
+   * Default false: the requester may not approve. True lets a requester approve a request they filed for someone
+   * else; the subject (the person who would get access) never approves, whoever filed it.
+   */
   allowSelfApproval?: boolean;
   groupMembers?: GroupMembers;
 }
 
-/** `autoApprove` as configured: levels granted without a person, optionally capped per requester per period. */
+/** `autoApprove` as configured: levels granted without a person, optionally capped per subject per period. */
 export interface AutoApproveRule {
   readonly levels: readonly Level[];
   readonly maxPerPeriod?: { readonly count: number; readonly period: number } | undefined;
@@ -52,9 +55,31 @@ function isSelf(request: Pick<AccessRequest, 'requester' | 'subject'>, user: Sla
   return user === request.requester || user === request.subject;
 }
 
+/**
+ * A party to the request who may not decide it: the subject always (nobody approves access for themselves,
+ * whoever asked), and the requester unless `allowSelfApproval` is set (which then only helps a requester who
+ * asked for someone else, since a requester who asked for themselves is the subject).
+ */
+export function isBarredParty(
+  request: Pick<AccessRequest, 'requester' | 'subject'>,
+  user: SlackUserId,
+  policy: Pick<ApprovalPolicy, 'allowSelfApproval'>,
+): boolean {
+  if (user === request.subject) return true;
+  return user === request.requester && policy.allowSelfApproval !== true;
+}
+
+/** The configured approvers (users and groups) less the people barred from deciding this request. */
+export function approversFor(
+  request: Pick<AccessRequest, 'requester' | 'subject'>,
+  policy: Pick<ApprovalPolicy, 'approvers' | 'allowSelfApproval'>,
+): readonly SlackUserId[] {
+  return policy.approvers.filter((id) => !isBarredParty(request, id, policy));
+}
+
 /** Who may click Approve on this request, and why not. */
 export function checkApprover(request: AccessRequest, user: SlackUserId, policy: ApprovalPolicy): Refusal | undefined {
-  if (isSelf(request, user) && policy.allowSelfApproval !== true) return { code: 'self_approval' };
+  if (isBarredParty(request, user, policy)) return { code: 'self_approval' };
   if (!isListed(policy.approvers, user, policy.groupMembers)) {
     return { code: 'not_an_approver', approvers: policy.approvers };
   }
@@ -68,7 +93,7 @@ export function validApprovals(request: AccessRequest, policy: ApprovalPolicy): 
   return request.approvals.filter((approval) => {
     const counts =
       isListed(policy.approvers, approval.by, policy.groupMembers) &&
-      (policy.allowSelfApproval === true || !isSelf(request, approval.by)) &&
+      !isBarredParty(request, approval.by, policy) &&
       !seen.has(approval.by);
     seen.add(approval.by);
     return counts;
@@ -79,7 +104,7 @@ export function hasQuorum(request: AccessRequest, policy: ApprovalPolicy): boole
   return validApprovals(request, policy).length >= policy.requiredApprovals;
 }
 
-/** What is left of a requester's automatic approvals in the current rolling period. */
+/** What is left of a subject's automatic approvals in the current rolling period. */
 export interface Allowance {
   left: number;
   of: number;
@@ -88,20 +113,28 @@ export interface Allowance {
 
 export type AutoApproveDecision =
   | { auto: true; allowance?: Allowance }
-  | { auto: false; reason: 'not_a_grant' | 'level_not_auto_approved' | 'cap_reached'; allowance?: Allowance };
+  | {
+      auto: false;
+      reason: 'not_a_grant' | 'level_not_auto_approved' | 'for_someone_else' | 'cap_reached';
+      allowance?: Allowance;
+    };
 
 /**
- * Whether a new request is approved by policy. `usedInPeriod` is how many automatic approvals the requester had
- * in the rolling period before this one (the use case counts them atomically); without a cap it is ignored.
+ * Whether a new request is approved by policy. `usedInPeriod` is how many automatic approvals the subject (the
+ * person who gets access) had in the rolling period before this one (the use case counts them atomically);
+ * without a cap it is ignored. A request filed for someone else is never approved by policy: a person decides.
  */
 export function decideAutoApprove(input: {
   kind: 'grant' | 'migrate' | 'recover';
   isAutoLevel: boolean;
+  /** The requester is not the subject. */
+  isForSomeoneElse?: boolean;
   cap?: { count: number; periodMs: number } | undefined;
   usedInPeriod: number;
 }): AutoApproveDecision {
   if (input.kind !== 'grant') return { auto: false, reason: 'not_a_grant' };
   if (!input.isAutoLevel) return { auto: false, reason: 'level_not_auto_approved' };
+  if (input.isForSomeoneElse === true) return { auto: false, reason: 'for_someone_else' };
   if (!input.cap) return { auto: true };
   const { count, periodMs } = input.cap;
   if (input.usedInPeriod >= count) {

@@ -18,7 +18,7 @@ export const REQUEST_STATUSES = [
   'denied',
   'expired',
   'revoked',
-  /** Withdrawn by the requester while pending. */
+  /** Withdrawn by the requester (or the person it is for) while pending. */
   'cancelled',
   /** Nobody decided before the cluster's `pendingTimeout`: distinct from `expired`, which ends a grant. */
   'lapsed',
@@ -106,7 +106,7 @@ export interface AccessRequest {
   outcome?: GrantOutcome;
   ended?: EndInfo;
   failure?: FailureInfo;
-  /** Who withdrew the request while it was pending, and when. */
+  /** Who withdrew the request while it was pending (the requester or the subject), and when. */
   cancelled?: { by: SlackUserId; at: number };
   /** When the request lapsed undecided (its `pendingTimeout` passed). */
   lapsedAt?: number;

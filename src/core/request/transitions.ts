@@ -40,7 +40,8 @@ export type RequestEvent =
 export type TransitionResult = { ok: true; next: AccessRequest } | { ok: false; refusal: Refusal };
 
 /**
- * pending → approved → applying → granted | failed; pending → denied | cancelled (by the requester) | lapsed.
+ * pending → approved → applying → granted | failed; pending → denied | cancelled (by the requester or the
+ * subject) | lapsed.
  * Pure: the caller stores `next` with a compare-and-set on `version`, so concurrent clicks serialise.
  */
 export function transition(request: AccessRequest, event: RequestEvent): TransitionResult {
@@ -83,7 +84,11 @@ export function transition(request: AccessRequest, event: RequestEvent): Transit
       );
     case 'cancel':
       if (request.status !== 'pending') return refused({ code: 'already_decided', status: request.status });
-      if (event.by !== request.requester) return refused({ code: 'not_the_requester', requester: request.requester });
+      // The requester withdraws; the person it is for may refuse access they did not ask for.
+      if (event.by !== request.requester && event.by !== request.subject) {
+        const forOther = request.subject !== request.requester ? { subject: request.subject } : {};
+        return refused({ code: 'not_the_requester', requester: request.requester, ...forOther });
+      }
       return advanced(request, { status: 'cancelled', cancelled: { by: event.by, at: event.at } }, event.at);
     case 'lapse':
       if (request.status !== 'pending') return refused({ code: 'already_decided', status: request.status });

@@ -27,10 +27,21 @@ export interface RenderedMessage {
 export function renderBlockKit(message: Message): RenderedMessage {
   const blocks = message.parts.flatMap(renderPart).slice(0, SLACK_MAX_BLOCKS);
   return {
-    text: truncate(message.text, SLACK_FALLBACK_TEXT_MAX),
+    text: truncate(withoutEmojiCodes(message.text), SLACK_FALLBACK_TEXT_MAX),
     blocks,
     ...metadataOf(message),
   };
+}
+
+/**
+ * The fallback `text` is what notifications and screen readers show, and there Slack prints `:shortcode:` as
+ * typed; blocks render them as emoji, so the shortcodes stay in the blocks only.
+ */
+export function withoutEmojiCodes(text: string): string {
+  return text
+    .replace(/(^|\s):[a-z0-9_+-]+:(?=\s|$)/g, '$1')
+    .replace(/^\s+/, '')
+    .replace(/ {2,}/g, ' ');
 }
 
 function metadataOf(message: Message): Pick<RenderedMessage, 'metadata'> {

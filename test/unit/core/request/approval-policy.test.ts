@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { asSlackUserId } from '../../../../src/core/ids.ts';
 import {
   type ApprovalPolicy,
+  approversFor,
   checkApprover,
   checkReviewer,
   decideAutoApprove,
@@ -36,29 +37,57 @@ describe('who may approve', () => {
       'not_an_approver',
     ],
     ['the requester, even through a group', ALICE, groupPolicy(), 'self_approval'],
-    ['the requester with allowSelfApproval', ALICE, groupPolicy({ allowSelfApproval: true }), undefined],
+    // Asking for yourself makes you the subject, and nobody approves their own access (since issue 16).
+    [
+      'the requester-subject even with allowSelfApproval',
+      ALICE,
+      groupPolicy({ allowSelfApproval: true }),
+      'self_approval',
+    ],
+  ] as const)('%s', (_name, user, policy, expected) => {
+    expect(checkApprover(pendingRequest(), user, policy)?.code).toBe(expected);
+  });
+
+  it.each([
+    ['the requester of a request for someone else', ALICE, groupPolicy(), 'self_approval'],
+    ['that requester with allowSelfApproval', ALICE, groupPolicy({ allowSelfApproval: true }), undefined],
     [
       'a non-approver requester with allowSelfApproval',
       ALICE,
       { approvers: [BOB], requiredApprovals: 1, allowSelfApproval: true },
       'not_an_approver',
     ],
-  ] as const)('%s', (_name, user, policy, expected) => {
-    expect(checkApprover(pendingRequest(), user, policy)?.code).toBe(expected);
+    ['the subject, a listed approver', BOB, groupPolicy(), 'self_approval'],
+    ['the subject, even with allowSelfApproval', BOB, groupPolicy({ allowSelfApproval: true }), 'self_approval'],
+  ] as const)('on a request Alice filed for Bob: %s', (_name, user, policy, expected) => {
+    const forBob = pendingRequest({ requester: ALICE, subject: BOB });
+
+    expect(checkApprover(forBob, user, policy)?.code).toBe(expected);
   });
 
-  it('refuses the subject of a grant asked for by someone else unless self-approval is allowed', () => {
+  it('refuses the subject of a grant asked for by someone else, self-approval allowed or not', () => {
     const forCarol = pendingRequest({ requester: BOB, subject: CAROL });
 
     expect(checkApprover(forCarol, CAROL, groupPolicy())?.code).toBe('self_approval');
-    expect(checkApprover(forCarol, CAROL, groupPolicy({ allowSelfApproval: true }))).toBeUndefined();
+    expect(checkApprover(forCarol, CAROL, groupPolicy({ allowSelfApproval: true }))?.code).toBe('self_approval');
   });
 
-  it('counts a self-approval toward the quorum only when allowed', () => {
-    const request = pendingRequest({ approvals: [{ by: ALICE, at: 1 }] });
+  it("counts a requester's approval toward the quorum only when allowed and the request is for someone else", () => {
+    const forBob = pendingRequest({ requester: ALICE, subject: BOB, approvals: [{ by: ALICE, at: 1 }] });
+    const forSelf = pendingRequest({ approvals: [{ by: ALICE, at: 1 }] });
 
-    expect(hasQuorum(request, groupPolicy())).toBe(false);
-    expect(hasQuorum(request, groupPolicy({ allowSelfApproval: true }))).toBe(true);
+    expect(hasQuorum(forBob, groupPolicy())).toBe(false);
+    expect(hasQuorum(forBob, groupPolicy({ allowSelfApproval: true }))).toBe(true);
+    expect(hasQuorum(forSelf, groupPolicy({ allowSelfApproval: true }))).toBe(false);
+  });
+
+  it('lists as approvers to wait for only the people who may decide', () => {
+    const forBob = pendingRequest({ requester: ALICE, subject: BOB });
+    const policy = { approvers: [ALICE, BOB, CAROL, ONCALL], requiredApprovals: 1 };
+
+    expect(approversFor(forBob, policy)).toEqual([CAROL, ONCALL]);
+    expect(approversFor(forBob, { ...policy, allowSelfApproval: true })).toEqual([ALICE, CAROL, ONCALL]);
+    expect(approversFor(pendingRequest(), { ...policy, allowSelfApproval: true })).toEqual([BOB, CAROL, ONCALL]);
   });
 
   it('approves through transitions once distinct people from the list and the group reach the quorum', () => {
@@ -88,13 +117,14 @@ describe('quorum properties', () => {
     groupMembers: fc.constant({ [ONCALL]: [DAVE, ALICE] }),
   });
 
-  it('never counts one person twice, nor the requester when self-approval is off, nor an outsider', () => {
+  it('never counts one person twice, nor the subject, nor the requester when self-approval is off, nor an outsider', () => {
     fc.assert(
-      fc.property(approvals, policies, (list, policy) => {
-        const request = pendingRequest({ approvals: list });
+      fc.property(approvals, policies, people, (list, policy, subject) => {
+        const request = pendingRequest({ approvals: list, subject });
         const counted = validApprovals(request, policy).map((a) => a.by);
 
         expect(new Set(counted).size).toBe(counted.length);
+        expect(counted).not.toContain(subject);
         if (!policy.allowSelfApproval) expect(counted).not.toContain(ALICE);
         for (const by of counted) {
           const direct = policy.approvers.includes(by);

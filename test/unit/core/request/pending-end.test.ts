@@ -6,7 +6,7 @@ import { checkStepUp, needsStepUp } from '../../../../src/core/request/step-up.t
 import { transition } from '../../../../src/core/request/transitions.ts';
 import { ALICE, BOB, CAROL, pendingRequest, policy } from './fixtures.ts';
 
-describe('cancel: only the requester, only while pending', () => {
+describe('cancel: only the requester or the subject, only while pending', () => {
   it('cancels a pending request for its requester and records who and when', () => {
     const result = transition(pendingRequest(), { type: 'cancel', by: ALICE, at: 5 });
 
@@ -16,15 +16,26 @@ describe('cancel: only the requester, only while pending', () => {
     });
   });
 
-  it.each([
-    ['an approver', BOB],
-    ['the subject of a grant someone else asked for', CAROL],
-  ])('refuses %s', (_, who) => {
+  it('refuses an approver, naming the requester and the person it is for', () => {
     const request = pendingRequest({ requester: ALICE, subject: CAROL });
 
-    const result = transition(request, { type: 'cancel', by: who, at: 5 });
+    const result = transition(request, { type: 'cancel', by: BOB, at: 5 });
+
+    expect(result).toEqual({ ok: false, refusal: { code: 'not_the_requester', requester: ALICE, subject: CAROL } });
+  });
+
+  it('refuses anyone else on a request for oneself, naming only the requester', () => {
+    const result = transition(pendingRequest(), { type: 'cancel', by: BOB, at: 5 });
 
     expect(result).toEqual({ ok: false, refusal: { code: 'not_the_requester', requester: ALICE } });
+  });
+
+  it('lets the subject of a grant someone else asked for cancel it (access they did not ask for)', () => {
+    const request = pendingRequest({ requester: ALICE, subject: CAROL });
+
+    const result = transition(request, { type: 'cancel', by: CAROL, at: 5 });
+
+    expect(result).toMatchObject({ ok: true, next: { status: 'cancelled', cancelled: { by: CAROL, at: 5 } } });
   });
 
   it.each<RequestStatus>(['approved', 'applying', 'granted', 'denied', 'lapsed', 'cancelled'])(

@@ -1,0 +1,48 @@
+import { formatDuration } from '../intent/duration.ts';
+import type { AccessRequest } from '../request/request.ts';
+import { code, escapeUserText, mention } from './escape.ts';
+import { ACTIONS, type Message, type MessagePart } from './message.ts';
+import { resolutionLine, scopeText, summary } from './request-messages.ts';
+
+/**
+ * Where the request was asked, as the subject can follow it: a channel (its thread holds the bot's answers) is
+ * linked; a slash command or a DM with the bot lives in the requester's own DM, which the subject cannot open.
+ */
+function whereAsked(request: AccessRequest): string {
+  return /^[CG][A-Z0-9]+$/.test(request.channel)
+    ? ` in <#${request.channel}> (the bot answers in the thread of that message)`
+    : ` in their direct messages with me`;
+}
+
+/**
+ * The DM to the person a request was filed for, by someone else: who asked, for what, where, and a Cancel
+ * button while it is pending (they may refuse access they did not ask for). Re-rendered without the button once
+ * the request is decided.
+ */
+export function requestedForYouNotice(request: AccessRequest, approvalWhere?: string): Message {
+  const duration = request.durationMs ? `, ${formatDuration(request.durationMs)}` : '';
+  const reason = request.reason ? ` Reason given: ${escapeUserText(request.reason)}.` : '';
+  const head = `:envelope: ${mention(request.requester)} asked for ${summary(request)} (${scopeText(request)}${duration})${whereAsked(request)}. Request ${code(request.id)}.${reason}`;
+  if (request.status !== 'pending') {
+    const approvedBy = request.approvals.map((a) => mention(a.by)).join(', ');
+    return {
+      text: head,
+      parts: [
+        { kind: 'text', text: head },
+        { kind: 'context', text: resolutionLine(request, approvedBy) },
+      ],
+      requestId: request.id,
+    };
+  }
+  const text = `${head} Approvers decide${approvalWhere ? ` in ${approvalWhere}` : ''}; you cannot approve it yourself. If you do not want this access, cancel it: nothing is granted and approvers can no longer act on it.`;
+  const cancel: MessagePart = {
+    kind: 'buttons',
+    buttons: [{ action: ACTIONS.cancel, label: 'Cancel request', value: request.id, style: 'danger' }],
+  };
+  return { text, parts: [{ kind: 'text', text }, cancel], requestId: request.id };
+}
+
+/** Appended to the "waiting for approval" reply when the level is auto-approved but the request is for another. */
+export function forSomeoneElseNote(request: AccessRequest): string {
+  return `No automatic approval: it is for ${mention(request.subject)}, not for you, so a person must approve.`;
+}
