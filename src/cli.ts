@@ -12,7 +12,7 @@ Usage:
   eks-access web       only the Slack front end (POST /slack/events, or Socket Mode with SLACK_APP_TOKEN)
   eks-access worker    only the workers (scale out: any number share one Redis)
   eks-access demo      the whole bot on loopback fakes with a terminal chat: no Slack app, no AWS account
-  eks-access doctor --cluster NAME [--arn ARN] [--namespace NS] [--json]
+  eks-access doctor --cluster NAME [--arn ARN] [--role-arn ARN] [--namespace NS] [--json]
                        explain why an identity is unauthorized, in the terminal (see doctor --help)
   eks-access aws-auth history --cluster NAME
   eks-access aws-auth restore --cluster NAME --version N

@@ -104,6 +104,7 @@ export class FakeServer {
   readonly #failures = new Map<string, InjectedFailure[]>();
   readonly #lateFailures = new Map<string, InjectedFailure[]>();
   readonly #windows: FailureWindow[] = [];
+  readonly #rejectedKeys = new Map<string, InjectedFailure>();
   readonly #holds = new Map<string, Gate[]>();
   readonly #allGates = new Set<Gate>();
   readonly #callListeners = new Set<(call: FakeCall) => void>();
@@ -165,6 +166,19 @@ export class FakeServer {
     const endsAt = Date.now() + durationMs;
     this.#windows.push({ ops: new Set(ops), endsAt, failures, next: 0 });
     return { endsAt };
+  }
+
+  /**
+   * Every call signed (SigV4) with `accessKeyId` gets `failure` until `acceptAccessKey`: credentials the service
+   * itself refuses, before any authorization (an expired session, a deleted key). `sandbox/aws/credential-rejection.ts`
+   * has each protocol's real error for it.
+   */
+  rejectAccessKey(accessKeyId: string, failure: InjectedFailure): void {
+    this.#rejectedKeys.set(accessKeyId, failure);
+  }
+
+  acceptAccessKey(accessKeyId: string): void {
+    this.#rejectedKeys.delete(accessKeyId);
   }
 
   /** Holds the next call to `op` before it is handled, until `release()` or `drop()`. */
@@ -275,7 +289,8 @@ export class FakeServer {
       res.destroy();
       return;
     }
-    const failure = this.#failures.get(match.op)?.shift() ?? this.#windowFailure(match.op);
+    const failure =
+      this.#keyRejection(incoming.headers) ?? this.#failures.get(match.op)?.shift() ?? this.#windowFailure(match.op);
     if (failure) {
       this.#send(res, call, this.renderFailure(failure, request));
       return;
@@ -303,6 +318,12 @@ export class FakeServer {
 
   #notify(call: FakeCall): void {
     for (const listener of [...this.#callListeners]) listener(call);
+  }
+
+  #keyRejection(headers: IncomingHttpHeaders): InjectedFailure | undefined {
+    if (this.#rejectedKeys.size === 0) return undefined;
+    const accessKeyId = /Credential=([^/,\s]+)\//.exec(headers.authorization ?? '')?.[1];
+    return accessKeyId === undefined ? undefined : this.#rejectedKeys.get(accessKeyId);
   }
 
   #windowFailure(op: string): InjectedFailure | undefined {

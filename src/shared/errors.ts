@@ -6,6 +6,7 @@ export const ADAPTER_ERROR_CODES = [
   'aws_invalid',
   'aws_wrong_mode',
   'aws_denied',
+  'aws_unauthenticated',
   'aws_unavailable',
   'k8s_unauthorized',
   'k8s_forbidden',
@@ -25,13 +26,35 @@ export class AdapterError extends Error {
   readonly retryable: boolean;
   /** The upstream error name or Slack error string, for people and logs (never a secret). */
   readonly upstream: string | undefined;
-  constructor(code: AdapterErrorCode, retryable: boolean, options: { cause?: unknown; upstream?: string } = {}) {
+  /** The call that failed, as its IAM action (`eks:ListAccessEntries`), when the adapter said which. */
+  readonly operation: string | undefined;
+  constructor(
+    code: AdapterErrorCode,
+    retryable: boolean,
+    options: { cause?: unknown; upstream?: string; operation?: string } = {},
+  ) {
     super(options.upstream ? `${code} (${options.upstream})` : code, { cause: options.cause });
     this.name = 'AdapterError';
     this.code = code;
     this.retryable = retryable;
     this.upstream = options.upstream;
+    this.operation = options.operation;
   }
+}
+
+/**
+ * `toAdapterError` plus the call that failed (`eks:ListAccessEntries`), so a person can be told which permission
+ * or call was refused. An error that already names its call keeps it: a refused AssumeRole under an EKS call is
+ * reported as the AssumeRole.
+ */
+export function failedCall(operation: string, error: unknown): AdapterError {
+  const adapterError = toAdapterError(error);
+  if (adapterError.operation !== undefined) return adapterError;
+  return new AdapterError(adapterError.code, adapterError.retryable, {
+    cause: adapterError.cause,
+    ...(adapterError.upstream !== undefined ? { upstream: adapterError.upstream } : {}),
+    operation,
+  });
 }
 
 const AWS_BY_NAME: Record<string, [AdapterErrorCode, boolean]> = {
@@ -50,7 +73,20 @@ const AWS_BY_NAME: Record<string, [AdapterErrorCode, boolean]> = {
   AccessDeniedException: ['aws_denied', false],
   AccessDenied: ['aws_denied', false],
   UnauthorizedOperation: ['aws_denied', false],
-  ExpiredTokenException: ['aws_denied', false],
+  // AWS refused the credentials themselves, before any policy was consulted; no retry makes them valid.
+  ExpiredTokenException: ['aws_unauthenticated', false],
+  ExpiredToken: ['aws_unauthenticated', false],
+  InvalidClientTokenId: ['aws_unauthenticated', false],
+  UnrecognizedClientException: ['aws_unauthenticated', false],
+  SignatureDoesNotMatch: ['aws_unauthenticated', false],
+  InvalidSignatureException: ['aws_unauthenticated', false],
+  IncompleteSignature: ['aws_unauthenticated', false],
+  IncompleteSignatureException: ['aws_unauthenticated', false],
+  MissingAuthenticationToken: ['aws_unauthenticated', false],
+  MissingAuthenticationTokenException: ['aws_unauthenticated', false],
+  // The SDK's credential chain found nothing usable (no keys, unknown profile, SSO session expired): no call was made.
+  CredentialsProviderError: ['aws_unauthenticated', false],
+  TokenProviderError: ['aws_unauthenticated', false],
   ServerException: ['aws_unavailable', true],
   ServiceUnavailableException: ['aws_unavailable', true],
   InternalFailure: ['aws_unavailable', true],
@@ -88,6 +124,30 @@ export function toAdapterError(error: unknown): AdapterError {
     return new AdapterError('aws_unavailable', true, { cause: error, upstream: slackCode });
   }
   return new AdapterError('unknown', false, { cause: error, upstream: name });
+}
+
+/** Why AWS refused credentials, by the error's name: what a person has to do differs (log in again, fix the key, set a profile). */
+export type CredentialProblem = 'expired' | 'invalid' | 'missing';
+
+const CREDENTIAL_PROBLEM_BY_NAME: Record<string, CredentialProblem> = {
+  ExpiredTokenException: 'expired',
+  ExpiredToken: 'expired',
+  InvalidClientTokenId: 'invalid',
+  UnrecognizedClientException: 'invalid',
+  SignatureDoesNotMatch: 'invalid',
+  InvalidSignatureException: 'invalid',
+  IncompleteSignature: 'invalid',
+  IncompleteSignatureException: 'invalid',
+  MissingAuthenticationToken: 'missing',
+  MissingAuthenticationTokenException: 'missing',
+  CredentialsProviderError: 'missing',
+  TokenProviderError: 'missing',
+};
+
+/** For an `aws_unauthenticated` error, which kind of credential problem it is; undefined for any other error. */
+export function credentialProblemOf(error: AdapterError): CredentialProblem | undefined {
+  if (error.code !== 'aws_unauthenticated' || error.upstream === undefined) return undefined;
+  return CREDENTIAL_PROBLEM_BY_NAME[error.upstream] ?? 'invalid';
 }
 
 /**

@@ -13,6 +13,8 @@ export function describeAdapterFailure(error: unknown, cluster: string, at: numb
         return `AWS says the cluster or principal was not found${upstream}; check the cluster name and region in the config.`;
       case 'aws_denied':
         return `the executor's AWS identity is not allowed to do this${upstream}; check its IAM policy and roleArn.`;
+      case 'aws_unauthenticated':
+        return `AWS did not accept the bot's own credentials${upstream}; check the credentials it runs with and its roleArn.`;
       case 'aws_invalid':
         return `EKS rejected the change${upstream}.`;
       case 'aws_throttled':

@@ -5,13 +5,14 @@ import type {
   ClusterFacts,
   CreatorFacts,
   Evidence,
+  FactFailure,
   IamFacts,
   IdentityFacts,
   Known,
 } from '../core/diagnose/evidence.ts';
 import type { ClusterSettings } from '../core/directory.ts';
 import { accessEntryArn, isParsedArn, type ParsedArn, parseArn } from '../core/identity/arn.ts';
-import { toAdapterError } from '../shared/errors.ts';
+import { type AdapterError, toAdapterError } from '../shared/errors.ts';
 import type { Clock, DiagnosticsGateway, DiagnosticsGateways } from './ports.ts';
 
 /** Each look-up gets this long; a slow one becomes an "unknown" fact instead of holding the answer. */
@@ -118,13 +119,18 @@ async function unknown<T>(reason: string): Promise<Known<T>> {
 async function known<T>(promise: Promise<T>, ms: number, what: string): Promise<Known<T>> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<Known<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ known: false, reason: `${what} did not answer within ${ms / 1000} s` }), ms);
+    const reason = `${what} did not answer within ${ms / 1000} s`;
+    timer = setTimeout(() => resolve({ known: false, reason, failure: { kind: 'timeout' } }), ms);
   });
   const answer = promise.then(
     (value): Known<T> => ({ known: true, value }),
     (error: unknown): Known<T> => {
       const adapterError = toAdapterError(error);
-      return { known: false, reason: `${what} failed: ${adapterError.upstream ?? adapterError.code}` };
+      return {
+        known: false,
+        reason: `${what} failed: ${adapterError.upstream ?? adapterError.code}`,
+        failure: factFailure(adapterError),
+      };
     },
   );
   try {
@@ -132,4 +138,21 @@ async function known<T>(promise: Promise<T>, ms: number, what: string): Promise<
   } finally {
     clearTimeout(timer);
   }
+}
+
+const FAILURE_KIND: Partial<Record<AdapterError['code'], FactFailure['kind']>> = {
+  aws_unauthenticated: 'credentials_rejected',
+  aws_denied: 'denied',
+  k8s_unauthorized: 'cluster_unauthorized',
+  k8s_forbidden: 'cluster_forbidden',
+  timeout: 'timeout',
+};
+
+/** The failure as the diagnosis needs it: what kind, which call, the upstream name (never the message). */
+function factFailure(error: AdapterError): FactFailure {
+  return {
+    kind: FAILURE_KIND[error.code] ?? 'error',
+    ...(error.operation !== undefined ? { operation: error.operation } : {}),
+    ...(error.upstream !== undefined ? { upstream: error.upstream } : {}),
+  };
 }

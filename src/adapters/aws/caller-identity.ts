@@ -1,17 +1,22 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { toAdapterError } from '../../shared/errors.ts';
+import { failedCall } from '../../shared/errors.ts';
 import { HTTP_OPTIONS } from './aws-clients.ts';
 
-/** The ARN of whoever runs the process (the SDK's default credential chain), as `aws sts get-caller-identity`. */
-export async function callerArn(region: string): Promise<string> {
+/** Who runs the process (the SDK's default credential chain), as `aws sts get-caller-identity` prints it. */
+export async function callerIdentity(region: string): Promise<{ arn: string; account: string }> {
   const client = new STSClient({ region, requestHandler: HTTP_OPTIONS });
   try {
-    const { Arn } = await client.send(new GetCallerIdentityCommand({}));
+    const { Arn, Account } = await client.send(new GetCallerIdentityCommand({}));
     if (!Arn) throw new Error('GetCallerIdentity returned no ARN');
-    return Arn;
+    return { arn: Arn, account: Account ?? Arn.split(':')[4] ?? '' };
   } catch (error) {
-    throw toAdapterError(error);
+    throw failedCall('sts:GetCallerIdentity', error);
   } finally {
     client.destroy();
   }
+}
+
+/** The ARN of whoever runs the process, as `aws sts get-caller-identity`. */
+export async function callerArn(region: string): Promise<string> {
+  return (await callerIdentity(region)).arn;
 }

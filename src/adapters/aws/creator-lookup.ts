@@ -3,7 +3,7 @@ import type { EKSClient } from '@aws-sdk/client-eks';
 import { creatorFromRecord, eksClusterNameOf } from '../../core/cloudtrail/creator-event.ts';
 import type { ClusterFacts, CreatorFacts } from '../../core/diagnose/evidence.ts';
 import { accessPolicyArn } from '../../core/levels.ts';
-import { toAdapterError } from '../../shared/errors.ts';
+import { failedCall, toAdapterError } from '../../shared/errors.ts';
 import { entriesWithPolicy } from './eks-diagnostics.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 
@@ -50,15 +50,19 @@ export function createCreatorLookup(
     for (let page = 0; page < MAX_PAGES; page++) {
       await limiter();
       lookups += 1;
-      const result = await cloudtrail.send(
-        new LookupEventsCommand({
-          LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateCluster' }],
-          StartTime: new Date(facts.createdAt - WINDOW_MS),
-          EndTime: new Date(facts.createdAt + WINDOW_MS),
-          MaxResults: 50,
-          NextToken: nextToken,
-        }),
-      );
+      const result = await cloudtrail
+        .send(
+          new LookupEventsCommand({
+            LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateCluster' }],
+            StartTime: new Date(facts.createdAt - WINDOW_MS),
+            EndTime: new Date(facts.createdAt + WINDOW_MS),
+            MaxResults: 50,
+            NextToken: nextToken,
+          }),
+        )
+        .catch((error: unknown) => {
+          throw failedCall('cloudtrail:LookupEvents', error);
+        });
       for (const event of result.Events ?? []) {
         const record = parseRecord(event.CloudTrailEvent);
         if (eksClusterNameOf(record) !== cluster.name) continue;

@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { toAdapterError } from '../../shared/errors.ts';
+import { failedCall } from '../../shared/errors.ts';
 import { type AwsCallObserver, observeCalls } from './call-metrics.ts';
 
 /** Refresh assumed-role credentials this long before they expire, so no call starts with a dying key. */
@@ -68,6 +68,6 @@ async function assume(client: STSClient, roleArn: string): Promise<AwsCredential
       ...(creds.Expiration ? { expiration: creds.Expiration } : {}),
     };
   } catch (error) {
-    throw toAdapterError(error);
+    throw failedCall(`sts:AssumeRole on ${roleArn}`, error);
   }
 }

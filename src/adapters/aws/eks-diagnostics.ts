@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-eks';
 import type { AccessEntryFacts, AuthenticationMode, ClusterFacts } from '../../core/diagnose/evidence.ts';
 import type { AccessScope } from '../../core/plan/access-entries.ts';
-import { AdapterError, toAdapterError } from '../../shared/errors.ts';
+import { AdapterError, failedCall } from '../../shared/errors.ts';
 import type { ClusterConnection } from '../../usecases/ports.ts';
 import type { ClusterDescriptions } from './cluster-descriptions.ts';
 
@@ -35,7 +35,7 @@ export async function describeClusterFacts(
     const caData = cluster?.certificateAuthority?.data;
     return { facts, ...(cluster?.endpoint && caData ? { connection: { endpoint: cluster.endpoint, caData } } : {}) };
   } catch (error) {
-    const adapterError = toAdapterError(error);
+    const adapterError = failedCall('eks:DescribeCluster', error);
     if (adapterError.code === 'aws_not_found') return { facts: { found: false } };
     throw adapterError;
   }
@@ -68,7 +68,7 @@ async function describeEntry(client: EKSClient, clusterName: string, principalAr
       tags: accessEntry.tags ?? {},
     };
   } catch (error) {
-    const adapterError = toAdapterError(error);
+    const adapterError = failedCall('eks:DescribeAccessEntry', error);
     if (adapterError.code === 'aws_not_found') return undefined;
     throw adapterError;
   }
@@ -91,7 +91,7 @@ async function listPolicies(client: EKSClient, clusterName: string, principalArn
       nextToken = page.nextToken;
     } while (nextToken);
   } catch (error) {
-    const adapterError = toAdapterError(error);
+    const adapterError = failedCall('eks:ListAssociatedAccessPolicies', error);
     if (adapterError.code === 'aws_not_found') return [];
     throw adapterError;
   }
@@ -103,7 +103,11 @@ export async function listAllPrincipals(client: EKSClient, clusterName: string):
   const arns: string[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < 40; page++) {
-    const result = await client.send(new ListAccessEntriesCommand({ clusterName, nextToken, maxResults: 100 }));
+    const result = await client
+      .send(new ListAccessEntriesCommand({ clusterName, nextToken, maxResults: 100 }))
+      .catch((error: unknown) => {
+        throw failedCall('eks:ListAccessEntries', error);
+      });
     arns.push(...(result.accessEntries ?? []));
     nextToken = result.nextToken;
     if (!nextToken) return arns;

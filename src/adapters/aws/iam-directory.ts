@@ -1,6 +1,6 @@
 import { GetRoleCommand, GetUserCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { IamFacts } from '../../core/diagnose/evidence.ts';
-import { AdapterError, toAdapterError } from '../../shared/errors.ts';
+import { AdapterError, failedCall } from '../../shared/errors.ts';
 import type { IamDirectory } from '../../usecases/ports.ts';
 
 export interface IamLookups extends IamDirectory {
@@ -25,7 +25,7 @@ export function createIamDirectory(client: IAMClient): IamLookups {
           ...(found?.CreateDate ? { createDate: found.CreateDate.getTime() } : {}),
         };
       } catch (error) {
-        const adapterError = toAdapterError(error);
+        const adapterError = failedCall(kind === 'role' ? 'iam:GetRole' : 'iam:GetUser', error);
         if (adapterError instanceof AdapterError && adapterError.code === 'aws_not_found') return { exists: false };
         throw adapterError;
       }

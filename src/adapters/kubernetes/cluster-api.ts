@@ -77,24 +77,33 @@ export async function readAwsAuth(target: ClusterApiTarget): Promise<AwsAuthFact
     return { present: true, data: configMap.data ?? {} };
   } catch (error) {
     if (error instanceof ApiException && error.code === 404) return { present: false, data: {} };
-    throw toKubernetesError(error);
+    throw toKubernetesError(error, 'get configmap kube-system/aws-auth');
   }
 }
 
 /** Kubernetes failures by HTTP status, never by message text. */
-export function toKubernetesError(error: unknown): AdapterError {
+export function toKubernetesError(error: unknown, operation?: string): AdapterError {
+  const op = operation !== undefined ? { operation } : {};
   if (!(error instanceof ApiException)) {
-    return new AdapterError('k8s_unavailable', true, { cause: error, upstream: 'Kubernetes API unreachable' });
+    return new AdapterError('k8s_unavailable', true, { cause: error, upstream: 'Kubernetes API unreachable', ...op });
   }
   const upstream = `Kubernetes ${error.code}`;
   switch (error.code) {
     case 401:
-      return new AdapterError('k8s_unauthorized', false, { cause: error, upstream: 'Kubernetes 401 Unauthorized' });
+      return new AdapterError('k8s_unauthorized', false, {
+        cause: error,
+        upstream: 'Kubernetes 401 Unauthorized',
+        ...op,
+      });
     case 403:
-      return new AdapterError('k8s_forbidden', false, { cause: error, upstream: 'Kubernetes 403 Forbidden' });
+      return new AdapterError('k8s_forbidden', false, { cause: error, upstream: 'Kubernetes 403 Forbidden', ...op });
     case 409:
-      return new AdapterError('k8s_conflict', true, { cause: error, upstream: 'Kubernetes 409 Conflict' });
+      return new AdapterError('k8s_conflict', true, { cause: error, upstream: 'Kubernetes 409 Conflict', ...op });
     default:
-      return new AdapterError('k8s_unavailable', error.code >= 500 || error.code === 429, { cause: error, upstream });
+      return new AdapterError('k8s_unavailable', error.code >= 500 || error.code === 429, {
+        cause: error,
+        upstream,
+        ...op,
+      });
   }
 }

@@ -1,11 +1,29 @@
 import type { AccessScope } from '../plan/access-entries.ts';
+import type { ReaderFacts } from './reader.ts';
 
 /**
  * What the diagnosis knows about one (principal, cluster) pair. Every fact that comes from AWS or the
  * cluster is a `Known<T>`: adapters that could not look (timeout, no permission, not applicable) say why,
  * and the rules report that as unknown instead of guessing.
  */
-export type Known<T> = { known: true; value: T } | { known: false; reason: string };
+export type Known<T> = { known: true; value: T } | { known: false; reason: string; failure?: FactFailure };
+
+/**
+ * Why a look-up did not answer, in terms a person acts on (`doctor` lists each with its reason). Absent when the
+ * fact was not looked up at all because it does not apply or depends on one that failed (the reason says which).
+ */
+export interface FactFailure {
+  /**
+   * `credentials_rejected`: AWS refused the credentials themselves (expired, unknown key, none found).
+   * `cluster_unauthorized` / `cluster_forbidden`: the cluster's Kubernetes API answered 401 / 403 to the reader's token.
+   * `denied`: an AWS API refused the call (AccessDenied). `timeout`: no answer in time. `error`: anything else.
+   */
+  kind: 'credentials_rejected' | 'cluster_unauthorized' | 'cluster_forbidden' | 'denied' | 'timeout' | 'error';
+  /** The call that failed, e.g. `eks:ListAccessEntries`. */
+  operation?: string;
+  /** The upstream error name, e.g. `AccessDeniedException` or `Kubernetes 401 Unauthorized`. */
+  upstream?: string;
+}
 
 export type AuthenticationMode = 'API' | 'API_AND_CONFIG_MAP' | 'CONFIG_MAP';
 
@@ -91,6 +109,8 @@ export interface Evidence {
   awsAuth: Known<AwsAuthFacts>;
   iam: Known<IamFacts>;
   creator: Known<CreatorFacts>;
+  /** Whose credentials did the look-ups, when that is a person's own shell (`doctor`); absent in Slack. */
+  reader?: ReaderFacts;
   /** When eks-access last granted this principal on this cluster, from its own records. */
   lastGrantAt?: number;
   ask: AskFacts;

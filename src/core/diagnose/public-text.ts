@@ -46,6 +46,11 @@ export const PUBLIC_TEXT: Record<RuleId, PublicText> = {
     fix: () => 'Wait until it is ACTIVE, then retry; if it stays that way, ask the cluster owners.',
     command: (f) => `aws eks wait cluster-active ${flags(f, '--name')}`,
   },
+  // Fires only in `doctor` (evidence with a reader); worded for completeness, with nothing from the cluster.
+  'cluster-refused-reader': {
+    title: (f) => `Cluster ${f.cluster} answered 401 (Unauthorized) to the identity running the check`,
+    fix: () => REQUEST,
+  },
   'aws-auth-unparseable': {
     title: (f) => `aws-auth on ${f.cluster} does not parse, so the mappings in the broken part do not load`,
     fix: (f) =>

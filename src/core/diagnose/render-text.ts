@@ -1,8 +1,15 @@
 import type { Evidence } from './evidence.ts';
 import type { Check, Diagnosis, Finding } from './finding.ts';
 
-/** Plain text for `eks-access doctor` in a terminal (no trailing newline). */
-export function renderDiagnosisText(diagnosis: Diagnosis, evidence: Evidence): string {
+/**
+ * Plain text for `eks-access doctor` in a terminal (no trailing newline). `afterChecks` are lines `doctor` adds
+ * below the checks (what could not be checked, and why).
+ */
+export function renderDiagnosisText(
+  diagnosis: Diagnosis,
+  evidence: Evidence,
+  options: { afterChecks?: readonly string[] } = {},
+): string {
   const { name, region, accountId } = evidence.cluster;
   const lines = [
     `eks-access doctor: ${name} (${region}, account ${accountId})`,
@@ -14,6 +21,7 @@ export function renderDiagnosisText(diagnosis: Diagnosis, evidence: Evidence): s
     ...diagnosis.checks.map(
       (check) => `  ${checkMark(check)} ${check.label}${check.detail ? `: ${clean(check.detail)}` : ''}`,
     ),
+    ...(options.afterChecks ?? []).map(clean),
   ];
   if (diagnosis.findings.length > 0) {
     lines.push('', 'Findings:');

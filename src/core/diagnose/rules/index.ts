@@ -11,6 +11,7 @@ import { awsAuthUnparseable } from './aws-auth-unparseable.ts';
 import { awsAuthWrongCaseKey } from './aws-auth-wrong-case-key.ts';
 import { clusterNotActive } from './cluster-not-active.ts';
 import { clusterNotFound } from './cluster-not-found.ts';
+import { clusterRefusedReader } from './cluster-refused-reader.ts';
 import { configMapMode } from './config-map-mode.ts';
 import { creatorDifferentIdentity } from './creator-different-identity.ts';
 import { entryForOtherSpelling } from './entry-for-other-spelling.ts';
@@ -36,6 +37,7 @@ import { usernameTemplate } from './username-template.ts';
 export const RULES = [
   { id: 'cluster-not-found', rule: clusterNotFound },
   { id: 'cluster-not-active', rule: clusterNotActive },
+  { id: 'cluster-refused-reader', rule: clusterRefusedReader },
   { id: 'aws-auth-unparseable', rule: awsAuthUnparseable },
   { id: 'unsupported-principal', rule: unsupportedPrincipal },
   { id: 'principal-missing', rule: principalMissing },

@@ -54,6 +54,18 @@ const withCluster = (mode: Parameters<typeof healthy>[0], facts: Record<string, 
     clusterInfo: known({ ...(base.clusterInfo.known ? base.clusterInfo.value : { found: true }), ...facts }),
   });
 };
+const READER_CALLER = { ok: true as const, arn: SESSION_ARN, account: ACCOUNT };
+const refused401 = {
+  known: false as const,
+  reason: 'reading aws-auth failed: Kubernetes 401 Unauthorized',
+  failure: { kind: 'cluster_unauthorized' as const, upstream: 'Kubernetes 401 Unauthorized' },
+};
+const asReader = (overrides: Partial<Evidence> = {}, role?: { arn: string; source: 'option' | 'config' }): Evidence =>
+  unmapped('API_AND_CONFIG_MAP', {
+    awsAuth: refused401,
+    reader: { knownProfiles: [], hasEnvKeys: true, caller: READER_CALLER, ...(role ? { role } : {}) },
+    ...overrides,
+  });
 const sso = (mapRoles: string): Evidence =>
   onConfigMap(
     { mapRoles },
@@ -77,6 +89,33 @@ const CASES: Record<RuleId, readonly Case[]> = {
     ],
     ['UPDATING', withCluster('API', { status: 'UPDATING' }), { severity: 'warning', symptom: 'transient' }],
     ['FAILED', withCluster('API', { status: 'FAILED' }), { severity: 'blocker', symptom: 'none' }],
+  ],
+  'cluster-refused-reader': [
+    [
+      'doctor: the cluster answers 401 to the caller, who is the identity checked',
+      asReader(),
+      { severity: 'blocker', symptom: 'unauthorized', isGrantFix: true, command: '--role-arn', fix: 'Slack' },
+    ],
+    [
+      'doctor --arn someone else: the caller is refused, the other identity is still checked',
+      asReader({ identity: { given: OTHER_ROLE, source: 'pasted_arn', iamArn: OTHER_ROLE } }),
+      { severity: 'warning', isGrantFix: false, evidence: SESSION_ARN },
+    ],
+    [
+      'doctor --role-arn: the assumed role is refused',
+      asReader({}, { arn: OTHER_ROLE, source: 'option' }),
+      { severity: 'warning', symptom: 'none', evidence: OTHER_ROLE },
+    ],
+    [
+      'Slack (no reader): a 401 is the bot role, not this rule',
+      unmapped('API_AND_CONFIG_MAP', { awsAuth: refused401 }),
+      undefined,
+    ],
+    [
+      'doctor: 403 is not the lock-out',
+      asReader({ awsAuth: { ...refused401, failure: { kind: 'cluster_forbidden' } } }),
+      undefined,
+    ],
   ],
   'aws-auth-unparseable': [
     [
