@@ -191,6 +191,11 @@ export function slackTs(nowMs = Date.now()): string {
   return `${Math.floor(nowMs / 1000)}.${String((nowMs % 1000) * 1000 + micros).padStart(6, '0')}`;
 }
 
+/** A fresh trigger id in Slack's format ("1700000000123.4242.abcdef…"): it lets the app open one modal. */
+export function slackTriggerId(): string {
+  return triggerId();
+}
+
 function triggerId(): string {
   return `${Date.now()}.${randomBytes(4).readUInt32BE(0)}.${randomBytes(16).toString('hex')}`;
 }
