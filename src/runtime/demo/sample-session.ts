@@ -12,12 +12,14 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { SlackWebApiFake } from '../../sandbox/slack/web-api.ts';
 import { DEMO_BANNER, type Stop, startDemo } from './run-demo.ts';
+import type { SandboxWorld } from './sandbox-world.ts';
 
 export interface SessionStep {
   /** The line typed, or how to make it from the transcript so far (to read a button's number). */
   line: string | ((transcript: string) => string);
   /**
-   * For a line the bot answers: what the Slack fake must hold (messages and modals, as text and JSON) before the
+   * For a line the bot answers: what the Slack fake must hold (messages and modals, as the raw text and JSON the bot
+   * sent, so mentions read `<@U0ALICE>`) before the
    * step ends; every pattern must match somewhere, in any order.
    */
   until?: RegExp | readonly RegExp[];
@@ -47,7 +49,7 @@ export const SAMPLE_STEPS: readonly SessionStep[] = [
   { line: '/as bob' },
   { line: click('Approve'), until: /granted and verified/ },
   { line: '/as alice' },
-  { line: click("I'm done"), until: /view\*? on `prod-cluster` for @alice (ended|was revoked|was ended)/ },
+  { line: click("I'm done"), until: /\*view\* on `prod-cluster` for <@U0ALICE> was revoked/ },
   { line: 'grant me edit on prod-cluster for 4h because hotfix', until: [/hotfix/, /edit\*? on `prod-cluster`/] },
   { line: '/as carol' },
   { line: click('Deny'), until: /"type":"modal"/ },
@@ -64,9 +66,9 @@ export const SAMPLE_STEPS: readonly SessionStep[] = [
   { line: '/fill 1 prod' },
   { line: '/submit' },
   { line: '/fill 1 prod-cluster' },
-  { line: '/submit', until: /cluster-admin[\s\S]*granted and verified/ },
+  { line: '/submit', until: /now has \*cluster-admin\*/ },
   { line: '/as alice' },
-  { line: 'revoke my access to prod-cluster', until: /cluster-admin\*? on `prod-cluster` for @alice was revoked/ },
+  { line: 'revoke my access to prod-cluster', until: /\*cluster-admin\* on `prod-cluster` for <@U0ALICE> was revoked/ },
   { line: '/state' },
 ];
 
@@ -83,7 +85,8 @@ export interface RecordOptions {
 export interface RecordedSession {
   /** Exactly what the terminal showed, from `$ npm run demo` on. */
   transcript: string;
-  slack: SlackWebApiFake;
+  /** The fakes as the session left them (and what they were called with). */
+  world: SandboxWorld;
   /** Stops everything the recording started; the fakes can be read until then. */
   stop(): Promise<void>;
 }
@@ -124,7 +127,7 @@ export async function recordSession(options: RecordOptions = {}): Promise<Record
       }
       demo.feed.flush();
     }
-    return { transcript, slack, stop };
+    return { transcript, world: demo.world, stop };
   } catch (error) {
     await stop();
     throw error;
