@@ -6,9 +6,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { normalizeSession, recordSession } from '../src/runtime/demo/sample-session.ts';
-import { replaceSampleBlock } from '../src/runtime/demo/sample-block.ts';
+import { replaceSampleBlock, SAMPLE_DOC } from '../src/runtime/demo/sample-block.ts';
 
-const README = resolve(import.meta.dirname, '../README.md');
+const README = resolve(import.meta.dirname, '..', SAMPLE_DOC);
 
 const recorded = await recordSession({ progress: (line) => process.stderr.write(`> ${line}\n`) });
 const session = normalizeSession(recorded.transcript);
@@ -17,5 +17,5 @@ if (process.argv.includes('--print')) {
   process.stdout.write(session);
 } else {
   writeFileSync(README, replaceSampleBlock(readFileSync(README, 'utf8'), session));
-  process.stderr.write(`Wrote the sample session (${session.split('\n').length} lines) into README.md.\n`);
+  process.stderr.write(`Wrote the sample session (${session.split('\n').length} lines) into ${SAMPLE_DOC}.\n`);
 }

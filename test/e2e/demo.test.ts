@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleBlock } from '../../src/runtime/demo/sample-block.ts';
+import { SAMPLE_DOC, sampleBlock } from '../../src/runtime/demo/sample-block.ts';
 import { normalizeSession, type RecordedSession, recordSession } from '../../src/runtime/demo/sample-session.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 // The machine running the suite may be busy: the bot alone can take a minute to start, so waits are generous.
 const BIN = resolve(import.meta.dirname, '../../bin/eks-access.js');
 const ALICE_ROLE = 'arn:aws:iam::111122223333:role/engineering/alice-dev';
-const README = resolve(import.meta.dirname, '../../README.md');
+const README = resolve(import.meta.dirname, '../..', SAMPLE_DOC);
 
 /** The README's sample session recorded again (in this process, beside the child demo below). */
 let recorded: RecordedSession | undefined;
@@ -111,6 +111,30 @@ describe('npm run demo, driven through its terminal', () => {
     expect(diagnosis).toContain('IAM path');
     expect(diagnosis).toContain('rolearn: arn:aws:iam::111122223333:role/alice-dev');
   }, 90_000);
+
+  it('carol clicks Deny: the deny modal shows as a form, and /fill and /submit deny the request with her reason', async () => {
+    const asked = type('grant me edit on prod-cluster for 1h because try the migration');
+    const card = await seen(/\[#eks-approvals\] eks-access:[\s\S]*try the migration[\s\S]*\[(\d+)\] Deny/, asked);
+    const deny = /\[(\d+)\] Deny/.exec(card.slice(card.indexOf('try the migration')))?.[1];
+
+    type('/as carol');
+    const clicked = type(`/click ${deny}`);
+    const modal = await seen(/\[modal, only @carol sees this\][\s\S]*└ [^\n]*\/submit = Deny/, clicked);
+    type('/fill 1 not before the backup');
+    const submitted = type('/submit');
+    const denied = await seen(/Denied by @carol: not before the backup\./, submitted);
+    type('/as alice');
+
+    expect(modal).toContain('(1) Reason: (empty)');
+    expect(stdout.slice(clicked)).toContain('carol clicked');
+    expect(denied).toContain('(the modal closed)');
+  }, 90_000);
+
+  it('/submit and /fill with no modal open say so instead of doing nothing', async () => {
+    const typed = type('/submit');
+
+    expect(await seen(/No modal is open for @alice\./, typed)).toBeTruthy();
+  });
 
   it('answers a button number it never showed with a reason', async () => {
     const typed = type('/click 999');
