@@ -133,7 +133,9 @@ export class ModalForm {
     let fieldIndex = 0;
     for (const block of blocksOf(this.view)) {
       if (block['type'] !== 'input') {
-        lines.push(...renderBlockKitAsText({ blocks: [block] }, { names }).lines.map((line) => `│ ${line}`));
+        lines.push(
+          ...renderBlockKitAsText({ blocks: [block] }, { names, unpressable: true }).lines.map((line) => `│ ${line}`),
+        );
         continue;
       }
       const field = this.fields[fieldIndex++];

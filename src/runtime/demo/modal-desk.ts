@@ -11,6 +11,8 @@ import { CHANNEL_NAMES, PERSONAS, type Persona } from './personas.ts';
 import type { SlackSender } from './slack-sender.ts';
 
 export interface ModalDesk {
+  /** The title of the modal on top of `as`'s stack, if one is open. */
+  openTitle(as: Persona): string | undefined;
   fill(as: Persona, field: number, text: string): void;
   submit(as: Persona): Promise<SlackHttpResult | undefined>;
   close(as: Persona): Promise<SlackHttpResult | undefined>;
@@ -62,6 +64,10 @@ export function startModalDesk(slack: SlackWebApiFake, sender: SlackSender, prin
   };
 
   return {
+    openTitle(as) {
+      const title = top(as)?.view['title'];
+      return typeof title === 'object' && title !== null ? String((title as { text?: unknown }).text ?? '') : undefined;
+    },
     fill(as, field, text) {
       const form = top(as);
       if (!form) {

@@ -78,7 +78,10 @@ export function startTerminalChat(parts: ChatParts): TerminalChat {
         const next = personaNamed(line.persona);
         if (!next) return print(`There is no ${line.persona} here. ${PERSONAS.map((p) => p.name).join(', ')} are.`);
         persona = next;
-        return print(`You are now ${persona.name} (${persona.role}).`);
+        // A modal left open while speaking as someone else is still there; say so, or /submit seems to do nothing.
+        const open = parts.modals().openTitle(persona);
+        const modal = open === undefined ? '' : ` Your modal "${open}" is still open: /fill, /submit or /close.`;
+        return print(`You are now ${persona.name} (${persona.role}).${modal}`);
       }
       case 'click': {
         const pressable = parts.feed().button(line.button);

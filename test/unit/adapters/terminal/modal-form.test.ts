@@ -94,4 +94,21 @@ describe('a modal as a terminal form', () => {
       b: { a: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'edit' }, value: 'e' } } },
     });
   });
+
+  it('shows a button inside a modal without a number, since /click cannot press it there', () => {
+    const form = new ModalForm(
+      opened({
+        type: 'modal',
+        title: { type: 'plain_text', text: 'Info' },
+        blocks: [
+          {
+            type: 'actions',
+            elements: [{ type: 'button', action_id: 'x', text: { type: 'plain_text', text: 'More' } }],
+          },
+        ],
+      }),
+    );
+
+    expect(form.lines()).toEqual(['┌ Info', '│   ‹More›', '└ /close = Cancel']);
+  });
 });
