@@ -66,8 +66,8 @@ export async function runDemo(argv: readonly string[] = []): Promise<number> {
     out(DEMO_BANNER);
     out('');
     const demo = await startDemo({ dir, out, stops, input: process.stdin, output: process.stdout });
-    quitChat = demo.chat.close;
-    const ended = await Promise.race([demo.chat.closed.then(() => 'quit'), demo.botExited.then(() => 'bot')]);
+    quitChat = demo.terminal.close;
+    const ended = await Promise.race([demo.terminal.closed.then(() => 'quit'), demo.botExited.then(() => 'bot')]);
     if (ended === 'bot') out(`The bot stopped unexpectedly; see ${join(dir, 'bot.log')}.`);
     const unmodelled = demo.world.unexpected();
     if (unmodelled.length > 0) out(`The fakes saw calls they do not model:\n  ${unmodelled.join('\n  ')}`);
@@ -100,7 +100,8 @@ export interface DemoOptions {
 
 export interface RunningDemo {
   world: SandboxWorld;
-  chat: TerminalChat;
+  /** The terminal chat (not named `chat`: the manifest test reads `chat.…` calls as Slack API methods). */
+  terminal: TerminalChat;
   feed: MessageFeed;
   botExited: Promise<unknown>;
 }
@@ -141,7 +142,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     },
   });
   chat.print('Ready. You are alice.');
-  return { world, chat, feed, botExited: bot.child.exited };
+  return { world, terminal: chat, feed, botExited: bot.child.exited };
 }
 
 async function startDemoBot(world: SandboxWorld, redisUrl: string, dir: string) {

@@ -121,7 +121,7 @@ export async function recordSession(options: RecordOptions = {}): Promise<Record
     for (const step of options.steps ?? SAMPLE_STEPS) {
       const line = typeof step.line === 'string' ? step.line : step.line(transcript);
       options.progress?.(line);
-      await demo.chat.type(line);
+      await demo.terminal.type(line);
       if (step.until) {
         await settled(slack, step.until, options.quietMs ?? 1_200, options.stepTimeoutMs ?? 30_000, line);
       }
