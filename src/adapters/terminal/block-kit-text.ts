@@ -20,6 +20,11 @@ export interface RenderOptions {
   names?: Readonly<Record<string, string>>;
   /** The number the first button gets. */
   firstButton?: number;
+  /**
+   * Buttons shown without a number (`‹Label›`) and not returned: where `/click` cannot reach them (inside a modal,
+   * whose block_actions the terminal does not send), a number would promise a click that does nothing.
+   */
+  unpressable?: boolean;
 }
 
 export interface RenderedText {
@@ -41,6 +46,12 @@ export function renderBlockKitAsText(
   const blocks = (message.blocks ?? []).filter(isJson);
   if (blocks.length === 0) return { lines: splitLines(mrkdwnText(message.text ?? '', names)), buttons };
   const lines = blocks.flatMap((block) => renderBlock(block, names, buttons, next));
+  if (options.unpressable) {
+    const shown = lines.map((line) =>
+      buttons.reduce((text, b) => text.replace(`[${b.number}] ${b.label}`, `‹${b.label}›`), line),
+    );
+    return { lines: shown, buttons: [] };
+  }
   return { lines, buttons };
 }
 

@@ -8,6 +8,9 @@ export type ChatLine =
   | { kind: 'slash'; text: string }
   | { kind: 'as'; persona: string }
   | { kind: 'click'; button: number }
+  | { kind: 'fill'; field: number; text: string }
+  | { kind: 'submit' }
+  | { kind: 'close' }
   | { kind: 'help' }
   | { kind: 'who' }
   | { kind: 'state' }
@@ -20,6 +23,8 @@ const BARE: Readonly<Record<string, ChatLine>> = {
   '/who': { kind: 'who' },
   '/state': { kind: 'state' },
   '/quit': { kind: 'quit' },
+  '/submit': { kind: 'submit' },
+  '/close': { kind: 'close' },
   '/exit': { kind: 'quit' },
 };
 
@@ -47,6 +52,14 @@ export function parseChatLine(raw: string): ChatLine {
         ? { kind: 'click', button }
         : { kind: 'invalid', problem: 'Give a button number: /click 2.' };
     }
+    case '/fill': {
+      // `/fill 1 text`; `/fill 1` alone empties the field. `\n` in the text is a line break (a multiline input).
+      const match = /^\(?(\d+)\)?(?:\s+([\s\S]*))?$/.exec(rest);
+      const field = Number(match?.[1]);
+      return match && field > 0
+        ? { kind: 'fill', field, text: (match[2] ?? '').replaceAll('\\n', '\n') }
+        : { kind: 'invalid', problem: 'Give a field number and the text: /fill 1 not during the freeze.' };
+    }
     default:
       return { kind: 'invalid', problem: `Unknown command ${command}. Type /help.` };
   }
@@ -59,6 +72,8 @@ export const CHAT_HELP = `Type a message to the bot, or a command:
   /eks <text>       the slash command, e.g. "/eks why legacy-cluster"
   /as <persona>     speak as someone else (alice, bob, carol)
   /click <n>        press button [n] as the current persona
+  /fill <n> <text>  type into field (n) of the modal open for the current persona
+  /submit           submit that modal (its submit button); /close dismisses it
   /who              the personas, their roles and IAM identities
   /state            the sandbox's EKS access entries and aws-auth ConfigMaps
   /help             this text

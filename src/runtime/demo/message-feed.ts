@@ -17,10 +17,24 @@ export interface MessageFeed {
   button(number: number): PressableButton | undefined;
   /** Prints a reply that came back on the HTTP response itself (a slash command's ephemeral answer). */
   printResponse(where: string, body: { text?: string; blocks?: unknown[] }): void;
+  /** Prints what changed since the last print, each message in its current version. */
+  flush(): void;
   stop(): void;
 }
 
-export function startMessageFeed(slack: SlackWebApiFake, print: (text: string) => void): MessageFeed {
+export interface FeedOptions {
+  /**
+   * `true` (the default): print as messages arrive. `false`: only on `flush()`, so a recorded session shows each
+   * message as it ended up after a step, not whichever intermediate versions the timing happened to catch.
+   */
+  live?: boolean;
+}
+
+export function startMessageFeed(
+  slack: SlackWebApiFake,
+  print: (text: string) => void,
+  options: FeedOptions = {},
+): MessageFeed {
   const names: Record<string, string> = { ...CHANNEL_NAMES, [slack.botUserId]: 'eks-access' };
   for (const persona of PERSONAS) {
     names[persona.slackId] = persona.name;
@@ -62,7 +76,7 @@ export function startMessageFeed(slack: SlackWebApiFake, print: (text: string) =
   };
   const unsubscribe = slack.onMessagesChanged(() => {
     // The fake calls back while it is still answering the bot; print once that call is done.
-    if (!scheduled) {
+    if (options.live !== false && !scheduled) {
       scheduled = true;
       setImmediate(flush);
     }
@@ -72,6 +86,7 @@ export function startMessageFeed(slack: SlackWebApiFake, print: (text: string) =
     printResponse(where, body) {
       render(`[${where}] eks-access:`, body);
     },
+    flush,
     stop: unsubscribe,
   };
 }

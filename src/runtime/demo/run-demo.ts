@@ -9,10 +9,11 @@ import { join, resolve } from 'node:path';
 import { pickPort, startRedisServer } from '../../sandbox/redis-server.ts';
 import { type BotChild, startBotChild } from './bot-child.ts';
 import { type MessageFeed, startMessageFeed } from './message-feed.ts';
+import { type ModalDesk, startModalDesk } from './modal-desk.ts';
 import { DEMO_CONFIG } from './personas.ts';
 import { type SandboxWorld, startSandboxWorld } from './sandbox-world.ts';
 import { createSlackSender } from './slack-sender.ts';
-import { startTerminalChat } from './terminal-chat.ts';
+import { type ChatParts, startTerminalChat, type TerminalChat } from './terminal-chat.ts';
 
 export const DEMO_BANNER = `eks-access demo: a sandbox on this machine. Nothing here touches AWS or Slack.
 EKS, STS, IAM, CloudTrail, the clusters' Kubernetes API and Slack are local fakes on 127.0.0.1;
@@ -24,7 +25,7 @@ You are alice (engineer); bob and carol approve. Type /help for commands. Try:
   why am I unauthorized on legacy-cluster
 To run it for real (your Slack app, your AWS account), see "Running for real" in README.md.`;
 
-type Stop = { name: string; stop: () => Promise<unknown> | unknown };
+export type Stop = { name: string; stop: () => Promise<unknown> | unknown };
 
 export const DEMO_USAGE = `Usage: eks-access demo   (or: npm run demo)
 
@@ -41,7 +42,6 @@ export async function runDemo(argv: readonly string[] = []): Promise<number> {
   const dir = resolve('.eks-access', 'demo');
   // A fresh state each run: the fakes start empty, so requests kept from an earlier run would point at nothing.
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, 'redis'), { recursive: true });
   const stops: Stop[] = [];
   // One stop for every path (quit, signal, failure): a second caller waits for the first instead of exiting early.
   let stopping: Promise<void> | undefined;
@@ -65,36 +65,11 @@ export async function runDemo(argv: readonly string[] = []): Promise<number> {
   try {
     out(DEMO_BANNER);
     out('');
-    const redis = await startRedisServer({ dir: join(dir, 'redis') });
-    stops.push({ name: 'redis-server', stop: () => redis.stop() });
-    out(`Started redis-server (pid ${redis.pid}, ${redis.url}).`);
-    const world = await startSandboxWorld();
-    stops.push({ name: 'sandbox fakes', stop: () => world.close() });
-    out('Started the AWS, Kubernetes and Slack fakes.');
-    const bot = await startDemoBot(world, redis.url, dir);
-    stops.push({ name: 'bot', stop: () => bot.child.stop() });
-    out(`Started the bot (pid ${bot.child.pid}); its logs go to ${join(dir, 'bot.log')}.`);
-    let feed: MessageFeed | undefined;
-    const chat = startTerminalChat({
-      world,
-      sender: createSlackSender(world.slack, bot.eventsUrl, bot.secret),
-      feed: () => feed as MessageFeed,
-      input: process.stdin,
-      output: process.stdout,
-    });
-    feed = startMessageFeed(world.slack, chat.print);
-    quitChat = chat.close;
-    stops.push({
-      name: 'chat',
-      stop: () => {
-        feed?.stop();
-        chat.close();
-      },
-    });
-    chat.print('Ready. You are alice.');
-    const ended = await Promise.race([chat.closed.then(() => 'quit'), bot.child.exited.then(() => 'bot')]);
+    const demo = await startDemo({ dir, out, stops, input: process.stdin, output: process.stdout });
+    quitChat = demo.terminal.close;
+    const ended = await Promise.race([demo.terminal.closed.then(() => 'quit'), demo.botExited.then(() => 'bot')]);
     if (ended === 'bot') out(`The bot stopped unexpectedly; see ${join(dir, 'bot.log')}.`);
-    const unmodelled = world.unexpected();
+    const unmodelled = demo.world.unexpected();
     if (unmodelled.length > 0) out(`The fakes saw calls they do not model:\n  ${unmodelled.join('\n  ')}`);
     await stopAll();
     out('Stopped everything the demo started.');
@@ -107,6 +82,67 @@ export async function runDemo(argv: readonly string[] = []): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+export interface DemoOptions {
+  /** Where redis-server keeps its data and the bot its config and log; emptied by the caller. */
+  dir: string;
+  /** Start-up progress lines. */
+  out: (text: string) => void;
+  /** Each part started is added here, so the caller can stop them all (in reverse) on any path, even mid-start. */
+  stops: Stop[];
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  output: NodeJS.WritableStream;
+  echo?: ChatParts['echo'];
+  /** `false`: messages print only on `feed.flush()` (a recorded session); see FeedOptions. */
+  live?: boolean;
+}
+
+export interface RunningDemo {
+  world: SandboxWorld;
+  /** The terminal chat (not named `chat`: the manifest test reads `chat.…` calls as Slack API methods). */
+  terminal: TerminalChat;
+  feed: MessageFeed;
+  botExited: Promise<unknown>;
+}
+
+/** redis-server, the fakes, the bot and the chat, started in that order; what `eks-access demo` and the sample share. */
+export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+  const { dir, out, stops } = options;
+  mkdirSync(join(dir, 'redis'), { recursive: true });
+  const redis = await startRedisServer({ dir: join(dir, 'redis') });
+  stops.push({ name: 'redis-server', stop: () => redis.stop() });
+  out(`Started redis-server (pid ${redis.pid}, ${redis.url}).`);
+  const world = await startSandboxWorld();
+  stops.push({ name: 'sandbox fakes', stop: () => world.close() });
+  out('Started the AWS, Kubernetes and Slack fakes.');
+  const bot = await startDemoBot(world, redis.url, dir);
+  stops.push({ name: 'bot', stop: () => bot.child.stop() });
+  out(`Started the bot (pid ${bot.child.pid}); its logs go to ${join(dir, 'bot.log')}.`);
+  const sender = createSlackSender(world.slack, bot.eventsUrl, bot.secret);
+  let feed: MessageFeed | undefined;
+  let modals: ModalDesk | undefined;
+  const chat = startTerminalChat({
+    world,
+    sender,
+    feed: () => feed as MessageFeed,
+    modals: () => modals as ModalDesk,
+    input: options.input,
+    output: options.output,
+    ...(options.echo ? { echo: options.echo } : {}),
+  });
+  feed = startMessageFeed(world.slack, chat.print, { live: options.live ?? true });
+  modals = startModalDesk(world.slack, sender, chat.print);
+  stops.push({
+    name: 'chat',
+    stop: () => {
+      feed?.stop();
+      modals?.stop();
+      chat.close();
+    },
+  });
+  chat.print('Ready. You are alice.');
+  return { world, terminal: chat, feed, botExited: bot.child.exited };
 }
 
 async function startDemoBot(world: SandboxWorld, redisUrl: string, dir: string) {

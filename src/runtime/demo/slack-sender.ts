@@ -9,8 +9,12 @@ import {
   blockActions,
   directMessageEvent,
   eventCallback,
+  type SlackStateValue,
+  slackTriggerId,
   slackTs,
   slashCommand,
+  viewClosed,
+  viewSubmission,
 } from '../../sandbox/slack/payloads.ts';
 import { type SlackHttpResult, sendSlackRequest } from '../../sandbox/slack/sign.ts';
 import type { SlackMessage, SlackWebApiFake } from '../../sandbox/slack/web-api.ts';
@@ -21,10 +25,26 @@ export interface SlackSender {
   dm(as: Persona, text: string): Promise<SlackHttpResult>;
   command(as: Persona, text: string): Promise<SlackHttpResult>;
   click(as: Persona, button: TextButton, on: SlackMessage): Promise<SlackHttpResult>;
+  /** `view_submission` of `view` (as last shown) with `values` as `view.state.values`. */
+  submitView(
+    as: Persona,
+    view: Record<string, unknown>,
+    values: Record<string, Record<string, SlackStateValue>>,
+  ): Promise<SlackHttpResult>;
+  /** `view_closed` (send it only for a view with `notify_on_close`, as Slack does). */
+  closeView(as: Persona, view: Record<string, unknown>, isCleared: boolean): Promise<SlackHttpResult>;
+  /** Who was handed `triggerId` (a click, a command or a submission): whose screen a modal opened with it is on. */
+  whoseTrigger(triggerId: string): Persona | undefined;
 }
 
 export function createSlackSender(slack: SlackWebApiFake, eventsUrl: string, secret: string): SlackSender {
   const sign = { secret };
+  const triggers = new Map<string, Persona>();
+  const trigger = (as: Persona) => {
+    const id = slackTriggerId();
+    triggers.set(id, as);
+    return id;
+  };
   const team = { teamId: slack.teamId, appId: slack.appId, botUserId: slack.botUserId };
   const send = async (as: Persona, channel: string, text: string, kind: 'mention' | 'dm') => {
     const input = { user: as.slackId, channel, text: toSlackMarkup(text, slack.botUserId), ts: slackTs() };
@@ -43,6 +63,7 @@ export function createSlackSender(slack: SlackWebApiFake, eventsUrl: string, sec
         channelId: CHANNELS.general,
         text: toSlackMarkup(text, slack.botUserId),
         responseUrl: slack.responseUrl(randomUUID()),
+        triggerId: trigger(as),
       });
       return await sendSlackRequest(eventsUrl, 'command', built.body, sign);
     },
@@ -66,6 +87,7 @@ export function createSlackSender(slack: SlackWebApiFake, eventsUrl: string, sec
           blocks: on.blocks,
         },
         responseUrl: slack.responseUrl(randomUUID()),
+        triggerId: trigger(as),
       });
       // Slack names the thread of a threaded message in the container; the builder leaves it out.
       const container = {
@@ -75,6 +97,22 @@ export function createSlackSender(slack: SlackWebApiFake, eventsUrl: string, sec
       const body = new URLSearchParams({ payload: JSON.stringify({ ...built.payload, container }) }).toString();
       return await sendSlackRequest(eventsUrl, 'interaction', body, sign);
     },
+    async submitView(as, view, values) {
+      const built = viewSubmission({
+        ...team,
+        userId: as.slackId,
+        userName: as.name,
+        view,
+        values,
+        triggerId: trigger(as),
+      });
+      return await sendSlackRequest(eventsUrl, 'interaction', built.body, sign);
+    },
+    async closeView(as, view, isCleared) {
+      const built = viewClosed({ ...team, userId: as.slackId, userName: as.name, view, isCleared });
+      return await sendSlackRequest(eventsUrl, 'interaction', built.body, sign);
+    },
+    whoseTrigger: (triggerId) => triggers.get(triggerId),
   };
 }
 

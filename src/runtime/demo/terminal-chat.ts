@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { CHAT_HELP, type ChatLine, parseChatLine } from '../../adapters/terminal/chat-line.ts';
 import type { SlackHttpResult } from '../../sandbox/slack/sign.ts';
 import type { MessageFeed } from './message-feed.ts';
+import type { ModalDesk } from './modal-desk.ts';
 import { CLUSTERS, PERSONAS, type Persona, personaNamed } from './personas.ts';
 import type { SandboxWorld } from './sandbox-world.ts';
 import type { SlackSender } from './slack-sender.ts';
@@ -16,6 +17,8 @@ export interface TerminalChat {
   /** Resolves when the person quits (`/quit`, Ctrl-C, or the end of stdin). */
   closed: Promise<void>;
   print(text: string): void;
+  /** Handles `line` as if typed (after any lines still running) and resolves once it has been sent and answered. */
+  type(line: string): Promise<void>;
   close(): void;
 }
 
@@ -23,8 +26,15 @@ export interface ChatParts {
   world: SandboxWorld;
   sender: SlackSender;
   feed: () => MessageFeed;
+  modals: () => ModalDesk;
   input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: NodeJS.WritableStream;
+  /**
+   * Without a TTY each line is echoed so the output reads as a log: `actions` (the default) says what was sent
+   * (`bob clicked [2] Approve`), `prompt` shows the line as it was typed after the prompt (`bob> /click 2`), which is
+   * what a person at a terminal sees; the README's sample session is recorded that way.
+   */
+  echo?: 'actions' | 'prompt';
 }
 
 export function startTerminalChat(parts: ChatParts): TerminalChat {
@@ -44,6 +54,7 @@ export function startTerminalChat(parts: ChatParts): TerminalChat {
     parts.output.write(isTty ? `\r\x1b[K${text}\n` : `${text}\n`);
     prompt();
   };
+  const echoActions = !isTty && parts.echo !== 'prompt';
   const handle = async (line: ChatLine): Promise<void> => {
     switch (line.kind) {
       case 'empty':
@@ -67,25 +78,40 @@ export function startTerminalChat(parts: ChatParts): TerminalChat {
         const next = personaNamed(line.persona);
         if (!next) return print(`There is no ${line.persona} here. ${PERSONAS.map((p) => p.name).join(', ')} are.`);
         persona = next;
-        return print(`You are now ${persona.name} (${persona.role}).`);
+        // A modal left open while speaking as someone else is still there; say so, or /submit seems to do nothing.
+        const open = parts.modals().openTitle(persona);
+        const modal = open === undefined ? '' : ` Your modal "${open}" is still open: /fill, /submit or /close.`;
+        return print(`You are now ${persona.name} (${persona.role}).${modal}`);
       }
       case 'click': {
         const pressable = parts.feed().button(line.button);
         if (!pressable) return print(`There is no button [${line.button}].`);
-        if (!isTty) print(`${persona.name} clicked [${line.button}] ${pressable.button.label}`);
+        if (echoActions) print(`${persona.name} clicked [${line.button}] ${pressable.button.label}`);
         return answered(await parts.sender.click(persona, pressable.button, pressable.message));
       }
       case 'mention':
       case 'dm':
-        if (!isTty) print(`${persona.name}${line.kind === 'dm' ? ' (DM)' : ''}: ${line.text}`);
+        if (echoActions) print(`${persona.name}${line.kind === 'dm' ? ' (DM)' : ''}: ${line.text}`);
         return answered(await parts.sender[line.kind](persona, line.text));
       case 'slash': {
-        if (!isTty) print(`${persona.name}: /eks ${line.text}`);
+        if (echoActions) print(`${persona.name}: /eks ${line.text}`);
         const result = await parts.sender.command(persona, line.text);
         answered(result);
         const body = slashBody(result.body);
         if (body) parts.feed().printResponse(`/eks, only @${persona.name} sees this`, body);
         return;
+      }
+      case 'fill':
+        return parts.modals().fill(persona, line.field, line.text);
+      case 'submit': {
+        if (echoActions) print(`${persona.name} submitted the modal`);
+        const result = await parts.modals().submit(persona);
+        return result ? answered(result) : undefined;
+      }
+      case 'close': {
+        if (echoActions) print(`${persona.name} closed the modal`);
+        const result = await parts.modals().close(persona);
+        return result ? answered(result) : undefined;
       }
     }
   };
@@ -93,17 +119,23 @@ export function startTerminalChat(parts: ChatParts): TerminalChat {
     if (result.status !== 200) print(`(the bot answered HTTP ${result.status}: ${result.body.slice(0, 200)})`);
   };
   let queue = Promise.resolve();
-  rl.on('line', (raw) => {
+  const enqueue = (raw: string) => {
     queue = queue
+      .then(() => {
+        // Lines run in order, so `persona` here is whoever is speaking once the lines before this one ran.
+        if (!isTty && parts.echo === 'prompt') print(`${persona.name}> ${raw.trim()}`);
+      })
       .then(() => handle(parseChatLine(raw)))
       .catch((error: unknown) => print(`(could not send that: ${(error as Error).message})`))
       .finally(prompt);
-  });
+    return queue;
+  };
+  rl.on('line', (raw) => void enqueue(raw));
   rl.on('SIGINT', () => rl.close());
   // Lines already typed are still sent before the chat reports itself closed.
   rl.on('close', () => void queue.then(done));
   prompt();
-  return { closed, print, close: () => rl.close() };
+  return { closed, print, type: enqueue, close: () => rl.close() };
 }
 
 function whoText(current: Persona): string {

@@ -191,6 +191,11 @@ export function slackTs(nowMs = Date.now()): string {
   return `${Math.floor(nowMs / 1000)}.${String((nowMs % 1000) * 1000 + micros).padStart(6, '0')}`;
 }
 
+/** A fresh trigger id in Slack's format ("1700000000123.4242.abcdef…"): it lets the app open one modal. */
+export function slackTriggerId(): string {
+  return triggerId();
+}
+
 function triggerId(): string {
   return `${Date.now()}.${randomBytes(4).readUInt32BE(0)}.${randomBytes(16).toString('hex')}`;
 }
@@ -200,10 +205,16 @@ export interface ViewSubmissionInput extends SlackTeam {
   userName?: string;
   /** The view as `views.open` answered it (its `id`, `callback_id`, `private_metadata`, `hash`, blocks). */
   view: Record<string, unknown>;
-  /** What the person typed: block_id → action_id → value (plain_text_input elements). */
-  values: Record<string, Record<string, string>>;
+  /**
+   * What the person entered: block_id → action_id → a string (a plain_text_input's value) or the element's state as
+   * Slack reports it (`{ type: 'plain_text_input', value: null }` for an empty input, `selected_option` for a select).
+   */
+  values: Record<string, Record<string, string | SlackStateValue>>;
   triggerId?: string;
 }
+
+/** One element's entry in `view.state.values`: its type and its value field(s). */
+export type SlackStateValue = { type: string } & Record<string, unknown>;
 
 /** `view_submission`: a modal submitted, with the typed values in `view.state.values` (form field `payload`). */
 export function viewSubmission(input: ViewSubmissionInput): SlackRequestBody {
@@ -212,19 +223,17 @@ export function viewSubmission(input: ViewSubmissionInput): SlackRequestBody {
     Object.entries(input.values).map(([blockId, actions]) => [
       blockId,
       Object.fromEntries(
-        Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }]),
+        Object.entries(actions).map(([actionId, value]) => [
+          actionId,
+          typeof value === 'string' ? { type: 'plain_text_input', value } : value,
+        ]),
       ),
     ]),
   );
   const payload = {
     type: 'view_submission',
     team: { id: t.teamId, domain: t.teamDomain },
-    user: {
-      id: input.userId,
-      username: input.userName ?? input.userId.toLowerCase(),
-      name: input.userName ?? input.userId.toLowerCase(),
-      team_id: t.teamId,
-    },
+    user: viewUser(input, t.teamId),
     api_app_id: t.appId,
     token: t.token,
     trigger_id: input.triggerId ?? triggerId(),
@@ -234,4 +243,38 @@ export function viewSubmission(input: ViewSubmissionInput): SlackRequestBody {
     enterprise: null,
   };
   return { kind: 'interaction', body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), payload };
+}
+
+export interface ViewClosedInput extends SlackTeam {
+  userId: string;
+  userName?: string;
+  /** The view as the person last saw it. */
+  view: Record<string, unknown>;
+  /** True when closing cleared the whole stack (the root view closed, or `clear_on_close`). */
+  isCleared?: boolean;
+}
+
+/**
+ * `view_closed`: the person dismissed a modal. Slack sends it only for views opened with `notify_on_close: true`.
+ * https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload#view_closed
+ */
+export function viewClosed(input: ViewClosedInput): SlackRequestBody {
+  const t = team(input);
+  const payload = {
+    type: 'view_closed',
+    team: { id: t.teamId, domain: t.teamDomain },
+    user: viewUser(input, t.teamId),
+    api_app_id: t.appId,
+    token: t.token,
+    view: input.view,
+    is_cleared: input.isCleared ?? false,
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return { kind: 'interaction', body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), payload };
+}
+
+function viewUser(input: { userId: string; userName?: string }, teamId: string) {
+  const name = input.userName ?? input.userId.toLowerCase();
+  return { id: input.userId, username: name, name, team_id: teamId };
 }

@@ -57,6 +57,17 @@ export interface SlackOpenedView {
   view: Record<string, unknown> & { id: string; callback_id?: string; private_metadata?: string };
 }
 
+/**
+ * A change to a modal an app made: `views.open` and `views.push` (with the trigger they exchanged, which tells whose
+ * screen it is on) and `views.update` (the view keeps its id; Slack gives it a new hash). What a client shows.
+ */
+export interface SlackViewChange {
+  method: 'views.open' | 'views.push' | 'views.update';
+  /** The exchanged trigger (`views.open`, `views.push`); undefined for `views.update`. */
+  triggerId: string | undefined;
+  view: SlackOpenedView['view'];
+}
+
 /** `private_metadata` longer than this is refused. https://docs.slack.dev/reference/views */
 const SLACK_PRIVATE_METADATA_MAX = 3_000;
 /** Modal `title`, `submit` and `close` texts. https://docs.slack.dev/reference/views */
@@ -89,6 +100,10 @@ export class SlackWebApiFake extends FakeServer {
   readonly #homeViews = new Map<string, Record<string, unknown>>();
   readonly #responses: SlackResponseUrlPost[] = [];
   readonly #modals: SlackOpenedView[] = [];
+  /** Every modal the app has shown, by view id, in its latest version (for `views.update` and its `hash` check). */
+  readonly #views = new Map<string, SlackOpenedView['view']>();
+  readonly #viewChanges: SlackViewChange[] = [];
+  readonly #viewListeners = new Set<(change: SlackViewChange) => void>();
   readonly #exchangedTriggers = new Set<string>();
   readonly #userGroups = new Map<string, string[]>();
   #socketMode: { appToken: string; openUrl: () => string } | undefined;
@@ -163,6 +178,17 @@ export class SlackWebApiFake extends FakeServer {
       if (Date.now() > deadline) throw new Error(`no modal matched within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+  }
+
+  /** Every `views.open`, `views.push` and `views.update` so far, oldest first. */
+  viewChanges(): SlackViewChange[] {
+    return [...this.#viewChanges];
+  }
+
+  /** Calls `listener` after every modal the app opens, pushes or updates; returns the unsubscribe. */
+  onViewChanged(listener: (change: SlackViewChange) => void): () => void {
+    this.#viewListeners.add(listener);
+    return () => this.#viewListeners.delete(listener);
   }
 
   homeView(userId: string): Record<string, unknown> | undefined {
@@ -330,7 +356,9 @@ export class SlackWebApiFake extends FakeServer {
       };
     });
     m.set('views.publish', (args) => this.#publishView(args));
-    m.set('views.open', (args) => this.#openView(args));
+    m.set('views.open', (args) => this.#openView(args, 'views.open'));
+    m.set('views.push', (args) => this.#openView(args, 'views.push'));
+    m.set('views.update', (args) => this.#updateView(args));
     m.set('users.info', (args) => ({ user: this.#userJson(stringArg(args, 'user')) }));
     // https://api.slack.com/methods/usergroups.users.list: `usergroup` required; `{ ok, users: [ids] }`; an unknown
     // group is `no_such_subteam`. Disabled groups (`include_disabled`) are not modelled.
@@ -376,14 +404,56 @@ export class SlackWebApiFake extends FakeServer {
   }
 
   /**
-   * `views.open`: a modal for the user behind `trigger_id`. A trigger can be exchanged once
-   * (`exchanged_trigger_id`); the answer is the view with the `id`, `hash` and empty `state` Slack adds.
+   * `views.open` / `views.push`: a modal for the user behind `trigger_id`. A trigger can be exchanged once
+   * (`exchanged_trigger_id`); the answer is the view with the `id`, `hash` and empty `state` Slack adds. Which stack
+   * a pushed view joins is the client's business (the trigger came from an interaction in that modal).
+   * https://docs.slack.dev/reference/methods/views.push
    */
-  #openView(args: SlackArgs) {
+  #openView(args: SlackArgs, method: 'views.open' | 'views.push') {
     const triggerId = stringArg(args, 'trigger_id');
     if (triggerId === undefined && stringArg(args, 'interactivity_pointer') === undefined) {
       throw new SlackApiError('invalid_arguments');
     }
+    const view = this.#modalArg(args);
+    const key = triggerId ?? '';
+    if (this.#exchangedTriggers.has(key)) throw new SlackApiError('exchanged_trigger_id');
+    this.#exchangedTriggers.add(key);
+    const id = `V${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+    const opened = this.#shown(view, id, id, null);
+    if (method === 'views.open') this.#modals.push({ triggerId: key, view: opened });
+    this.#viewChanged({ method, triggerId: key, view: opened });
+    return { view: opened };
+  }
+
+  /**
+   * `views.update`: by `view_id` or `external_id`; an unknown view is `not_found`, a stale `hash` `hash_conflict`.
+   * The view keeps its id (and what was typed into inputs with the same ids, which is the client's to keep).
+   * https://docs.slack.dev/reference/methods/views.update
+   */
+  #updateView(args: SlackArgs) {
+    const viewId = stringArg(args, 'view_id');
+    const externalId = stringArg(args, 'external_id');
+    if (viewId === undefined && externalId === undefined) throw new SlackApiError('invalid_arguments');
+    const view = this.#modalArg(args);
+    const current =
+      viewId !== undefined
+        ? this.#views.get(viewId)
+        : [...this.#views.values()].find((shown) => shown['external_id'] === externalId);
+    if (!current) throw new SlackApiError('not_found');
+    const hash = stringArg(args, 'hash');
+    if (hash !== undefined && hash !== current['hash']) throw new SlackApiError('hash_conflict');
+    const updated = this.#shown(
+      view,
+      current.id,
+      String(current['root_view_id'] ?? current.id),
+      (current['previous_view_id'] as string | null | undefined) ?? null,
+    );
+    this.#viewChanged({ method: 'views.update', triggerId: undefined, view: updated });
+    return { view: updated };
+  }
+
+  /** A modal view argument as Slack checks it: type, a 1–24 character title, metadata size, valid blocks. */
+  #modalArg(args: SlackArgs): Record<string, unknown> {
     const view = jsonArg(args, 'view', 'invalid_arguments');
     if (typeof view !== 'object' || view === null || Array.isArray(view)) throw new SlackApiError('invalid_arguments');
     const { type, title, blocks, private_metadata: metadata } = view as Record<string, unknown>;
@@ -401,24 +471,53 @@ export class SlackWebApiFake extends FakeServer {
     }
     const errors = validateBlocks(blocks, SLACK_VIEW_BLOCKS_MAX);
     if (errors.length > 0) throw new SlackApiError('invalid_blocks', { errors });
-    const key = triggerId ?? '';
-    if (this.#exchangedTriggers.has(key)) throw new SlackApiError('exchanged_trigger_id');
-    this.#exchangedTriggers.add(key);
-    const id = `V${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
-    const opened = {
-      ...(view as Record<string, unknown>),
+    return view as Record<string, unknown>;
+  }
+
+  /**
+   * A view the app answered a `view_submission` with (`response_action: update` or `push`): Slack shows it without a
+   * Web API call, so the client that received the answer reports it here, to get the id and hash Slack would add.
+   */
+  acceptViewFromResponse(
+    action: 'update' | 'push',
+    view: Record<string, unknown>,
+    replacing: string,
+  ): SlackOpenedView['view'] {
+    const current = this.#views.get(replacing);
+    const id =
+      action === 'update' && current ? current.id : `V${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+    const root = String(current?.['root_view_id'] ?? replacing);
+    const previous =
+      action === 'push' ? replacing : ((current?.['previous_view_id'] as string | null | undefined) ?? null);
+    const shown = this.#shown(view, id, root, previous);
+    this.#views.set(id, shown);
+    return shown;
+  }
+
+  /** A view as Slack answers it: the app's fields plus the id, hash, empty state and the defaults Slack fills in. */
+  #shown(view: Record<string, unknown>, id: string, root: string, previous: string | null): SlackOpenedView['view'] {
+    return {
+      ...view,
       id,
       team_id: this.teamId,
       app_id: this.appId,
       bot_id: this.botId,
       state: { values: {} },
-      hash: `${Math.floor(Date.now() / 1000)}.${randomUUID().slice(0, 8)}`,
-      private_metadata: typeof metadata === 'string' ? metadata : '',
-      root_view_id: id,
-      previous_view_id: null,
+      hash: viewHash(),
+      private_metadata: typeof view['private_metadata'] === 'string' ? view['private_metadata'] : '',
+      callback_id: typeof view['callback_id'] === 'string' ? view['callback_id'] : '',
+      external_id: typeof view['external_id'] === 'string' ? view['external_id'] : '',
+      clear_on_close: view['clear_on_close'] === true,
+      notify_on_close: view['notify_on_close'] === true,
+      root_view_id: root,
+      previous_view_id: previous,
     };
-    this.#modals.push({ triggerId: key, view: opened });
-    return { view: opened };
+  }
+
+  #viewChanged(change: SlackViewChange): void {
+    this.#views.set(change.view.id, change.view);
+    this.#viewChanges.push(change);
+    for (const listener of [...this.#viewListeners]) listener(change);
   }
 
   #userJson(id: string | undefined) {
@@ -450,4 +549,9 @@ export class SlackWebApiFake extends FakeServer {
       metadata: isWithMetadata ? message.metadata : undefined,
     };
   }
+}
+
+/** Slack's view hash: the time it was made and a random part ("1569362015.55b5e41b"). */
+function viewHash(): string {
+  return `${Math.floor(Date.now() / 1000)}.${randomUUID().slice(0, 8)}`;
 }

@@ -286,6 +286,41 @@ describe('Slack Web API fake through the real WebClient', () => {
     expect(notModal).toMatchObject({ error: 'invalid_arguments' });
     expect(longTitle).toMatchObject({ error: 'invalid_arguments' });
   });
+
+  it('pushes a view with its own trigger, updates a view in place by id (hash checked), and reports each change', async () => {
+    const web = client();
+    const modal = (text: string) => ({
+      type: 'modal' as const,
+      title: { type: 'plain_text' as const, text },
+      blocks: [section(text)],
+    });
+    const changes: string[] = [];
+    const off = slack.onViewChanged((change) => changes.push(`${change.method} ${change.view.id}`));
+
+    const opened = await web.views.open({ trigger_id: '321.1.root', view: modal('Root') });
+    const pushed = await web.views.push({ trigger_id: '321.2.push', view: modal('Pushed') });
+    const updated = await web.views.update({
+      view_id: opened.view?.id as string,
+      hash: opened.view?.hash as string,
+      view: modal('Root, updated'),
+    });
+    const stale = await platformError(
+      web.views.update({ view_id: opened.view?.id as string, hash: opened.view?.hash as string, view: modal('x') }),
+    );
+    const unknown = await platformError(web.views.update({ view_id: 'VNOTTHERE', view: modal('x') }));
+    off();
+
+    expect(pushed.view?.id).not.toBe(opened.view?.id);
+    expect(updated.view).toMatchObject({ id: opened.view?.id, title: { text: 'Root, updated' } });
+    expect(updated.view?.hash).not.toBe(opened.view?.hash);
+    expect(stale).toMatchObject({ error: 'hash_conflict' });
+    expect(unknown).toMatchObject({ error: 'not_found' });
+    expect(changes).toEqual([
+      `views.open ${opened.view?.id}`,
+      `views.push ${pushed.view?.id}`,
+      `views.update ${opened.view?.id}`,
+    ]);
+  });
 });
 
 describe('Slack Web API fake without WebClient', () => {

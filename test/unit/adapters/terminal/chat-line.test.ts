@@ -19,6 +19,11 @@ describe('a line typed into the terminal chat', () => {
     ['/state', { kind: 'state' }],
     ['/quit', { kind: 'quit' }],
     ['/exit', { kind: 'quit' }],
+    ['/fill 1 not during the freeze', { kind: 'fill', field: 1, text: 'not during the freeze' }],
+    ['/fill (2) first\\nsecond', { kind: 'fill', field: 2, text: 'first\nsecond' }],
+    ['/fill 1', { kind: 'fill', field: 1, text: '' }],
+    ['/submit', { kind: 'submit' }],
+    ['/close', { kind: 'close' }],
     ['/QUIT', { kind: 'quit' }],
     ['', { kind: 'empty' }],
     ['   ', { kind: 'empty' }],
@@ -36,6 +41,10 @@ describe('a line typed into the terminal chat', () => {
     ['/as alice bob', /Say who/],
     ['/dm', /after \/dm/],
     ['/quit now', /takes nothing/],
+    ['/fill', /field number/],
+    ['/fill reason text', /field number/],
+    ['/fill 0 text', /field number/],
+    ['/submit now', /takes nothing/],
     ['/frobnicate', /Unknown command \/frobnicate/],
   ])('%j is refused with a reason', (line, problem) => {
     const parsed = parseChatLine(line);
