@@ -5,6 +5,7 @@ import { needsStepUp } from '../request/step-up.ts';
 import { currentAccessPart } from './current-access.ts';
 import { code, escapeUserText, mention } from './escape.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
+import { restorePreviewPart } from './restore-preview.ts';
 
 function scopeText(request: AccessRequest): string {
   return request.namespaces.length === 0 ? 'whole cluster' : `namespaces ${request.namespaces.map(code).join(', ')}`;
@@ -81,6 +82,10 @@ export function requestCard(
     { kind: 'text', text: `${mention(request.requester)} asks for ${summary(request)}.` },
     detailFields(request, policyArn),
     ...currentAccessPart(request.currentAccess),
+    // Access-entry grants only: an aws-auth grant shows its exact diff below instead.
+    ...(kindOf(request) === 'grant' && !request.awsAuthPreview
+      ? restorePreviewPart(request.currentAccess, policyArn, request.namespaces)
+      : []),
     ...awsAuthPreviewParts(request),
   ];
   const approvedBy = approvedByText(request);

@@ -25,8 +25,6 @@ export function endNoteLine(note: EndNote, principalArn: string): string {
       return `${policyName(note.policyArn)} narrowed to ${scopePhrase(note.scope)}: what the other active grant(s) and the access before need`;
     case 'kept':
       return `${policyName(note.policyArn)} kept on ${scopePhrase(note.scope)}: ${note.why === 'before' ? 'the principal had it before the grant' : 'another active grant needs it'}`;
-    case 'already_restored':
-      return `${policyName(note.policyArn)} was already ${note.scope ? `on ${scopePhrase(note.scope)}` : 'removed'}, as before the grant`;
   }
 }
 

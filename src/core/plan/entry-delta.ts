@@ -22,8 +22,7 @@ export type EndNote =
   | { kind: 'restored'; policyArn: string; scope: AccessScope }
   | { kind: 'removed'; policyArn: string }
   | { kind: 'narrowed'; policyArn: string; scope: AccessScope }
-  | { kind: 'kept'; policyArn: string; scope: AccessScope; why: 'before' | 'others' }
-  | { kind: 'already_restored'; policyArn: string; scope?: AccessScope };
+  | { kind: 'kept'; policyArn: string; scope: AccessScope; why: 'before' | 'others' };
 
 /** A field the grant touched that no longer holds what eks-access set: left as it is for a person to decide. */
 export type DriftNote =
@@ -103,11 +102,8 @@ function planPolicy(
   const tgt = policyScope(at.target, policyArn);
   const cur = policyScope(at.current, policyArn);
   const before = at.prior.entry ? policyScope(at.prior, policyArn) : undefined;
+  // Someone else changed it during the grant (even to what the end would give back): theirs to decide, not ours.
   if (!sameAssociation(cur, exp)) {
-    if (sameAssociation(cur, tgt) && !sameAssociation(exp, tgt)) {
-      plan.notes.push({ kind: 'already_restored', policyArn, ...(tgt ? { scope: tgt } : {}) });
-      return;
-    }
     plan.drift.push(driftOf(policyArn, exp, cur, before));
     return;
   }
