@@ -118,7 +118,13 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
     actor: 'eks-access',
     requestId: request.id,
     cluster: request.cluster,
-    detail: { principalArn: principal.arn, policyArn, scope: JSON.stringify(wanted) },
+    detail: {
+      principalArn: principal.arn,
+      policyArn,
+      scope: JSON.stringify(wanted),
+      // What the end will give back, in the audit trail too (ARNs, policy names and scopes: nothing secret).
+      ...(preState.prior ? { prior: JSON.stringify(preState.prior) } : {}),
+    },
   });
 
   // The entry markApplying read a moment ago in this run is current enough; a resumed run reads it again.

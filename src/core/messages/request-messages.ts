@@ -162,9 +162,10 @@ export function endedReply(request: AccessRequest): Message {
       : request.ended?.reason === 'drift'
         ? 'was removed outside eks-access (drift); the grant is ended'
         : `was revoked${request.ended?.by ? ` by ${mention(request.ended.by)}` : ''}`;
-  const text = `:lock: ${mention(request.subject)}'s ${summary(request)} ${how}. Tokens already issued stay valid for up to 15 minutes.`;
-  const evidence = request.ended?.evidence ?? [];
   const left = request.ended?.leftForPerson ?? [];
+  const leftNote = left.length > 0 ? ' Some changes made outside eks-access were left for a person to decide.' : '';
+  const text = `:lock: ${mention(request.subject)}'s ${summary(request)} ${how}.${leftNote} Tokens already issued stay valid for up to 15 minutes.`;
+  const evidence = request.ended?.evidence ?? [];
   const bullets = (lines: readonly string[]) => lines.map((e) => `• ${e}`).join('\n');
   return {
     text,
