@@ -7,16 +7,15 @@ import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { slowGrantNote } from '../core/messages/request-messages.ts';
 import {
   type AccessScope,
-  type AssociatedPolicy,
-  isCreatedByRequest,
   MANAGED_BY_TAG,
   MANAGED_BY_VALUE,
-  mergeScope,
   ownershipTags,
   scopeCovers,
   wantedScope,
 } from '../core/plan/access-entries.ts';
-import type { AccessRequest, FailureInfo } from '../core/request/request.ts';
+import { planGrant } from '../core/plan/entry-delta.ts';
+import { type EntryFacts, type EntryState, entryStateOf, priorFor } from '../core/plan/entry-state.ts';
+import type { AccessRequest, FailureInfo, PreState } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
 import { AdapterError, DeferredError } from '../shared/errors.ts';
 import { creatorOf } from './cluster-creator.ts';
@@ -87,7 +86,11 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
     }
     // Recovery: access entries need only the AWS API, so they are the way back in; switch the mode first.
     // A CONFIG_MAP cluster has no entries, so nothing pre-existed.
-    started = await advanceFrom(deps, loaded, { hadEntryBefore: false, hadPolicyBefore: false });
+    started = await advanceFrom(deps, loaded, {
+      hadEntryBefore: false,
+      hadPolicyBefore: false,
+      prior: { policies: [], at: deps.clock.now() },
+    });
     started = await switchToApiAndConfigMap(deps, started, entries, calls);
   }
 
@@ -116,46 +119,34 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
     actor: 'eks-access',
     requestId: request.id,
     cluster: request.cluster,
-    detail: { principalArn: principal.arn, policyArn, scope: JSON.stringify(wanted) },
+    detail: {
+      principalArn: principal.arn,
+      policyArn,
+      scope: JSON.stringify(wanted),
+      // What the end will give back, in the audit trail too (ARNs, policy names and scopes: nothing secret).
+      ...(preState.prior ? { prior: JSON.stringify(preState.prior) } : {}),
+    },
   });
 
   // The entry markApplying read a moment ago in this run is current enough; a resumed run reads it again.
-  let entry = marked.entry;
-  let createdNow = false;
-  if (!marked.readNow) {
-    entry = await entries.describeAccessEntry(principal.arn);
-    calls.push('eks:DescribeAccessEntry');
+  let state = marked.readNow ? marked.state : undefined;
+  if (!state) {
+    state = await readEntryState(entries, principal.arn, calls);
   }
-  if (entry && entry.type !== 'STANDARD') {
-    const message = `the principal already has a ${entry.type} access entry (a node or Fargate entry); eks-access never changes those`;
+  if (state.entry && state.entry.type !== 'STANDARD') {
+    const message = `the principal already has a ${state.entry.type} access entry (a node or Fargate entry); eks-access never changes those`;
     return fail(deps, request.id, failure('non_standard_entry', message, deps));
   }
-  if (!entry) {
-    const created = await entries.createAccessEntry({
-      principalArn: principal.arn,
-      clientRequestToken: request.id,
-      tags: ownershipTags(request.id),
-    });
-    calls.push('eks:CreateAccessEntry');
-    entry = created.entry;
-    createdNow = created.created;
+  if (!state.entry) {
+    state = await createEntry(request, entries, principal.arn, calls);
   }
-  // An entry this call just created has no policies yet: nothing to list.
-  let current: AccessScope | undefined;
-  if (!createdNow) {
-    let associations = marked.policies;
-    if (!associations) {
-      associations = await entries.listAssociatedPolicies(principal.arn);
-      calls.push('eks:ListAssociatedAccessPolicies');
-    }
-    current = associations.find((p) => p.policyArn === policyArn)?.scope;
-  }
-  if (!current || !scopeCovers(current, wanted)) {
-    await entries.associatePolicy(principal.arn, policyArn, mergeScope(current, wanted));
-    calls.push(`eks:AssociateAccessPolicy ${policyArn}`);
+  for (const step of planGrant(state, { policyArn, scope: wanted })) {
+    if (step.op !== 'associate') continue; // the entry exists by now: planGrant only associates
+    await entries.associatePolicy(principal.arn, step.policyArn, step.scope);
+    calls.push(`eks:AssociateAccessPolicy ${step.policyArn}`);
   }
 
-  const evidence = await verify(entries, principal.arn, policyArn, wanted, entry?.type ?? 'STANDARD');
+  const evidence = await verify(entries, principal.arn, policyArn, wanted, state.entry?.type ?? 'STANDARD');
   calls.push('eks:ListAssociatedAccessPolicies');
   if (!evidence.ok) {
     throw new AdapterError('aws_unavailable', true, { upstream: 'read-back did not show the grant yet' });
@@ -258,10 +249,43 @@ async function verify(
 }
 
 /**
+ * The one point where eks-access creates an access entry (tagged as its own; `clientRequestToken` makes a retry
+ * return the same entry). A 409 for an entry made in between by someone else returns that entry: its policies are
+ * read again so the associate step merges over them.
+ */
+async function createEntry(
+  request: AccessRequest,
+  entries: AccessEntries,
+  principalArn: string,
+  calls: string[],
+): Promise<EntryState> {
+  const created = await entries.createAccessEntry({
+    principalArn,
+    clientRequestToken: request.id,
+    tags: ownershipTags(request.id),
+  });
+  calls.push('eks:CreateAccessEntry');
+  // An entry this call just created has no policies yet: nothing to list.
+  if (created.created) return entryStateOf(entryFacts(created.entry), []);
+  return readEntryState(entries, principalArn, calls);
+}
+
+/** The principal's entry and its policies now (a node or Fargate entry's policies are not read: it is refused). */
+async function readEntryState(entries: AccessEntries, principalArn: string, calls: string[]): Promise<EntryState> {
+  const entry = await entries.describeAccessEntry(principalArn);
+  calls.push('eks:DescribeAccessEntry');
+  if (entry?.type !== 'STANDARD') return entryStateOf(entry && entryFacts(entry), []);
+  const policies = await entries.listAssociatedPolicies(principalArn);
+  calls.push('eks:ListAssociatedAccessPolicies');
+  return entryStateOf(entryFacts(entry), policies);
+}
+
+/**
  * Records what the principal had before the first change, together with the move to `applying`, and returns the
- * entry (and its policies) it read so the caller need not read them again. It reads before it creates: a run
- * killed after a create and before the store write would otherwise send CreateAccessEntry again on its retry. A
- * request already applying is returned as it is (`readNow` false).
+ * state it read so the caller need not read it again. It reads before it creates: a run killed after a create and
+ * before the store write would otherwise send CreateAccessEntry again on its retry. A request already applying is
+ * returned as it is (`readNow` false). The exact prior record is the oldest active grant's when another eks-access
+ * grant is active on the principal, so what the bot added is never taken for "before".
  */
 async function markApplying(
   deps: Deps,
@@ -270,28 +294,33 @@ async function markApplying(
   principalArn: string,
   policyArn: string,
   calls: string[],
-): Promise<{ request: AccessRequest; readNow: boolean; entry?: AccessEntryInfo; policies?: AssociatedPolicy[] }> {
+): Promise<{ request: AccessRequest; readNow: true; state: EntryState } | { request: AccessRequest; readNow: false }> {
   if (request.status === 'applying') return { request, readNow: false };
-  const before = await entries.describeAccessEntry(principalArn);
-  calls.push('eks:DescribeAccessEntry');
-  // What other active eks-access grants hold is not "before": they are counted at revoke time instead.
-  const isBotEntry =
-    before !== undefined &&
-    (before.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE || isCreatedByRequest(before.tags, request.id));
-  const hadEntryBefore = before !== undefined && !isBotEntry;
-  let hadPolicyBefore = false;
-  let policies: AssociatedPolicy[] | undefined;
-  if (before && before.type === 'STANDARD') {
-    policies = await entries.listAssociatedPolicies(principalArn);
-    calls.push('eks:ListAssociatedAccessPolicies');
-    const others = await deps.store.activeFor(request.cluster, principalArn);
-    hadPolicyBefore =
-      policies.some((p) => p.policyArn === policyArn) &&
-      !others.some((o) => o.id !== request.id && o.outcome?.policyArn === policyArn);
-  }
-  const preState = { hadEntryBefore, hadPolicyBefore };
+  const state = await readEntryState(entries, principalArn, calls);
+  const active = (await deps.store.activeFor(request.cluster, principalArn)).filter(
+    (o) => o.id !== request.id && o.outcome?.method !== 'aws-auth',
+  );
+  // The booleans keep their old meaning for requests and readers that predate the prior record.
+  const hadEntryBefore = state.entry !== undefined && !state.entry.isBotTagged;
+  const hadPolicyBefore =
+    state.policies.some((p) => p.policyArn === policyArn) && !active.some((o) => o.outcome?.policyArn === policyArn);
+  const prior = priorFor(
+    state,
+    deps.clock.now(),
+    active.map((o) => ({ id: o.id, prior: o.preState?.prior })),
+  );
+  const preState: PreState = { hadEntryBefore, hadPolicyBefore, ...(prior ? { prior } : {}) };
   const applying = await advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
-  return { request: applying, readNow: true, ...(before ? { entry: before } : {}), ...(policies ? { policies } : {}) };
+  return { request: applying, readNow: true, state };
+}
+
+function entryFacts(entry: AccessEntryInfo): EntryFacts {
+  return {
+    type: entry.type,
+    kubernetesGroups: entry.kubernetesGroups,
+    isBotTagged: entry.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE,
+    ...(entry.username !== undefined ? { username: entry.username } : {}),
+  };
 }
 
 /**

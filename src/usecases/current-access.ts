@@ -27,7 +27,10 @@ export async function currentAccessOf(
     const found = await gateway.accessEntries.describeAccessEntry(arn);
     if (!found) return { kind: 'none' };
     const policies = await gateway.accessEntries.listAssociatedPolicies(arn);
-    return { kind: 'present', policies: policies.map((p) => ({ policyArn: p.policyArn, scope: scopeText(p.scope) })) };
+    return {
+      kind: 'present',
+      policies: policies.map((p) => ({ policyArn: p.policyArn, scope: scopeText(p.scope), accessScope: p.scope })),
+    };
   });
   // Grants are indexed by the ARN EKS was given (the resolved one); Redis errors throw and the job retries.
   const active = await deps.store.activeFor(cluster.name, resolved ?? configuredArn);

@@ -14,12 +14,14 @@ import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
 import { advance } from './request-lifecycle.ts';
+import { restoreAccessEntry } from './restore-access-entry.ts';
 
 export type EndResult = { status: AccessRequest['status']; isNoop: boolean };
 
 /**
  * Ends a grant (expiry, "I'm done", a revoke) by removing exactly what it added, never what the principal had
- * before or still holds through another active grant, then reads back to prove it is gone. Idempotent: ending
+ * before or still holds through another active grant, then reads back to prove it is gone. An access-entry grant
+ * with a prior record is given back exactly (restore-access-entry); older records keep the boolean behaviour. Idempotent: ending
  * what already ended is a success. Throws AdapterError when AWS or the cluster did not answer; the job retries.
  */
 export async function endGrant(
@@ -40,11 +42,22 @@ export async function endGrant(
   if (!cluster) throw new AdapterError('aws_not_found', false, { upstream: 'the cluster is no longer configured' });
   const principal = request.outcome?.principalArn ?? request.principalArn;
   const others = (await deps.store.activeFor(request.cluster, principal)).filter((o) => o.id !== request.id);
-  const evidence =
-    request.outcome?.method === 'aws-auth'
+  const prior = request.outcome?.method === 'aws-auth' ? undefined : request.preState?.prior;
+  const restore = prior ? await restoreAccessEntry(deps, cluster, request, principal, others, prior) : undefined;
+  const evidence = restore
+    ? restore.evidence
+    : request.outcome?.method === 'aws-auth'
       ? await removeFromAwsAuth(deps, cluster, request, others)
       : await removeAccessEntryGrant(deps, cluster, request, principal, others);
-  const end: EndInfo = { reason: how.reason, ...(how.by ? { by: how.by } : {}), at: deps.clock.now(), evidence };
+  const leftForPerson = restore?.leftForPerson ?? [];
+  const end: EndInfo = {
+    reason: how.reason,
+    ...(how.by ? { by: how.by } : {}),
+    at: deps.clock.now(),
+    evidence,
+    ...(restore ? { isRestore: true } : {}),
+    ...(leftForPerson.length > 0 ? { leftForPerson } : {}),
+  };
   const ended = await advance(deps, request.id, { type: 'ended', at: end.at, end });
   await deps.store.markEnded(ended);
   await deps.audit.append({
@@ -53,7 +66,11 @@ export async function endGrant(
     actor: how.by ?? 'eks-access',
     requestId: ended.id,
     cluster: ended.cluster,
-    detail: { principalArn: principal, evidence: evidence.join('; ') },
+    detail: {
+      principalArn: principal,
+      evidence: evidence.join('; '),
+      ...(leftForPerson.length > 0 ? { leftForPerson: leftForPerson.join('; ') } : {}),
+    },
   });
   await refreshCards(deps, ended);
   await replyInThread(deps, ended, 'ended', endedReply(ended));

@@ -4,6 +4,8 @@ import { type ClusterSettings, findCluster } from '../core/directory.ts';
 import type { SlackUserId } from '../core/ids.ts';
 import { code, mention } from '../core/messages/escape.ts';
 import { endedReply, plainReply } from '../core/messages/request-messages.ts';
+import { scopePhrase } from '../core/messages/restore-notes.ts';
+import { scopeCovers, wantedScope } from '../core/plan/access-entries.ts';
 import { planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
 import type { AccessRequest, EndInfo } from '../core/request/request.ts';
 import { toAdapterError } from '../shared/errors.ts';
@@ -11,6 +13,7 @@ import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
 import { advance } from './request-lifecycle.ts';
+import { type RestoreResult, restoreAccessEntry } from './restore-access-entry.ts';
 
 /**
  * How much one sweep may ask of EKS and the clusters. With 10,000 active grants a full pass takes
@@ -32,7 +35,8 @@ export interface DriftResult {
 /**
  * Compares active bot grants with the clusters' real state, a rotating window at a time: a granted access entry,
  * policy or aws-auth item that is gone was removed by hand. That grant is ended (reason `drift`, nothing else is
- * touched), the thread and the approvers are told, and the audit trail gets a `drift` event. Read-only on AWS.
+ * touched), the thread and the approvers are told, and the audit trail gets a `drift` event. Read-only on AWS, except
+ * that a grant with an exact prior record gives back what it can prove is its own, as every end does.
  */
 export async function checkDrift(deps: Deps, limits: Readonly<DriftLimits> = DRIFT_LIMITS): Promise<DriftResult> {
   const now = deps.clock.now();
@@ -60,7 +64,7 @@ export async function checkDrift(deps: Deps, limits: Readonly<DriftLimits> = DRI
           grant.outcome?.method === 'aws-auth'
             ? await missingFromAwsAuth(grant, await awsAuthData())
             : await missingAccessEntry(deps, cluster, grant);
-        if (missing.length > 0 && (await reportDrift(deps, grant, missing))) result.drifted += 1;
+        if (missing.length > 0 && (await reportDrift(deps, cluster, grant, missing))) result.drifted += 1;
       } catch (error) {
         result.failed += 1;
         await deps.audit.append({
@@ -84,9 +88,17 @@ async function missingAccessEntry(deps: Deps, cluster: ClusterSettings, grant: A
   if (!entry) return [`access entry \`${principal}\` is gone`];
   const policyArn = grant.outcome?.policyArn ?? '';
   const policies = await entries.listAssociatedPolicies(principal);
-  return policies.some((p) => p.policyArn === policyArn)
-    ? []
-    : [`policy \`${policyArn}\` is no longer associated with \`${principal}\``];
+  const held = policies.find((p) => p.policyArn === policyArn);
+  if (!held) return [`policy \`${policyArn}\` is no longer associated with \`${principal}\``];
+  // A grant with an exact prior record is given back exactly, so a scope narrowed by hand below what it asked for
+  // is drift too (older grants only ever checked that the policy is there).
+  const wanted = wantedScope(grant.namespaces);
+  if (grant.preState?.prior && !scopeCovers(held.scope, wanted)) {
+    return [
+      `policy \`${policyArn}\` of \`${principal}\` is on ${scopePhrase(held.scope)}, no longer ${scopePhrase(wanted)} as granted`,
+    ];
+  }
+  return [];
 }
 
 function missingFromAwsAuth(grant: AccessRequest, data: Readonly<Record<string, string>>): string[] {
@@ -104,9 +116,25 @@ async function readAwsAuthData(deps: Deps, cluster: ClusterSettings): Promise<Re
   return facts.present ? facts.data : {};
 }
 
-/** Ends the grant as drifted (false when something else ended it first) and tells the thread and the approvers. */
-async function reportDrift(deps: Deps, grant: AccessRequest, missing: readonly string[]): Promise<boolean> {
-  const end: EndInfo = { reason: 'drift', at: deps.clock.now(), evidence: missing };
+/**
+ * Ends the grant as drifted (false when something else ended it first) and tells the thread and the approvers. A
+ * grant with a prior record gives back what it can prove is its own, as any end does; what someone else changed is
+ * left for a person.
+ */
+async function reportDrift(
+  deps: Deps,
+  cluster: ClusterSettings,
+  grant: AccessRequest,
+  missing: readonly string[],
+): Promise<boolean> {
+  const restore = await restoreIfRecorded(deps, cluster, grant);
+  const end: EndInfo = {
+    reason: 'drift',
+    at: deps.clock.now(),
+    evidence: [...missing, ...(restore?.evidence ?? [])],
+    ...(restore ? { isRestore: true } : {}),
+    ...(restore && restore.leftForPerson.length > 0 ? { leftForPerson: restore.leftForPerson } : {}),
+  };
   const ended = await advance(deps, grant.id, { type: 'ended', at: end.at, end });
   if (ended.ended?.reason !== 'drift' || ended.ended.at !== end.at) return false;
   await deps.store.markEnded(ended);
@@ -116,13 +144,20 @@ async function reportDrift(deps: Deps, grant: AccessRequest, missing: readonly s
     actor: 'reconciler',
     requestId: ended.id,
     cluster: ended.cluster,
-    detail: { principalArn: ended.outcome?.principalArn ?? ended.principalArn, missing: missing.join('; ') },
+    detail: {
+      principalArn: ended.outcome?.principalArn ?? ended.principalArn,
+      missing: missing.join('; '),
+      ...(restore ? { evidence: restore.evidence.join('; ') } : {}),
+      ...(end.leftForPerson ? { leftForPerson: end.leftForPerson.join('; ') } : {}),
+    },
   });
   await refreshCards(deps, ended);
   await replyInThread(deps, ended, 'ended', endedReply(ended));
-  const cluster = findCluster(deps.directory, ended.cluster);
+  const after = restore
+    ? 'The grant is ended; what eks-access could prove was its own was given back (see the thread), the rest left as it is.'
+    : 'The grant is ended; nothing else was touched.';
   const notice = plainReply(
-    `:warning: Drift on ${code(ended.cluster)}: ${mention(ended.subject)}'s *${ended.level}* grant ${code(ended.id)} was changed outside eks-access (${missing.join('; ')}). The grant is ended; nothing else was touched. Check who changed the cluster.`,
+    `:warning: Drift on ${code(ended.cluster)}: ${mention(ended.subject)}'s *${ended.level}* grant ${code(ended.id)} was changed outside eks-access (${missing.join('; ')}). ${after} Check who changed the cluster.`,
   );
   const owner = requestOwner(ended.id);
   if (cluster?.approvalChannel) {
@@ -134,6 +169,18 @@ async function reportDrift(deps: Deps, grant: AccessRequest, missing: readonly s
     }
   }
   return true;
+}
+
+async function restoreIfRecorded(
+  deps: Deps,
+  cluster: ClusterSettings,
+  grant: AccessRequest,
+): Promise<RestoreResult | undefined> {
+  const prior = grant.outcome?.method === 'aws-auth' ? undefined : grant.preState?.prior;
+  if (!prior) return undefined;
+  const principal = grant.outcome?.principalArn ?? grant.principalArn;
+  const others = (await deps.store.activeFor(grant.cluster, principal)).filter((o) => o.id !== grant.id);
+  return restoreAccessEntry(deps, cluster, grant, principal, others, prior);
 }
 
 function lazy<T>(load: () => Promise<T>): () => Promise<T> {

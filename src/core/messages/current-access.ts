@@ -3,7 +3,7 @@ import { code, escapeUserText } from './escape.ts';
 import type { MessagePart } from './message.ts';
 
 /** The policy's short name (`AmazonEKSViewPolicy`) out of its ARN; anything unexpected is shown escaped. */
-function policyName(policyArn: string): string {
+export function policyName(policyArn: string): string {
   const name = /cluster-access-policy\/([A-Za-z0-9]+)$/.exec(policyArn)?.[1];
   return code(name ?? escapeUserText(policyArn, 200));
 }

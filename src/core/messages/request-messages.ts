@@ -6,6 +6,7 @@ import { currentAccessPart } from './current-access.ts';
 import { code, escapeUserText, mention } from './escape.ts';
 import { listOr } from './list-text.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
+import { restorePreviewPart } from './restore-preview.ts';
 
 export function scopeText(request: AccessRequest): string {
   return request.namespaces.length === 0 ? 'whole cluster' : `namespaces ${request.namespaces.map(code).join(', ')}`;
@@ -82,6 +83,10 @@ export function requestCard(
     { kind: 'text', text: `${mention(request.requester)} asks for ${summary(request)}.` },
     detailFields(request, policyArn),
     ...currentAccessPart(request.currentAccess),
+    // Access-entry grants only: an aws-auth grant shows its exact diff below instead.
+    ...(kindOf(request) === 'grant' && !request.awsAuthPreview
+      ? restorePreviewPart(request.currentAccess, policyArn, request.namespaces)
+      : []),
     ...awsAuthPreviewParts(request),
   ];
   const approvedBy = approvedByText(request);
@@ -133,16 +138,24 @@ export function resolutionLine(request: AccessRequest, approvedBy: string): stri
     case 'pending':
       return 'Waiting for approval.';
     case 'expired':
-      return `:hourglass: Approved by ${approvedBy}; granted, then expired and removed.`;
+      return `:hourglass: Approved by ${approvedBy}; granted, then expired${afterEnd(request, 'and removed')}.`;
     case 'revoked':
       if (request.ended?.reason === 'drift')
         return `:warning: Approved by ${approvedBy}; granted, then removed outside eks-access (drift).`;
-      return `:lock: Approved by ${approvedBy}; granted, then revoked${request.ended?.by ? ` by ${mention(request.ended.by)}` : ''}.`;
+      return `:lock: Approved by ${approvedBy}; granted, then revoked${request.ended?.by ? ` by ${mention(request.ended.by)}` : ''}${afterEnd(request, '')}.`;
     case 'cancelled':
       return `:heavy_multiplication_x: Cancelled by ${mention(request.cancelled?.by ?? request.requester)} before a decision.`;
     case 'lapsed':
       return ':zzz: Lapsed: nobody decided before the request timed out. Ask again if it is still needed.';
   }
+}
+
+/** How the end left the cluster: given back as before, or with changes made by someone else left for a person. */
+function afterEnd(request: AccessRequest, legacy: string): string {
+  if (!request.ended?.isRestore) return legacy ? ` ${legacy}` : '';
+  if (request.ended.leftForPerson?.length)
+    return '; access restored except changes made outside eks-access (see the thread)';
+  return '; access is back to what it was before';
 }
 
 /** The notice in the thread (and the requester's DM) when access ends. */
@@ -153,13 +166,24 @@ export function endedReply(request: AccessRequest): Message {
       : request.ended?.reason === 'drift'
         ? 'was removed outside eks-access (drift); the grant is ended'
         : `was revoked${request.ended?.by ? ` by ${mention(request.ended.by)}` : ''}`;
-  const text = `:lock: ${mention(request.subject)}'s ${summary(request)} ${how}. Tokens already issued stay valid for up to 15 minutes.`;
+  const left = request.ended?.leftForPerson ?? [];
+  const leftNote = left.length > 0 ? ' Some changes made outside eks-access were left for a person to decide.' : '';
+  const text = `:lock: ${mention(request.subject)}'s ${summary(request)} ${how}.${leftNote} Tokens already issued stay valid for up to 15 minutes.`;
   const evidence = request.ended?.evidence ?? [];
+  const bullets = (lines: readonly string[]) => lines.map((e) => `• ${e}`).join('\n');
   return {
     text,
     parts: [
       { kind: 'text', text },
-      ...(evidence.length > 0 ? [{ kind: 'text' as const, text: evidence.map((e) => `• ${e}`).join('\n') }] : []),
+      ...(evidence.length > 0 ? [{ kind: 'text' as const, text: bullets(evidence) }] : []),
+      ...(left.length > 0
+        ? [
+            {
+              kind: 'text' as const,
+              text: `:warning: *Changed outside eks-access during the grant; left as it is for a person to decide:*\n${bullets(left)}`,
+            },
+          ]
+        : []),
     ],
     requestId: request.id,
   };

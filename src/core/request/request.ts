@@ -1,5 +1,7 @@
 import type { ChannelId, ClusterName, PrincipalArn, RequestId, SlackUserId } from '../ids.ts';
 import type { Level } from '../levels.ts';
+import type { AccessScope } from '../plan/access-entries.ts';
+import type { PriorEntryRecord } from '../plan/entry-state.ts';
 
 /**
  * What an approved request does. `grant`: an access entry for a level. `migrate`: the one-way switch from
@@ -54,6 +56,13 @@ export interface EndInfo {
   by?: string;
   at: number;
   evidence: readonly string[];
+  /**
+   * Fields the grant touched that someone else changed during it: left as they are for a person to decide.
+   * Absent when there were none (and on requests ended before this existed).
+   */
+  leftForPerson?: readonly string[];
+  /** The end gave back the state recorded before the grant (access entries with a prior record). */
+  isRestore?: boolean;
 }
 
 /** The aws-auth change an approver sees on the card, computed when the request is filed. */
@@ -65,6 +74,12 @@ export type AwsAuthPreviewInfo =
 export interface PreState {
   hadEntryBefore: boolean;
   hadPolicyBefore: boolean;
+  /**
+   * Access entries: the exact entry and policies (with scopes) before the first eks-access grant of an overlapping
+   * run. Absent on requests stored before it existed, on aws-auth grants and migrations: the end then uses the two
+   * booleans above (the old behaviour).
+   */
+  prior?: PriorEntryRecord;
 }
 
 export interface FailureInfo {
@@ -126,7 +141,11 @@ export interface CurrentAccessInfo {
   grants: readonly { id: string; level: string; expiresAt?: number }[];
   entry:
     | { kind: 'none' }
-    | { kind: 'present'; policies: readonly { policyArn: string; scope: string }[] }
+    | {
+        kind: 'present';
+        /** `accessScope`: the scope itself, for the card's restore preview (absent on older requests). */
+        policies: readonly { policyArn: string; scope: string; accessScope?: AccessScope }[];
+      }
     | { kind: 'unknown'; reason: string };
 }
 

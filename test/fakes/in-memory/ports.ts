@@ -135,7 +135,11 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
       markActive: async () => {},
       markEnded: async () => {},
       dueBefore: async () => [],
-      activeFor: async () => [],
+      // Granted requests stand in for the active index (markActive is a no-op here).
+      activeFor: async (cluster, principalArn) =>
+        [...requests.values()].filter(
+          (r) => r.status === 'granted' && r.cluster === cluster && r.outcome?.principalArn === principalArn,
+        ),
       inFlightSince: async (before, limit) =>
         [...requests.values()]
           .filter((r) => (r.status === 'approved' || r.status === 'applying') && r.updatedAt <= before)

@@ -168,3 +168,50 @@ describe('applyGrant', () => {
     expect(world.awsCalls).toEqual([]);
   });
 });
+
+describe('applyGrant records the exact prior state before its first write', () => {
+  const principal = 'arn:aws:iam::111122223333:user/alice';
+  const ADMIN = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy';
+
+  it('keeps the entry’s username, groups and every policy with its scope', async () => {
+    const { world, id } = approvedWorld();
+    world.entries.set(principal, {
+      principalArn: principal,
+      type: 'STANDARD',
+      username: 'alice',
+      kubernetesGroups: ['readers'],
+      tags: {},
+    });
+    world.policies.set(principal, [{ policyArn: ADMIN, scope: { type: 'namespace', namespaces: ['team-a'] } }]);
+
+    await applyGrant(world.deps, id);
+
+    expect(world.requests.get(id)?.preState?.prior).toEqual({
+      entry: { type: 'STANDARD', username: 'alice', kubernetesGroups: ['readers'], isBotTagged: false },
+      policies: [{ policyArn: ADMIN, scope: { type: 'namespace', namespaces: ['team-a'] } }],
+      at: world.deps.clock.now(),
+    });
+  });
+
+  it('inherits the record of a grant already active on the principal, so the bot’s additions are not "before"', async () => {
+    const { world, id: firstId } = approvedWorld();
+    await applyGrant(world.deps, firstId);
+    const second = pendingRequest({
+      id: asRequestId('R0000000099'),
+      status: 'approved',
+      approvals: [{ by: BOB, at: 1 }],
+      principalArn: asPrincipalArn(principal),
+      namespaces: ['team-b'],
+    });
+    world.requests.set(second.id, second);
+
+    await applyGrant(world.deps, second.id);
+
+    expect(world.requests.get(second.id)?.preState?.prior).toMatchObject({
+      policies: [],
+      inheritedFrom: firstId,
+    });
+    expect(world.requests.get(second.id)?.preState?.prior?.entry).toBeUndefined();
+    expect(world.requests.get(second.id)?.outcome).toMatchObject({ hadEntryBefore: false, hadPolicyBefore: false });
+  });
+});

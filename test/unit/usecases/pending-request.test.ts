@@ -59,7 +59,13 @@ describe('filing schedules the lapse and the first approver reminder', () => {
       grants: [],
       entry: {
         kind: 'present',
-        policies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', scope: 'whole cluster' }],
+        policies: [
+          {
+            policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy',
+            scope: 'whole cluster',
+            accessScope: { type: 'cluster' },
+          },
+        ],
       },
     });
   });

@@ -132,3 +132,52 @@ describe('trimAuditTrail', () => {
     ]);
   });
 });
+
+describe('checkDrift on grants with an exact prior record', () => {
+  const ADMIN = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy';
+  const arn = 'arn:aws:iam::111122223333:user/scoped';
+  const teamA = { type: 'namespace' as const, namespaces: ['team-a'] };
+
+  function recorded(id: string): AccessRequest {
+    const g = grant(id, 'c3', arn);
+    return {
+      ...g,
+      outcome: { ...(g.outcome ?? ({} as never)), policyArn: ADMIN },
+      preState: {
+        hadEntryBefore: true,
+        hadPolicyBefore: true,
+        prior: {
+          entry: { type: 'STANDARD', kubernetesGroups: [], isBotTagged: false },
+          policies: [{ policyArn: ADMIN, scope: teamA }],
+          at: NOW - 2_000,
+        },
+      },
+    };
+  }
+
+  it('ends a grant whose widened scope was narrowed by hand, and leaves the person’s scope as it is', async () => {
+    const w = world([recorded('R9')]);
+    w.entries.set(arn, { principalArn: arn, type: 'STANDARD', kubernetesGroups: [], tags: {} });
+    w.policies.set(arn, [{ policyArn: ADMIN, scope: { type: 'namespace', namespaces: ['team-z'] } }]);
+
+    const result = await checkDrift(w.deps);
+
+    expect(result.drifted).toBe(1);
+    const ended = w.requests.get('R9')?.ended;
+    expect(ended?.reason).toBe('drift');
+    expect(ended?.leftForPerson?.join(' ')).toContain('namespace `team-z`');
+    expect(w.policies.get(arn)).toEqual([{ policyArn: ADMIN, scope: { type: 'namespace', namespaces: ['team-z'] } }]);
+    expect(w.awsCalls.filter((c) => /^(Associate|Disassociate|Delete)/.test(c))).toEqual([]);
+  });
+
+  it('leaves a grant alone whose widened scope still holds', async () => {
+    const w = world([recorded('R8')]);
+    w.entries.set(arn, { principalArn: arn, type: 'STANDARD', kubernetesGroups: [], tags: {} });
+    w.policies.set(arn, [{ policyArn: ADMIN, scope: { type: 'cluster' } }]);
+
+    const result = await checkDrift(w.deps);
+
+    expect(result).toMatchObject({ checked: 1, drifted: 0 });
+    expect(w.requests.get('R8')?.status).toBe('granted');
+  });
+});
