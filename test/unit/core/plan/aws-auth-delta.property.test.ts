@@ -45,7 +45,7 @@ const priorItem = fc
         return `- userarn: ${arn} # alice, team a\n  # what she had\n  username: ${quote(user)}\n  groups:\n    - ${groups.map(quote).join(' # g\n    - ')}\n`;
       case 'userid':
         return `- userarn: ${arn}\n  userid: AIDAEXAMPLE\n  username: ${quote(user)}\n  groups: [${groups.map(quote).join(', ')}]\n`;
-      case 'quoted':
+      default:
         return `- "userarn": '${arn}'\n  "username": '${user.replaceAll("'", "''")}'\n  "groups":\n    - '${groups.join("'\n    - '")}'\n`;
     }
   });
