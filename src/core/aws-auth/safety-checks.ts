@@ -25,7 +25,9 @@ export type SafetyCode =
   | 'unrelated_change'
   | 'intended_change_missing'
   | 'last_admin'
-  | 'size_limit';
+  | 'size_limit'
+  /** A restore found the item changed since eks-access wrote it (someone else's change): re-read and re-plan. */
+  | 'item_changed';
 
 /** The cluster creator as the CloudTrail look-up found it; `isKnown: false` makes the checks conservative. */
 export type Creator = { arn?: string; isKnown: boolean };

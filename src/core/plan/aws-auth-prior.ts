@@ -84,3 +84,16 @@ function locatedOf(text: string): LocatedList | undefined {
 export function priorMapping(prior: AwsAuthPrior): Mapping | undefined {
   return prior.item ? { arn: prior.arn, username: prior.item.username, groups: prior.item.groups } : undefined;
 }
+
+/** The mapping the authenticator uses for the ARN in its list now (the last item with it), if any. */
+export function currentMapping(
+  data: Readonly<Record<string, string>>,
+  kind: 'role' | 'user',
+  arn: string,
+): Mapping | undefined {
+  const key = foldArn(arn);
+  const entry = parseAwsAuthLocated(data)
+    .document[listOf(kind)].filter((e) => foldArn(entryArn(e)) === key)
+    .at(-1);
+  return entry ? { arn, username: entry.username, groups: entry.groups } : undefined;
+}

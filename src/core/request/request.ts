@@ -1,5 +1,6 @@
 import type { ChannelId, ClusterName, PrincipalArn, RequestId, SlackUserId } from '../ids.ts';
 import type { Level } from '../levels.ts';
+import type { AwsAuthPrior } from '../plan/aws-auth-prior.ts';
 
 /**
  * What an approved request does. `grant`: an access entry for a level. `migrate`: the one-way switch from
@@ -45,6 +46,11 @@ export interface GrantOutcome {
   method?: 'access-entries' | 'aws-auth';
   /** When the grant ends by itself (epoch ms): the duration counts from the verified grant, not the request. */
   expiresAt?: number;
+  /**
+   * aws-auth grants: the RBAC bindings (by group and namespace) eks-access made for this grant or for an active
+   * grant it overlapped; the last grant needing one deletes it. Bindings that existed before are not listed.
+   */
+  awsAuthBindings?: readonly { group: string; namespace?: string }[];
 }
 
 /** How a grant ended, and what the revoke saw when it checked. */
@@ -65,6 +71,8 @@ export type AwsAuthPreviewInfo =
 export interface PreState {
   hadEntryBefore: boolean;
   hadPolicyBefore: boolean;
+  /** aws-auth grants: the principal's item before the first grant, byte for byte, which the last end restores. */
+  awsAuth?: AwsAuthPrior;
 }
 
 export interface FailureInfo {
