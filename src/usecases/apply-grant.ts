@@ -21,6 +21,7 @@ import { kindOf } from '../core/request/request.ts';
 import { AdapterError } from '../shared/errors.ts';
 import { creatorOf } from './cluster-creator.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
+import { entryPrecedenceCheck } from './entry-precedence.ts';
 import type { AccessEntries, AccessEntryInfo, Deps } from './ports.ts';
 import { reportRecovery } from './report-recovery.ts';
 import { replyInThread } from './request-conversation.ts';
@@ -130,10 +131,17 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
     return fail(deps, request.id, failure('non_standard_entry', message, deps));
   }
   if (!entry) {
+    // Issue 16: on API_AND_CONFIG_MAP the entry would override the principal's aws-auth mapping.
+    const precedence =
+      mode === 'API_AND_CONFIG_MAP' && kindOf(request) !== 'recover'
+        ? await entryPrecedenceCheck(deps, cluster, request, principal.arn)
+        : { carry: {} };
+    if ('failure' in precedence) return fail(deps, request.id, precedence.failure);
     const created = await entries.createAccessEntry({
       principalArn: principal.arn,
       clientRequestToken: request.id,
       tags: ownershipTags(request.id),
+      ...precedence.carry,
     });
     calls.push('eks:CreateAccessEntry');
     entry = created.entry;

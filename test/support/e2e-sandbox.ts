@@ -153,6 +153,8 @@ interface SendOptions extends Partial<SendSlackRequestOptions> {
 export interface SandboxOptions {
   /** Extra YAML lines for the staging cluster (indented four spaces), e.g. short `durations` for expiry tests. */
   stagingExtra?: string;
+  /** Extra `users` lines (indented two spaces), e.g. people mapped to node or admin roles. */
+  usersExtra?: string;
   /** A Redis of the test's own (e.g. one it kills and restarts); default the run's shared private Redis. */
   redisUrl?: string;
 }
@@ -227,7 +229,13 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
 
   const dir = mkdtempSync(join(tmpdir(), 'eks-access-e2e-'));
   const configPath = join(dir, 'eks-access.yaml');
-  writeFileSync(configPath, CONFIG.replace('__STAGING_EXTRA__', options.stagingExtra ?? ''));
+  writeFileSync(
+    configPath,
+    CONFIG.replace('__STAGING_EXTRA__', options.stagingExtra ?? '').replace(
+      '__USERS_EXTRA__',
+      options.usersExtra ?? '',
+    ),
+  );
   const redisUrl = options.redisUrl ?? inject('redisUrl');
   const prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
   const port = await freePort();

@@ -82,6 +82,14 @@ export function requestCard(
     detailFields(request, policyArn),
     ...currentAccessPart(request.currentAccess),
     ...awsAuthPreviewParts(request),
+    ...(request.entryPrecedence
+      ? [
+          {
+            kind: 'text' as const,
+            text: `*aws-auth precedence*${request.entryPrecedence.isRefused ? ' (this grant will be refused)' : ''}: ${request.entryPrecedence.text}`,
+          },
+        ]
+      : []),
   ];
   const approvedBy = approvedByText(request);
   if (request.status === 'pending') {

@@ -67,6 +67,13 @@ export type AwsAuthPreviewInfo =
   | { lines: readonly string[]; checks: readonly string[]; isSafe: boolean }
   | { unavailable: string };
 
+/** The card's note on aws-auth precedence, computed when the request is filed (the executor checks again). */
+export interface EntryPrecedenceInfo {
+  /** Slack mrkdwn, already escaped. */
+  text: string;
+  isRefused: boolean;
+}
+
 /** What the principal had before the bot touched anything; captured once, before the first change. */
 export interface PreState {
   hadEntryBefore: boolean;
@@ -118,6 +125,8 @@ export interface AccessRequest {
   cancelled?: { by: SlackUserId; at: number };
   /** When the request lapsed undecided (its `pendingTimeout` passed). */
   lapsedAt?: number;
+  /** API_AND_CONFIG_MAP: what aws-auth maps for the principal and what the access entry will keep (or refuse). */
+  entryPrecedence?: EntryPrecedenceInfo;
   /** What the principal already holds on the cluster, gathered when the request was filed, for the card. */
   currentAccess?: CurrentAccessInfo;
   /** Approved by the cluster's `autoApprove` rule, not by a person; `allowance` is what was left after it. */
