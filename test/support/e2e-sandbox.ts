@@ -88,7 +88,7 @@ users:
   ${PEOPLE.erin}: ${ARNS.erin}
   ${PEOPLE.approver1}: arn:aws:iam::111122223333:user/approver1
   ${PEOPLE.creator}: ${CREATOR_ROLE}
-`;
+__USERS_EXTRA__`;
 
 /** The credentials the bot process signs with when a cluster has no executor role. */
 export const BOT_KEY = { accessKeyId: 'AKIAE2ETESTKEY000001', secretAccessKey: 'e2e-secret-access-key-not-real' };
