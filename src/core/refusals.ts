@@ -37,7 +37,11 @@ export type Refusal =
       reason: 'not_configured' | 'not_allowed' | 'needs_reason' | 'only_for_yourself';
     }
   | { code: 'not_break_glass' }
-  | { code: 'review_already_acknowledged'; by: SlackUserId };
+  | { code: 'review_already_acknowledged'; by: SlackUserId }
+  /** aws-auth maps the principal as a node (or to another `system:` group); an access entry would override it. */
+  | { code: 'node_entry_protected'; cluster: string; principalArn: string; reason: string }
+  /** aws-auth maps the principal to `system:masters`; an access entry would replace cluster-admin with less. */
+  | { code: 'aws_auth_cluster_admin'; cluster: string; principalArn: string };
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 

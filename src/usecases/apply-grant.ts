@@ -20,6 +20,7 @@ import { kindOf } from '../core/request/request.ts';
 import { AdapterError, DeferredError } from '../shared/errors.ts';
 import { creatorOf } from './cluster-creator.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
+import { entryPrecedenceCheck } from './entry-precedence.ts';
 import type { AccessEntries, AccessEntryInfo, Deps } from './ports.ts';
 import { reportRecovery } from './report-recovery.ts';
 import { replyInThread } from './request-conversation.ts';
@@ -138,7 +139,13 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
     return fail(deps, request.id, failure('non_standard_entry', message, deps));
   }
   if (!state.entry) {
-    state = await createEntry(request, entries, principal.arn, calls);
+    // Issue 16: on API_AND_CONFIG_MAP the entry would override the principal's aws-auth mapping.
+    const precedence =
+      mode === 'API_AND_CONFIG_MAP' && kindOf(request) !== 'recover'
+        ? await entryPrecedenceCheck(deps, cluster, request, principal.arn)
+        : { carry: {} };
+    if ('failure' in precedence) return fail(deps, request.id, precedence.failure);
+    state = await createEntry(request, entries, principal.arn, calls, precedence.carry);
   }
   for (const step of planGrant(state, { policyArn, scope: wanted })) {
     if (step.op !== 'associate') continue; // the entry exists by now: planGrant only associates
@@ -258,11 +265,14 @@ async function createEntry(
   entries: AccessEntries,
   principalArn: string,
   calls: string[],
+  /** The aws-auth mapping's username and groups the entry keeps (precedence on API_AND_CONFIG_MAP). */
+  carry: { username?: string; kubernetesGroups?: readonly string[] },
 ): Promise<EntryState> {
   const created = await entries.createAccessEntry({
     principalArn,
     clientRequestToken: request.id,
     tags: ownershipTags(request.id),
+    ...carry,
   });
   calls.push('eks:CreateAccessEntry');
   // An entry this call just created has no policies yet: nothing to list.

@@ -3,7 +3,9 @@ import { formatSafetyChecks, previewAwsAuthChange } from '../core/aws-auth/previ
 import { checkAwsAuthChange } from '../core/aws-auth/safety.ts';
 import type { ClusterSettings } from '../core/directory.ts';
 import type { Level } from '../core/levels.ts';
+import { grantItem } from '../core/plan/aws-auth-delta.ts';
 import { planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
+import { currentMapping } from '../core/plan/aws-auth-prior.ts';
 import type { AwsAuthPreviewInfo } from '../core/request/request.ts';
 import { toAdapterError } from '../shared/errors.ts';
 import { creatorFromFacts } from './cluster-creator.ts';
@@ -34,7 +36,10 @@ export async function awsAuthPreviewFor(
       creatorFromFacts(diagnostics, described.facts),
     ]);
     const before = current?.data ?? {};
-    const ops = [{ op: 'upsert' as const, id: 'preview', item: plan.item }];
+    // The same composition the executor writes: what the person has now, plus the grant's groups.
+    const { kind, arn, username, groups } = plan.item;
+    const item = grantItem(kind, arn, currentMapping(before, kind, arn), username, groups);
+    const ops = [{ op: 'upsert' as const, id: 'preview', item }];
     const preview = previewAwsAuthChange(before, ops);
     const verdict = checkAwsAuthChange({ before, after: editAwsAuth(before, ops).data, ops, creator });
     return { lines: preview.lines, checks: formatSafetyChecks(verdict.checks), isSafe: verdict.ok };

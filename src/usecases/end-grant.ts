@@ -1,15 +1,13 @@
-import { parseAwsAuth } from '../core/aws-auth/document.ts';
-import { matchCaller } from '../core/aws-auth/match.ts';
 import { checkAccessEntryChange } from '../core/aws-auth/safety.ts';
 import { type ClusterSettings, findCluster } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { endedReply } from '../core/messages/request-messages.ts';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../core/plan/access-entries.ts';
-import { planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
 import { planRevoke } from '../core/plan/revoke.ts';
 import type { AccessRequest, EndInfo } from '../core/request/request.ts';
 import { AdapterError } from '../shared/errors.ts';
 import { creatorOf } from './cluster-creator.ts';
+import { removeFromAwsAuth } from './end-aws-auth-grant.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
@@ -136,36 +134,5 @@ async function removeAccessEntryGrant(
     still
       ? `policy \`${policyArn}\` still associated for other grants (${still.scope.type === 'namespace' ? still.scope.namespaces.join(', ') : 'cluster'} scope)`
       : `policy \`${policyArn}\` is no longer associated`,
-  ];
-}
-
-async function removeFromAwsAuth(
-  deps: Deps,
-  cluster: ClusterSettings,
-  request: AccessRequest,
-  others: readonly AccessRequest[],
-): Promise<string[]> {
-  if (others.length > 0) return [`aws-auth item kept: ${others.length} other active grant(s) use it`];
-  if (request.outcome?.hadEntryBefore) return ['aws-auth item kept: the principal was mapped before the grant'];
-  const plan = planAwsAuthGrant(request.principalArn, request.level, request.namespaces);
-  if ('refusal' in plan) return [`nothing removed: ${plan.refusal}`];
-  const diagnostics = deps.diagnostics.forCluster(cluster);
-  const described = await diagnostics.describeCluster();
-  if (!described.connection)
-    throw new AdapterError('aws_unavailable', true, { upstream: 'DescribeCluster gave no endpoint' });
-  const creator = await creatorOf(deps, cluster);
-  const gateway = deps.awsAuth.forCluster(cluster, described.connection);
-  const { result } = await gateway.submit(`${request.id}-revoke`, {
-    ops: [{ op: 'remove', id: `${request.id}-revoke`, kind: plan.item.kind, arn: plan.item.arn }],
-    creator,
-  });
-  if (result.status === 'refused')
-    return [`aws-auth item left in place: ${result.refusal?.message ?? 'refused by the safety check'}`];
-  const after = await gateway.read();
-  const match = after ? matchCaller(parseAwsAuth(after.data), plan.item.arn) : undefined;
-  return [
-    match && match.via !== 'mapAccounts'
-      ? `aws-auth still maps \`${plan.item.arn}\``
-      : `aws-auth no longer maps \`${plan.item.arn}\``,
   ];
 }

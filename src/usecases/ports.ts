@@ -360,7 +360,13 @@ export interface AwsAuthGateway {
     result: AwsAuthEditResult;
     write?: { resourceVersionBefore?: string; resourceVersionAfter: string; batchSize: number };
   }>;
-  ensureBindings(bindings: readonly PlannedBinding[]): Promise<string[]>;
+  /** Creates the group bindings that are missing: `created`, `existing` or `repaired` per binding. */
+  ensureBindings(bindings: readonly PlannedBinding[]): Promise<BindingResult[]>;
+  /**
+   * Deletes the bindings made for these groups while they are still exactly as eks-access made them (labelled
+   * ours, that group alone): `deleted`, `gone` (already), or `kept` with why.
+   */
+  removeBindings(bindings: readonly PlannedBinding[]): Promise<BindingResult[]>;
   canI(question: {
     user: string;
     groups: readonly string[];
@@ -368,6 +374,16 @@ export interface AwsAuthGateway {
     resource: string;
     namespace?: string;
   }): Promise<{ allowed: boolean; reason?: string }>;
+}
+
+/** One RBAC binding for a planned group, and what ensuring or removing it did. */
+export interface BindingResult {
+  group: string;
+  kind: 'ClusterRoleBinding' | 'RoleBinding';
+  name: string;
+  namespace?: string;
+  status: 'created' | 'existing' | 'repaired' | 'deleted' | 'gone' | 'kept';
+  why?: string;
 }
 
 export interface AwsAuthGateways {

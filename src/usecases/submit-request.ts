@@ -27,6 +27,7 @@ import { membersOf } from './approval-policy.ts';
 import { autoApproveIfAllowed } from './auto-approve.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
 import { currentAccessOf } from './current-access.ts';
+import { entryPrecedencePreview } from './entry-precedence.ts';
 import { refreshHomes } from './home-tab.ts';
 import { noteInDigest } from './policy-digest.ts';
 import type { Deps } from './ports.ts';
@@ -84,10 +85,13 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
     kind !== 'migrate' && !existing && mayNeedCard(cluster, kind, input.level, input.requester !== input.subject)
       ? await currentAccessOf(deps, cluster, principalArn)
       : undefined;
+  const precedence =
+    kind === 'grant' && !preview && !existing ? await entryPrecedencePreview(deps, cluster, principalArn) : undefined;
   const request: AccessRequest = {
     ...newPendingRequest({ ...input, id: input.requestId, kind, principalArn, cluster: cluster.name, duration }, now),
     ...(preview ? { awsAuthPreview: preview } : {}),
     ...(currentAccess ? { currentAccess } : {}),
+    ...(precedence ? { entryPrecedence: precedence } : {}),
   };
   const isNew = await deps.store.create(request);
   const stored = isNew ? request : await deps.store.get(request.id);

@@ -88,7 +88,7 @@ users:
   ${PEOPLE.erin}: ${ARNS.erin}
   ${PEOPLE.approver1}: arn:aws:iam::111122223333:user/approver1
   ${PEOPLE.creator}: ${CREATOR_ROLE}
-`;
+__USERS_EXTRA__`;
 
 /** The credentials the bot process signs with when a cluster has no executor role. */
 export const BOT_KEY = { accessKeyId: 'AKIAE2ETESTKEY000001', secretAccessKey: 'e2e-secret-access-key-not-real' };
@@ -153,6 +153,8 @@ interface SendOptions extends Partial<SendSlackRequestOptions> {
 export interface SandboxOptions {
   /** Extra YAML lines for the staging cluster (indented four spaces), e.g. short `durations` for expiry tests. */
   stagingExtra?: string;
+  /** Extra `users` lines (indented two spaces), e.g. people mapped to node or admin roles. */
+  usersExtra?: string;
   /** A Redis of the test's own (e.g. one it kills and restarts); default the run's shared private Redis. */
   redisUrl?: string;
   /** Extra top-level YAML lines (not indented), e.g. `requestForOthers: [U0CAROL]`. */
@@ -231,7 +233,10 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
   const configPath = join(dir, 'eks-access.yaml');
   writeFileSync(
     configPath,
-    CONFIG.replace('__STAGING_EXTRA__', options.stagingExtra ?? '') + (options.topLevelExtra ?? ''),
+    CONFIG.replace('__STAGING_EXTRA__', options.stagingExtra ?? '').replace(
+      '__USERS_EXTRA__',
+      options.usersExtra ?? '',
+    ) + (options.topLevelExtra ?? ''),
   );
   const redisUrl = options.redisUrl ?? inject('redisUrl');
   const prefix = `{e2e-${randomUUID().slice(0, 8)}}`;

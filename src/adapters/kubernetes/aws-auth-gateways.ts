@@ -2,13 +2,19 @@ import type { Redis } from 'ioredis';
 import type { ClusterSettings } from '../../core/directory.ts';
 import { type AwsAuthEdit, type AwsAuthEditResult, foldAwsAuthEdits } from '../../core/plan/aws-auth-fold.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type { AuditLog, AwsAuthGateway, AwsAuthGateways, ClusterConnection } from '../../usecases/ports.ts';
+import type {
+  AuditLog,
+  AwsAuthGateway,
+  AwsAuthGateways,
+  BindingResult,
+  ClusterConnection,
+} from '../../usecases/ports.ts';
 import type { ClusterClients } from '../aws/aws-clients.ts';
 import { canI } from './access-review.ts';
 import { readAwsAuthVersioned } from './aws-auth-object.ts';
 import { createAwsAuthWriter } from './aws-auth-writer.ts';
 import { type ClusterApiTarget, clusterApisFor } from './cluster-api.ts';
-import { ensureGroupBinding } from './rbac.ts';
+import { deleteGroupBinding, ensureGroupBinding } from './rbac.ts';
 
 /** History entries are written once per Kubernetes write, however many requests its batch carried. */
 const HISTORY_MARK_TTL_SECONDS = 7 * 24 * 3600;
@@ -66,13 +72,19 @@ export function createAwsAuthGateways(options: {
         },
         async ensureBindings(bindings) {
           const { rbac } = await clusterApisFor(target);
-          const done: string[] = [];
+          const done: BindingResult[] = [];
           for (const binding of bindings) {
-            for (const ensured of await ensureGroupBinding(rbac, binding)) {
-              done.push(
-                `${ensured.kind} ${ensured.namespace ? `${ensured.namespace}/` : ''}${ensured.name} (${ensured.status})`,
-              );
-            }
+            for (const ensured of await ensureGroupBinding(rbac, binding))
+              done.push({ group: binding.group, ...ensured });
+          }
+          return done;
+        },
+        async removeBindings(bindings) {
+          const { rbac } = await clusterApisFor(target);
+          const done: BindingResult[] = [];
+          for (const binding of bindings) {
+            for (const removed of await deleteGroupBinding(rbac, binding))
+              done.push({ group: binding.group, ...removed });
           }
           return done;
         },

@@ -164,3 +164,74 @@ function describe(binding: Binding): BindingConflictError['found'] {
     isManagedByUs: binding.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
   };
 }
+
+/** `deleted`; `gone` (already so); `kept` with why: not ours, or it binds more than the group. */
+export type RemovedBinding = BindingRef & { status: 'deleted' | 'gone' | 'kept'; why?: string };
+
+/**
+ * Deletes the binding(s) `ensureGroupBinding` made for `spec`, only while they are still exactly ours: labelled
+ * as ours, binding the same ClusterRole to that group alone. Anything else was changed by a person since, and is
+ * left in place. The delete carries the read resourceVersion as its precondition, so a change in between wins.
+ */
+export async function deleteGroupBinding(
+  api: RbacAuthorizationV1Api,
+  spec: GroupBindingSpec,
+): Promise<RemovedBinding[]> {
+  if (spec.namespaces === undefined) return [await deleteOne(clusterScopedDelete(api), spec, undefined)];
+  const removed: RemovedBinding[] = [];
+  for (const namespace of new Set(spec.namespaces))
+    removed.push(await deleteOne(namespacedDelete(api, namespace), spec, namespace));
+  return removed;
+}
+
+interface DeleteOps {
+  kind: BindingKind;
+  read(name: string): Promise<Binding>;
+  delete(name: string, resourceVersion: string | undefined): Promise<unknown>;
+}
+
+function clusterScopedDelete(api: RbacAuthorizationV1Api): DeleteOps {
+  return {
+    kind: 'ClusterRoleBinding',
+    read: (name) => api.readClusterRoleBinding({ name }),
+    delete: (name, resourceVersion) =>
+      api.deleteClusterRoleBinding({ name, body: resourceVersion ? { preconditions: { resourceVersion } } : {} }),
+  };
+}
+
+function namespacedDelete(api: RbacAuthorizationV1Api, namespace: string): DeleteOps {
+  return {
+    kind: 'RoleBinding',
+    read: (name) => api.readNamespacedRoleBinding({ namespace, name }),
+    delete: (name, resourceVersion) =>
+      api.deleteNamespacedRoleBinding({
+        namespace,
+        name,
+        body: resourceVersion ? { preconditions: { resourceVersion } } : {},
+      }),
+  };
+}
+
+async function deleteOne(ops: DeleteOps, spec: GroupBindingSpec, namespace?: string): Promise<RemovedBinding> {
+  const ref: BindingRef = {
+    kind: ops.kind,
+    name: groupBindingName(spec.group, namespace),
+    ...(namespace ? { namespace } : {}),
+  };
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const existing = await attempt(() => ops.read(ref.name));
+    if (existing === 'gone') return { ...ref, status: 'gone' };
+    if (existing === 'conflict') continue;
+    const found = describe(existing);
+    if (!found.isManagedByUs) return { ...ref, status: 'kept', why: 'not labelled as made by eks-access' };
+    const onlyOurs =
+      existing.roleRef.kind === 'ClusterRole' &&
+      existing.roleRef.name === spec.clusterRole &&
+      (existing.subjects ?? []).every((s) => s.kind === 'Group' && s.name === spec.group);
+    if (!onlyOurs) return { ...ref, status: 'kept', why: `changed since: binds ${found.subjects.join(', ')}` };
+    const deleted = await attempt(() => ops.delete(ref.name, existing.metadata?.resourceVersion));
+    if (deleted === 'gone') return { ...ref, status: 'gone' };
+    if (deleted !== 'conflict') return { ...ref, status: 'deleted' };
+  }
+  throw new AdapterError('k8s_conflict', true, { upstream: `${ref.kind} ${ref.name} kept changing under us` });
+}

@@ -3,6 +3,7 @@ import { entryArn } from './document.ts';
 import { arnRefusal, type EditRefusal, itemRefusal } from './edit-validate.ts';
 import { type BlockStyle, blockItem, DEFAULT_BLOCK_STYLE, flowItem, type ItemField } from './emit.ts';
 import { foldFieldName } from './items.ts';
+import { locateList } from './locate-yaml.ts';
 import type { LocatedItem, LocatedList } from './located.ts';
 import { isNodeEntry } from './nodes.ts';
 import type { AwsAuthEntry, MappingList } from './types.ts';
@@ -28,9 +29,22 @@ export type ListOpResult =
   | { status: 'unchanged'; current?: Mapping; shadowed: ItemRef[] }
   | ({ status: 'refused' } & EditRefusal);
 
+/** An item's original text put back verbatim, with the mapping that text holds (checked after the write). */
+type RestoredText = { text: string; mapping: Mapping };
+type SlotState = 'keep' | 'delete' | AwsAuthItem | RestoredText;
 type Slot =
-  | { origin: 'text'; at: LocatedItem; entry: AwsAuthEntry | undefined; state: 'keep' | 'delete' | AwsAuthItem }
-  | { origin: 'new'; state: 'keep' | 'delete' | AwsAuthItem };
+  | { origin: 'text'; at: LocatedItem; entry: AwsAuthEntry | undefined; state: SlotState }
+  | { origin: 'new'; state: SlotState };
+
+/**
+ * What `restoreItem` puts back: the principal's original item text (spliced over the item as it is now, so its
+ * place, comments, spelling and unknown fields return byte for byte), or nothing (the grant added the item).
+ * `emptyValue` is the whole list value as it was when it held no item (null: the key was absent), put back when
+ * the removal leaves the list empty; `lacksFinalNewline` drops the newline an append had to add.
+ */
+export type RestoreTarget =
+  | { kind: 'text'; text: string; mapping: Mapping }
+  | { kind: 'absent'; emptyValue?: string | null; lacksFinalNewline?: boolean };
 
 /**
  * One mapRoles or mapUsers value being edited: ops apply in order against a model of the items (so a batch sees
@@ -44,6 +58,8 @@ export class ListEdit {
   readonly added: Slot[] = [];
   readonly byKey = new Map<string, Slot[]>();
   isChanged = false;
+  /** Set by a `restoreItem` to absent: how the list looked before the grant added its only item. */
+  private emptied: { emptyValue?: string | null; lacksFinalNewline?: boolean } | undefined;
 
   /** `keys[i]` is `entryKey(entries[i])` (the parse computed them). */
   constructor(
@@ -105,6 +121,46 @@ export class ListEdit {
     return { status: 'applied', change: 'removed', previous: mappingOf(winner), removed: live.map(refOf) };
   }
 
+  /**
+   * Puts the principal's item back as it was before a grant: only when the item the authenticator uses maps
+   * exactly `expect` now (what the bot wrote); anything else is someone else's change and is refused
+   * (`item_changed`), never overwritten.
+   */
+  restoreItem(kind: 'role' | 'user', arn: string, expect: Mapping, to: RestoreTarget): ListOpResult {
+    const refusal = arnRefusal(kind, arn, 'remove');
+    if (refusal !== undefined) return { status: 'refused', ...refusal };
+    const live = this.live(foldArn(arn));
+    const winner = live.at(-1);
+    if (winner === undefined || !sameMapping(mappingOf(winner), expect)) {
+      const found = winner === undefined ? 'no item' : describeMapping(mappingOf(winner));
+      const reason = `the item changed since eks-access wrote it (expected ${describeMapping(expect)}, found ${found})`;
+      return { status: 'refused', code: 'item_changed', reason };
+    }
+    const blocked = this.protectedRefusal(live, to.kind === 'text' ? [winner] : live);
+    if (blocked !== undefined) return blocked;
+    const previous = mappingOf(winner);
+    if (to.kind === 'absent') {
+      for (const slot of live) slot.state = 'delete';
+      this.emptied = { ...to };
+      this.isChanged = true;
+      return { status: 'applied', change: 'removed', previous, removed: live.map(refOf) };
+    }
+    if (winner.origin !== 'text' || !isOneItem(to.text, this.located, winner.at)) {
+      return unsupported('the original item text does not read back as one item in this place');
+    }
+    winner.state = { text: to.text, mapping: to.mapping };
+    this.isChanged = true;
+    const item: AwsAuthItem = { kind, arn, username: to.mapping.username, groups: to.mapping.groups };
+    return {
+      status: 'applied',
+      change: 'updated',
+      item,
+      previous,
+      at: refOf(winner),
+      shadowed: live.slice(0, -1).map(refOf),
+    };
+  }
+
   /** Node items are never changed, nor shadowed differently; spliced items must be safe to splice. */
   private protectedRefusal(live: readonly Slot[], touched: readonly Slot[]): ListOpResult | undefined {
     const node = live.find((slot) => slot.origin === 'text' && slot.entry !== undefined && isNodeEntry(slot.entry));
@@ -120,8 +176,21 @@ export class ListEdit {
     return undefined;
   }
 
-  render(): string {
+  /** The new value of the list; undefined when the key is to be removed (it was absent before the grant). */
+  render(): string | undefined {
     if (!this.isChanged) return this.text;
+    const rendered = this.renderList();
+    const emptied = this.emptied;
+    if (emptied === undefined) return rendered;
+    const isEmpty =
+      this.added.every((slot) => slot.state === 'delete') && this.slots.every((s) => s.state === 'delete');
+    if (isEmpty && emptied.emptyValue !== undefined) return emptied.emptyValue ?? undefined;
+    return emptied.lacksFinalNewline && rendered.endsWith('\n') && !this.text.endsWith('\n\n')
+      ? rendered.slice(0, -1)
+      : rendered;
+  }
+
+  private renderList(): string {
     const { layout } = this.located;
     if (layout.kind === 'flow') return this.renderFlow(layout.start, layout.end);
     const style: BlockStyle = layout.kind === 'block' ? layout : DEFAULT_BLOCK_STYLE;
@@ -132,6 +201,9 @@ export class ListEdit {
       if (slot.state === 'delete') {
         parts.push(this.text.slice(cursor, slot.at.lineStart));
         cursor = slot.at.lineEnd;
+      } else if ('text' in slot.state) {
+        parts.push(this.text.slice(cursor, slot.at.start), slot.state.text);
+        cursor = slot.at.contentEnd;
       } else {
         // Written from the item's own `-`, its other lines indented to match.
         const column = slot.at.start - slot.at.lineStart;
@@ -141,7 +213,7 @@ export class ListEdit {
       }
     }
     const base = layout.kind === 'null' ? '' : parts.join('') + this.text.slice(cursor);
-    const added = this.added.flatMap((slot) => (typeof slot.state === 'object' ? [slot.state] : []));
+    const added = this.added.flatMap((slot) => (isItem(slot.state) ? [slot.state] : []));
     if (added.length === 0) return base;
     const lines = added.map((item) => `${blockItem(this.fieldsOf(item, undefined), style)}\n`).join('');
     return base === '' || base.endsWith('\n') ? base + lines : `${base}\n${lines}`;
@@ -151,7 +223,8 @@ export class ListEdit {
     const items: string[] = [];
     for (const slot of [...this.slots, ...this.added]) {
       if (slot.state === 'delete') continue;
-      if (typeof slot.state === 'object') items.push(flowItem(this.fieldsOf(slot.state, slot)));
+      if (isItem(slot.state)) items.push(flowItem(this.fieldsOf(slot.state, slot)));
+      else if (typeof slot.state === 'object') items.push(slot.state.text);
       else if (slot.origin === 'text') items.push(this.text.slice(slot.at.start, slot.at.contentEnd));
     }
     return `${this.text.slice(0, start)}[${items.join(', ')}]${this.text.slice(end)}`;
@@ -198,12 +271,31 @@ function refOf(slot: Slot): ItemRef {
   return slot.origin === 'text' ? { index: slot.at.index, line: slot.at.line } : {};
 }
 
+function isItem(state: SlotState): state is AwsAuthItem {
+  return typeof state === 'object' && !('text' in state);
+}
+
 function mappingOf(slot: Slot): Mapping {
-  if (typeof slot.state === 'object') return slot.state;
+  if (typeof slot.state === 'object') return 'text' in slot.state ? slot.state.mapping : slot.state;
   const entry = slot.origin === 'text' ? slot.entry : undefined;
   return entry === undefined
     ? { arn: '', username: '', groups: [] }
     : { arn: entryArn(entry), username: entry.username, groups: entry.groups };
+}
+
+function describeMapping(mapping: Mapping): string {
+  return `username ${JSON.stringify(mapping.username)}, groups [${mapping.groups.map((g) => JSON.stringify(g)).join(', ')}]`;
+}
+
+/**
+ * Whether `text`, put where `at` is, reads as exactly one item: the restored text comes from the request record,
+ * and must not smuggle in a second item or break the list around it.
+ */
+function isOneItem(text: string, located: LocatedList, at: LocatedItem): boolean {
+  const column = at.start - at.lineStart;
+  const probe = located.layout.kind === 'flow' ? `[${text}]` : `${' '.repeat(column)}${text}\n`;
+  const outcome = locateList(probe);
+  return outcome.ok && outcome.list.items.length === 1;
 }
 
 // The same mapping for the authenticator and RBAC: ARN ignoring case, exact username, the same set of groups.

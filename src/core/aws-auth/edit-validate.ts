@@ -26,7 +26,9 @@ export type EditRefusalCode =
   /** A `system:` username or group belongs to Kubernetes components (and would look like a node entry). */
   | 'reserved_name'
   /** The ARN has a node, Fargate or Windows item: never changed or removed. */
-  | 'node_entry';
+  | 'node_entry'
+  /** A restore found the item changed since eks-access wrote it: someone else's change, never overwritten. */
+  | 'item_changed';
 
 export type EditRefusal = { code: EditRefusalCode; reason: string; line?: number };
 

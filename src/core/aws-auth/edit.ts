@@ -1,10 +1,17 @@
 import { isSkippable, type LocatedAwsAuth, type ParsedAwsAuth, parseAwsAuthLocated } from './document.ts';
-import { type AwsAuthItem, type ItemRef, ListEdit, type ListOpResult, type Mapping } from './edit-list.ts';
+import {
+  type AwsAuthItem,
+  type ItemRef,
+  ListEdit,
+  type ListOpResult,
+  type Mapping,
+  type RestoreTarget,
+} from './edit-list.ts';
 import type { EditRefusalCode } from './edit-validate.ts';
 import { locateList } from './locate-yaml.ts';
 import type { AwsAuthEntry, MappingList } from './types.ts';
 
-export type { AwsAuthItem, ItemRef, Mapping } from './edit-list.ts';
+export type { AwsAuthItem, ItemRef, Mapping, RestoreTarget } from './edit-list.ts';
 export type { EditRefusalCode } from './edit-validate.ts';
 
 /**
@@ -28,14 +35,18 @@ export type { EditRefusalCode } from './edit-validate.ts';
  * - Node, Fargate and Windows items are never changed or removed, nor are items with the same ARN as one.
  * - `system:masters`, other `system:` names, empty usernames and empty group lists are refused.
  * - A key that does not parse is not touched: its ops are refused with `key_unparseable`.
+ * - A `restore_item` puts a principal's item back as it was before a grant (its original text, spliced over the
+ *   item the authenticator uses, or no item at all), only when that item maps exactly `expect` now: anything
+ *   else is someone else's change, refused with `item_changed` and never overwritten.
  * Values are emitted plain only when harmless, otherwise as one-line double-quoted ASCII (see emit.ts).
  * The safety check (safety.ts) re-parses the result before anything is written.
  */
 export type AwsAuthOp =
   | { op: 'upsert'; id: string; item: AwsAuthItem }
-  | { op: 'remove'; id: string; kind: 'role' | 'user'; arn: string };
+  | { op: 'remove'; id: string; kind: 'role' | 'user'; arn: string }
+  | { op: 'restore_item'; id: string; kind: 'role' | 'user'; arn: string; expect: Mapping; to: RestoreTarget };
 
-export type OpResult = { id: string; op: 'upsert' | 'remove'; list: MappingList; arn: string } & (
+export type OpResult = { id: string; op: AwsAuthOp['op']; list: MappingList; arn: string } & (
   | { status: 'applied'; change: 'added'; item: AwsAuthItem }
   | { status: 'applied'; change: 'updated'; item: AwsAuthItem; previous: Mapping; at: ItemRef; shadowed: ItemRef[] }
   | { status: 'applied'; change: 'removed'; previous: Mapping; removed: ItemRef[] }
@@ -68,18 +79,32 @@ export function editAwsAuth(data: Readonly<Record<string, string>>, ops: readonl
     }
     const base = { id: op.id, op: op.op, list, arn };
     if (!(edit instanceof ListEdit)) return { ...base, ...edit };
-    return { ...base, ...(op.op === 'upsert' ? edit.upsert(op.item) : edit.remove(op.kind, op.arn)) };
+    return { ...base, ...applyOp(edit, op) };
   });
   const out: Record<string, string> = { ...data };
   const changedKeys: MappingList[] = [];
   for (const [list, edit] of edits) {
     if (!(edit instanceof ListEdit) || !edit.isChanged) continue;
-    out[list] = edit.render();
+    const rendered = edit.render();
+    // A restore that empties a list which was absent before the grant removes the key again.
+    if (rendered === undefined) delete out[list];
+    else out[list] = rendered;
     changedKeys.push(list);
   }
   // Without the located lists: the check needs only the document, and keeping the item trees alive costs GC time.
   const { located: _, ...parsed } = parsedBefore;
   return { data: out, changed: changedKeys.length > 0, changedKeys, results, parsedBefore: parsed };
+}
+
+function applyOp(edit: ListEdit, op: AwsAuthOp): ListOpResult {
+  switch (op.op) {
+    case 'upsert':
+      return edit.upsert(op.item);
+    case 'remove':
+      return edit.remove(op.kind, op.arn);
+    case 'restore_item':
+      return edit.restoreItem(op.kind, op.arn, op.expect, op.to);
+  }
 }
 
 function openList(parsed: LocatedAwsAuth, list: MappingList): ListEdit | ListOpResult {

@@ -25,7 +25,9 @@ export type SafetyCode =
   | 'unrelated_change'
   | 'intended_change_missing'
   | 'last_admin'
-  | 'size_limit';
+  | 'size_limit'
+  /** A restore found the item changed since eks-access wrote it (someone else's change): re-read and re-plan. */
+  | 'item_changed';
 
 /** The cluster creator as the CloudTrail look-up found it; `isKnown: false` makes the checks conservative. */
 export type Creator = { arn?: string; isKnown: boolean };
@@ -99,6 +101,7 @@ export function markTargets(view: View, targets: Targets): void {
 
 export function requestValid(ops: readonly AwsAuthOp[]): Outcome {
   for (const op of ops) {
+    // A restore writes back what the document held before the grant; only its ARN is the bot's input.
     const refusal = op.op === 'upsert' ? itemRefusal(op.item) : arnRefusal(op.kind, op.arn, 'remove');
     if (refusal === undefined || refusal.code === 'system_masters') continue;
     return fail(`${op.id} (${opArn(op)}): ${refusal.reason}`);
@@ -183,17 +186,19 @@ export function intendedApplied(ops: readonly AwsAuthOp[], after: View): Outcome
   });
   for (const [key, op] of wanted) {
     const found = winner.get(key);
-    if (op.op === 'remove') {
-      if (found !== undefined) return fail(`${op.id}: ${op.arn} is still mapped`);
+    const wantedMapping =
+      op.op === 'upsert' ? op.item : op.op === 'restore_item' && op.to.kind === 'text' ? op.to.mapping : undefined;
+    if (wantedMapping === undefined) {
+      if (found !== undefined) return fail(`${op.id}: ${opArn(op)} is still mapped`);
       continue;
     }
-    if (found === undefined) return fail(`${op.id}: ${op.item.arn} is missing from the result`);
+    if (found === undefined) return fail(`${op.id}: ${opArn(op)} is missing from the result`);
     const groups = new Set(found.groups);
     const same =
-      found.username === op.item.username &&
-      groups.size === new Set(op.item.groups).size &&
-      op.item.groups.every((g) => groups.has(g));
-    if (!same) return fail(`${op.id}: ${op.item.arn} does not read back as requested`);
+      found.username === wantedMapping.username &&
+      groups.size === new Set(wantedMapping.groups).size &&
+      wantedMapping.groups.every((g) => groups.has(g));
+    if (!same) return fail(`${op.id}: ${opArn(op)} does not read back as requested`);
   }
   return PASS;
 }

@@ -55,6 +55,10 @@ export function describeRefusal(refusal: Refusal): string {
       return 'That request was not a break-glass grant; there is no review to acknowledge.';
     case 'review_already_acknowledged':
       return `This break-glass review was already acknowledged by ${mention(refusal.by)}; nothing was changed.`;
+    case 'node_entry_protected':
+      return `No access entry was created for ${code(refusal.principalArn)} on ${code(refusal.cluster)}: ${escapeUserText(refusal.reason)}. On API_AND_CONFIG_MAP clusters an access entry takes precedence over aws-auth for the same principal. Nothing was written.`;
+    case 'aws_auth_cluster_admin':
+      return `${code(refusal.principalArn)} already has cluster-admin through aws-auth (\`system:masters\`) on ${code(refusal.cluster)}; an access entry would replace it. Nothing was written.`;
     case 'wrong_authentication_mode':
       return `Cluster ${code(refusal.cluster)} is in ${code(refusal.mode)} mode, so it uses the aws-auth ConfigMap, not access entries. Switch it to API_AND_CONFIG_MAP (one way) or set \`method: aws-auth\` for it.`;
   }

@@ -88,6 +88,14 @@ export function requestCard(
       ? restorePreviewPart(request.currentAccess, policyArn, request.namespaces)
       : []),
     ...awsAuthPreviewParts(request),
+    ...(request.entryPrecedence
+      ? [
+          {
+            kind: 'text' as const,
+            text: `*aws-auth precedence*${request.entryPrecedence.isRefused ? ' (this grant will be refused)' : ''}: ${request.entryPrecedence.text}`,
+          },
+        ]
+      : []),
   ];
   const approvedBy = approvedByText(request);
   if (request.status === 'pending') {

@@ -54,7 +54,11 @@ export function foldAwsAuthEdits(
       const refusal: SafetyRefusal =
         verdict.refusal ??
         (refusedOp && refusedOp.status === 'refused'
-          ? { code: 'invalid_request', message: refusedOp.reason, ...(refusedOp.line ? { line: refusedOp.line } : {}) }
+          ? {
+              code: refusedOp.code === 'item_changed' ? 'item_changed' : 'invalid_request',
+              message: refusedOp.reason,
+              ...(refusedOp.line ? { line: refusedOp.line } : {}),
+            }
           : { code: 'invalid_request', message: 'refused' });
       results[id] = { status: 'refused', refusal, checks: verdict.checks };
       continue;

@@ -1,6 +1,7 @@
 import type { ChannelId, ClusterName, PrincipalArn, RequestId, SlackUserId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 import type { AccessScope } from '../plan/access-entries.ts';
+import type { AwsAuthPrior } from '../plan/aws-auth-prior.ts';
 import type { PriorEntryRecord } from '../plan/entry-state.ts';
 
 /**
@@ -47,6 +48,11 @@ export interface GrantOutcome {
   method?: 'access-entries' | 'aws-auth';
   /** When the grant ends by itself (epoch ms): the duration counts from the verified grant, not the request. */
   expiresAt?: number;
+  /**
+   * aws-auth grants: the RBAC bindings (by group and namespace) eks-access made for this grant or for an active
+   * grant it overlapped; the last grant needing one deletes it. Bindings that existed before are not listed.
+   */
+  awsAuthBindings?: readonly { group: string; namespace?: string }[];
 }
 
 /** How a grant ended, and what the revoke saw when it checked. */
@@ -70,6 +76,13 @@ export type AwsAuthPreviewInfo =
   | { lines: readonly string[]; checks: readonly string[]; isSafe: boolean }
   | { unavailable: string };
 
+/** The card's note on aws-auth precedence, computed when the request is filed (the executor checks again). */
+export interface EntryPrecedenceInfo {
+  /** Slack mrkdwn, already escaped. */
+  text: string;
+  isRefused: boolean;
+}
+
 /** What the principal had before the bot touched anything; captured once, before the first change. */
 export interface PreState {
   hadEntryBefore: boolean;
@@ -80,6 +93,8 @@ export interface PreState {
    * booleans above (the old behaviour).
    */
   prior?: PriorEntryRecord;
+  /** aws-auth grants: the principal's item before the first grant, byte for byte, which the last end restores. */
+  awsAuth?: AwsAuthPrior;
 }
 
 export interface FailureInfo {
@@ -125,6 +140,8 @@ export interface AccessRequest {
   cancelled?: { by: SlackUserId; at: number };
   /** When the request lapsed undecided (its `pendingTimeout` passed). */
   lapsedAt?: number;
+  /** API_AND_CONFIG_MAP: what aws-auth maps for the principal and what the access entry will keep (or refuse). */
+  entryPrecedence?: EntryPrecedenceInfo;
   /** What the principal already holds on the cluster, gathered when the request was filed, for the card. */
   currentAccess?: CurrentAccessInfo;
   /** Approved by the cluster's `autoApprove` rule, not by a person; `allowance` is what was left after it. */

@@ -42,6 +42,12 @@ export interface InMemoryWorld {
   reviewReminders: { id: RequestId; at: number; round: number }[];
   digests: Map<string, DigestItem[]>;
   digestJobs: { channel: string; window: number; at: number }[];
+  /** The cluster's aws-auth `data` as the Kubernetes API would return it; unset: no ConfigMap. */
+  awsAuth: { data?: Record<string, string> };
+}
+
+async function unsupported(): Promise<never> {
+  throw new Error('not part of the in-memory world');
 }
 
 export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): InMemoryWorld {
@@ -68,6 +74,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     reviewReminders: [],
     digests: new Map(),
     digestJobs: [],
+    awsAuth: {},
   };
   const aws = <T>(name: string, fn: () => T): T => {
     world.awsCalls.push(name);
@@ -84,11 +91,17 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         ? world.clusterCache.answer
         : aws('DescribeCluster', () => world.cluster),
     describeAccessEntry: async (arn) => aws('DescribeAccessEntry', () => world.entries.get(arn)),
-    createAccessEntry: async ({ principalArn, tags }) =>
+    createAccessEntry: async ({ principalArn, tags, username, kubernetesGroups }) =>
       aws('CreateAccessEntry', () => {
         const existing = world.entries.get(principalArn);
         if (existing) return { created: false, entry: existing };
-        const entry = { principalArn, type: 'STANDARD', kubernetesGroups: [], tags };
+        const entry = {
+          principalArn,
+          type: 'STANDARD',
+          kubernetesGroups: [...(kubernetesGroups ?? [])],
+          tags,
+          ...(username ? { username } : {}),
+        };
         world.entries.set(principalArn, entry);
         return { created: true, entry };
       }),
@@ -220,15 +233,28 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         iam: { getRoleArn: async (name) => aws('GetRole', () => `arn:aws:iam::111122223333:role/teams/${name}`) },
       }),
     },
+    // Only what the access-entry executor reads before CreateAccessEntry (aws-auth precedence); the rest of the
+    // diagnosis and the aws-auth writer are tested through the wire.
     diagnostics: {
-      forCluster: () => {
-        throw new Error('diagnostics are not part of the in-memory world');
-      },
+      forCluster: () => ({
+        describeCluster: async () => ({
+          facts: { found: true },
+          connection: { endpoint: 'https://kubernetes.in-memory', caData: '' },
+        }),
+        iamPrincipal: unsupported,
+        accessEntry: unsupported,
+        awsAuth: unsupported,
+        creator: unsupported,
+      }),
     },
     awsAuth: {
-      forCluster: () => {
-        throw new Error('aws-auth is not part of the in-memory world');
-      },
+      forCluster: () => ({
+        read: async () => (world.awsAuth.data ? { data: world.awsAuth.data, resourceVersion: '1' } : undefined),
+        submit: unsupported,
+        ensureBindings: unsupported,
+        removeBindings: unsupported,
+        canI: unsupported,
+      }),
     },
     reminderLeadMs: 15 * 60_000,
     userGroups: { members: async (groupId) => world.groups[groupId] ?? [] },

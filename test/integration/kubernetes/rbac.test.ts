@@ -4,6 +4,7 @@ import { canI } from '../../../src/adapters/kubernetes/access-review.ts';
 import { type ClusterApis, clusterApisFor } from '../../../src/adapters/kubernetes/cluster-api.ts';
 import {
   BindingConflictError,
+  deleteGroupBinding,
   ensureGroupBinding,
   groupBindingName,
   MANAGED_BY_LABEL,
@@ -157,5 +158,47 @@ describe('canI (SubjectAccessReview)', () => {
 
     expect(inside.allowed).toBe(true);
     expect(outside.allowed).toBe(false);
+  });
+});
+
+describe('deleteGroupBinding', () => {
+  it('deletes the bindings eks-access made, and calls an already deleted one gone', async () => {
+    await ensureGroupBinding(apis.rbac, { group: EDITORS, clusterRole: 'edit', namespaces: ['team-a'] });
+    await ensureGroupBinding(apis.rbac, { group: VIEWERS, clusterRole: 'view' });
+
+    const cluster = await deleteGroupBinding(apis.rbac, { group: VIEWERS, clusterRole: 'view' });
+    const namespaced = await deleteGroupBinding(apis.rbac, {
+      group: EDITORS,
+      clusterRole: 'edit',
+      namespaces: ['team-a'],
+    });
+    const again = await deleteGroupBinding(apis.rbac, { group: VIEWERS, clusterRole: 'view' });
+
+    expect(cluster).toEqual([{ kind: 'ClusterRoleBinding', name: 'eks-access-view', status: 'deleted' }]);
+    expect(namespaced).toEqual([
+      { kind: 'RoleBinding', name: 'eks-access-edit-team-a', namespace: 'team-a', status: 'deleted' },
+    ]);
+    expect(again).toEqual([{ kind: 'ClusterRoleBinding', name: 'eks-access-view', status: 'gone' }]);
+    expect(w.kube.clusterRoleBinding('eks-access-view')).toBeUndefined();
+    expect(w.kube.roleBinding('team-a', 'eks-access-edit-team-a')).toBeUndefined();
+  });
+
+  it('keeps a binding that is not labelled as ours, or that a person gave another subject', async () => {
+    w.kube.addClusterRoleBinding('eks-access-view', 'view', [{ kind: 'Group', name: VIEWERS }]);
+    await ensureGroupBinding(apis.rbac, { group: EDITORS, clusterRole: 'edit' });
+    const edited = await apis.rbac.readClusterRoleBinding({ name: 'eks-access-edit' });
+    await apis.rbac.replaceClusterRoleBinding({
+      name: 'eks-access-edit',
+      body: { ...edited, subjects: [...(edited.subjects ?? []), { kind: 'User', apiGroup: RBAC, name: 'carol' }] },
+    });
+
+    const notOurs = await deleteGroupBinding(apis.rbac, { group: VIEWERS, clusterRole: 'view' });
+    const shared = await deleteGroupBinding(apis.rbac, { group: EDITORS, clusterRole: 'edit' });
+
+    expect(notOurs[0]?.status).toBe('kept');
+    expect(shared[0]?.status).toBe('kept');
+    expect(shared[0]?.why).toContain('User/carol');
+    expect(w.kube.clusterRoleBinding('eks-access-view')).toBeDefined();
+    expect(w.kube.clusterRoleBinding('eks-access-edit')).toBeDefined();
   });
 });

@@ -37,6 +37,37 @@ function approvedWorld(approvers?: string[], principal = 'arn:aws:iam::111122223
 }
 
 describe('applyGrant', () => {
+  it('on API_AND_CONFIG_MAP, carries the aws-auth mapping into the new entry so the person loses nothing', async () => {
+    const { world, id } = approvedWorld();
+    world.clusterCache.answer = { name: 'prod-cluster', status: 'ACTIVE', authenticationMode: 'API_AND_CONFIG_MAP' };
+    world.awsAuth.data = {
+      mapUsers: '- userarn: arn:aws:iam::111122223333:user/alice\n  username: dev\n  groups: [readers]\n',
+    };
+
+    const result = await applyGrant(world.deps, id);
+
+    expect(result.status).toBe('granted');
+    expect(world.entries.get('arn:aws:iam::111122223333:user/alice')).toMatchObject({
+      username: 'dev',
+      kubernetesGroups: ['readers'],
+    });
+  });
+
+  it('on API_AND_CONFIG_MAP, refuses an entry for a system:masters principal and writes nothing', async () => {
+    const { world, id } = approvedWorld();
+    world.clusterCache.answer = { name: 'prod-cluster', status: 'ACTIVE', authenticationMode: 'API_AND_CONFIG_MAP' };
+    world.awsAuth.data = {
+      mapUsers: '- userarn: arn:aws:iam::111122223333:user/alice\n  username: a\n  groups: [system:masters]\n',
+    };
+
+    const result = await applyGrant(world.deps, id);
+
+    expect(result.status).toBe('failed');
+    expect(world.requests.get(id)?.failure?.code).toBe('aws_auth_cluster_admin');
+    expect(world.entries.size).toBe(0);
+    expect(world.audit.map((e) => e.type)).toContain('refused');
+  });
+
   it('grants, verifies and records what the principal had before', async () => {
     const { world, id } = approvedWorld();
 
