@@ -101,7 +101,7 @@ export function requestCard(
   if (request.status === 'pending') {
     parts.push({
       kind: 'context',
-      text: `Approvals: ${request.approvals.length} of ${requiredApprovals}${approvedBy ? ` (${approvedBy})` : ''}`,
+      text: `Approvals: ${request.approvals.length} of ${requiredApprovals}${request.approvals.length > 0 ? ` (${approvedBy})` : ''}`,
     });
     parts.push({
       kind: 'buttons',
