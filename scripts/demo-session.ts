@@ -1,7 +1,7 @@
 /**
  * `npm run demo:sample`: records the demo's sample session from a real run (see src/runtime/demo/sample-session.ts)
- * and writes it into README.md between the demo-session markers. `--print` writes it to stdout instead.
- * test/e2e/demo.test.ts records it again and fails when the README's copy differs.
+ * and writes it into docs/demo.md between the demo-session markers. `--print` writes it to stdout instead.
+ * test/e2e/demo.test.ts records it again and fails when the docs' copy differs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -34,7 +34,7 @@ Examples:
 
 Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode), SLACK_APP_TOKEN (Socket Mode), REDIS_URL,
 EKS_ACCESS_CONFIG (default ./eks-access.yaml), PORT (default 3000), LOG_LEVEL, SLACK_API_URL, and the AWS SDK's
-usual variables. See README.md.`;
+usual variables. See README.md and docs/operations.md.`;
 
 /** What each long-running role does, for `eks-access web --help`: asking for help must never start anything. */
 const ROLE_USAGE: Readonly<Record<Role, string>> = {

@@ -161,7 +161,7 @@ describe('npm run demo, driven through its terminal', () => {
 describe("README's sample session, recorded again from a real run", () => {
   const session = () => normalizeSession((recorded as RecordedSession).transcript);
 
-  it('is what README.md shows between the demo-session markers (regenerate with npm run demo:sample)', () => {
+  it('is what docs/demo.md shows between the demo-session markers (regenerate with npm run demo:sample)', () => {
     const inReadme = sampleBlock(readFileSync(README, 'utf8'));
 
     expect(inReadme, 'README.md lost its demo-session markers').toBeDefined();

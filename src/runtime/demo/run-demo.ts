@@ -23,7 +23,7 @@ the bot itself, Redis, BullMQ and the Slack request signing are the real thing.
 You are alice (engineer); bob and carol approve. Type /help for commands. Try:
   grant me view on prod-cluster for 2h because INC-42
   why am I unauthorized on legacy-cluster
-To run it for real (your Slack app, your AWS account), see "Running for real" in README.md.`;
+To run it for real (your Slack app, your AWS account), see docs/operations.md ("Running for real").`;
 
 export type Stop = { name: string; stop: () => Promise<unknown> | unknown };
 

@@ -124,8 +124,8 @@ describe('manifest.yml', () => {
     expect(command?.should_escape).toBe(true);
   });
 
-  it('lists in the README exactly the bot scopes the manifest asks for', () => {
-    const readme = readRepoFile('README.md');
+  it('lists in the operations guide exactly the bot scopes the manifest asks for', () => {
+    const readme = readRepoFile('docs/operations.md');
     const sentence = /exactly the scopes the code uses: ([^(]+)\(/.exec(readme)?.[1] ?? '';
     const listed = [...sentence.matchAll(/`([a-z_.:]+)`/g)].map((m) => m[1]);
     expect(listed).toEqual([...scopes].sort());
