@@ -64,6 +64,10 @@ function awsAuthPreviewParts(request: AccessRequest): MessagePart[] {
       kind: 'text',
       text: `*Safety checks*${preview.isSafe ? '' : ' (this change will be refused)'}:\n${fence(preview.checks)}`,
     },
+    {
+      kind: 'context',
+      text: '*What the end restores*: the item goes back to exactly what it is now, byte for byte (removed if there was none), and the RBAC bindings the grant creates are deleted once nothing needs them.',
+    },
   ];
 }
 

@@ -17,6 +17,25 @@ function allText(message: Message): string {
 }
 
 describe('approval card for a pending request', () => {
+  it('on aws-auth shows the prior item in the diff and what the end restores', () => {
+    const request = pendingRequest({
+      awsAuthPreview: {
+        lines: [
+          '- rolearn: arn:aws:iam::111122223333:role/dev',
+          '-   groups: [readers]',
+          '+   groups: [readers, eks-access:admin]',
+        ],
+        checks: ['ok creator not mapped'],
+        isSafe: true,
+      },
+    });
+
+    const text = allText(requestCard(request, POLICY, 1));
+
+    expect(text).toContain('groups: [readers]');
+    expect(text).toContain('*What the end restores*: the item goes back to exactly what it is now');
+  });
+
   it.each<[AccessRequest['level'], readonly AccessRequest['level'][] | undefined, string]>([
     ['cluster-admin', undefined, ACTIONS.approveStepUp],
     ['view', undefined, ACTIONS.approve],
