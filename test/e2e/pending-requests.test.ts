@@ -240,7 +240,7 @@ describe('the card shows the current access beside the change', () => {
     expect(text).toContain('AmazonEKSViewPolicy');
     expect((await sandbox.request(second.id))?.currentAccess?.entry).toEqual({
       kind: 'present',
-      policies: [{ policyArn: VIEW, scope: 'whole cluster' }],
+      policies: [{ policyArn: VIEW, scope: 'whole cluster', accessScope: { type: 'cluster' } }],
     });
   });
 
