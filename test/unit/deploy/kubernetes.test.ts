@@ -234,6 +234,20 @@ describe('deploy/kubernetes', () => {
     expect(pdb?.['spec'].selector.matchLabels).toEqual(deployment(overlay, component)?.['spec'].selector.matchLabels);
   });
 
+  it.each(OVERLAYS)('docs/deploy-kubernetes.md tells %s users to create exactly the Secret keys it references', (o) => {
+    const doc = readRepoFile('docs/deploy-kubernetes.md');
+    const heading = o === 'http' ? 'HTTP mode:' : 'Socket Mode:';
+    const block = doc.slice(doc.indexOf(heading)).match(/```sh\n([\s\S]*?)```/)?.[1] ?? '';
+    const documented = [...block.matchAll(/--from-literal=([A-Z_]+)=/g)].map((m) => m[1]);
+    const referenced = new Set(
+      [...JSON.stringify(rendered[o]).matchAll(/"secretKeyRef":\{"name":"eks-access","key":"(\w+)"/g)].map((m) => m[1]),
+    );
+
+    expect(block).toContain('create secret generic eks-access');
+    expect(documented.sort()).toEqual([...referenced].sort());
+    expect(doc).toContain(`overlays/${o}`);
+  });
+
   it('the aws-auth RBAC allows exactly what the Kubernetes adapters do, and never escalates', () => {
     const role = rbac.find((o) => o.kind === 'Role');
     const clusterRole = rbac.find((o) => o.kind === 'ClusterRole');
