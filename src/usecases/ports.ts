@@ -98,6 +98,8 @@ export interface Notifier {
   update(ref: MessageRef, message: Message): Promise<void>;
   postEphemeral(target: { channel: string; user: SlackUserId; threadTs?: string }, message: Message): Promise<void>;
   openDm(user: SlackUserId): Promise<ChannelId>;
+  /** A link to a message (chat.getPermalink; no scope needed). Undefined when Slack has no such message. */
+  permalink(channel: string, ts: string): Promise<string | undefined>;
 }
 
 export interface JobQueue {

@@ -11,6 +11,7 @@ import { kindOf } from '../core/request/request.ts';
 import { refreshHomes } from './home-tab.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner, updateIfChanged } from './post-once.ts';
+import { requestLink } from './request-link.ts';
 
 /** The message key of a break-glass card: not `card:…`, which holds Approve / Deny cards. */
 export const BREAK_GLASS_CARD_KEY = 'break-glass-card';
@@ -74,7 +75,7 @@ export async function refreshCardsNow(deps: Deps, requestId: RequestId): Promise
           key === 'ack' && cluster && request.status !== 'pending'
           ? ackMessage(request, approversFor(request, policy ?? { approvers: [] }), approvalChannelLink(cluster))
           : key === SUBJECT_DM_KEY && request.status !== 'pending'
-            ? requestedForYouNotice(request)
+            ? requestedForYouNotice(request, undefined, await requestLink(deps, request))
             : undefined;
     if (next && (await updateIfChanged(deps, owner, key, ref, next))) updated += 1;
   }

@@ -9,6 +9,7 @@ import { membersOf } from './approval-policy.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { approvalChannelLink, SUBJECT_DM_KEY } from './request-conversation.ts';
+import { requestLink } from './request-link.ts';
 
 /**
  * Whether `requester` may file this request for `subject` on the cluster (see `decideRequestForOthers`), with the
@@ -35,6 +36,6 @@ export async function checkRequestForOthers(
 export async function tellSubject(deps: Deps, request: AccessRequest, cluster: ClusterSettings): Promise<void> {
   if (request.requester === request.subject) return;
   const dm = await deps.notifier.openDm(request.subject);
-  const notice = requestedForYouNotice(request, approvalChannelLink(cluster));
+  const notice = requestedForYouNotice(request, approvalChannelLink(cluster), await requestLink(deps, request));
   await postOnce(deps, requestOwner(request.id), SUBJECT_DM_KEY, { channel: dm }, notice);
 }

@@ -78,6 +78,8 @@ describe('requests for someone else', () => {
 
     expect(textOf(notice)).toContain(`<@${PEOPLE.approver1}> asked for *view* on \`prod-cluster\``);
     expect(textOf(notice)).toContain('<#C0GENERAL>');
+    // The request's link: the message it was asked in, as chat.getPermalink gives it.
+    expect(textOf(notice)).toMatch(/<https:\/\/[a-z]+\.slack\.com\/archives\/C0GENERAL\/p\d+(\?[^|>]*)?\|this message>/);
     expect(textOf(notice)).toContain('eks_access_cancel');
     // Approver1 asked and may not approve it here (no allowSelfApproval on prod): only approver2 is waited for.
     expect(reply.text).toContain(`Waiting for approval from <@${PEOPLE.approver2}> in`);
@@ -88,6 +90,7 @@ describe('requests for someone else', () => {
     await sandbox.clickButton(PEOPLE.bob, 'eks_access_cancel', id, notice);
     await statusOf(sandbox, id, 'cancelled');
     await waitFor(() => !textOf(messageNow(notice)).includes('eks_access_cancel'), { what: 'DM without Cancel' });
+    expect(textOf(messageNow(notice))).toContain('|this message>');
     await waitFor(() => textOf(messageNow(card)).includes(`Cancelled by <@${PEOPLE.bob}>`), { what: 'card updated' });
 
     expect(refused.text).toContain(`Only <@${PEOPLE.approver1}>, who made this request, or <@${PEOPLE.bob}>`);

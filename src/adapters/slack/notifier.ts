@@ -117,6 +117,16 @@ export function createSlackNotifier(client: WebClient, options: NotifierOptions 
         }),
       );
     },
+    async permalink(channel, ts) {
+      try {
+        const result = await slack(() => client.chat.getPermalink({ channel, message_ts: ts }));
+        return result.permalink;
+      } catch (error) {
+        // A missing message or channel is an answer (no link), not a failure worth retrying.
+        if (toAdapterError(error).code === 'slack_platform_error') return undefined;
+        throw error;
+      }
+    },
     async openDm(user) {
       const cached = dmCache.get(user);
       if (cached) return asChannelId(cached);

@@ -8,7 +8,8 @@ import { resolutionLine, scopeText, summary } from './request-messages.ts';
  * Where the request was asked, as the subject can follow it: a channel (its thread holds the bot's answers) is
  * linked; a slash command or a DM with the bot lives in the requester's own DM, which the subject cannot open.
  */
-function whereAsked(request: AccessRequest): string {
+function whereAsked(request: AccessRequest, link?: string): string {
+  if (link && /^[CG][A-Z0-9]+$/.test(request.channel)) return ` in <${link}|this message> in <#${request.channel}>`;
   return /^[CG][A-Z0-9]+$/.test(request.channel)
     ? ` in <#${request.channel}> (the bot answers in the thread of that message)`
     : ` in their direct messages with me`;
@@ -19,10 +20,10 @@ function whereAsked(request: AccessRequest): string {
  * button while it is pending (they may refuse access they did not ask for). Re-rendered without the button once
  * the request is decided.
  */
-export function requestedForYouNotice(request: AccessRequest, approvalWhere?: string): Message {
+export function requestedForYouNotice(request: AccessRequest, approvalWhere?: string, link?: string): Message {
   const duration = request.durationMs ? `, ${formatDuration(request.durationMs)}` : '';
   const reason = request.reason ? ` Reason given: ${escapeUserText(request.reason)}.` : '';
-  const head = `:envelope: ${mention(request.requester)} asked for ${summary(request)} (${scopeText(request)}${duration})${whereAsked(request)}. Request ${code(request.id)}.${reason}`;
+  const head = `:envelope: ${mention(request.requester)} asked for ${summary(request)} (${scopeText(request)}${duration})${whereAsked(request, link)}. Request ${code(request.id)}.${reason}`;
   if (request.status !== 'pending') {
     const approvedBy = request.approvals.map((a) => mention(a.by)).join(', ');
     return {

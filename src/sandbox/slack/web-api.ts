@@ -303,6 +303,16 @@ export class SlackWebApiFake extends FakeServer {
       const message = this.#store.update(existing, messageContent(args, SLACK_MESSAGE_BLOCKS_MAX));
       return { channel, ts: message.ts, text: message.text ?? '', message: this.#messageJson(message) };
     });
+    // https://docs.slack.dev/reference/methods/chat.getPermalink: a thread reply's link carries thread_ts and cid.
+    m.set('chat.getPermalink', (args) => {
+      const channel = this.#channel(args);
+      const message = this.#store.find(channel, stringArg(args, 'message_ts') ?? '');
+      if (!message) throw new SlackApiError('message_not_found');
+      const base = `https://${this.#teamDomain}.slack.com/archives/${channel}/p${message.ts.replace('.', '')}`;
+      const thread =
+        message.threadTs && message.threadTs !== message.ts ? `?thread_ts=${message.threadTs}&cid=${channel}` : '';
+      return { channel, permalink: `${base}${thread}` };
+    });
     m.set('chat.postEphemeral', (args) => {
       const channel = this.#channel(args);
       const user = stringArg(args, 'user');

@@ -196,6 +196,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         world.ephemerals.push({ user: target.user, message });
       },
       openDm: async (user) => asChannelId(`D${user}`),
+      permalink: async (channel, ts) => `https://sandbox.slack.com/archives/${channel}/p${ts.replace('.', '')}`,
     },
     queue: {
       enqueueApply: async (id) => {

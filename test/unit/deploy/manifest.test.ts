@@ -11,6 +11,7 @@ const METHOD_SCOPES: Readonly<Record<string, string | readonly string[] | null>>
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
+  'chat.getPermalink': null,
   'conversations.open': 'im:write',
   // One scope per conversation type; the bot reads approval channels (public or private) and its DMs.
   'conversations.history': ['channels:history', 'groups:history', 'im:history'],
