@@ -79,7 +79,9 @@ describe('requests for someone else', () => {
     expect(textOf(notice)).toContain(`<@${PEOPLE.approver1}> asked for *view* on \`prod-cluster\``);
     expect(textOf(notice)).toContain('<#C0GENERAL>');
     // The request's link: the message it was asked in, as chat.getPermalink gives it.
-    expect(textOf(notice)).toMatch(/<https:\/\/[a-z]+\.slack\.com\/archives\/C0GENERAL\/p\d+(\?[^|>]*)?\|this message>/);
+    expect(textOf(notice)).toMatch(
+      /<https:\/\/[a-z]+\.slack\.com\/archives\/C0GENERAL\/p\d+(\?[^|>]*)?\|this message>/,
+    );
     expect(textOf(notice)).toContain('eks_access_cancel');
     // Approver1 asked and may not approve it here (no allowSelfApproval on prod): only approver2 is waited for.
     expect(reply.text).toContain(`Waiting for approval from <@${PEOPLE.approver2}> in`);
