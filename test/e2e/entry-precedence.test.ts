@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
-import { type E2eSandbox, PEOPLE } from '../support/e2e-sandbox.ts';
+import { fileAndApprove } from '../support/approved-request.ts';
+import type { E2eSandbox } from '../support/e2e-sandbox.ts';
 import { useRunningBot } from '../support/running-bot.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -46,17 +47,8 @@ useRunningBot(
 const awsAuth = () => sandbox.kube.staging.configMap('kube-system', 'aws-auth');
 
 async function approved(user: string, text: string) {
-  const sent = await sandbox.mention(user, text);
-  const ack = await sandbox.slack.waitForMessage(
-    (m) => m.threadTs === sent.ts && /Request `R/.test(m.text ?? ''),
-    10_000,
-  );
-  const id = /Request `(R[0-9A-Z]+)`/.exec(ack.text ?? '')?.[1] ?? '';
-  const card = await sandbox.slack.waitForMessage(
-    (m) => m.channel === sandbox.slack.dmChannelFor(PEOPLE.approver1) && textOf(m).includes(id),
-    10_000,
-  );
-  await sandbox.click(PEOPLE.approver1, 'approve', { channel: card.channel, ts: card.ts, value: id });
+  const { id, threadTs, card } = await fileAndApprove(sandbox, user, text);
+  const sent = { ts: threadTs };
   await waitFor(async () => ['granted', 'failed'].includes((await sandbox.request(id))?.status ?? ''), {
     timeoutMs: 20_000,
     what: `${id} applied`,

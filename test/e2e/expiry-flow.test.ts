@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
+import { fileAndApprove } from '../support/approved-request.ts';
 import { type BotProcess, spawnBot } from '../support/bot-process.ts';
 import { ARNS, type E2eSandbox, PEOPLE, startE2eSandbox } from '../support/e2e-sandbox.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -31,17 +32,8 @@ function start(role: 'start' | 'web' | 'worker'): BotProcess {
 }
 
 async function granted(user: string, text: string): Promise<{ id: string; threadTs: string; reply: SlackMessage }> {
-  const sent = await sandbox.mention(user, text);
-  const ack = await sandbox.slack.waitForMessage(
-    (m) => m.threadTs === sent.ts && /Request `R/.test(m.text ?? ''),
-    10_000,
-  );
-  const id = /Request `(R[0-9A-Z]+)`/.exec(ack.text ?? '')?.[1] ?? '';
-  const card = await sandbox.slack.waitForMessage(
-    (m) => m.channel === sandbox.slack.dmChannelFor(PEOPLE.approver1) && textOf(m).includes(id),
-    10_000,
-  );
-  await sandbox.click(PEOPLE.approver1, 'approve', { channel: card.channel, ts: card.ts, value: id });
+  const { id, threadTs } = await fileAndApprove(sandbox, user, text);
+  const sent = { ts: threadTs };
   const reply = await sandbox.slack.waitForMessage(
     (m) => m.threadTs === sent.ts && /now has/.test(m.text ?? ''),
     15_000,
