@@ -16,6 +16,7 @@ import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
 import type { Deps } from './ports.ts';
 import { inboundOwner, postOnce } from './post-once.ts';
 import { revokeAccess } from './revoke-access.ts';
+import { revokeUnnamed } from './revoke-unnamed.ts';
 import { submitRequest } from './submit-request.ts';
 
 /** Parses one inbound message and answers it in its thread (slash commands: in a DM). */
@@ -67,7 +68,11 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
     }
     case 'revoke': {
       const subject: SlackUserId = intent.subject.kind === 'self' ? user : intent.subject.userId;
-      await reply(await revokeAccess(deps, { by: user, subject, clusterGiven: intent.cluster }));
+      await reply(
+        intent.cluster === undefined
+          ? await revokeUnnamed(deps, { by: user, subject })
+          : await revokeAccess(deps, { by: user, subject, clusterGiven: intent.cluster }),
+      );
       return { kind: 'replied', reason: 'revoke' };
     }
     case 'diagnose': {

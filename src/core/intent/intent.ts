@@ -18,7 +18,8 @@ export type Intent =
       reason?: string;
       isBreakGlass: boolean;
     }
-  | { kind: 'revoke'; subject: Subject; cluster: string }
+  /** Without `cluster` ("revoke", "I'm done"): the person's active grants decide (one ends, several are offered). */
+  | { kind: 'revoke'; subject: Subject; cluster?: string }
   | { kind: 'diagnose'; cluster?: string; pastedArn?: string }
   | { kind: 'status' }
   | { kind: 'help' };

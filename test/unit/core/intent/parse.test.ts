@@ -18,7 +18,8 @@ const grant = (cluster: string, level: Level, extra: Partial<Grant> = {}): Grant
   isBreakGlass: false,
   ...extra,
 });
-const revoke = (cluster: string, subject: Subject = self): Intent => ({ kind: 'revoke', subject, cluster });
+const revoke = (cluster?: string, subject: Subject = self): Intent =>
+  cluster === undefined ? { kind: 'revoke', subject } : { kind: 'revoke', subject, cluster };
 const diagnose = (extra: { cluster?: string; pastedArn?: string } = {}): Intent => ({ kind: 'diagnose', ...extra });
 const fail = (reason: ParseFailureReason, detail?: string): ParseFailure =>
   detail === undefined ? { kind: 'failure', reason } : { kind: 'failure', reason, detail };
@@ -163,7 +164,9 @@ const revokes: [string, Intent | ParseFailure][] = [
   ['give up prod', revoke('prod')],
   ['revoke view on qa', revoke('qa')],
   ['revoke prod for <@U0BOB>', revoke('prod', user('U0BOB'))],
-  ['revoke', fail('missing_cluster')],
+  ['revoke', revoke()],
+  ["I'm done", revoke()],
+  ['revoke <@U0BOB>', revoke(undefined, user('U0BOB'))],
   ['revoke my access to prod and staging', fail('two_clusters', 'prod and staging')],
 ];
 

@@ -1,0 +1,21 @@
+import type { SlackUserId } from '../core/ids.ts';
+import type { Message } from '../core/messages/message.ts';
+import { nothingToRevokeReply, revokeChoiceReply } from '../core/messages/revoke-choice.ts';
+import type { Deps } from './ports.ts';
+import { revokeAccess } from './revoke-access.ts';
+
+/**
+ * "revoke" / "I'm done" with no cluster named. The person's active grants decide: none is said plainly, exactly
+ * one is ended as if its cluster had been named (same approver check for someone else's), several are offered as
+ * buttons so nothing is ended on a guess.
+ */
+export async function revokeUnnamed(deps: Deps, input: { by: SlackUserId; subject: SlackUserId }): Promise<Message> {
+  const isSelf = input.by === input.subject;
+  const active = (await deps.store.listForUser(input.subject, 50)).filter(
+    (r) => r.subject === input.subject && r.status === 'granted',
+  );
+  const [only] = active;
+  if (only === undefined) return nothingToRevokeReply(input.subject, isSelf);
+  if (active.length === 1) return await revokeAccess(deps, { ...input, clusterGiven: only.cluster });
+  return revokeChoiceReply(input.subject, isSelf, active, deps.clock.now());
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
+import { ARNS, type E2eSandbox, PEOPLE } from '../support/e2e-sandbox.ts';
+import { useRunningBot } from '../support/running-bot.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+/** The conversation without dead ends: revoke without a cluster, unlinked @names, one reply per action. */
+let sandbox: E2eSandbox;
+useRunningBot((started) => {
+  sandbox = started;
+});
+
+const textOf = (m: SlackMessage) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
+const status = async (id: string) => (await sandbox.request(id))?.status;
+
+async function granted(user: string, text: string): Promise<{ id: string; threadTs: string }> {
+  const sent = await sandbox.mention(user, text);
+  const ack = await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts && /Request `R/.test(m.text ?? ''));
+  const id = /Request `(R[0-9A-Z]+)`/.exec(ack.text ?? '')?.[1] ?? '';
+  const card = await sandbox.slack.waitForMessage(
+    (m) => textOf(m).includes(id) && textOf(m).includes('eks_access_approve'),
+  );
+  await sandbox.click(PEOPLE.approver1, 'approve', { channel: card.channel, ts: card.ts, value: id });
+  await waitFor(async () => (await status(id)) === 'granted', { timeoutMs: 15_000, what: `${id} granted` });
+  return { id, threadTs: sent.ts };
+}
+
+describe('revoke with no cluster named', () => {
+  it('with no active grant, says so instead of asking which cluster', async () => {
+    const sent = await sandbox.mention(PEOPLE.erin, 'revoke');
+    const reply = await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts);
+
+    expect(reply.text).toContain('Nothing to revoke: you have no active eks-access grant');
+    expect(reply.text).not.toContain('Which cluster');
+  });
+
+  it('with exactly one active grant, "I\'m done" ends it', async () => {
+    const { id } = await granted(PEOPLE.dave, 'grant me view on staging for 1h');
+
+    const sent = await sandbox.mention(PEOPLE.dave, "I'm done");
+    await waitFor(async () => (await status(id)) === 'revoked', { timeoutMs: 15_000, what: 'revoked' });
+    const reply = await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts);
+
+    expect(reply.text).not.toContain('Which cluster');
+    expect(sandbox.eks.entry('staging', ARNS.dave)).toBeUndefined();
+  });
+
+  it('with several, offers one button per grant, and the button ends only that grant', async () => {
+    const onStaging = await granted(PEOPLE.alice, 'grant me view on staging for 1h');
+    const onProd = await granted(PEOPLE.alice, 'grant me view on prod-cluster for 1h');
+
+    const sent = await sandbox.mention(PEOPLE.alice, 'revoke');
+    const choice = await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts);
+
+    expect(choice.text).toContain('2 active grants');
+    expect(textOf(choice)).toContain('End view on staging');
+    expect(textOf(choice)).toContain('End view on prod-cluster');
+    expect(textOf(choice)).toMatch(/\(\w+ left\)/);
+    expect(await status(onStaging.id)).toBe('granted');
+    await sandbox.clickButton(PEOPLE.alice, 'eks_access_done', onProd.id, choice);
+    await waitFor(async () => (await status(onProd.id)) === 'revoked', { timeoutMs: 15_000, what: 'revoked' });
+    expect(await status(onStaging.id)).toBe('granted');
+  });
+});
