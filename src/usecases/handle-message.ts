@@ -15,6 +15,7 @@ import { handleAdminCommand } from './handle-admin-command.ts';
 import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
 import type { Deps } from './ports.ts';
 import { inboundOwner, postOnce } from './post-once.ts';
+import { resolveSubject } from './resolve-subject.ts';
 import { revokeAccess } from './revoke-access.ts';
 import { revokeUnnamed } from './revoke-unnamed.ts';
 import { submitRequest } from './submit-request.ts';
@@ -47,6 +48,11 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
     isMapped: principalOf(deps.directory, user) !== undefined,
   };
 
+  const unresolved = async (who: { reply: Message; reason: string }): Promise<HandleResult> => {
+    await reply(who.reply);
+    return { kind: 'replied', reason: who.reason };
+  };
+
   switch (intent.kind) {
     case 'failure':
       // Not understood (too long, gibberish, hostile text): answered with help and recorded, nothing else.
@@ -67,7 +73,9 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
       return { kind: 'replied', reason: 'status' };
     }
     case 'revoke': {
-      const subject: SlackUserId = intent.subject.kind === 'self' ? user : intent.subject.userId;
+      const who = await resolveSubject(deps, intent.subject, user);
+      if ('reply' in who) return await unresolved(who);
+      const subject = who.userId;
       await reply(
         intent.cluster === undefined
           ? await revokeUnnamed(deps, { by: user, subject })
@@ -85,7 +93,9 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
       return { kind: 'replied', reason: `diagnosis:${outcome.kind}` };
     }
     case 'grant': {
-      const subject: SlackUserId = intent.subject.kind === 'self' ? user : intent.subject.userId;
+      const who = await resolveSubject(deps, intent.subject, user);
+      if ('reply' in who) return await unresolved(who);
+      const subject = who.userId;
       const submit = intent.isBreakGlass ? breakGlass : submitRequest;
       const outcome = await submit(deps, {
         requestId: input.requestId,

@@ -8,6 +8,10 @@ import { waitFor } from '../support/wait-for.ts';
 let sandbox: E2eSandbox;
 useRunningBot((started) => {
   sandbox = started;
+  // The bot caches the member list for minutes, so everyone the tests look up exists from the start.
+  sandbox.slack.addUser({ id: PEOPLE.dave, name: 'dave.jones', displayName: 'dave', realName: 'Dave Jones' });
+  sandbox.slack.addUser({ id: 'U0SAM1', name: 'sam.a', displayName: 'sam' });
+  sandbox.slack.addUser({ id: 'U0SAM2', name: 'sam.b', displayName: 'Sam' });
 });
 
 const textOf = (m: SlackMessage) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
@@ -60,5 +64,27 @@ describe('revoke with no cluster named', () => {
     await sandbox.clickButton(PEOPLE.alice, 'eks_access_done', onProd.id, choice);
     await waitFor(async () => (await status(onProd.id)) === 'revoked', { timeoutMs: 15_000, what: 'revoked' });
     expect(await status(onStaging.id)).toBe('granted');
+  });
+});
+
+describe('a plain-text @name that Slack did not link', () => {
+  it('is looked up in the member list: one match is that person', async () => {
+    const sent = await sandbox.mention(PEOPLE.approver1, 'grant @dave view on staging for 1h');
+    const ack = await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts);
+    const id = /Request `(R[0-9A-Z]+)`/.exec(ack.text ?? '')?.[1] ?? '';
+
+    expect(ack.text).toContain('Request `R');
+    expect((await sandbox.request(id))?.subject).toBe(PEOPLE.dave);
+  });
+
+  it('none or several matches are answered, and nothing is requested', async () => {
+    const nobody = await sandbox.mention(PEOPLE.alice, 'grant @nobody view on staging');
+    const nobodyReply = await sandbox.slack.waitForMessage((m) => m.threadTs === nobody.ts);
+    const sam = await sandbox.mention(PEOPLE.alice, 'revoke @sam on staging');
+    const samReply = await sandbox.slack.waitForMessage((m) => m.threadTs === sam.ts);
+
+    expect(nobodyReply.text).toBe("I couldn't find @nobody — mention them so Slack links the name.");
+    expect(samReply.text).toBe('@sam matches several people — mention them so Slack links the name.');
+    expect(textOf(nobodyReply)).not.toContain('Request `R');
   });
 });

@@ -56,7 +56,7 @@ export function parseIntent(text: string, context: ParseContext): Intent | Parse
     hasLevel: level !== undefined,
     hasCluster: cluster('any') !== undefined,
     hasArn: pastedArn !== undefined,
-    hasSubject: 'ambiguous' in subject || subject.subject.kind === 'user',
+    hasSubject: 'ambiguous' in subject || subject.subject.kind !== 'self',
     hasDuration: duration.ms !== undefined || duration.invalid !== undefined,
     isBreakGlass,
   };
