@@ -76,11 +76,16 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
       const who = await resolveSubject(deps, intent.subject, user);
       if ('reply' in who) return await unresolved(who);
       const subject = who.userId;
-      await reply(
+      // The ended notice is posted where this was asked; a reply here is only for a refusal or "nothing to revoke".
+      const askedIn = {
+        channel: conversation.channel,
+        ...(conversation.threadTs ? { threadTs: conversation.threadTs } : {}),
+      };
+      const answer =
         intent.cluster === undefined
-          ? await revokeUnnamed(deps, { by: user, subject })
-          : await revokeAccess(deps, { by: user, subject, clusterGiven: intent.cluster }),
-      );
+          ? await revokeUnnamed(deps, { by: user, subject, askedIn })
+          : await revokeAccess(deps, { by: user, subject, clusterGiven: intent.cluster, askedIn });
+      if (answer) await reply(answer);
       return { kind: 'replied', reason: 'revoke' };
     }
     case 'diagnose': {

@@ -9,7 +9,10 @@ import { revokeAccess } from './revoke-access.ts';
  * one is ended as if its cluster had been named (same approver check for someone else's), several are offered as
  * buttons so nothing is ended on a guess.
  */
-export async function revokeUnnamed(deps: Deps, input: { by: SlackUserId; subject: SlackUserId }): Promise<Message> {
+export async function revokeUnnamed(
+  deps: Deps,
+  input: { by: SlackUserId; subject: SlackUserId; askedIn?: { channel: string; threadTs?: string } },
+): Promise<Message | undefined> {
   const isSelf = input.by === input.subject;
   const active = (await deps.store.listForUser(input.subject, 50)).filter(
     (r) => r.subject === input.subject && r.status === 'granted',

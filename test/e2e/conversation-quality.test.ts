@@ -88,3 +88,46 @@ describe('a plain-text @name that Slack did not link', () => {
     expect(textOf(nobodyReply)).not.toContain('Request `R');
   });
 });
+
+describe('one reply per action, in the thread it was asked in', () => {
+  const inThread = (threadTs: string) => sandbox.slack.messages().filter((m) => m.threadTs === threadTs);
+  const revokedDms = (user: string) =>
+    sandbox.slack
+      .messages({})
+      .filter((m) => m.channel === sandbox.slack.dmChannelFor(user) && /was revoked/.test(m.text ?? ''));
+
+  it('"I\'m done with staging" in a new message: the ended notice there once, the record in the grant thread, no summary, no DM', async () => {
+    const { id, threadTs } = await granted(PEOPLE.erin, 'grant me view on staging for 1h');
+
+    const sent = await sandbox.mention(PEOPLE.erin, "I'm done with staging");
+    await waitFor(async () => (await status(id)) === 'revoked', { timeoutMs: 15_000, what: 'revoked' });
+    await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts && /was revoked/.test(m.text ?? ''));
+    await sandbox.slack.waitForMessage((m) => m.threadTs === threadTs && /was revoked/.test(m.text ?? ''));
+
+    expect(inThread(sent.ts).map((m) => m.text)).toEqual([expect.stringContaining('was revoked by')]);
+    expect(sandbox.slack.messages().some((m) => /Revoked \d+ grant/.test(m.text ?? ''))).toBe(false);
+    expect(revokedDms(PEOPLE.erin)).toEqual([]);
+  });
+
+  it("written in the grant's own thread: one ended notice in that thread", async () => {
+    const { id, threadTs } = await granted(PEOPLE.carol, 'grant me view on staging for 1h');
+
+    await sandbox.mention(PEOPLE.carol, 'revoke my access to staging', { threadTs });
+    await waitFor(async () => (await status(id)) === 'revoked', { timeoutMs: 15_000, what: 'revoked' });
+    await sandbox.slack.waitForMessage((m) => m.threadTs === threadTs && /was revoked/.test(m.text ?? ''));
+
+    expect(inThread(threadTs).filter((m) => /was revoked/.test(m.text ?? ''))).toHaveLength(1);
+    expect(revokedDms(PEOPLE.carol)).toEqual([]);
+  });
+
+  it('"Approved by …; applying…" is updated in place once the grant lands', async () => {
+    const { threadTs } = await granted(PEOPLE.bob, 'grant me view on staging for 1h');
+    await sandbox.slack.waitForMessage((m) => m.threadTs === threadTs && /now has/.test(m.text ?? ''));
+
+    const approved = await sandbox.slack.waitForMessage(
+      (m) => m.threadTs === threadTs && /Approved by/.test(m.text ?? '') && /granted and verified/.test(m.text ?? ''),
+    );
+    expect(approved.text).not.toContain('applying');
+    expect(inThread(threadTs).filter((m) => /applying/.test(m.text ?? ''))).toEqual([]);
+  });
+});
