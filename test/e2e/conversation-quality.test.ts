@@ -131,3 +131,20 @@ describe('one reply per action, in the thread it was asked in', () => {
     expect(inThread(threadTs).filter((m) => /applying/.test(m.text ?? ''))).toEqual([]);
   });
 });
+
+describe('the request card shows only the method that will run', () => {
+  it('on an aws-auth cluster: the aws-auth diff, no access-entry change and no access-entry look-up', async () => {
+    const sent = await sandbox.mention(PEOPLE.bob, 'grant me view on old-cluster');
+    const ack = await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts && /Request `R/.test(m.text ?? ''));
+    const id = /Request `(R[0-9A-Z]+)`/.exec(ack.text ?? '')?.[1] ?? '';
+    const card = await sandbox.slack.waitForMessage(
+      (m) => textOf(m).includes(id) && textOf(m).includes('eks_access_approve'),
+    );
+
+    expect(textOf(card)).toContain('Change to aws-auth');
+    expect(textOf(card)).toContain('aws-auth item for');
+    expect(textOf(card)).not.toContain('AmazonEKSViewPolicy');
+    expect(textOf(card)).not.toContain('EKS access entry');
+    expect(textOf(card)).not.toContain('InvalidRequestException');
+  });
+});
