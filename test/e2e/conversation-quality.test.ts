@@ -148,3 +148,19 @@ describe('the request card shows only the method that will run', () => {
     expect(textOf(card)).not.toContain('InvalidRequestException');
   });
 });
+
+describe('a bare "cancel"', () => {
+  it('cancels the one pending request and leaves an active grant alone', async () => {
+    const active = await granted(PEOPLE.alice, 'grant me view on staging for 1h');
+    const sent = await sandbox.mention(PEOPLE.alice, 'grant me edit on prod-cluster');
+    const ack = await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts && /Request `R/.test(m.text ?? ''));
+    const pendingId = /Request `(R[0-9A-Z]+)`/.exec(ack.text ?? '')?.[1] ?? '';
+
+    const cancel = await sandbox.mention(PEOPLE.alice, 'cancel');
+    const reply = await sandbox.slack.waitForMessage((m) => m.threadTs === cancel.ts);
+
+    expect(reply.text).toContain(`Cancelled \`${pendingId}\``);
+    expect(await status(pendingId)).toBe('cancelled');
+    expect(await status(active.id)).toBe('granted');
+  });
+});
