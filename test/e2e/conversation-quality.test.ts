@@ -164,3 +164,12 @@ describe('a bare "cancel"', () => {
     expect(await status(active.id)).toBe('granted');
   });
 });
+
+describe("revoke of someone else's access with no cluster named", () => {
+  it('asks for the cluster and says nothing about their grants', async () => {
+    const sent = await sandbox.mention(PEOPLE.erin, `revoke <@${PEOPLE.alice}>`);
+    const reply = await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts);
+
+    expect(reply.text).toBe(`Which cluster? Say \`revoke <@${PEOPLE.alice}> on <cluster>\`.`);
+  });
+});
