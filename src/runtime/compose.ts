@@ -14,6 +14,7 @@ import { createChannelPacer } from '../adapters/slack/channel-pacer.ts';
 import { createSlackHomeTab } from '../adapters/slack/home-tab.ts';
 import { createSlackNotifier } from '../adapters/slack/notifier.ts';
 import { ObservedWebClient } from '../adapters/slack/observed-client.ts';
+import { createSlackPeople } from '../adapters/slack/people.ts';
 import { createSlackUserGroups } from '../adapters/slack/user-groups.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { createAutoApprovalQuota } from '../adapters/store/auto-approval-quota.ts';
@@ -93,6 +94,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     awsAuth: createAwsAuthGateways({ redis: storeRedis, prefix: env.redisPrefix, clients: awsClients, audit, log }),
     audit,
     userGroups: createSlackUserGroups(slack),
+    people: createSlackPeople(slack),
     autoApprovals: createAutoApprovalQuota(storeRedis, env.redisPrefix),
     digests: createDigests(storeRedis, env.redisPrefix),
     digestWindowMs: env.worker.digestWindowMs,

@@ -31,7 +31,8 @@ export async function cancelFromButton(
  * "cancel my request on prod-cluster" and `/eks cancel prod-cluster`: every pending request there that the writer
  * made or that someone else made for them.
  */
-export async function cancelByText(deps: Deps, input: { user: SlackUserId; clusterGiven: string }): Promise<Message> {
+export async function cancelByText(deps: Deps, input: { user: SlackUserId; clusterGiven?: string }): Promise<Message> {
+  if (input.clusterGiven === undefined) return await cancelUnnamed(deps, input.user);
   const cluster = resolveCluster(deps.directory, input.clusterGiven);
   if (isRefusal(cluster)) {
     await audit(deps, input.user, undefined, input.clusterGiven, cluster);
@@ -56,6 +57,26 @@ export async function cancelByText(deps: Deps, input: { user: SlackUserId; clust
       ? 'Nothing was cancelled: the request was decided in the meantime.'
       : `Cancelled ${cancelled.join(', ')} on \`${escapeUserText(cluster.name, 100)}\`; approvers can no longer act on it.`,
   );
+}
+
+/** A bare "cancel": the one pending request is cancelled; none or several is answered (no guess). */
+async function cancelUnnamed(deps: Deps, user: SlackUserId): Promise<Message> {
+  const pending = (await deps.store.listForUser(user, 50)).filter(
+    (r) => (r.requester === user || r.subject === user) && r.status === 'pending',
+  );
+  const [only] = pending;
+  if (only === undefined) {
+    return plainReply(
+      "You have no pending request; nothing was cancelled. To end access you already have, say `revoke` or `I'm done`.",
+    );
+  }
+  if (pending.length > 1) {
+    const clusters = [...new Set(pending.map((r) => `\`${escapeUserText(r.cluster, 100)}\``))].join(', ');
+    return plainReply(
+      `You have ${pending.length} pending requests (on ${clusters}). Which one? Say \`cancel <cluster>\`.`,
+    );
+  }
+  return await cancelByText(deps, { user, clusterGiven: only.cluster });
 }
 
 async function cancelOne(

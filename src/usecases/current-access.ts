@@ -17,21 +17,26 @@ export async function currentAccessOf(
   deps: Pick<Deps, 'store' | 'gateways'>,
   cluster: ClusterSettings,
   configuredArn: string,
+  options: { viaAwsAuth?: boolean } = {},
 ): Promise<CurrentAccessInfo> {
   const gateway = deps.gateways.forCluster(cluster);
   let resolved: string | undefined;
-  const entry = await withTimeout(async (): Promise<CurrentAccessInfo['entry']> => {
-    const arn = await entryArnOf(configuredArn, (name) => gateway.iam.getRoleArn(name));
-    resolved = arn;
-    if (arn === undefined) return { kind: 'unknown', reason: 'the configured principal cannot have an access entry' };
-    const found = await gateway.accessEntries.describeAccessEntry(arn);
-    if (!found) return { kind: 'none' };
-    const policies = await gateway.accessEntries.listAssociatedPolicies(arn);
-    return {
-      kind: 'present',
-      policies: policies.map((p) => ({ policyArn: p.policyArn, scope: scopeText(p.scope), accessScope: p.scope })),
-    };
-  });
+  // On an aws-auth cluster access entries are not the method that runs (and CONFIG_MAP clusters refuse the call).
+  const entry = options.viaAwsAuth
+    ? ({ kind: 'aws-auth' } as const)
+    : await withTimeout(async (): Promise<CurrentAccessInfo['entry']> => {
+        const arn = await entryArnOf(configuredArn, (name) => gateway.iam.getRoleArn(name));
+        resolved = arn;
+        if (arn === undefined)
+          return { kind: 'unknown', reason: 'the configured principal cannot have an access entry' };
+        const found = await gateway.accessEntries.describeAccessEntry(arn);
+        if (!found) return { kind: 'none' };
+        const policies = await gateway.accessEntries.listAssociatedPolicies(arn);
+        return {
+          kind: 'present',
+          policies: policies.map((p) => ({ policyArn: p.policyArn, scope: scopeText(p.scope), accessScope: p.scope })),
+        };
+      });
   // Grants are indexed by the ARN EKS was given (the resolved one); Redis errors throw and the job retries.
   const active = await deps.store.activeFor(cluster.name, resolved ?? configuredArn);
   return {

@@ -10,7 +10,7 @@ import { creatorOf } from './cluster-creator.ts';
 import { removeFromAwsAuth } from './end-aws-auth-grant.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
-import { refreshCards, replyInThread } from './request-conversation.ts';
+import { refreshCards, replyInThread, threadTarget } from './request-conversation.ts';
 import { advance } from './request-lifecycle.ts';
 import { restoreAccessEntry } from './restore-access-entry.ts';
 
@@ -25,7 +25,7 @@ export type EndResult = { status: AccessRequest['status']; isNoop: boolean };
 export async function endGrant(
   deps: Deps,
   id: RequestId,
-  how: { reason: EndInfo['reason']; by?: string },
+  how: { reason: EndInfo['reason']; by?: string; askedIn?: { channel: string; threadTs?: string } },
 ): Promise<EndResult> {
   const request = await deps.store.get(id);
   if (!request) return { status: 'failed', isNoop: true };
@@ -71,10 +71,30 @@ export async function endGrant(
     },
   });
   await refreshCards(deps, ended);
-  await replyInThread(deps, ended, 'ended', endedReply(ended));
-  const dm = await deps.notifier.openDm(ended.subject);
-  await postOnce(deps, requestOwner(ended.id), 'ended-dm', { channel: dm }, endedReply(ended));
+  await announceEnd(deps, ended, how);
   return { status: ended.status, isNoop: false };
+}
+
+/**
+ * One notice per place: always in the grant's own thread (its record, where the approvers saw it); also where the
+ * end was asked for (`askedIn`: a revoke written in another thread or DM), in place of a separate summary; and in
+ * the subject's DM unless they ended it themselves, since then they read the answer where they asked.
+ */
+async function announceEnd(
+  deps: Deps,
+  ended: AccessRequest,
+  how: { by?: string; askedIn?: { channel: string; threadTs?: string } },
+): Promise<void> {
+  const notice = endedReply(ended);
+  await replyInThread(deps, ended, 'ended', notice);
+  const own = await threadTarget(deps, ended);
+  const asked = how.askedIn;
+  if (asked && !(asked.channel === own.channel && asked.threadTs === own.threadTs)) {
+    await postOnce(deps, requestOwner(ended.id), 'ended-asked', asked, notice);
+  }
+  if (how.by === ended.subject) return;
+  const dm = await deps.notifier.openDm(ended.subject);
+  await postOnce(deps, requestOwner(ended.id), 'ended-dm', { channel: dm }, notice);
 }
 
 async function removeAccessEntryGrant(

@@ -15,7 +15,9 @@ import { handleAdminCommand } from './handle-admin-command.ts';
 import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
 import type { Deps } from './ports.ts';
 import { inboundOwner, postOnce } from './post-once.ts';
+import { resolveSubject } from './resolve-subject.ts';
 import { revokeAccess } from './revoke-access.ts';
+import { revokeUnnamed } from './revoke-unnamed.ts';
 import { submitRequest } from './submit-request.ts';
 
 /** Parses one inbound message and answers it in its thread (slash commands: in a DM). */
@@ -46,6 +48,11 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
     isMapped: principalOf(deps.directory, user) !== undefined,
   };
 
+  const unresolved = async (who: { reply: Message; reason: string }): Promise<HandleResult> => {
+    await reply(who.reply);
+    return { kind: 'replied', reason: who.reason };
+  };
+
   switch (intent.kind) {
     case 'failure':
       // Not understood (too long, gibberish, hostile text): answered with help and recorded, nothing else.
@@ -66,8 +73,19 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
       return { kind: 'replied', reason: 'status' };
     }
     case 'revoke': {
-      const subject: SlackUserId = intent.subject.kind === 'self' ? user : intent.subject.userId;
-      await reply(await revokeAccess(deps, { by: user, subject, clusterGiven: intent.cluster }));
+      const who = await resolveSubject(deps, intent.subject, user);
+      if ('reply' in who) return await unresolved(who);
+      const subject = who.userId;
+      // The ended notice is posted where this was asked; a reply here is only for a refusal or "nothing to revoke".
+      const askedIn = {
+        channel: conversation.channel,
+        ...(conversation.threadTs ? { threadTs: conversation.threadTs } : {}),
+      };
+      const answer =
+        intent.cluster === undefined
+          ? await revokeUnnamed(deps, { by: user, subject, askedIn })
+          : await revokeAccess(deps, { by: user, subject, clusterGiven: intent.cluster, askedIn });
+      if (answer) await reply(answer);
       return { kind: 'replied', reason: 'revoke' };
     }
     case 'diagnose': {
@@ -80,7 +98,9 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
       return { kind: 'replied', reason: `diagnosis:${outcome.kind}` };
     }
     case 'grant': {
-      const subject: SlackUserId = intent.subject.kind === 'self' ? user : intent.subject.userId;
+      const who = await resolveSubject(deps, intent.subject, user);
+      if ('reply' in who) return await unresolved(who);
+      const subject = who.userId;
       const submit = intent.isBreakGlass ? breakGlass : submitRequest;
       const outcome = await submit(deps, {
         requestId: input.requestId,

@@ -157,6 +157,15 @@ export interface UserGroups {
 }
 
 /**
+ * The workspace member list (`users.list`), for a plain-text `@name` Slack did not turn into a mention. Cached
+ * briefly; throws AdapterError when Slack cannot answer.
+ */
+export interface People {
+  /** Active (not deleted, not bot) members whose username, display name or real name is `name`, any case. */
+  findByName(name: string): Promise<readonly SlackUserId[]>;
+}
+
+/**
  * Per-person counters of automatic approvals over a rolling period; `user` is the subject (who gets access). `take` is atomic and idempotent per
  * `requestId`: it records the approval when fewer than `max` were taken in the last `periodMs` (or this request
  * already holds one), and returns how many were used before this request.
@@ -318,6 +327,7 @@ export interface Deps {
   /** Back-off of the reminders to approvers who have not acted (1 h doubling to 8 h unless configured). */
   approverReminders?: { baseMs: number; capMs: number };
   userGroups: UserGroups;
+  people: People;
   autoApprovals: AutoApprovalQuota;
   digests: Digests;
   /** Length of a digest window (policy approvals announced to approvers); default 30 s. */

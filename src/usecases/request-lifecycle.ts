@@ -17,7 +17,7 @@ import { AdapterError, DeferredError } from '../shared/errors.ts';
 import { resolvedPolicy } from './approval-policy.ts';
 import type { Deps } from './ports.ts';
 import { postOnce, requestOwner } from './post-once.ts';
-import { refreshCards, replyInThread } from './request-conversation.ts';
+import { refreshCards, replyInThread, threadTarget } from './request-conversation.ts';
 
 export type ApplyResult = { status: AccessRequest['status'] };
 
@@ -141,10 +141,20 @@ export async function announceOutcome(deps: Deps, request: AccessRequest, eviden
     const where = { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) };
     await postOnce(deps, requestOwner(request.id), 'ack', where, autoApprovedReply(request));
   }
-  // The click's job posts "Approved by …"; when Slack failed it, that job may still be retrying. Post it here first
-  // (once, by the same key), so the thread reads in order: received, approved, outcome.
+  // The click's job posts "Approved by …; applying…"; here it is updated in place to how it ended ("granted and
+  // verified", "failed: …"), so no reply in the thread stays at "applying". When Slack failed the click's post, that
+  // job may still be retrying: it is posted here first (once, by the same key), so the thread reads in order.
   if ((request.status === 'granted' || request.status === 'failed') && request.approvals.length > 0) {
-    await replyInThread(deps, request, 'decision:approved', statusReply({ ...request, status: 'approved' }));
+    await postOnce(
+      deps,
+      requestOwner(request.id),
+      'decision:approved',
+      await threadTarget(deps, request),
+      statusReply(request),
+      {
+        updateIfPosted: true,
+      },
+    );
   }
   if (request.status === 'granted') {
     const lines = evidence ?? [

@@ -12,12 +12,19 @@ import type { Deps } from './ports.ts';
 
 /**
  * "revoke my access to X", `/eks revoke X`, or an approver revoking someone else's: ends every active grant of
- * that person on the cluster. Revoking what is already gone is a success.
+ * that person on the cluster. Revoking what is already gone is a success. Each ended grant's notice is posted where
+ * the revoke was asked (`askedIn`), so the answer is that notice, once: undefined is returned then, and a message
+ * only for a refusal or when nothing was left to end.
  */
 export async function revokeAccess(
   deps: Deps,
-  input: { by: SlackUserId; subject: SlackUserId; clusterGiven: string },
-): Promise<Message> {
+  input: {
+    by: SlackUserId;
+    subject: SlackUserId;
+    clusterGiven: string;
+    askedIn?: { channel: string; threadTs?: string };
+  },
+): Promise<Message | undefined> {
   const cluster = resolveCluster(deps.directory, input.clusterGiven);
   const refused = async (refusal: Refusal, clusterName: string): Promise<Message> => {
     await auditRefusal(deps, { actor: input.by, action: 'revoke', refusal, cluster: clusterName });
@@ -33,14 +40,19 @@ export async function revokeAccess(
   const active = requests.filter(
     (r) => r.cluster === cluster.name && r.subject === input.subject && r.status === 'granted',
   );
-  if (active.length === 0) {
-    return plainReply(
-      `Nothing to revoke: <@${input.subject}> has no active eks-access grant on \`${cluster.name}\`${principal ? '' : ' (and is not mapped)'}.`,
-    );
+  const nothing = plainReply(
+    `Nothing to revoke: <@${input.subject}> has no active eks-access grant on \`${cluster.name}\`${principal ? '' : ' (and is not mapped)'}.`,
+  );
+  if (active.length === 0) return nothing;
+  let ended = 0;
+  for (const request of active) {
+    const how = { reason: 'revoked' as const, by: input.by, ...(input.askedIn ? { askedIn: input.askedIn } : {}) };
+    if (!(await endGrant(deps, request.id, how)).isNoop) ended += 1;
   }
-  for (const request of active) await endGrant(deps, request.id, { reason: 'revoked', by: input.by });
+  if (ended === 0) return nothing; // ended meanwhile (expiry, a click): nobody was told here yet
+  if (input.askedIn) return undefined;
   return plainReply(
-    `Revoked ${active.length} grant(s) of <@${input.subject}> on \`${cluster.name}\`; the evidence is in each request's thread. Tokens already issued stay valid for up to 15 minutes.`,
+    `Revoked ${ended} grant(s) of <@${input.subject}> on \`${cluster.name}\`; the evidence is in each request's thread. Tokens already issued stay valid for up to 15 minutes.`,
   );
 }
 

@@ -79,11 +79,12 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   const duration = effectiveDuration(input.level, input.durationMs, durationOverrides(cluster));
   const preview =
     kind === 'grant' ? await awsAuthPreviewFor(deps, cluster, principalArn, input.level, input.namespaces) : undefined;
+  // A preview exists exactly when the grant goes through aws-auth (or whether it does could not be read).
   // Only for a request not filed before: a retried job keeps what the card already shows.
   const existing = await deps.store.get(input.requestId);
   const currentAccess =
     kind !== 'migrate' && !existing && mayNeedCard(cluster, kind, input.level, input.requester !== input.subject)
-      ? await currentAccessOf(deps, cluster, principalArn)
+      ? await currentAccessOf(deps, cluster, principalArn, { viaAwsAuth: preview !== undefined })
       : undefined;
   const precedence =
     kind === 'grant' && !preview && !existing ? await entryPrecedencePreview(deps, cluster, principalArn) : undefined;

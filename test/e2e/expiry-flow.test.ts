@@ -102,7 +102,8 @@ describe('access that ends by itself', () => {
     const second = await sandbox.mention(PEOPLE.bob, 'revoke my access to staging');
     const secondReply = await sandbox.slack.waitForMessage((m) => m.threadTs === second.ts, 15_000);
 
-    expect(firstReply.text).toContain('Revoked 1 grant');
+    // The answer is the ended notice itself, posted where the revoke was asked (no separate summary).
+    expect(firstReply.text).toContain('was revoked by');
     expect(await status(id)).toBe('revoked');
     expect(sandbox.eks.entry('staging', ARNS.bob)).toBeUndefined();
     expect(secondReply.text).toContain('Nothing to revoke');

@@ -119,8 +119,8 @@ export function findStrayRecipient(sentence: Sentence, isName: (clean: string) =
 export type SubjectResult = { subject: Subject } | { ambiguous: string };
 
 /**
- * The subject: the one user mentioned, else self. Two different users, or a plain-text `@name` that
- * Slack did not turn into a mention, are ambiguous: granting the writer instead would be wrong.
+ * The subject: the one user mentioned, else a plain-text `@name` Slack did not link (looked up later), else self.
+ * Two different people (mentions or names) are ambiguous: picking one, or the writer, would be wrong.
  */
 export function takeSubject(sentence: Sentence): SubjectResult {
   let subject: Subject = { kind: 'self' };
@@ -128,11 +128,18 @@ export function takeSubject(sentence: Sentence): SubjectResult {
     const token = sentence.tokens[index];
     if (token === undefined || sentence.used[index] === true) continue;
     if (token.kind === 'mention') {
-      if (subject.kind === 'user' && subject.userId !== token.userId) return { ambiguous: token.display };
+      if (subject.kind === 'unresolved' || (subject.kind === 'user' && subject.userId !== token.userId)) {
+        return { ambiguous: token.display };
+      }
       subject = { kind: 'user', userId: token.userId };
       claim(sentence, index);
     } else if (token.word.startsWith('@') && token.word.length > 1 && !BROADCASTS.has(token.word)) {
-      return { ambiguous: token.clean };
+      const name = token.clean.replace(/^@/, '');
+      if (subject.kind === 'user' || (subject.kind === 'unresolved' && subject.name !== name)) {
+        return { ambiguous: token.clean };
+      }
+      subject = { kind: 'unresolved', name };
+      claim(sentence, index);
     }
   }
   return { subject };

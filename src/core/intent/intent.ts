@@ -1,8 +1,11 @@
 import type { SlackUserId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 
-/** Who a grant or revoke is for: the person writing, or a mentioned colleague. */
-export type Subject = { kind: 'self' } | { kind: 'user'; userId: SlackUserId };
+/**
+ * Who a grant or revoke is for: the person writing, a mentioned colleague, or a plain-text `@name` that Slack did
+ * not link (`name` without the `@`), which the use case looks up in the workspace member list (I/O, not here).
+ */
+export type Subject = { kind: 'self' } | { kind: 'user'; userId: SlackUserId } | { kind: 'unresolved'; name: string };
 
 /** What a person asked the bot for, before any policy or cluster lookup. */
 export type Intent =
@@ -18,7 +21,8 @@ export type Intent =
       reason?: string;
       isBreakGlass: boolean;
     }
-  | { kind: 'revoke'; subject: Subject; cluster: string }
+  /** Without `cluster` ("revoke", "I'm done"): the person's active grants decide (one ends, several are offered). */
+  | { kind: 'revoke'; subject: Subject; cluster?: string }
   | { kind: 'diagnose'; cluster?: string; pastedArn?: string }
   | { kind: 'status' }
   | { kind: 'help' };

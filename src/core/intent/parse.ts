@@ -56,7 +56,7 @@ export function parseIntent(text: string, context: ParseContext): Intent | Parse
     hasLevel: level !== undefined,
     hasCluster: cluster('any') !== undefined,
     hasArn: pastedArn !== undefined,
-    hasSubject: 'ambiguous' in subject || subject.subject.kind === 'user',
+    hasSubject: 'ambiguous' in subject || subject.subject.kind !== 'self',
     hasDuration: duration.ms !== undefined || duration.invalid !== undefined,
     isBreakGlass,
   };
@@ -78,7 +78,7 @@ export function parseIntent(text: string, context: ParseContext): Intent | Parse
     case 'revoke': {
       if ('ambiguous' in subject) return failure('unrecognized', subject.ambiguous);
       const target = cluster('any');
-      if (target === undefined) return failure('missing_cluster');
+      if (target === undefined) return { kind: 'revoke', subject: subject.subject };
       if (otherCluster !== undefined) return failure('two_clusters', `${target} and ${otherCluster}`);
       return { kind: 'revoke', subject: subject.subject, cluster: target };
     }

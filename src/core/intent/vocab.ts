@@ -31,7 +31,7 @@ export const NEGATIONS: ReadonlySet<string> = set("longer don't dont not");
 
 /** Words typical of an authentication failure being reported. */
 export const DIAGNOSE_SIGNALS: ReadonlySet<string> = set(
-  "unauthorized unauthorised forbidden denied 401 403 credentials can't cannot cant unable fail fails failing failed broken error doesn't doesnt isn't isnt won't wont",
+  "unauthorized unauthorised forbidden denied 401 403 credentials can't cannot cant unable fail fails failing failed broken error doesn't doesnt isn't isnt won't wont wrong logged",
 );
 
 /** Words after which a bare word in a diagnose message is a cluster ("why prod", "can't access qa"). */

@@ -23,8 +23,10 @@ export function currentAccessPart(current: CurrentAccessInfo | undefined): Messa
             (g) => `${escapeUserText(g.level, 20)} (${code(g.id)}${g.expiresAt ? `, ends ${utc(g.expiresAt)}` : ''})`,
           )
           .join(', ');
-  const entry = ((): string => {
+  const entry = ((): string | undefined => {
     switch (current.entry.kind) {
+      case 'aws-auth':
+        return undefined; // not the method that will run: the aws-auth diff on the card says what the person has
       case 'none':
         return 'no access entry';
       case 'unknown':
@@ -40,7 +42,7 @@ export function currentAccessPart(current: CurrentAccessInfo | undefined): Messa
   return [
     {
       kind: 'text',
-      text: `*Current access on this cluster*\n• eks-access grants: ${grants}\n• EKS access entry: ${entry}`,
+      text: `*Current access on this cluster*\n• eks-access grants: ${grants}${entry === undefined ? '' : `\n• EKS access entry: ${entry}`}`,
     },
   ];
 }

@@ -31,7 +31,10 @@ function changeText(request: AccessRequest, policyArn: string): string {
     case 'recover':
       return `switch to API_AND_CONFIG_MAP if the cluster is in CONFIG_MAP (one way), then an access entry for ${code(request.principalArn)} + ${code(policyArn)}`;
     case 'grant':
-      return `access entry for ${code(request.principalArn)} + ${code(policyArn)}`;
+      // Only the method that will run: an aws-auth grant edits the ConfigMap (its diff follows on the card).
+      return request.awsAuthPreview
+        ? `aws-auth item for ${code(request.principalArn)} in kube-system/aws-auth (the change is shown below)`
+        : `access entry for ${code(request.principalArn)} + ${code(policyArn)}`;
   }
 }
 

@@ -31,7 +31,7 @@ function previewLine(
   if (!current) return undefined;
   const name = policyName(policyArn);
   const wanted = wantedScope(namespaces);
-  if (current.entry.kind === 'unknown') return undefined;
+  if (current.entry.kind === 'unknown' || current.entry.kind === 'aws-auth') return undefined;
   if (current.entry.kind === 'none') {
     return `Now: no access entry → during the grant: an access entry with ${name} on ${scopePhrase(wanted)} → after: the entry is deleted again`;
   }

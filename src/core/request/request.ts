@@ -163,7 +163,9 @@ export interface CurrentAccessInfo {
         /** `accessScope`: the scope itself, for the card's restore preview (absent on older requests). */
         policies: readonly { policyArn: string; scope: string; accessScope?: AccessScope }[];
       }
-    | { kind: 'unknown'; reason: string };
+    | { kind: 'unknown'; reason: string }
+    /** The grant goes through aws-auth: access entries were not looked up (the card shows the aws-auth diff). */
+    | { kind: 'aws-auth' };
 }
 
 export interface AutoApprovalInfo {

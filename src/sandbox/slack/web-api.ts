@@ -45,6 +45,8 @@ export interface SlackUser {
   id: string;
   name: string;
   realName?: string;
+  /** `profile.display_name`; the username when absent. */
+  displayName?: string;
   email?: string;
   tz?: string;
   isBot?: boolean;
@@ -370,6 +372,30 @@ export class SlackWebApiFake extends FakeServer {
     m.set('views.push', (args) => this.#openView(args, 'views.push'));
     m.set('views.update', (args) => this.#updateView(args));
     m.set('users.info', (args) => ({ user: this.#userJson(stringArg(args, 'user')) }));
+    // https://docs.slack.dev/reference/methods/users.list: `{ ok, members: [user objects], cache_ts,
+    // response_metadata: { next_cursor } }`, cursor-paginated (`cursor`, `limit`; no limit: everything); a cursor
+    // it did not hand out is `invalid_cursor`. Deleted users are listed too (with `deleted: true`), as Slack does.
+    m.set('users.list', (args) => {
+      const all = [...this.#users.keys()].sort();
+      const cursor = stringArg(args, 'cursor');
+      const start =
+        cursor === undefined || cursor === ''
+          ? 0
+          : Number(
+              Buffer.from(cursor, 'base64')
+                .toString()
+                .replace(/^user:/, ''),
+            );
+      if (!Number.isInteger(start) || start < 0 || start > all.length) throw new SlackApiError('invalid_cursor');
+      const limit = Number(args['limit'] ?? 0);
+      const end = limit > 0 ? Math.min(start + limit, all.length) : all.length;
+      const next = end < all.length ? Buffer.from(`user:${end}`).toString('base64') : '';
+      return {
+        members: all.slice(start, end).map((id) => this.#userJson(id)),
+        cache_ts: Math.floor(Date.now() / 1000),
+        response_metadata: { next_cursor: next },
+      };
+    });
     // https://api.slack.com/methods/usergroups.users.list: `usergroup` required; `{ ok, users: [ids] }`; an unknown
     // group is `no_such_subteam`. Disabled groups (`include_disabled`) are not modelled.
     m.set('usergroups.users.list', (args) => {
@@ -541,7 +567,11 @@ export class SlackWebApiFake extends FakeServer {
       deleted: user.deleted ?? false,
       is_bot: user.isBot ?? false,
       tz: user.tz ?? 'UTC',
-      profile: { real_name: user.realName ?? user.name, display_name: user.name, email: user.email },
+      profile: {
+        real_name: user.realName ?? user.name,
+        display_name: user.displayName ?? user.name,
+        email: user.email,
+      },
     };
   }
 

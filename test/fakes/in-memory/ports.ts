@@ -259,6 +259,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
     },
     reminderLeadMs: 15 * 60_000,
     userGroups: { members: async (groupId) => world.groups[groupId] ?? [] },
+    people: { findByName: async () => [] },
     digests: {
       add: async (channel, window, item) => {
         const key = `${channel}|${window}`;

@@ -17,6 +17,7 @@ const METHOD_SCOPES: Readonly<Record<string, string | readonly string[] | null>>
   'conversations.history': ['channels:history', 'groups:history', 'im:history'],
   'conversations.replies': ['channels:history', 'groups:history', 'im:history'],
   'users.info': 'users:read',
+  'users.list': 'users:read',
   'usergroups.users.list': 'usergroups:read',
   'views.open': null,
   'views.publish': null,

@@ -13,10 +13,16 @@ describe('cancel command', () => {
     expect(parseCancelCommand(text)).toEqual({ kind: 'cancel', cluster });
   });
 
+  // Bare: the pending requests decide (never a revoke of an active grant).
+  it.each(['cancel', 'cancel my request', 'Cancel it', 'cancel my pending request.'])(
+    'reads %j as a bare cancel',
+    (text) => {
+      expect(parseCancelCommand(text)).toEqual({ kind: 'cancel' });
+    },
+  );
+
   it.each([
     'cancel my access to prod',
-    'cancel',
-    'cancel my request',
     'grant me view on prod',
     'please cancel my request on prod',
     'cancel my request on prod because reasons',

@@ -18,7 +18,8 @@ const grant = (cluster: string, level: Level, extra: Partial<Grant> = {}): Grant
   isBreakGlass: false,
   ...extra,
 });
-const revoke = (cluster: string, subject: Subject = self): Intent => ({ kind: 'revoke', subject, cluster });
+const revoke = (cluster?: string, subject: Subject = self): Intent =>
+  cluster === undefined ? { kind: 'revoke', subject } : { kind: 'revoke', subject, cluster };
 const diagnose = (extra: { cluster?: string; pastedArn?: string } = {}): Intent => ({ kind: 'diagnose', ...extra });
 const fail = (reason: ParseFailureReason, detail?: string): ParseFailure =>
   detail === undefined ? { kind: 'failure', reason } : { kind: 'failure', reason, detail };
@@ -131,7 +132,9 @@ const grantFailures: [string, Intent | ParseFailure][] = [
   ['grant admin -n * on prod', fail('bad_namespace', '*')],
   ['grant admin in namespace on prod', fail('bad_namespace', '')],
   ['grant <@U1> and <@U2> view on prod', fail('unrecognized', '@U2')],
-  ['grant @bob view on prod', fail('unrecognized', '@bob')],
+  ['grant @bob view on prod', { ...grant('prod', 'view'), subject: { kind: 'unresolved', name: 'bob' } }],
+  ['grant <@U1> @bob view on prod', fail('unrecognized', '@bob')],
+  ['grant @bob @dave view on prod', fail('unrecognized', '@dave')],
   ['give bob view on prod', fail('unrecognized', 'bob')],
   ['grant admin on prod for -5h', fail('negative_duration', '-5h')],
   ['grant view on prod for -5 hours', fail('negative_duration', '-5 hours')],
@@ -163,7 +166,9 @@ const revokes: [string, Intent | ParseFailure][] = [
   ['give up prod', revoke('prod')],
   ['revoke view on qa', revoke('qa')],
   ['revoke prod for <@U0BOB>', revoke('prod', user('U0BOB'))],
-  ['revoke', fail('missing_cluster')],
+  ['revoke', revoke()],
+  ["I'm done", revoke()],
+  ['revoke <@U0BOB>', revoke(undefined, user('U0BOB'))],
   ['revoke my access to prod and staging', fail('two_clusters', 'prod and staging')],
 ];
 

@@ -1,0 +1,40 @@
+import { timeLeft } from '../access/time-left.ts';
+import type { AccessRequest } from '../request/request.ts';
+import { ACTIONS, type Message } from './message.ts';
+
+const mention = (user: string) => `<@${user}>`;
+
+/** "revoke" / "I'm done" with no cluster and nothing active: says so instead of asking which cluster. */
+export function nothingToRevokeReply(subject: string, isSelf: boolean): Message {
+  const text = isSelf
+    ? 'Nothing to revoke: you have no active eks-access grant.'
+    : `Nothing to revoke: ${mention(subject)} has no active eks-access grant.`;
+  return { text, parts: [{ kind: 'text', text }] };
+}
+
+/**
+ * Several active grants and no cluster named: one "I'm done" button per grant (cluster, level, time left). Each
+ * carries only the request id; the click is checked again (endFromButton), so a forwarded message ends nothing.
+ */
+export function revokeChoiceReply(
+  subject: string,
+  isSelf: boolean,
+  grants: readonly AccessRequest[],
+  now: number,
+): Message {
+  const whose = isSelf ? 'You have' : `${mention(subject)} has`;
+  const text = `${whose} ${grants.length} active grants. Which one should end?`;
+  const buttons = grants.map((grant) => ({
+    action: ACTIONS.done,
+    label: `End ${grant.level} on ${grant.cluster} (${timeLeft(grant.outcome?.expiresAt, now)})`,
+    value: grant.id,
+    style: 'danger' as const,
+  }));
+  return {
+    text,
+    parts: [
+      { kind: 'text', text },
+      { kind: 'buttons', buttons },
+    ],
+  };
+}
