@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, parseConfig } from '../../../src/config/load.ts';
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { loadConfigFile } from '../../../src/config/load.ts';
+import { problemsOf } from '../../support/config-problems.ts';
 
 const CLUSTER = `clusters:
   - name: prod-cluster

@@ -1,19 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../../src/config/load.ts';
+import { parseConfig } from '../../../src/config/load.ts';
+import { problemsOf } from '../../support/config-problems.ts';
 
 const EXAMPLE = readFileSync(resolve(import.meta.dirname, '../../../eks-access.example.yaml'), 'utf8');
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 const VALID_CLUSTER = `
   - name: prod-cluster

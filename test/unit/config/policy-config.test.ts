@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../../src/config/load.ts';
+import { parseConfig } from '../../../src/config/load.ts';
 import { approvalPolicyOf, autoApproveRuleOf } from '../../../src/core/directory.ts';
+import { problemsOf } from '../../support/config-problems.ts';
 
 const cluster = (extra: string, approvers = '[U0APPROVER1, U0APPROVER2]') => `clusters:
   - name: prod-cluster
@@ -8,16 +9,6 @@ const cluster = (extra: string, approvers = '[U0APPROVER1, U0APPROVER2]') => `cl
     accountId: "111122223333"
     approvers: ${approvers}
 ${extra}`;
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('approval policy keys', () => {
   it('reads user groups, self-approval, per-level overrides, autoApprove and breakGlass', () => {
