@@ -26,7 +26,9 @@ useRunningBot(
 const textOf = (m: SlackMessage) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
 
 describe('an aws-auth safety refusal while Slack posting is paced', () => {
-  it('writes one refused event with the real code, one failed event, and none about the deferred post', async () => {
+  it('writes one refused event with the real code, one failed event, and none about the deferred post', {
+    timeout: 120_000,
+  }, async () => {
     const before = sandbox.kube['old-cluster'].configMap('kube-system', 'aws-auth')?.resourceVersion;
     const sent = await sandbox.mention(PEOPLE.bob, 'grant me view on old-cluster');
     const ack = await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts && /Request `R/.test(m.text ?? ''));
@@ -34,9 +36,11 @@ describe('an aws-auth safety refusal while Slack posting is paced', () => {
     const card = await sandbox.slack.waitForMessage((m) => m.channel === APPROVAL_CHANNEL && textOf(m).includes(id));
 
     await sandbox.click(PEOPLE.approver1, 'approve', { channel: card.channel, ts: card.ts, value: id });
+    // The click's job and the apply job both answer in this thread; with a 2 s budget per post one of them can be
+    // deferred for the other's 30 s hold on the shared reply, so the refusal may take over 30 s to be told.
     const told = await sandbox.slack.waitForMessage(
       (m) => m.threadTs === sent.ts && /failed/.test(m.text ?? '') && /creator/.test(m.text ?? ''),
-      30_000,
+      75_000,
     );
 
     expect(told.text).toContain('creator-safety check refused');
