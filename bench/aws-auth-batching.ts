@@ -11,11 +11,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiException, type CoreV1Api } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
+import { KubernetesApiFake } from '../sandbox/kubernetes/api-server.ts';
 import { readAwsAuthObject, replaceAwsAuth } from '../src/adapters/kubernetes/aws-auth-object.ts';
 import { createAwsAuthWriter, type Fold } from '../src/adapters/kubernetes/aws-auth-writer.ts';
 import { type ClusterApiTarget, coreApiFor } from '../src/adapters/kubernetes/cluster-api.ts';
-import { KubernetesApiFake } from '../src/sandbox/kubernetes/api-server.ts';
-import { startRedisServer } from '../src/sandbox/redis-server.ts';
+import { startRedisServer } from '../src/runtime/redis-server.ts';
 import { median, recordResult, row } from './lib.ts';
 
 const GRANTS = 100;

@@ -3,15 +3,16 @@
  * Baseline, measured in the same run: the same look-ups made one after another, as a runbook would.
  * Also: 50 concurrent diagnoses of one cluster must make exactly one CloudTrail call.
  */
+
+import { CloudTrailFake } from '../sandbox/aws/cloudtrail.ts';
+import { createClusterEvent } from '../sandbox/aws/cloudtrail-events.ts';
+import { EksFake } from '../sandbox/aws/eks.ts';
+import { IamFake } from '../sandbox/aws/iam.ts';
+import { KubernetesApiFake } from '../sandbox/kubernetes/api-server.ts';
 import { createAwsClients } from '../src/adapters/aws/aws-clients.ts';
 import { createDiagnosticsGateways } from '../src/adapters/aws/diagnostics-gateways.ts';
 import { diagnose } from '../src/core/diagnose/diagnose.ts';
 import type { ClusterSettings } from '../src/core/directory.ts';
-import { CloudTrailFake } from '../src/sandbox/aws/cloudtrail.ts';
-import { createClusterEvent } from '../src/sandbox/aws/cloudtrail-events.ts';
-import { EksFake } from '../src/sandbox/aws/eks.ts';
-import { IamFake } from '../src/sandbox/aws/iam.ts';
-import { KubernetesApiFake } from '../src/sandbox/kubernetes/api-server.ts';
 import { gatherEvidence } from '../src/usecases/gather-evidence.ts';
 import { median, percentile, recordResult, row, timed } from './lib.ts';
 

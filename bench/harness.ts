@@ -9,7 +9,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Redis } from 'ioredis';
-import { signedHeaders } from '../src/sandbox/slack/sign.ts';
+import { signedHeaders } from '../sandbox/slack/sign.ts';
 import type { BotProcess } from '../test/support/bot-process.ts';
 import { waitFor } from '../test/support/wait-for.ts';
 

@@ -3,7 +3,7 @@
  * with short bursts tolerated. From the Slack fake's record of calls, the most posts any one channel received
  * within one wall-clock second.
  */
-import type { FakeCall } from '../src/sandbox/fake-server.ts';
+import type { FakeCall } from '../sandbox/fake-server.ts';
 
 /** What Slack documents for chat.postMessage: "1 per second per channel", with bursts allowed for a moment. */
 export const SLACK_POSTS_PER_CHANNEL_SECOND = 1;

@@ -1,12 +1,12 @@
 /**
- * `npm run demo:sample`: records the demo's sample session from a real run (see src/runtime/demo/sample-session.ts)
+ * `npm run demo:sample`: records the demo's sample session from a real run (see sandbox/demo/sample-session.ts)
  * and writes it into docs/demo.md between the demo-session markers. `--print` writes it to stdout instead.
  * test/e2e/demo.test.ts records it again and fails when the docs' copy differs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { normalizeSession, recordSession } from '../src/runtime/demo/sample-session.ts';
-import { replaceSampleBlock, SAMPLE_DOC } from '../src/runtime/demo/sample-block.ts';
+import { normalizeSession, recordSession } from '../sandbox/demo/sample-session.ts';
+import { replaceSampleBlock, SAMPLE_DOC } from '../sandbox/demo/sample-block.ts';
 
 const README = resolve(import.meta.dirname, '..', SAMPLE_DOC);
 

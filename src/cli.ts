@@ -59,9 +59,19 @@ const TOOLS: Readonly<Record<string, (argv: readonly string[]) => Promise<number
   'aws-auth': async (argv) => (await import('./runtime/aws-auth-cli.ts')).runAwsAuthCli(argv),
   audit: async (argv) => (await import('./runtime/audit-cli.ts')).runAuditCli(argv),
   config: async (argv) => (await import('./runtime/config-check.ts')).runConfigCheck(argv),
-  demo: async (argv) => (await import('./runtime/demo/run-demo.ts')).runDemo(argv),
+  demo: async (argv) => (await loadDemo()).runDemo(argv),
   doctor: async (argv) => (await import('./runtime/doctor.ts')).runDoctor(argv),
 };
+
+/** The demo and its fakes live in sandbox/, which a source checkout has and the production image leaves out. */
+async function loadDemo(): Promise<typeof import('../sandbox/demo/run-demo.ts')> {
+  try {
+    return await import('../sandbox/demo/run-demo.ts');
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error('the demo is not part of the production image: run `npm run demo` in a source checkout');
+  }
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = argv[0] ?? 'start';

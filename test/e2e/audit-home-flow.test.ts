@@ -1,8 +1,8 @@
 import { DeleteAccessEntryCommand, EKSClient } from '@aws-sdk/client-eks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockActions, eventCallback } from '../../src/sandbox/slack/payloads.ts';
-import { sendSlackRequest } from '../../src/sandbox/slack/sign.ts';
-import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
+import { blockActions, eventCallback } from '../../sandbox/slack/payloads.ts';
+import { sendSlackRequest } from '../../sandbox/slack/sign.ts';
+import type { SlackMessage } from '../../sandbox/slack/web-api.ts';
 import { type BotProcess, spawnBot } from '../support/bot-process.ts';
 import { parseCsv } from '../support/csv.ts';
 import {

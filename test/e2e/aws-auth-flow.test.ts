@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
+import type { SlackMessage } from '../../sandbox/slack/web-api.ts';
 import { spawnBot } from '../support/bot-process.ts';
 import { APPROVAL_CHANNEL, ARNS, type E2eSandbox, PEOPLE } from '../support/e2e-sandbox.ts';
 import { useRunningBot } from '../support/running-bot.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
+import type { SlackMessage } from '../../sandbox/slack/web-api.ts';
 import { APPROVAL_CHANNEL, type E2eSandbox, PEOPLE } from '../support/e2e-sandbox.ts';
 import { useRunningBot } from '../support/running-bot.ts';
 import { waitFor } from '../support/wait-for.ts';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_DOC, sampleBlock } from '../../src/runtime/demo/sample-block.ts';
-import { normalizeSession, type RecordedSession, recordSession } from '../../src/runtime/demo/sample-session.ts';
+import { SAMPLE_DOC, sampleBlock } from '../../sandbox/demo/sample-block.ts';
+import { normalizeSession, type RecordedSession, recordSession } from '../../sandbox/demo/sample-session.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 // The machine running the suite may be busy: the bot alone can take a minute to start, so waits are generous.

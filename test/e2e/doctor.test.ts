@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CredentialRejection, credentialRejection } from '../../src/sandbox/aws/credential-rejection.ts';
+import { type CredentialRejection, credentialRejection } from '../../sandbox/aws/credential-rejection.ts';
 import { spawnBot } from '../support/bot-process.ts';
 import { ARNS, type E2eSandbox, EXECUTOR_ROLE, startE2eSandbox } from '../support/e2e-sandbox.ts';
 

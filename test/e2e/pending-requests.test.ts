@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SlackMessage, SlackOpenedView } from '../../sandbox/slack/web-api.ts';
 import { QUEUE_NAME } from '../../src/adapters/queue/jobs.ts';
-import type { SlackMessage, SlackOpenedView } from '../../src/sandbox/slack/web-api.ts';
 import { type BotProcess, spawnBot } from '../support/bot-process.ts';
 import { APPROVAL_CHANNEL, ARNS, type E2eSandbox, PEOPLE, startE2eSandbox } from '../support/e2e-sandbox.ts';
 import { waitFor } from '../support/wait-for.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startRedisServer } from '../../src/sandbox/redis-server.ts';
+import { startRedisServer } from '../../src/runtime/redis-server.ts';
 import { spawnBot } from '../support/bot-process.ts';
 import { freePort } from '../support/free-port.ts';
 

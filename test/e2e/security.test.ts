@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { appMentionEvent, blockActions, eventCallback } from '../../src/sandbox/slack/payloads.ts';
-import { sendSlackRequest } from '../../src/sandbox/slack/sign.ts';
-import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
+import { appMentionEvent, blockActions, eventCallback } from '../../sandbox/slack/payloads.ts';
+import { sendSlackRequest } from '../../sandbox/slack/sign.ts';
+import type { SlackMessage } from '../../sandbox/slack/web-api.ts';
 import { APPROVAL_CHANNEL, ARNS, type E2eSandbox, PEOPLE, SIGNING_SECRET } from '../support/e2e-sandbox.ts';
 import { submitRequest } from '../support/requests.ts';
 import { useRunningBot } from '../support/running-bot.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appMentionEvent, eventCallback } from '../../src/sandbox/slack/payloads.ts';
-import { sendSlackRequest } from '../../src/sandbox/slack/sign.ts';
+import { appMentionEvent, eventCallback } from '../../sandbox/slack/payloads.ts';
+import { sendSlackRequest } from '../../sandbox/slack/sign.ts';
 import { spawnBot } from '../support/bot-process.ts';
 import { type E2eSandbox, PEOPLE, SIGNING_SECRET } from '../support/e2e-sandbox.ts';
 import { freePort } from '../support/free-port.ts';
@@ -73,7 +73,7 @@ describe('requests that do not come from Slack, now, are refused and cause nothi
   });
 
   it('answers Slack only after the event is stored: with Redis gone it answers 5xx so Slack retries', async () => {
-    const { startRedisServer } = await import('../../src/sandbox/redis-server.ts');
+    const { startRedisServer } = await import('../../src/runtime/redis-server.ts');
     const redis = await startRedisServer();
     const port = await freePort();
     const isolated = spawnBot(['web'], { ...sandbox.env, REDIS_URL: redis.url, PORT: String(port) });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appMentionEvent, blockActions, eventCallback, slashCommand } from '../../src/sandbox/slack/payloads.ts';
-import { SocketModeFake } from '../../src/sandbox/slack/socket-mode.ts';
-import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
+import { appMentionEvent, blockActions, eventCallback, slashCommand } from '../../sandbox/slack/payloads.ts';
+import { SocketModeFake } from '../../sandbox/slack/socket-mode.ts';
+import type { SlackMessage } from '../../sandbox/slack/web-api.ts';
 import { type BotProcess, spawnBot } from '../support/bot-process.ts';
 import { APPROVAL_CHANNEL, ARNS, type E2eSandbox, PEOPLE, startE2eSandbox } from '../support/e2e-sandbox.ts';
 import { waitFor } from '../support/wait-for.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
+import type { SlackMessage } from '../../sandbox/slack/web-api.ts';
 import { type BotProcess, spawnBot } from '../support/bot-process.ts';
 import { APPROVAL_CHANNEL, ARNS, type E2eSandbox, PEOPLE, startE2eSandbox } from '../support/e2e-sandbox.ts';
 import { waitFor } from '../support/wait-for.ts';

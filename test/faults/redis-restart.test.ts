@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type RunningRedis, startRedisServer } from '../../src/sandbox/redis-server.ts';
+import { type RunningRedis, startRedisServer } from '../../src/runtime/redis-server.ts';
 import { type BotProcess, spawnBot } from '../support/bot-process.ts';
 import { type E2eSandbox, PEOPLE, startE2eSandbox } from '../support/e2e-sandbox.ts';
 import { waitFor } from '../support/wait-for.ts';

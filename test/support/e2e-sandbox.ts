@@ -5,18 +5,13 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { QUEUE_NAME } from '../../src/adapters/queue/jobs.ts';
-import { createAuditLog } from '../../src/adapters/store/audit-log.ts';
-import { createRequestStore } from '../../src/adapters/store/request-store.ts';
-import { asRequestId } from '../../src/core/ids.ts';
-import type { AccessRequest } from '../../src/core/request/request.ts';
-import { CloudTrailFake } from '../../src/sandbox/aws/cloudtrail.ts';
-import { createClusterEvent } from '../../src/sandbox/aws/cloudtrail-events.ts';
-import { EksFake } from '../../src/sandbox/aws/eks.ts';
-import { sandboxAwsEnv } from '../../src/sandbox/aws/endpoint-env.ts';
-import { IamFake } from '../../src/sandbox/aws/iam.ts';
-import { StsFake } from '../../src/sandbox/aws/sts.ts';
-import { KubernetesApiFake } from '../../src/sandbox/kubernetes/api-server.ts';
+import { CloudTrailFake } from '../../sandbox/aws/cloudtrail.ts';
+import { createClusterEvent } from '../../sandbox/aws/cloudtrail-events.ts';
+import { EksFake } from '../../sandbox/aws/eks.ts';
+import { sandboxAwsEnv } from '../../sandbox/aws/endpoint-env.ts';
+import { IamFake } from '../../sandbox/aws/iam.ts';
+import { StsFake } from '../../sandbox/aws/sts.ts';
+import { KubernetesApiFake } from '../../sandbox/kubernetes/api-server.ts';
 import {
   appMentionEvent,
   blockActions,
@@ -24,9 +19,14 @@ import {
   eventCallback,
   slashCommand,
   viewSubmission,
-} from '../../src/sandbox/slack/payloads.ts';
-import { type SendSlackRequestOptions, sendSlackRequest } from '../../src/sandbox/slack/sign.ts';
-import { SlackWebApiFake } from '../../src/sandbox/slack/web-api.ts';
+} from '../../sandbox/slack/payloads.ts';
+import { type SendSlackRequestOptions, sendSlackRequest } from '../../sandbox/slack/sign.ts';
+import { SlackWebApiFake } from '../../sandbox/slack/web-api.ts';
+import { QUEUE_NAME } from '../../src/adapters/queue/jobs.ts';
+import { createAuditLog } from '../../src/adapters/store/audit-log.ts';
+import { createRequestStore } from '../../src/adapters/store/request-store.ts';
+import { asRequestId } from '../../src/core/ids.ts';
+import type { AccessRequest } from '../../src/core/request/request.ts';
 import { freePort } from './free-port.ts';
 
 export const SIGNING_SECRET = 'e2e-signing-secret-not-real';

@@ -1,6 +1,6 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { hasRedisServer, REDIS_INSTALL_HINT, startRedisServer } from '../../src/sandbox/redis-server.ts';
+import { hasRedisServer, REDIS_INSTALL_HINT, startRedisServer } from '../../src/runtime/redis-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

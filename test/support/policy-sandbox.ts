@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
+import type { SlackMessage } from '../../sandbox/slack/web-api.ts';
 import { type BotProcess, spawnBot } from './bot-process.ts';
 import { APPROVAL_CHANNEL, type E2eSandbox, PEOPLE, startE2eSandbox } from './e2e-sandbox.ts';
 import { waitFor } from './wait-for.ts';

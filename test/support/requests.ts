@@ -1,4 +1,4 @@
-import type { SlackMessage } from '../../src/sandbox/slack/web-api.ts';
+import type { SlackMessage } from '../../sandbox/slack/web-api.ts';
 import type { E2eSandbox } from './e2e-sandbox.ts';
 
 export interface Submitted {

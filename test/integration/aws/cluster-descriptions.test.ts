@@ -1,9 +1,9 @@
 import { EKSClient } from '@aws-sdk/client-eks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EksFake } from '../../../sandbox/aws/eks.ts';
 import { createClusterDescriptions } from '../../../src/adapters/aws/cluster-descriptions.ts';
 import { createEksAccessEntries } from '../../../src/adapters/aws/eks-access-entries.ts';
 import { describeClusterFacts } from '../../../src/adapters/aws/eks-diagnostics.ts';
-import { EksFake } from '../../../src/sandbox/aws/eks.ts';
 import { SANDBOX_CREDENTIALS, setEnv } from '../sandbox/aws-env.ts';
 
 let eks: EksFake;

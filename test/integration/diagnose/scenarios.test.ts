@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudTrailFake } from '../../../sandbox/aws/cloudtrail.ts';
+import { createClusterEvent } from '../../../sandbox/aws/cloudtrail-events.ts';
+import { EksFake } from '../../../sandbox/aws/eks.ts';
+import { IamFake } from '../../../sandbox/aws/iam.ts';
+import { KubernetesApiFake } from '../../../sandbox/kubernetes/api-server.ts';
 import { createAwsClients } from '../../../src/adapters/aws/aws-clients.ts';
 import { createDiagnosticsGateways } from '../../../src/adapters/aws/diagnostics-gateways.ts';
 import { diagnose } from '../../../src/core/diagnose/diagnose.ts';
 import type { AskFacts, IdentityFacts } from '../../../src/core/diagnose/evidence.ts';
 import type { ClusterSettings } from '../../../src/core/directory.ts';
-import { CloudTrailFake } from '../../../src/sandbox/aws/cloudtrail.ts';
-import { createClusterEvent } from '../../../src/sandbox/aws/cloudtrail-events.ts';
-import { EksFake } from '../../../src/sandbox/aws/eks.ts';
-import { IamFake } from '../../../src/sandbox/aws/iam.ts';
-import { KubernetesApiFake } from '../../../src/sandbox/kubernetes/api-server.ts';
 import { gatherEvidence } from '../../../src/usecases/gather-evidence.ts';
 import { setEnv } from '../sandbox/aws-env.ts';
 

@@ -3,9 +3,9 @@
  * the fake's CA with an EKS token the fake verifies, and Redis connections under a private key prefix.
  */
 import { Redis } from 'ioredis';
+import { KubernetesApiFake } from '../../../sandbox/kubernetes/api-server.ts';
 import type { Fold } from '../../../src/adapters/kubernetes/aws-auth-writer.ts';
 import type { ClusterApiTarget } from '../../../src/adapters/kubernetes/cluster-api.ts';
-import { KubernetesApiFake } from '../../../src/sandbox/kubernetes/api-server.ts';
 import { testRedis } from '../../support/redis.ts';
 
 export const ACCOUNT = '111122223333';

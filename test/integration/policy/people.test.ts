@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackWebApiFake } from '../../../sandbox/slack/web-api.ts';
 import { createSlackPeople } from '../../../src/adapters/slack/people.ts';
-import { SlackWebApiFake } from '../../../src/sandbox/slack/web-api.ts';
 
 let slack: SlackWebApiFake;
 beforeAll(async () => {

@@ -11,8 +11,8 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-cloudtrail';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CloudTrailFake, LOOKUP_EVENTS_RATE_LIMIT } from '../../../src/sandbox/aws/cloudtrail.ts';
-import { createClusterEvent, otherServiceCreateClusterEvent } from '../../../src/sandbox/aws/cloudtrail-events.ts';
+import { CloudTrailFake, LOOKUP_EVENTS_RATE_LIMIT } from '../../../sandbox/aws/cloudtrail.ts';
+import { createClusterEvent, otherServiceCreateClusterEvent } from '../../../sandbox/aws/cloudtrail-events.ts';
 import { SANDBOX_CREDENTIALS, setEnv } from './aws-env.ts';
 
 const ACCOUNT = '111122223333';

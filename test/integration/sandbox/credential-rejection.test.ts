@@ -3,11 +3,11 @@ import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudTrailFake } from '../../../src/sandbox/aws/cloudtrail.ts';
-import { type CredentialRejection, credentialRejection } from '../../../src/sandbox/aws/credential-rejection.ts';
-import { EksFake } from '../../../src/sandbox/aws/eks.ts';
-import { IamFake } from '../../../src/sandbox/aws/iam.ts';
-import { StsFake } from '../../../src/sandbox/aws/sts.ts';
+import { CloudTrailFake } from '../../../sandbox/aws/cloudtrail.ts';
+import { type CredentialRejection, credentialRejection } from '../../../sandbox/aws/credential-rejection.ts';
+import { EksFake } from '../../../sandbox/aws/eks.ts';
+import { IamFake } from '../../../sandbox/aws/iam.ts';
+import { StsFake } from '../../../sandbox/aws/sts.ts';
 import { credentialProblemOf, toAdapterError } from '../../../src/shared/errors.ts';
 import { SANDBOX_CREDENTIALS, setEnv } from './aws-env.ts';
 

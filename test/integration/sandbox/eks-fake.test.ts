@@ -22,10 +22,10 @@ import {
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EksFake } from '../../../src/sandbox/aws/eks.ts';
-import { accessPolicyArn } from '../../../src/sandbox/aws/eks-model.ts';
-import { IamFake } from '../../../src/sandbox/aws/iam.ts';
-import type { FakeCall } from '../../../src/sandbox/fake-server.ts';
+import { EksFake } from '../../../sandbox/aws/eks.ts';
+import { accessPolicyArn } from '../../../sandbox/aws/eks-model.ts';
+import { IamFake } from '../../../sandbox/aws/iam.ts';
+import type { FakeCall } from '../../../sandbox/fake-server.ts';
 import { SANDBOX_CREDENTIALS, setEnv } from './aws-env.ts';
 
 const ACCOUNT = '111122223333';

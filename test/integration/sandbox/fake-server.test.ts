@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeServer, json } from '../../../src/sandbox/fake-server.ts';
-import { RouteTable } from '../../../src/sandbox/route-table.ts';
+import { FakeServer, json } from '../../../sandbox/fake-server.ts';
+import { RouteTable } from '../../../sandbox/route-table.ts';
 
 /** A bare fake: `GET /things/{id}` echoes the decoded label. */
 async function startEcho(): Promise<FakeServer> {

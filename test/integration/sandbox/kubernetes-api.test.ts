@@ -9,13 +9,13 @@ import {
   type V1SubjectAccessReviewSpec,
 } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { KubernetesApiFake } from '../../../src/sandbox/kubernetes/api-server.ts';
+import { KubernetesApiFake } from '../../../sandbox/kubernetes/api-server.ts';
 import {
   type PresignTokenInput,
   presignEksToken,
   presignedStsUrl,
   tokenFromUrl,
-} from '../../../src/sandbox/kubernetes/presign-token.ts';
+} from '../../../sandbox/kubernetes/presign-token.ts';
 
 const CLUSTER = 'prod-eu';
 const ACCOUNT = '111122223333';

@@ -4,9 +4,9 @@
  */
 import { App, LogLevel } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { appMentionEvent, blockActions, eventCallback, slashCommand } from '../../../src/sandbox/slack/payloads.ts';
-import { sendSlackRequest } from '../../../src/sandbox/slack/sign.ts';
-import { SlackWebApiFake } from '../../../src/sandbox/slack/web-api.ts';
+import { appMentionEvent, blockActions, eventCallback, slashCommand } from '../../../sandbox/slack/payloads.ts';
+import { sendSlackRequest } from '../../../sandbox/slack/sign.ts';
+import { SlackWebApiFake } from '../../../sandbox/slack/web-api.ts';
 import { freePort } from '../../support/free-port.ts';
 
 const SECRET = 'sandbox-signing-secret';

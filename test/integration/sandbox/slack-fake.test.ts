@@ -9,8 +9,8 @@ import {
   SLACK_MESSAGE_BLOCKS_MAX,
   SLACK_MESSAGE_TEXT_MAX,
   SLACK_SECTION_TEXT_MAX,
-} from '../../../src/sandbox/slack/limits.ts';
-import { SlackWebApiFake } from '../../../src/sandbox/slack/web-api.ts';
+} from '../../../sandbox/slack/limits.ts';
+import { SlackWebApiFake } from '../../../sandbox/slack/web-api.ts';
 
 const { WebClient, ErrorCode } = webApi;
 type WebClientOptions = NonNullable<ConstructorParameters<typeof WebClient>[1]>;

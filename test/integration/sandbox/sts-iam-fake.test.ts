@@ -1,8 +1,8 @@
 import { GetRoleCommand, GetUserCommand, IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { IamFake } from '../../../src/sandbox/aws/iam.ts';
-import { StsFake } from '../../../src/sandbox/aws/sts.ts';
+import { IamFake } from '../../../sandbox/aws/iam.ts';
+import { StsFake } from '../../../sandbox/aws/sts.ts';
 import { SANDBOX_CREDENTIALS, setEnv } from './aws-env.ts';
 
 const ACCOUNT = '111122223333';

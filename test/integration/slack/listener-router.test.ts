@@ -1,7 +1,7 @@
 import { App } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
+import { appMentionEvent, blockActions, eventCallback, viewSubmission } from '../../../sandbox/slack/payloads.ts';
 import { mountListeners } from '../../../src/adapters/slack/listener-router.ts';
-import { appMentionEvent, blockActions, eventCallback, viewSubmission } from '../../../src/sandbox/slack/payloads.ts';
 
 /** A real Bolt app that never touches the network: a fixed authorization, driven through `processEvent`. */
 function boltApp(): App {

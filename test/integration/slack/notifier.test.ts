@@ -1,10 +1,10 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackWebApiFake } from '../../../sandbox/slack/web-api.ts';
 import { createChannelPacer } from '../../../src/adapters/slack/channel-pacer.ts';
 import { createSlackNotifier } from '../../../src/adapters/slack/notifier.ts';
 import { createMessageLog } from '../../../src/adapters/store/message-log.ts';
 import type { Message } from '../../../src/core/messages/message.ts';
-import { SlackWebApiFake } from '../../../src/sandbox/slack/web-api.ts';
 import { DeferredError } from '../../../src/shared/errors.ts';
 import { postOnce } from '../../../src/usecases/post-once.ts';
 import { testRedis } from '../../support/redis.ts';

@@ -38,7 +38,7 @@ const FAMILIES =
 const CALL = new RegExp(`\\.(?:${FAMILIES})\\.[a-zA-Z]+(?:\\.[a-zA-Z]+)?\\(`, 'g');
 const API_CALL = /apiCall\(\s*['"]([a-z]+(?:\.[a-zA-Z]+)+)['"]/g;
 
-const code = sourceFiles('src', ['src/sandbox/']);
+const code = sourceFiles('src', []);
 
 function calledMethods(): Map<string, string> {
   const found = new Map<string, string>();

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { uniqueId } from '../../../src/sandbox/aws/arn.ts';
-import {
-  type CreatorIdentity,
-  createClusterEvent,
-  userIdentityOf,
-} from '../../../src/sandbox/aws/cloudtrail-events.ts';
-import { usernameOf } from '../../../src/sandbox/aws/cloudtrail-lookup.ts';
+import { uniqueId } from '../../../sandbox/aws/arn.ts';
+import { type CreatorIdentity, createClusterEvent, userIdentityOf } from '../../../sandbox/aws/cloudtrail-events.ts';
+import { usernameOf } from '../../../sandbox/aws/cloudtrail-lookup.ts';
 
 const ACCOUNT = '111122223333';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/platform/cluster-builder`;

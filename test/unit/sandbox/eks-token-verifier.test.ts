@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { presignEksToken } from '../../../src/sandbox/kubernetes/presign-token.ts';
-import { canonicalQuery } from '../../../src/sandbox/kubernetes/sigv4-presigned.ts';
-import { stsHostRegion, type TokenCredential, verifyEksToken } from '../../../src/sandbox/kubernetes/token-verifier.ts';
+import { presignEksToken } from '../../../sandbox/kubernetes/presign-token.ts';
+import { canonicalQuery } from '../../../sandbox/kubernetes/sigv4-presigned.ts';
+import { stsHostRegion, type TokenCredential, verifyEksToken } from '../../../sandbox/kubernetes/token-verifier.ts';
 
 // Produced by `aws eks get-token --cluster-name demo-cluster --region eu-west-1` (aws-cli 1.45.11, botocore 1.43.11)
 // with AWS_ACCESS_KEY_ID=ASIADEXAMPLE0000001 and the secret below; the second one also had AWS_SESSION_TOKEN set.

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { verifySlackRequest } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import { blockActions, directMessageEvent, eventCallback, slashCommand } from '../../../src/sandbox/slack/payloads.ts';
-import { signedHeaders, slackSignature } from '../../../src/sandbox/slack/sign.ts';
+import { blockActions, directMessageEvent, eventCallback, slashCommand } from '../../../sandbox/slack/payloads.ts';
+import { signedHeaders, slackSignature } from '../../../sandbox/slack/sign.ts';
 
 // The worked example from Slack's "Verifying requests from Slack" guide.
 const SLACK_EXAMPLE = {

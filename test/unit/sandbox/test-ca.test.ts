@@ -4,7 +4,7 @@ import {
   generateTestCertificates,
   OPENSSL_MISSING_MESSAGE,
   testCertificates,
-} from '../../../src/sandbox/kubernetes/test-ca.ts';
+} from '../../../sandbox/kubernetes/test-ca.ts';
 
 const DAY = 24 * 60 * 60_000;
 

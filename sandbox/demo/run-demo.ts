@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pickPort, startRedisServer } from '../../sandbox/redis-server.ts';
+import { pickPort, startRedisServer } from '../../src/runtime/redis-server.ts';
 import { type BotChild, startBotChild } from './bot-child.ts';
 import { type MessageFeed, startMessageFeed } from './message-feed.ts';
 import { type ModalDesk, startModalDesk } from './modal-desk.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toSlackMarkup } from '../../../../src/runtime/demo/slack-sender.ts';
+import { toSlackMarkup } from '../../../../sandbox/demo/slack-sender.ts';
 
 const BOT = 'U0SANDBOXBOT';
 

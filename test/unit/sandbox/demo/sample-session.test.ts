@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  replaceSampleBlock,
-  SAMPLE_END,
-  SAMPLE_START,
-  sampleBlock,
-} from '../../../../src/runtime/demo/sample-block.ts';
-import { lastButton, normalizeSession } from '../../../../src/runtime/demo/sample-session.ts';
+import { replaceSampleBlock, SAMPLE_END, SAMPLE_START, sampleBlock } from '../../../../sandbox/demo/sample-block.ts';
+import { lastButton, normalizeSession } from '../../../../sandbox/demo/sample-session.ts';
 
 describe('the recorded demo session', () => {
   it('replaces what differs between runs with stable stand-ins, the same id always with the same one', () => {

@@ -3,7 +3,7 @@
  * block_actions, built with the sandbox's payload builders and signed exactly as Slack signs them.
  */
 import { randomUUID } from 'node:crypto';
-import type { TextButton } from '../../adapters/terminal/block-kit-text.ts';
+import type { TextButton } from '../../src/adapters/terminal/block-kit-text.ts';
 import {
   appMentionEvent,
   blockActions,
@@ -15,9 +15,9 @@ import {
   slashCommand,
   viewClosed,
   viewSubmission,
-} from '../../sandbox/slack/payloads.ts';
-import { type SlackHttpResult, sendSlackRequest } from '../../sandbox/slack/sign.ts';
-import type { SlackMessage, SlackWebApiFake } from '../../sandbox/slack/web-api.ts';
+} from '../slack/payloads.ts';
+import { type SlackHttpResult, sendSlackRequest } from '../slack/sign.ts';
+import type { SlackMessage, SlackWebApiFake } from '../slack/web-api.ts';
 import { CHANNELS, PERSONAS, type Persona } from './personas.ts';
 
 export interface SlackSender {

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import type { SlackWebApiFake } from '../../sandbox/slack/web-api.ts';
+import type { SlackWebApiFake } from '../slack/web-api.ts';
 import { DEMO_BANNER, type Stop, startDemo } from './run-demo.ts';
 import type { SandboxWorld } from './sandbox-world.ts';
 

@@ -3,14 +3,14 @@
  * Slack Web API fakes the tests use, seeded with prod-cluster (API_AND_CONFIG_MAP) and legacy-cluster (CONFIG_MAP,
  * an aws-auth with one classic mistake), the personas' IAM roles and a CloudTrail CreateCluster event per cluster.
  */
-import { CloudTrailFake } from '../../sandbox/aws/cloudtrail.ts';
-import { createClusterEvent } from '../../sandbox/aws/cloudtrail-events.ts';
-import { EksFake } from '../../sandbox/aws/eks.ts';
-import { sandboxAwsEnv } from '../../sandbox/aws/endpoint-env.ts';
-import { IamFake } from '../../sandbox/aws/iam.ts';
-import { StsFake } from '../../sandbox/aws/sts.ts';
-import { KubernetesApiFake } from '../../sandbox/kubernetes/api-server.ts';
-import { SlackWebApiFake } from '../../sandbox/slack/web-api.ts';
+import { CloudTrailFake } from '../aws/cloudtrail.ts';
+import { createClusterEvent } from '../aws/cloudtrail-events.ts';
+import { EksFake } from '../aws/eks.ts';
+import { sandboxAwsEnv } from '../aws/endpoint-env.ts';
+import { IamFake } from '../aws/iam.ts';
+import { StsFake } from '../aws/sts.ts';
+import { KubernetesApiFake } from '../kubernetes/api-server.ts';
+import { SlackWebApiFake } from '../slack/web-api.ts';
 import {
   BOT_ARN,
   BOT_KEY,
