@@ -3,8 +3,8 @@ import { createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { csvHeader, csvRow, jsonLine, parseSince } from '../core/audit/export-format.ts';
-import { isRefusal, resolveCluster } from '../core/directory.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { isRefusal, resolveCluster } from '../core/settings.ts';
 import { parseArgsHint } from './cli-words.ts';
 
 export const AUDIT_USAGE = `Usage:

@@ -6,8 +6,8 @@ import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.
 import { createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { loadConfigFile } from '../config/load.ts';
-import { isRefusal, resolveCluster } from '../core/directory.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { isRefusal, resolveCluster } from '../core/settings.ts';
 import { createLogger } from '../shared/logger.ts';
 import { awsAuthVersions } from '../usecases/aws-auth-history.ts';
 import { restoreAwsAuth } from '../usecases/restore-aws-auth.ts';

@@ -24,7 +24,7 @@ import { createRequestStore } from '../adapters/store/request-store.ts';
 import type { Env } from '../config/env.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { Deps } from '../usecases/ports.ts';
+import type { Deps } from '../usecases/ports/deps.ts';
 
 export interface Composition {
   deps: Deps;
@@ -80,7 +80,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
   });
   const audit = createAuditLog(storeRedis, env.redisPrefix);
   const deps: Deps = {
-    directory: config,
+    settings: config,
     clock: { now: () => Date.now() },
     store: createRequestStore(storeRedis, env.redisPrefix),
     messages: createMessageLog(storeRedis, env.redisPrefix),
@@ -88,19 +88,21 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     queue: producer,
     gateways,
     diagnostics: createDiagnosticsGateways(awsClients),
-    reminderLeadMs: env.worker.reminderLeadMs,
-    approverReminders: { baseMs: env.worker.approverReminderBaseMs, capMs: env.worker.approverReminderMaxMs },
-    slowNoticeAfterMs: env.worker.slowNoticeAfterMs,
     awsAuth: createAwsAuthGateways({ redis: storeRedis, prefix: env.redisPrefix, clients: awsClients, audit, log }),
     audit,
     userGroups: createSlackUserGroups(slack),
     people: createSlackPeople(slack),
     autoApprovals: createAutoApprovalQuota(storeRedis, env.redisPrefix),
     digests: createDigests(storeRedis, env.redisPrefix),
-    digestWindowMs: env.worker.digestWindowMs,
     auditTrail: audit,
     home: createSlackHomeTab(slack),
-    ...(config.audit?.retention ? { auditRetentionMs: config.audit.retention } : {}),
+    tuning: {
+      reminderLeadMs: env.worker.reminderLeadMs,
+      approverReminders: { baseMs: env.worker.approverReminderBaseMs, capMs: env.worker.approverReminderMaxMs },
+      slowNoticeAfterMs: env.worker.slowNoticeAfterMs,
+      digestWindowMs: env.worker.digestWindowMs,
+      ...(config.audit?.retention ? { auditRetentionMs: config.audit.retention } : {}),
+    },
   };
   return {
     deps,

@@ -13,9 +13,9 @@ import {
 import type { Evidence } from '../core/diagnose/evidence.ts';
 import type { Diagnosis } from '../core/diagnose/finding.ts';
 import type { ReaderFacts } from '../core/diagnose/reader.ts';
-import { type ClusterSettings, isRefusal, resolveCluster } from '../core/directory.ts';
 import { isParsedArn, parseArn } from '../core/identity/arn.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { type ClusterSettings, isRefusal, resolveCluster } from '../core/settings.ts';
 import { gatherEvidence } from '../usecases/gather-evidence.ts';
 import { parseArgsHint } from './cli-words.ts';
 import { readReaderFacts } from './doctor-reader.ts';

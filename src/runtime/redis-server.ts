@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface RedisServerOptions {
-  /** Directory for the append-only file; a fresh temporary one when absent (and removed on stop). */
+  /** Settings for the append-only file; a fresh temporary one when absent (and removed on stop). */
   dir?: string;
   /** Turn on the append-only file with `appendfsync always`. */
   isDurable?: boolean;

@@ -6,7 +6,7 @@ import { createBoltApp } from '../adapters/slack/bolt-app.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { createRequestStore } from '../adapters/store/request-store.ts';
 import type { Env } from '../config/env.ts';
-import type { Directory } from '../core/directory.ts';
+import type { Settings } from '../core/settings.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { WebComposition } from './compose-web.ts';
 import type { Lifecycle } from './shutdown.ts';
@@ -26,7 +26,7 @@ export interface Intake {
 export async function startWeb(
   env: Env,
   composition: WebParts,
-  directory: Directory,
+  settings: Settings,
   lifecycle: Lifecycle,
   log: Logger,
 ): Promise<{ server: Server; intake: Intake }> {
@@ -39,7 +39,7 @@ export async function startWeb(
     slackApiUrl: env.slackApiUrl,
     producer: composition.producer,
     log,
-    modals: { requests: createRequestStore(composition.redis, env.redisPrefix), audit, directory },
+    modals: { requests: createRequestStore(composition.redis, env.redisPrefix), audit, settings },
   });
   const listener = receiver?.requestListener;
   const server = await startHttp(env, composition, lifecycle, log, {

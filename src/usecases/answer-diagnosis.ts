@@ -4,7 +4,6 @@ import { diagnosisMessage } from '../core/diagnose/diagnosis-message.ts';
 import type { Evidence, IdentityFacts } from '../core/diagnose/evidence.ts';
 import type { Diagnosis, Finding } from '../core/diagnose/finding.ts';
 import { diagnosisFor } from '../core/diagnose/redact.ts';
-import { isRefusal, principalOf, resolveCluster } from '../core/directory.ts';
 import { asSlackUserId } from '../core/ids.ts';
 import { askFactsFrom } from '../core/intent/ask.ts';
 import { findPastedIdentity } from '../core/intent/pasted-identity.ts';
@@ -16,10 +15,11 @@ import {
   whichClusterPrompt,
 } from '../core/messages/diagnosis-prompts.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
+import { isRefusal, principalOf, resolveCluster } from '../core/settings.ts';
 import { auditRefusal } from './audit-refusal.ts';
 import { audienceOf } from './diagnosis-audience.ts';
 import { gatherEvidence } from './gather-evidence.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { postOnce } from './post-once.ts';
 
 export interface DiagnosisInput {
@@ -48,10 +48,10 @@ export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promis
   const reply = (key: string, message: Parameters<typeof postOnce>[4]) =>
     postOnce(deps, conversation.owner, key, conversation, message);
   if (!input.clusterGiven) {
-    await reply('diagnosis', whichClusterPrompt(deps.directory.clusters.map((c) => c.name)));
+    await reply('diagnosis', whichClusterPrompt(deps.settings.clusters.map((c) => c.name)));
     return { kind: 'asked_cluster' };
   }
-  const cluster = resolveCluster(deps.directory, input.clusterGiven);
+  const cluster = resolveCluster(deps.settings, input.clusterGiven);
   if (isRefusal(cluster)) {
     await auditRefusal(deps, { actor: input.user, action: 'diagnose', refusal: cluster, cluster: input.clusterGiven });
     await reply('diagnosis', plainReply(describeRefusal(cluster)));
@@ -94,7 +94,7 @@ function identityFor(
   deps: Deps,
   input: DiagnosisInput,
 ): Omit<IdentityFacts, 'iamArn'> | { problem: ReturnType<typeof plainReply> } {
-  const mapped = principalOf(deps.directory, asSlackUserId(input.user));
+  const mapped = principalOf(deps.settings, asSlackUserId(input.user));
   const pasted = findPastedIdentity(input.text);
   const withMapped = mapped ? { mapped } : {};
   switch (pasted.kind) {

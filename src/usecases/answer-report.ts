@@ -1,5 +1,4 @@
 import { clusterApproverIds } from '../core/diagnose/audience.ts';
-import { approvalPolicyOf, isRefusal, resolveCluster } from '../core/directory.ts';
 import type { SlackUserId } from '../core/ids.ts';
 import type { ReportCommand } from '../core/intent/report-command.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
@@ -7,10 +6,11 @@ import type { Message } from '../core/messages/message.ts';
 import { auditReply, whoHasAccessReply } from '../core/messages/report-messages.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
 import { isListed } from '../core/request/approval.ts';
+import { approvalPolicyOf, isRefusal, resolveCluster } from '../core/settings.ts';
 import { toAdapterError } from '../shared/errors.ts';
 import { membersOf } from './approval-policy.ts';
 import { auditRefusal } from './audit-refusal.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { whoHasAccess } from './who-has-access.ts';
 
 /** `/eks audit X` shows this many of the newest events; the CLI exports the rest. */
@@ -21,7 +21,7 @@ export const AUDIT_IN_SLACK = 20;
  * refusal with the approvers' names, and the attempt is audited.
  */
 export async function answerReport(deps: Deps, user: SlackUserId, command: ReportCommand): Promise<Message> {
-  const cluster = resolveCluster(deps.directory, command.cluster);
+  const cluster = resolveCluster(deps.settings, command.cluster);
   if (isRefusal(cluster)) {
     await auditRefusal(deps, { actor: user, action: command.kind, refusal: cluster, cluster: command.cluster });
     return plainReply(describeRefusal(cluster));

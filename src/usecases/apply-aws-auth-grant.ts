@@ -1,15 +1,16 @@
 import { parseAwsAuth } from '../core/aws-auth/document.ts';
 import { matchCaller } from '../core/aws-auth/match.ts';
-import type { ClusterSettings } from '../core/directory.ts';
 import { asPrincipalArn } from '../core/ids.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { grantItem } from '../core/plan/aws-auth-delta.ts';
 import { planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
 import { capturePrior, currentMapping } from '../core/plan/aws-auth-prior.ts';
 import type { AccessRequest } from '../core/request/request.ts';
+import type { ClusterSettings } from '../core/settings.ts';
 import { AdapterError } from '../shared/errors.ts';
 import { creatorFromFacts } from './cluster-creator.ts';
-import type { BindingResult, Deps } from './ports.ts';
+import type { BindingResult } from './ports/aws-auth.ts';
+import type { Deps } from './ports/deps.ts';
 import { type ApplyResult, advanceFrom, announceOutcome, fail, failure, recordGrant } from './request-lifecycle.ts';
 
 /**

@@ -1,5 +1,4 @@
 import { checkAccessEntryChange } from '../core/aws-auth/safety.ts';
-import { findCluster } from '../core/directory.ts';
 import { accessEntryArn, isParsedArn, parseArn, roleNameToResolve } from '../core/identity/arn.ts';
 import { asPrincipalArn, type RequestId } from '../core/ids.ts';
 import { accessPolicyArn } from '../core/levels.ts';
@@ -17,11 +16,13 @@ import { planGrant } from '../core/plan/entry-delta.ts';
 import { type EntryFacts, type EntryState, entryStateOf, priorFor } from '../core/plan/entry-state.ts';
 import type { AccessRequest, FailureInfo, PreState } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
+import { findCluster } from '../core/settings.ts';
 import { AdapterError, DeferredError } from '../shared/errors.ts';
 import { creatorOf } from './cluster-creator.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
 import { entryPrecedenceCheck } from './entry-precedence.ts';
-import type { AccessEntries, AccessEntryInfo, Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
+import type { AccessEntries, AccessEntryInfo } from './ports/eks.ts';
 import { reportRecovery } from './report-recovery.ts';
 import { replyInThread } from './request-conversation.ts';
 import {
@@ -67,7 +68,7 @@ export async function applyGrant(deps: Deps, requestId: RequestId, finalAttempt 
 }
 
 async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> {
-  const cluster = findCluster(deps.directory, loaded.cluster);
+  const cluster = findCluster(deps.settings, loaded.cluster);
   if (!cluster) return fail(deps, loaded.id, failure('unknown_cluster', 'the cluster is no longer configured', deps));
   const refused = await failUnlessApprovalsHold(deps, loaded, cluster);
   if (refused) return refused;
@@ -185,7 +186,7 @@ const DEFAULT_SLOW_NOTICE_MS = 30_000;
 /** One "still working" note in the thread once a grant being retried runs past the threshold since its approval. */
 async function noteIfSlow(deps: Deps, request: AccessRequest, error: AdapterError): Promise<void> {
   const approvedAt = request.approvals.at(-1)?.at ?? request.updatedAt;
-  if (deps.clock.now() - approvedAt < (deps.slowNoticeAfterMs ?? DEFAULT_SLOW_NOTICE_MS)) return;
+  if (deps.clock.now() - approvedAt < (deps.tuning.slowNoticeAfterMs ?? DEFAULT_SLOW_NOTICE_MS)) return;
   const cause = error.code === 'aws_throttled' ? 'throttled' : 'unavailable';
   try {
     await replyInThread(deps, request, 'slow', slowGrantNote(request, cause));

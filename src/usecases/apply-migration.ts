@@ -1,13 +1,13 @@
 import { parseAwsAuth } from '../core/aws-auth/document.ts';
-import { findCluster } from '../core/directory.ts';
 import { asPrincipalArn } from '../core/ids.ts';
 import { migrationDoneMessage } from '../core/messages/admin-messages.ts';
 import { type EntryMigrationPlan, planEntryMigration } from '../core/plan/entry-migration.ts';
 import { migrationStep } from '../core/plan/mode-migration.ts';
 import type { AccessRequest } from '../core/request/request.ts';
+import { findCluster } from '../core/settings.ts';
 import { toAdapterError } from '../shared/errors.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
 import { advance, advanceFrom, fail, failUnlessApprovalsHold, failure, isRetryLater } from './request-lifecycle.ts';
 import { switchToApiAndConfigMap } from './switch-mode.ts';
@@ -22,7 +22,7 @@ export async function applyMigration(
   request: AccessRequest,
   finalAttempt = false,
 ): Promise<{ status: AccessRequest['status'] }> {
-  const cluster = findCluster(deps.directory, request.cluster);
+  const cluster = findCluster(deps.settings, request.cluster);
   if (!cluster) return fail(deps, request.id, failure('unknown_cluster', 'the cluster is no longer configured', deps));
   const refused = await failUnlessApprovalsHold(deps, request, cluster);
   if (refused) return refused;

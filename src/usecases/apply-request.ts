@@ -1,12 +1,12 @@
-import { type ClusterSettings, findCluster } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { type AccessRequest, kindOf } from '../core/request/request.ts';
+import { type ClusterSettings, findCluster } from '../core/settings.ts';
 import { applyAwsAuthGrant } from './apply-aws-auth-grant.ts';
 import { type ApplyResult, applyGrant } from './apply-grant.ts';
 import { applyMigration } from './apply-migration.ts';
 import { describeAdapterFailure } from './describe-failure.ts';
 import { usesAwsAuth } from './grant-method.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { fail, failUnlessApprovalsHold, isRetryLater } from './request-lifecycle.ts';
 
 /**
@@ -18,7 +18,7 @@ export async function applyRequest(deps: Deps, requestId: RequestId, finalAttemp
   if (!request) return { status: 'failed' };
   const isActive = request.status === 'approved' || request.status === 'applying';
   if (isActive && kindOf(request) === 'migrate') return applyMigration(deps, request, finalAttempt);
-  const cluster = findCluster(deps.directory, request.cluster);
+  const cluster = findCluster(deps.settings, request.cluster);
   if (isActive && kindOf(request) === 'grant' && cluster && (await usesAwsAuth(deps, cluster))) {
     return await viaAwsAuth(deps, request, cluster, finalAttempt);
   }

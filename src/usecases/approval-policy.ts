@@ -1,8 +1,8 @@
-import { approvalPolicyOf, type ClusterSettings } from '../core/directory.ts';
 import type { Level } from '../core/levels.ts';
 import { type ApprovalPolicy, type GroupMembers, userGroupsIn } from '../core/request/approval.ts';
 import type { RequestKind } from '../core/request/request.ts';
-import type { Deps } from './ports.ts';
+import { approvalPolicyOf, type ClusterSettings } from '../core/settings.ts';
+import type { Deps } from './ports/deps.ts';
 
 /** The members of every user group the list names (through the cached UserGroups port). */
 export async function membersOf(deps: Pick<Deps, 'userGroups'>, ids: readonly string[]): Promise<GroupMembers> {

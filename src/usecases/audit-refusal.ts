@@ -1,5 +1,5 @@
 import type { Refusal } from '../core/refusals.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 
 /** What a refused action was, for the audit: who, which action, and the request or cluster it named. */
 export interface RefusedAction {

@@ -1,4 +1,4 @@
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 
 /**
  * How long audit events are kept when `audit.retention` is not set: 400 days, a year plus a margin for annual
@@ -11,7 +11,7 @@ export const DEFAULT_AUDIT_RETENTION_MS = 400 * 86_400_000;
  * with XTRIM MINID. Runs from the reconciler sweep, never on the Slack ack path. The trim itself is audited.
  */
 export async function trimAuditTrail(deps: Deps): Promise<number> {
-  const before = deps.clock.now() - (deps.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS);
+  const before = deps.clock.now() - (deps.tuning.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS);
   const removed = await deps.auditTrail.trimBefore(before);
   if (removed > 0) {
     await deps.audit.append({

@@ -1,7 +1,7 @@
-import { autoApproveRuleOf, type ClusterSettings } from '../core/directory.ts';
 import { type AutoApproveDecision, decideAutoApprove } from '../core/request/approval.ts';
 import { type AccessRequest, kindOf } from '../core/request/request.ts';
-import type { Deps } from './ports.ts';
+import { autoApproveRuleOf, type ClusterSettings } from '../core/settings.ts';
+import type { Deps } from './ports/deps.ts';
 import { advance } from './request-lifecycle.ts';
 
 export type AutoApproveOutcome = { request: AccessRequest; decision: AutoApproveDecision };

@@ -1,4 +1,4 @@
-import type { AuditEvent } from './ports.ts';
+import type { AuditEvent } from './ports/audit.ts';
 
 /** One stored version of a cluster's aws-auth: the data as it was before write number `version`. */
 export interface AwsAuthVersion {

@@ -1,16 +1,16 @@
 import { editAwsAuth } from '../core/aws-auth/edit.ts';
 import { formatSafetyChecks, previewAwsAuthChange } from '../core/aws-auth/preview.ts';
 import { checkAwsAuthChange } from '../core/aws-auth/safety.ts';
-import type { ClusterSettings } from '../core/directory.ts';
 import type { Level } from '../core/levels.ts';
 import { grantItem } from '../core/plan/aws-auth-delta.ts';
 import { planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
 import { currentMapping } from '../core/plan/aws-auth-prior.ts';
 import type { AwsAuthPreviewInfo } from '../core/request/request.ts';
+import type { ClusterSettings } from '../core/settings.ts';
 import { toAdapterError } from '../shared/errors.ts';
 import { creatorFromFacts } from './cluster-creator.ts';
 import { usesAwsAuth } from './grant-method.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 
 /**
  * What an approver will change on an aws-auth cluster, shown on the card before anyone clicks Approve: the diff

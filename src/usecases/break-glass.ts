@@ -1,4 +1,3 @@
-import { findCluster, isRefusal, principalOf, resolveCluster } from '../core/directory.ts';
 import { asSlackUserId, type RequestId, type SlackUserId } from '../core/ids.ts';
 import type { Level } from '../core/levels.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
@@ -15,8 +14,10 @@ import { checkReviewer, decideBreakGlass, peopleIn } from '../core/request/appro
 import { newPendingRequest } from '../core/request/new-request.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
+import { findCluster, isRefusal, principalOf, resolveCluster } from '../core/settings.ts';
 import { membersOf, resolvedPolicy } from './approval-policy.ts';
-import type { Deps, MessageRef } from './ports.ts';
+import type { MessageRef } from './ports/chat.ts';
+import type { Deps } from './ports/deps.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { BREAK_GLASS_CARD_KEY, refreshCards } from './request-conversation.ts';
 import { advance } from './request-lifecycle.ts';
@@ -46,7 +47,7 @@ export type BreakGlassResult =
  * post-hoc review. Refused, audited and nothing applied for anyone the cluster does not list. Safe to re-run.
  */
 export async function breakGlass(deps: Deps, input: BreakGlassInput): Promise<BreakGlassResult> {
-  const cluster = resolveCluster(deps.directory, input.clusterGiven);
+  const cluster = resolveCluster(deps.settings, input.clusterGiven);
   if (isRefusal(cluster)) return refused(deps, input, cluster);
   const decision = decideBreakGlass({
     rule: cluster.breakGlass,
@@ -59,7 +60,7 @@ export async function breakGlass(deps: Deps, input: BreakGlassInput): Promise<Br
   if (!decision.allowed) {
     return refused(deps, input, { code: 'break_glass_refused', cluster: cluster.name, reason: decision.reason });
   }
-  const principalArn = principalOf(deps.directory, input.subject);
+  const principalArn = principalOf(deps.settings, input.subject);
   if (principalArn === undefined) {
     return refused(deps, input, {
       code: 'unmapped_user',
@@ -122,7 +123,7 @@ async function announce(deps: Deps, request: AccessRequest, cappedFromMs?: numbe
     { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) },
     breakGlassReply(request, cappedFromMs),
   );
-  const cluster = findCluster(deps.directory, request.cluster);
+  const cluster = findCluster(deps.settings, request.cluster);
   if (!cluster) return;
   const card = breakGlassCard(request);
   if (cluster.approvalChannel) {
@@ -158,7 +159,7 @@ export async function acknowledgeReview(
   for (let attempt = 0; attempt < 20; attempt++) {
     const request = await deps.store.get(input.requestId);
     if (!request) return refuseClick(deps, input, { code: 'unknown_request' });
-    const cluster = findCluster(deps.directory, request.cluster);
+    const cluster = findCluster(deps.settings, request.cluster);
     if (!cluster) return refuseClick(deps, input, { code: 'unknown_cluster', given: request.cluster, available: [] });
     const refusal = checkReviewer(request, user, await resolvedPolicy(deps, cluster, 'grant', request.level));
     if (refusal) return refuseClick(deps, input, refusal, request);

@@ -1,4 +1,3 @@
-import { isRefusal, resolveCluster } from '../core/directory.ts';
 import { asSlackUserId, type RequestId, type SlackUserId } from '../core/ids.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { escapeUserText } from '../core/messages/escape.ts';
@@ -6,7 +5,8 @@ import type { Message } from '../core/messages/message.ts';
 import { plainReply, statusReply } from '../core/messages/request-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
 import type { AccessRequest } from '../core/request/request.ts';
-import type { Deps } from './ports.ts';
+import { isRefusal, resolveCluster } from '../core/settings.ts';
+import type { Deps } from './ports/deps.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
 import { transitionStored } from './transition-stored.ts';
 
@@ -33,7 +33,7 @@ export async function cancelFromButton(
  */
 export async function cancelByText(deps: Deps, input: { user: SlackUserId; clusterGiven?: string }): Promise<Message> {
   if (input.clusterGiven === undefined) return await cancelUnnamed(deps, input.user);
-  const cluster = resolveCluster(deps.directory, input.clusterGiven);
+  const cluster = resolveCluster(deps.settings, input.clusterGiven);
   if (isRefusal(cluster)) {
     await audit(deps, input.user, undefined, input.clusterGiven, cluster);
     return plainReply(describeRefusal(cluster));

@@ -1,6 +1,7 @@
 import type { ClusterFacts } from '../core/diagnose/evidence.ts';
-import type { ClusterSettings } from '../core/directory.ts';
-import type { Deps, DiagnosticsGateway } from './ports.ts';
+import type { ClusterSettings } from '../core/settings.ts';
+import type { Deps } from './ports/deps.ts';
+import type { DiagnosticsGateway } from './ports/diagnostics.ts';
 
 export type CreatorVerdictInput = { arn?: string; isKnown: boolean };
 

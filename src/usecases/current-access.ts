@@ -1,9 +1,9 @@
-import type { ClusterSettings } from '../core/directory.ts';
 import { accessEntryArn, isParsedArn, parseArn, roleNameToResolve } from '../core/identity/arn.ts';
 import type { AccessScope } from '../core/plan/access-entries.ts';
 import type { CurrentAccessInfo } from '../core/request/request.ts';
+import type { ClusterSettings } from '../core/settings.ts';
 import { toAdapterError } from '../shared/errors.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 
 /** A look-up that takes longer than this is reported as unknown rather than holding the filing up. */
 const LOOKUP_TIMEOUT_MS = 5_000;

@@ -1,9 +1,9 @@
 import { type Audience, clusterApproverIds, diagnosisAudience, isOwnIdentity } from '../core/diagnose/audience.ts';
-import type { ClusterSettings } from '../core/directory.ts';
 import type { SlackUserId } from '../core/ids.ts';
 import { isListed, userGroupsIn } from '../core/request/approval.ts';
+import type { ClusterSettings } from '../core/settings.ts';
 import { membersOf } from './approval-policy.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 
 /**
  * Who is asking, for how much of the diagnosis they see (core `diagnosisAudience`). User groups are resolved only

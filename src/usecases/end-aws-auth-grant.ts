@@ -1,13 +1,14 @@
 import { parseAwsAuth } from '../core/aws-auth/document.ts';
 import { matchCaller } from '../core/aws-auth/match.ts';
-import type { ClusterSettings } from '../core/directory.ts';
 import { type AwsAuthEndPlan, planAwsAuthEnd } from '../core/plan/aws-auth-delta.ts';
 import { type AwsAuthGrantPlan, planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
 import { type AwsAuthPrior, currentMapping } from '../core/plan/aws-auth-prior.ts';
 import type { AccessRequest } from '../core/request/request.ts';
+import type { ClusterSettings } from '../core/settings.ts';
 import { AdapterError } from '../shared/errors.ts';
 import { creatorOf } from './cluster-creator.ts';
-import type { AwsAuthGateway, Deps } from './ports.ts';
+import type { AwsAuthGateway } from './ports/aws-auth.ts';
+import type { Deps } from './ports/deps.ts';
 
 /** A restore that finds the item changed between its read and the write re-reads and re-plans, a few times. */
 const MAX_ROUNDS = 3;

@@ -1,14 +1,14 @@
 import { checkAccessEntryChange } from '../core/aws-auth/safety.ts';
-import { type ClusterSettings, findCluster } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { endedReply } from '../core/messages/request-messages.ts';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../core/plan/access-entries.ts';
 import { planRevoke } from '../core/plan/revoke.ts';
 import type { AccessRequest, EndInfo } from '../core/request/request.ts';
+import { type ClusterSettings, findCluster } from '../core/settings.ts';
 import { AdapterError } from '../shared/errors.ts';
 import { creatorOf } from './cluster-creator.ts';
 import { removeFromAwsAuth } from './end-aws-auth-grant.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { refreshCards, replyInThread, threadTarget } from './request-conversation.ts';
 import { advance } from './request-lifecycle.ts';
@@ -36,7 +36,7 @@ export async function endGrant(
     await deps.queue.enqueueExpiry(request.id, expiresAt);
     return { status: request.status, isNoop: true };
   }
-  const cluster = findCluster(deps.directory, request.cluster);
+  const cluster = findCluster(deps.settings, request.cluster);
   if (!cluster) throw new AdapterError('aws_not_found', false, { upstream: 'the cluster is no longer configured' });
   const principal = request.outcome?.principalArn ?? request.principalArn;
   const others = (await deps.store.activeFor(request.cluster, principal)).filter((o) => o.id !== request.id);

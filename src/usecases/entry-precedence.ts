@@ -1,10 +1,10 @@
 import { parseAwsAuth } from '../core/aws-auth/document.ts';
-import type { ClusterSettings } from '../core/directory.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { decideEntryPrecedence, type EntryPrecedence, precedenceLine } from '../core/plan/entry-precedence.ts';
 import type { AccessRequest, EntryPrecedenceInfo, FailureInfo } from '../core/request/request.ts';
+import type { ClusterSettings } from '../core/settings.ts';
 import { AdapterError, toAdapterError } from '../shared/errors.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { failure } from './request-lifecycle.ts';
 
 /**

@@ -4,7 +4,7 @@ import { extendButton, plainReply } from '../core/messages/request-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { auditRefusal } from './audit-refusal.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { replyInThread, threadTarget } from './request-conversation.ts';
 import { submitRequest } from './submit-request.ts';

@@ -10,10 +10,11 @@ import type {
   IdentityFacts,
   Known,
 } from '../core/diagnose/evidence.ts';
-import type { ClusterSettings } from '../core/directory.ts';
 import { accessEntryArn, isParsedArn, type ParsedArn, parseArn } from '../core/identity/arn.ts';
+import type { ClusterSettings } from '../core/settings.ts';
 import { type AdapterError, toAdapterError } from '../shared/errors.ts';
-import type { Clock, DiagnosticsGateway, DiagnosticsGateways } from './ports.ts';
+import type { Clock } from './ports/clock.ts';
+import type { DiagnosticsGateway, DiagnosticsGateways } from './ports/diagnostics.ts';
 
 /** Each look-up gets this long; a slow one becomes an "unknown" fact instead of holding the answer. */
 export const FACT_TIMEOUT_MS = 5_000;

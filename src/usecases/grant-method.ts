@@ -1,5 +1,5 @@
-import type { ClusterSettings } from '../core/directory.ts';
-import type { Deps } from './ports.ts';
+import type { ClusterSettings } from '../core/settings.ts';
+import type { Deps } from './ports/deps.ts';
 
 /** Grants go to aws-auth when the cluster says so, or for `method: auto` on a CONFIG_MAP cluster. */
 export async function usesAwsAuth(deps: Pick<Deps, 'gateways'>, cluster: ClusterSettings): Promise<boolean> {

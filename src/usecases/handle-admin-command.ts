@@ -5,7 +5,7 @@ import type { Message } from '../core/messages/message.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
 import { auditRefusal } from './audit-refusal.ts';
 import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { submitRequest } from './submit-request.ts';
 
 /** `migrate X` and `recover X for @admin`: filed as two-approver requests; nothing happens before approval. */

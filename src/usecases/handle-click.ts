@@ -4,7 +4,7 @@ import { acknowledgeReview } from './break-glass.ts';
 import { cancelFromButton } from './cancel-request.ts';
 import { extendGrant } from './extend-grant.ts';
 import { moveEntries } from './move-entries.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { postOnce } from './post-once.ts';
 import { reviewRequest } from './review-request.ts';
 import { endFromButton } from './revoke-access.ts';

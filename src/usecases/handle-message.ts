@@ -1,4 +1,3 @@
-import { clusterNames, principalOf } from '../core/directory.ts';
 import { asSlackUserId, type SlackUserId } from '../core/ids.ts';
 import { parseAdminCommand } from '../core/intent/admin-command.ts';
 import { parseCancelCommand } from '../core/intent/cancel-command.ts';
@@ -7,13 +6,14 @@ import { parseReportCommand } from '../core/intent/report-command.ts';
 import { helpMessage } from '../core/messages/help-text.ts';
 import type { Message } from '../core/messages/message.ts';
 import { myAccessReply } from '../core/messages/report-messages.ts';
+import { clusterNames, principalOf } from '../core/settings.ts';
 import { answerDiagnosis } from './answer-diagnosis.ts';
 import { answerReport } from './answer-report.ts';
 import { breakGlass } from './break-glass.ts';
 import { cancelByText } from './cancel-request.ts';
 import { handleAdminCommand } from './handle-admin-command.ts';
 import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { inboundOwner, postOnce } from './post-once.ts';
 import { resolveSubject } from './resolve-subject.ts';
 import { revokeAccess } from './revoke-access.ts';
@@ -23,7 +23,7 @@ import { submitRequest } from './submit-request.ts';
 /** Parses one inbound message and answers it in its thread (slash commands: in a DM). */
 export async function handleMessage(deps: Deps, input: InboundMessage): Promise<HandleResult> {
   const user = asSlackUserId(input.user);
-  const names = clusterNames(deps.directory);
+  const names = clusterNames(deps.settings);
   const conversation = await conversationFor(deps, input, user);
   const reply = (message: Message) =>
     postOnce(deps, conversation.owner, 'reply', conversation, message).then(() => undefined);
@@ -44,8 +44,8 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
     ...(input.botUserId ? { botUserId: input.botUserId } : {}),
   });
   const help = {
-    clusters: deps.directory.clusters.map((c) => ({ name: c.name, aliases: c.aliases })),
-    isMapped: principalOf(deps.directory, user) !== undefined,
+    clusters: deps.settings.clusters.map((c) => ({ name: c.name, aliases: c.aliases })),
+    isMapped: principalOf(deps.settings, user) !== undefined,
   };
 
   const unresolved = async (who: { reply: Message; reason: string }): Promise<HandleResult> => {

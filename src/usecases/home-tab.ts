@@ -1,11 +1,11 @@
-import { approvalPolicyOf, findCluster } from '../core/directory.ts';
 import type { SlackUserId } from '../core/ids.ts';
 import { HOME_ITEMS_PER_LIST, homeView } from '../core/messages/home-view.ts';
 import { peopleIn } from '../core/request/approval.ts';
 import { type AccessRequest, kindOf } from '../core/request/request.ts';
 import { needsStepUp } from '../core/request/step-up.ts';
+import { approvalPolicyOf, findCluster } from '../core/settings.ts';
 import { membersOf } from './approval-policy.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 
 const HOME_OWNER_PREFIX = 'home:';
 /** The user's recent requests read for the Home tab (their grants and pending requests are among them). */
@@ -19,7 +19,7 @@ export function homeOwner(user: string): string {
 /** Builds and publishes the user's Home tab (views.publish), and remembers the view id Slack gave it. */
 export async function publishHome(deps: Deps, user: SlackUserId): Promise<{ viewId: string }> {
   const requests = await deps.store.listForUser(user, RECENT_REQUESTS);
-  const approves = deps.directory.clusters.filter((c) => approvalPolicyOf(c).approvers.includes(user));
+  const approves = deps.settings.clusters.filter((c) => approvalPolicyOf(c).approvers.includes(user));
   const waiting: AccessRequest[] = [];
   for (const cluster of approves) {
     const pending = await deps.store.pendingOn(cluster.name, HOME_ITEMS_PER_LIST + 1);
@@ -34,7 +34,7 @@ export async function publishHome(deps: Deps, user: SlackUserId): Promise<{ view
     pending: requests.filter((r) => r.status === 'pending'),
     waiting,
     isApprover: approves.length > 0,
-    needsStepUp: (r) => needsStepUp(r, findCluster(deps.directory, r.cluster)?.stepUpLevels),
+    needsStepUp: (r) => needsStepUp(r, findCluster(deps.settings, r.cluster)?.stepUpLevels),
   });
   const published = await deps.home.publish(user, view);
   if (published.viewId) await deps.messages.save(homeOwner(user), 'view', { channel: published.viewId, ts: '' });
@@ -47,7 +47,7 @@ export async function publishHome(deps: Deps, user: SlackUserId): Promise<{ view
  * retries in its own job instead of failing (and re-running) the transition that triggered it.
  */
 export async function refreshHomes(deps: Deps, request: AccessRequest): Promise<void> {
-  const cluster = findCluster(deps.directory, request.cluster);
+  const cluster = findCluster(deps.settings, request.cluster);
   const approvers = cluster ? approvalPolicyOf(cluster, kindOf(request), request.level).approvers : [];
   const users = new Set<SlackUserId>([
     request.requester,

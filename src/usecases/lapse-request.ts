@@ -1,8 +1,8 @@
-import { findCluster } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { statusReply } from '../core/messages/request-messages.ts';
 import { lapsesAt } from '../core/request/pending-timeout.ts';
-import type { Deps } from './ports.ts';
+import { findCluster } from '../core/settings.ts';
+import type { Deps } from './ports/deps.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
 import { transitionStored } from './transition-stored.ts';
 
@@ -14,7 +14,7 @@ export async function lapseRequest(deps: Deps, id: RequestId): Promise<{ status:
   const request = await deps.store.get(id);
   if (!request) return { status: 'unknown' };
   if (request.status !== 'pending') return { status: request.status };
-  const cluster = findCluster(deps.directory, request.cluster);
+  const cluster = findCluster(deps.settings, request.cluster);
   const due = lapsesAt(request.createdAt, cluster?.pendingTimeout);
   if (deps.clock.now() < due) {
     await deps.queue.enqueueLapse(id, due);

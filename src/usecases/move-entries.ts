@@ -1,14 +1,14 @@
-import { findCluster } from '../core/directory.ts';
 import { asSlackUserId, type RequestId } from '../core/ids.ts';
 import { entriesMovedMessage } from '../core/messages/admin-messages.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../core/plan/access-entries.ts';
 import { kindOf } from '../core/request/request.ts';
+import { findCluster } from '../core/settings.ts';
 import { toAdapterError } from '../shared/errors.ts';
 import { entryPlan } from './apply-migration.ts';
 import { auditRefusal } from './audit-refusal.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { replyInThread } from './request-conversation.ts';
 
 export const MIGRATED_FROM_TAG = 'eks-access/migrated-from';
@@ -23,7 +23,7 @@ export async function moveEntries(
   input: { requestId: RequestId; user: string; channel: string },
 ): Promise<{ moved: number }> {
   const request = await deps.store.get(input.requestId);
-  const cluster = request ? findCluster(deps.directory, request.cluster) : undefined;
+  const cluster = request ? findCluster(deps.settings, request.cluster) : undefined;
   const user = asSlackUserId(input.user);
   if (!request || !cluster || kindOf(request) !== 'migrate' || request.status !== 'granted') {
     await auditRefusal(deps, {

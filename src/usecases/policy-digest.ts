@@ -1,10 +1,10 @@
-import { approvalPolicyOf, findCluster } from '../core/directory.ts';
 import type { SlackUserId } from '../core/ids.ts';
 import { policyApprovalDigest } from '../core/messages/digest-messages.ts';
 import { peopleIn } from '../core/request/approval.ts';
 import { type AccessRequest, kindOf } from '../core/request/request.ts';
+import { approvalPolicyOf, findCluster } from '../core/settings.ts';
 import { membersOf } from './approval-policy.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { postOnce } from './post-once.ts';
 
 export const DEFAULT_DIGEST_WINDOW_MS = 30_000;
@@ -16,9 +16,9 @@ const DIGEST_GRACE_MS = 1_000;
  * channel's digest for the current window rather than as a card of its own. Safe to re-run.
  */
 export async function noteInDigest(deps: Deps, request: AccessRequest): Promise<void> {
-  const cluster = findCluster(deps.directory, request.cluster);
+  const cluster = findCluster(deps.settings, request.cluster);
   if (!cluster) return;
-  const windowMs = deps.digestWindowMs ?? DEFAULT_DIGEST_WINDOW_MS;
+  const windowMs = deps.tuning.digestWindowMs ?? DEFAULT_DIGEST_WINDOW_MS;
   const at = request.autoApproval?.at ?? deps.clock.now();
   const window = Math.floor(deps.clock.now() / windowMs);
   const item = {
@@ -49,7 +49,7 @@ export async function noteInDigest(deps: Deps, request: AccessRequest): Promise<
 export async function postDigest(deps: Deps, channel: string, window: number): Promise<{ items: number }> {
   const items = await deps.digests.read(channel, window);
   if (items.length === 0) return { items: 0 };
-  const windowMs = deps.digestWindowMs ?? DEFAULT_DIGEST_WINDOW_MS;
+  const windowMs = deps.tuning.digestWindowMs ?? DEFAULT_DIGEST_WINDOW_MS;
   await postOnce(deps, `digest:${channel}:${window}`, 'post', { channel }, policyApprovalDigest(items, windowMs));
   return { items: items.length };
 }

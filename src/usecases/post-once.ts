@@ -1,7 +1,8 @@
 import type { Message } from '../core/messages/message.ts';
 import { DeferredError } from '../shared/errors.ts';
 import { contentHash } from './content-hash.ts';
-import type { Deps, MessageRef } from './ports.ts';
+import type { MessageRef } from './ports/chat.ts';
+import type { Deps } from './ports/deps.ts';
 
 /**
  * Posts a message unless one was already posted for (owner, key); then it updates that one instead

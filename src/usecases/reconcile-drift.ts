@@ -1,6 +1,5 @@
 import { parseAwsAuth } from '../core/aws-auth/document.ts';
 import { matchCaller } from '../core/aws-auth/match.ts';
-import { type ClusterSettings, findCluster } from '../core/directory.ts';
 import type { SlackUserId } from '../core/ids.ts';
 import { code, mention } from '../core/messages/escape.ts';
 import { endedReply, plainReply } from '../core/messages/request-messages.ts';
@@ -8,8 +7,9 @@ import { scopePhrase } from '../core/messages/restore-notes.ts';
 import { scopeCovers, wantedScope } from '../core/plan/access-entries.ts';
 import { planAwsAuthGrant } from '../core/plan/aws-auth-grant.ts';
 import type { AccessRequest, EndInfo } from '../core/request/request.ts';
+import { type ClusterSettings, findCluster } from '../core/settings.ts';
 import { toAdapterError } from '../shared/errors.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { refreshCards, replyInThread } from './request-conversation.ts';
 import { advance } from './request-lifecycle.ts';
@@ -54,7 +54,7 @@ export async function checkDrift(deps: Deps, limits: Readonly<DriftLimits> = DRI
   }
   const result: DriftResult = { checked: 0, drifted: 0, failed: 0 };
   for (const [name, grants] of byCluster) {
-    const cluster = findCluster(deps.directory, name);
+    const cluster = findCluster(deps.settings, name);
     if (!cluster) continue;
     const awsAuthData = lazy(() => readAwsAuthData(deps, cluster));
     for (const grant of grants) {

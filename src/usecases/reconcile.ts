@@ -1,7 +1,7 @@
 import { toAdapterError } from '../shared/errors.ts';
 import { trimAuditTrail } from './audit-retention.ts';
 import { endGrant } from './end-grant.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { checkDrift, type DriftResult } from './reconcile-drift.ts';
 
 /** At most this many overdue grants per sweep; the next sweep takes the rest. */

@@ -1,4 +1,3 @@
-import { approvalPolicyOf, type ClusterSettings, findCluster } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { code, mention } from '../core/messages/escape.ts';
 import type { Message } from '../core/messages/message.ts';
@@ -10,11 +9,12 @@ import {
 } from '../core/request/approver-reminders.ts';
 import { lapsesAt } from '../core/request/pending-timeout.ts';
 import { type AccessRequest, kindOf } from '../core/request/request.ts';
-import type { Deps } from './ports.ts';
+import { approvalPolicyOf, type ClusterSettings, findCluster } from '../core/settings.ts';
+import type { Deps } from './ports/deps.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 
 function backoffOf(deps: Deps): ReminderBackoff {
-  return deps.approverReminders ?? DEFAULT_REMINDER_BACKOFF;
+  return deps.tuning.approverReminders ?? DEFAULT_REMINDER_BACKOFF;
 }
 
 /**
@@ -36,7 +36,7 @@ export async function schedulePendingTimers(deps: Deps, request: AccessRequest, 
 export async function remindApprovers(deps: Deps, id: RequestId, n: number): Promise<{ reminded: number }> {
   const request = await deps.store.get(id);
   if (request?.status !== 'pending') return { reminded: 0 };
-  const cluster = findCluster(deps.directory, request.cluster);
+  const cluster = findCluster(deps.settings, request.cluster);
   if (!cluster) return { reminded: 0 };
   const waiting = approversToRemind(request, approvalPolicyOf(cluster, kindOf(request)).approvers);
   const message = reminderMessage(request, n, cluster);

@@ -1,10 +1,10 @@
 import { parseAwsAuth } from '../core/aws-auth/document.ts';
 import { diagnose } from '../core/diagnose/diagnose.ts';
-import type { ClusterSettings } from '../core/directory.ts';
 import { recoveryReport } from '../core/messages/admin-messages.ts';
 import type { AccessRequest } from '../core/request/request.ts';
+import type { ClusterSettings } from '../core/settings.ts';
 import { gatherEvidence } from './gather-evidence.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { replyInThread } from './request-conversation.ts';
 
 /**

@@ -1,4 +1,3 @@
-import { approvalPolicyOf, findCluster } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { accessPolicyArn } from '../core/levels.ts';
 import { forSomeoneElseNote, requestedForYouNotice } from '../core/messages/for-others-messages.ts';
@@ -8,8 +7,9 @@ import { requestCard, requestReceivedReply } from '../core/messages/request-mess
 import { type AutoApproveDecision, approversFor } from '../core/request/approval.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
+import { approvalPolicyOf, findCluster } from '../core/settings.ts';
 import { refreshHomes } from './home-tab.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { postOnce, requestOwner, updateIfChanged } from './post-once.ts';
 import { requestLink } from './request-link.ts';
 
@@ -58,7 +58,7 @@ function mayChangeOnRefresh(request: AccessRequest): boolean {
 export async function refreshCardsNow(deps: Deps, requestId: RequestId): Promise<number> {
   const request = await deps.store.get(requestId);
   if (!request) return 0;
-  const cluster = findCluster(deps.directory, request.cluster);
+  const cluster = findCluster(deps.settings, request.cluster);
   const policy = cluster ? approvalPolicyOf(cluster, kindOf(request), request.level) : undefined;
   const card = requestCard(request, accessPolicyArn(request.level), policy?.requiredApprovals ?? 1, {
     stepUpLevels: cluster?.stepUpLevels,

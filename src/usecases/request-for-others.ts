@@ -1,12 +1,12 @@
-import { type ClusterSettings, requestForOthersRule } from '../core/directory.ts';
 import type { SlackUserId } from '../core/ids.ts';
 import type { Level } from '../core/levels.ts';
 import { requestedForYouNotice } from '../core/messages/for-others-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
 import type { AccessRequest, RequestKind } from '../core/request/request.ts';
 import { decideRequestForOthers } from '../core/request/request-for-others.ts';
+import { type ClusterSettings, requestForOthersRule } from '../core/settings.ts';
 import { membersOf } from './approval-policy.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { approvalChannelLink, SUBJECT_DM_KEY } from './request-conversation.ts';
 import { requestLink } from './request-link.ts';
@@ -21,7 +21,7 @@ export async function checkRequestForOthers(
   input: { requester: SlackUserId; subject: SlackUserId; kind: RequestKind; level: Level },
 ): Promise<Refusal | undefined> {
   if (input.requester === input.subject) return undefined;
-  const rule = requestForOthersRule(deps.directory, cluster, input.kind, input.level);
+  const rule = requestForOthersRule(deps.settings, cluster, input.kind, input.level);
   const decision = decideRequestForOthers({
     requester: input.requester,
     subject: input.subject,

@@ -1,4 +1,3 @@
-import { autoApproveRuleOf, type ClusterSettings } from '../core/directory.ts';
 import type { RequestId } from '../core/ids.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { autoApprovedReply } from '../core/messages/policy-messages.ts';
@@ -13,9 +12,10 @@ import {
   type PreState,
 } from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
+import { autoApproveRuleOf, type ClusterSettings } from '../core/settings.ts';
 import { AdapterError, DeferredError } from '../shared/errors.ts';
 import { resolvedPolicy } from './approval-policy.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { refreshCards, replyInThread, threadTarget } from './request-conversation.ts';
 
@@ -76,7 +76,7 @@ export async function keepActive(deps: Deps, granted: AccessRequest): Promise<vo
   if (granted.status !== 'granted' || granted.outcome?.expiresAt === undefined) return;
   await deps.store.markActive(granted);
   await deps.queue.enqueueExpiry(granted.id, granted.outcome.expiresAt);
-  const remindAt = granted.outcome.expiresAt - deps.reminderLeadMs;
+  const remindAt = granted.outcome.expiresAt - deps.tuning.reminderLeadMs;
   if (remindAt > granted.outcome.verifiedAt) await deps.queue.enqueueReminder(granted.id, remindAt);
 }
 

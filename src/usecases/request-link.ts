@@ -1,5 +1,5 @@
 import type { AccessRequest } from '../core/request/request.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { requestOwner } from './post-once.ts';
 
 /**

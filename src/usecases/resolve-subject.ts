@@ -2,7 +2,7 @@ import type { SlackUserId } from '../core/ids.ts';
 import type { Subject } from '../core/intent/intent.ts';
 import type { Message } from '../core/messages/message.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 
 /**
  * The Slack user a request or revoke is for. A plain-text `@name` (Slack did not link it) is looked up in the

@@ -1,13 +1,14 @@
 import { checkAccessEntryChange } from '../core/aws-auth/safety.ts';
-import type { ClusterSettings } from '../core/directory.ts';
 import { policyName } from '../core/messages/current-access.ts';
 import { driftNoteLine, endNoteLine, scopePhrase } from '../core/messages/restore-notes.ts';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, wantedScope } from '../core/plan/access-entries.ts';
 import { type EndNote, type EntryStep, planEnd } from '../core/plan/entry-delta.ts';
 import { type EntryState, entryStateOf, type PriorEntryRecord } from '../core/plan/entry-state.ts';
 import type { AccessRequest } from '../core/request/request.ts';
+import type { ClusterSettings } from '../core/settings.ts';
 import { creatorOf } from './cluster-creator.ts';
-import type { AccessEntries, Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
+import type { AccessEntries } from './ports/eks.ts';
 
 export interface RestoreResult {
   /** What was given back, field by field, and what the cluster shows now. */

@@ -1,9 +1,10 @@
-import type { ClusterSettings } from '../core/directory.ts';
 import type { AwsAuthEditResult } from '../core/plan/aws-auth-fold.ts';
+import type { ClusterSettings } from '../core/settings.ts';
 import { AdapterError } from '../shared/errors.ts';
 import { awsAuthVersions } from './aws-auth-history.ts';
 import { creatorFromFacts } from './cluster-creator.ts';
-import type { AuditEvent, Deps } from './ports.ts';
+import type { AuditEvent } from './ports/audit.ts';
+import type { Deps } from './ports/deps.ts';
 
 export type RestoreOutcome =
   | { kind: 'unknown_version'; versions: number }

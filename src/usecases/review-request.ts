@@ -1,4 +1,3 @@
-import { findCluster } from '../core/directory.ts';
 import { asSlackUserId, type RequestId } from '../core/ids.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { plainReply, statusReply } from '../core/messages/request-messages.ts';
@@ -6,9 +5,10 @@ import type { Refusal } from '../core/refusals.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { kindOf } from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
+import { findCluster } from '../core/settings.ts';
 import { resolvedPolicy } from './approval-policy.ts';
 import { isOwnHomeView } from './home-tab.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { isCardOf, refreshCards, replyInThread } from './request-conversation.ts';
 
 export interface ReviewInput {
@@ -38,7 +38,7 @@ export async function reviewRequest(deps: Deps, input: ReviewInput): Promise<Rev
     if (request.status === 'approved') await deps.queue.enqueueApply(request.id);
     if (!(await isFromOwnSurface(deps, request, input))) return refuse(deps, input, { code: 'stale_card' });
     if (isOwnRecordedDecision(request, user, input.decision)) return await resumeAfterDecision(deps, request, input);
-    const cluster = findCluster(deps.directory, request.cluster);
+    const cluster = findCluster(deps.settings, request.cluster);
     if (!cluster) {
       return refuse(deps, input, { code: 'unknown_cluster', given: request.cluster, available: [] });
     }

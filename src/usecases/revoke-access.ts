@@ -1,14 +1,14 @@
-import { approvalPolicyOf, isRefusal, principalOf, resolveCluster } from '../core/directory.ts';
 import { asSlackUserId, type RequestId, type SlackUserId } from '../core/ids.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import type { Message } from '../core/messages/message.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
 import type { Refusal } from '../core/refusals.ts';
 import { isListed } from '../core/request/approval.ts';
+import { approvalPolicyOf, isRefusal, principalOf, resolveCluster } from '../core/settings.ts';
 import { membersOf } from './approval-policy.ts';
 import { auditRefusal } from './audit-refusal.ts';
 import { endGrant } from './end-grant.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 
 /**
  * "revoke my access to X", `/eks revoke X`, or an approver revoking someone else's: ends every active grant of
@@ -25,7 +25,7 @@ export async function revokeAccess(
     askedIn?: { channel: string; threadTs?: string };
   },
 ): Promise<Message | undefined> {
-  const cluster = resolveCluster(deps.directory, input.clusterGiven);
+  const cluster = resolveCluster(deps.settings, input.clusterGiven);
   const refused = async (refusal: Refusal, clusterName: string): Promise<Message> => {
     await auditRefusal(deps, { actor: input.by, action: 'revoke', refusal, cluster: clusterName });
     return plainReply(describeRefusal(refusal));
@@ -35,7 +35,7 @@ export async function revokeAccess(
   if (input.subject !== input.by && !isListed(approvers, input.by, await membersOf(deps, approvers))) {
     return await refused({ code: 'not_an_approver', approvers }, cluster.name);
   }
-  const principal = principalOf(deps.directory, input.subject);
+  const principal = principalOf(deps.settings, input.subject);
   const requests = await deps.store.listForUser(input.subject, 50);
   const active = requests.filter(
     (r) => r.cluster === cluster.name && r.subject === input.subject && r.status === 'granted',
@@ -63,7 +63,7 @@ export async function endFromButton(
 ): Promise<void> {
   const user = asSlackUserId(input.user);
   const request = await deps.store.get(input.requestId);
-  const cluster = request ? resolveCluster(deps.directory, request.cluster) : undefined;
+  const cluster = request ? resolveCluster(deps.settings, request.cluster) : undefined;
   const approvers = cluster === undefined || isRefusal(cluster) ? [] : approvalPolicyOf(cluster).approvers;
   const mayEnd =
     request !== undefined &&

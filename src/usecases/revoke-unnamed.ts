@@ -2,7 +2,7 @@ import type { SlackUserId } from '../core/ids.ts';
 import type { Message } from '../core/messages/message.ts';
 import { plainReply } from '../core/messages/request-messages.ts';
 import { nothingToRevokeReply, revokeChoiceReply } from '../core/messages/revoke-choice.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { revokeAccess } from './revoke-access.ts';
 
 /**

@@ -1,12 +1,3 @@
-import {
-  approvalPolicyOf,
-  autoApproveRuleOf,
-  type ClusterSettings,
-  durationOverrides,
-  isRefusal,
-  principalOf,
-  resolveCluster,
-} from '../core/directory.ts';
 import { asPrincipalArn, type RequestId, type SlackUserId } from '../core/ids.ts';
 import { accessPolicyArn, type Level } from '../core/levels.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
@@ -23,6 +14,15 @@ import {
 import { effectiveDuration } from '../core/request/duration-policy.ts';
 import { newPendingRequest } from '../core/request/new-request.ts';
 import { type AccessRequest, ADMIN_ACTION_MIN_APPROVALS, kindOf, type RequestKind } from '../core/request/request.ts';
+import {
+  approvalPolicyOf,
+  autoApproveRuleOf,
+  type ClusterSettings,
+  durationOverrides,
+  isRefusal,
+  principalOf,
+  resolveCluster,
+} from '../core/settings.ts';
 import { membersOf } from './approval-policy.ts';
 import { autoApproveIfAllowed } from './auto-approve.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
@@ -30,7 +30,7 @@ import { currentAccessOf } from './current-access.ts';
 import { entryPrecedencePreview } from './entry-precedence.ts';
 import { refreshHomes } from './home-tab.ts';
 import { noteInDigest } from './policy-digest.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { schedulePendingTimers } from './remind-approvers.ts';
 import { ackMessage } from './request-conversation.ts';
@@ -54,7 +54,7 @@ export type SubmitResult = { ok: true; requestId: RequestId } | { ok: false; cod
 
 /** Stores a new grant request, answers the requester and sends the approval cards. Safe to re-run. */
 export async function submitRequest(deps: Deps, input: SubmitInput): Promise<SubmitResult> {
-  const cluster = resolveCluster(deps.directory, input.clusterGiven);
+  const cluster = resolveCluster(deps.settings, input.clusterGiven);
   if (isRefusal(cluster)) return refused(deps, input, cluster);
   const kind = input.kind ?? 'grant';
   // Before anything else is looked up or stored: a request for someone else by a person not trusted to make one.
@@ -67,7 +67,7 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
     }
   }
   // A migration changes the cluster, not a person's access: it needs no IAM principal.
-  const principalArn = kind === 'migrate' ? asPrincipalArn('') : principalOf(deps.directory, input.subject);
+  const principalArn = kind === 'migrate' ? asPrincipalArn('') : principalOf(deps.settings, input.subject);
   if (principalArn === undefined) {
     return refused(deps, input, {
       code: 'unmapped_user',
@@ -127,7 +127,7 @@ function mayNeedCard(cluster: ClusterSettings, kind: RequestKind, level: Level, 
 }
 
 async function announce(deps: Deps, request: AccessRequest, decision?: AutoApproveDecision): Promise<void> {
-  const cluster = resolveCluster(deps.directory, request.cluster);
+  const cluster = resolveCluster(deps.settings, request.cluster);
   if (isRefusal(cluster)) return;
   const owner = requestOwner(request.id);
   const where = cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;

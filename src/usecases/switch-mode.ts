@@ -1,7 +1,8 @@
 import type { AccessRequest } from '../core/request/request.ts';
 import { transition } from '../core/request/transitions.ts';
 import { AdapterError } from '../shared/errors.ts';
-import type { AccessEntries, Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
+import type { AccessEntries } from './ports/eks.ts';
 
 /** How long one job waits for a mode update before handing back to the queue (which retries it later). */
 export const MODE_UPDATE_WAIT_MS = 60_000;

@@ -2,7 +2,7 @@ import type { RequestId } from '../core/ids.ts';
 import type { Refusal } from '../core/refusals.ts';
 import type { AccessRequest } from '../core/request/request.ts';
 import { type RequestEvent, transition } from '../core/request/transitions.ts';
-import type { Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
 
 export type StoredTransition =
   | { ok: true; next: AccessRequest }

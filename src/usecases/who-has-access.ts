@@ -1,7 +1,8 @@
 import { type AwsAuthSeen, classifyAccess, type EntrySeen, type WhoHasAccess } from '../core/access/who-has-access.ts';
-import type { ClusterSettings } from '../core/directory.ts';
+import type { ClusterSettings } from '../core/settings.ts';
 import { AdapterError, toAdapterError } from '../shared/errors.ts';
-import type { AccessEntries, Deps } from './ports.ts';
+import type { Deps } from './ports/deps.ts';
+import type { AccessEntries } from './ports/eks.ts';
 
 /** Entries described one by one (DescribeAccessEntry + ListAssociatedAccessPolicies); beyond this the reply says so. */
 export const WHO_HAS_ACCESS_ENTRY_LIMIT = 200;

@@ -2,7 +2,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import type { ClusterSettings } from '../../core/directory.ts';
+import type { ClusterSettings } from '../../core/settings.ts';
 import { type AwsCallObserver, observeCalls } from './call-metrics.ts';
 import { type ClusterDescriptions, createClusterDescriptions } from './cluster-descriptions.ts';
 import { createCredentialsCache } from './credentials.ts';

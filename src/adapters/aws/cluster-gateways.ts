@@ -1,5 +1,5 @@
-import type { ClusterSettings } from '../../core/directory.ts';
-import type { ClusterGateway, ClusterGateways } from '../../usecases/ports.ts';
+import type { ClusterSettings } from '../../core/settings.ts';
+import type { ClusterGateway, ClusterGateways } from '../../usecases/ports/eks.ts';
 import type { ClusterClients } from './aws-clients.ts';
 import { createEksAccessEntries } from './eks-access-entries.ts';
 import { createIamDirectory } from './iam-directory.ts';

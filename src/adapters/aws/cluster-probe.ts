@@ -1,6 +1,6 @@
 import { connect } from 'node:tls';
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
-import type { ClusterSettings } from '../../core/directory.ts';
+import type { ClusterSettings } from '../../core/settings.ts';
 import { toAdapterError } from '../../shared/errors.ts';
 import type { ClusterClients } from './aws-clients.ts';
 

@@ -1,5 +1,5 @@
-import type { ClusterSettings } from '../../core/directory.ts';
-import type { DiagnosticsGateway, DiagnosticsGateways } from '../../usecases/ports.ts';
+import type { ClusterSettings } from '../../core/settings.ts';
+import type { DiagnosticsGateway, DiagnosticsGateways } from '../../usecases/ports/diagnostics.ts';
 import { readAwsAuth } from '../kubernetes/cluster-api.ts';
 import type { ClusterClients } from './aws-clients.ts';
 import { createCreatorLookup } from './creator-lookup.ts';

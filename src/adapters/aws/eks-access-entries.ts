@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-eks';
 import type { AccessScope, AssociatedPolicy } from '../../core/plan/access-entries.ts';
 import { AdapterError, toAdapterError } from '../../shared/errors.ts';
-import type { AccessEntries, AccessEntryInfo } from '../../usecases/ports.ts';
+import type { AccessEntries, AccessEntryInfo } from '../../usecases/ports/eks.ts';
 import type { ClusterDescriptions } from './cluster-descriptions.ts';
 import { listAllPrincipals } from './eks-diagnostics.ts';
 

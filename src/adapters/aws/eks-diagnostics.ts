@@ -7,7 +7,7 @@ import {
 import type { AccessEntryFacts, AuthenticationMode, ClusterFacts } from '../../core/diagnose/evidence.ts';
 import type { AccessScope } from '../../core/plan/access-entries.ts';
 import { AdapterError, failedCall } from '../../shared/errors.ts';
-import type { ClusterConnection } from '../../usecases/ports.ts';
+import type { ClusterConnection } from '../../usecases/ports/eks.ts';
 import type { ClusterDescriptions } from './cluster-descriptions.ts';
 
 const MODES: readonly string[] = ['API', 'API_AND_CONFIG_MAP', 'CONFIG_MAP'];

@@ -1,7 +1,7 @@
 import { GetRoleCommand, GetUserCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { IamFacts } from '../../core/diagnose/evidence.ts';
 import { AdapterError, failedCall } from '../../shared/errors.ts';
-import type { IamDirectory } from '../../usecases/ports.ts';
+import type { IamDirectory } from '../../usecases/ports/eks.ts';
 
 export interface IamLookups extends IamDirectory {
   principal(kind: 'user' | 'role', name: string): Promise<IamFacts>;

@@ -1,14 +1,10 @@
 import type { Redis } from 'ioredis';
-import type { ClusterSettings } from '../../core/directory.ts';
 import { type AwsAuthEdit, type AwsAuthEditResult, foldAwsAuthEdits } from '../../core/plan/aws-auth-fold.ts';
+import type { ClusterSettings } from '../../core/settings.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type {
-  AuditLog,
-  AwsAuthGateway,
-  AwsAuthGateways,
-  BindingResult,
-  ClusterConnection,
-} from '../../usecases/ports.ts';
+import type { AuditLog } from '../../usecases/ports/audit.ts';
+import type { AwsAuthGateway, AwsAuthGateways, BindingResult } from '../../usecases/ports/aws-auth.ts';
+import type { ClusterConnection } from '../../usecases/ports/eks.ts';
 import type { ClusterClients } from '../aws/aws-clients.ts';
 import { canI } from './access-review.ts';
 import { readAwsAuthVersioned } from './aws-auth-object.ts';

@@ -8,7 +8,7 @@ import {
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { AwsAuthFacts } from '../../core/diagnose/evidence.ts';
 import { AdapterError } from '../../shared/errors.ts';
-import type { ClusterConnection } from '../../usecases/ports.ts';
+import type { ClusterConnection } from '../../usecases/ports/eks.ts';
 import { createEksToken } from './eks-token.ts';
 
 export interface ClusterApiTarget {

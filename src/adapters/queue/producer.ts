@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RequestId } from '../../core/ids.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type { JobQueue } from '../../usecases/ports.ts';
+import type { JobQueue } from '../../usecases/ports/requests.ts';
 import {
   type HomePayload,
   type InboundPayload,

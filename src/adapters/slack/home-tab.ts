@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { toAdapterError } from '../../shared/errors.ts';
-import type { HomeTab } from '../../usecases/ports.ts';
+import type { HomeTab } from '../../usecases/ports/chat.ts';
 import { renderHomeBlocks } from './render/block-kit.ts';
 
 /** The HomeTab port over `views.publish` (https://docs.slack.dev/reference/methods/views.publish). */

@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import type { Directory } from '../../core/directory.ts';
-import { findCluster } from '../../core/directory.ts';
 import { asRequestId } from '../../core/ids.ts';
 import { accessPolicyArn } from '../../core/levels.ts';
 import { ACTIONS, VIEWS } from '../../core/messages/message.ts';
 import { stepUpPrompt, stepUpSummary } from '../../core/messages/step-up-text.ts';
 import { needsStepUp } from '../../core/request/step-up.ts';
+import type { Settings } from '../../core/settings.ts';
+import { findCluster } from '../../core/settings.ts';
 import { toAdapterError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type { AuditLog, RequestStore } from '../../usecases/ports.ts';
+import type { AuditLog } from '../../usecases/ports/audit.ts';
+import type { RequestStore } from '../../usecases/ports/requests.ts';
 import type { Producer } from '../queue/producer.ts';
 import type { ListenerRouter } from './listener-router.ts';
 import { homeAction, reviewAction } from './payloads.ts';
@@ -18,7 +19,7 @@ import { DENY_REASON_MAX, denyReasonModal, MODAL_INPUTS, type ModalMetadata, ste
 export interface ModalDeps {
   requests: Pick<RequestStore, 'get'>;
   audit: AuditLog;
-  directory: Directory;
+  settings: Settings;
   log: Logger;
 }
 
@@ -63,7 +64,7 @@ export function registerModalListeners(router: ListenerRouter, producer: Produce
     if (source) {
       const requestId = buttonValue(action);
       const request = await deps.requests.get(asRequestId(requestId));
-      const cluster = request ? findCluster(deps.directory, request.cluster) : undefined;
+      const cluster = request ? findCluster(deps.settings, request.cluster) : undefined;
       if (request?.status === 'pending' && cluster && needsStepUp(request, cluster.stepUpLevels)) {
         const metadata: ModalMetadata = { requestId, ...source.where, cluster: request.cluster };
         const view = stepUpModal(

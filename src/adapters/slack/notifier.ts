@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { asChannelId } from '../../core/ids.ts';
 import type { MessageTag } from '../../core/messages/message.ts';
 import { AdapterError, DeferredError, toAdapterError } from '../../shared/errors.ts';
-import type { MessageRef, Notifier } from '../../usecases/ports.ts';
+import type { MessageRef, Notifier } from '../../usecases/ports/chat.ts';
 import type { ChannelPacer } from './channel-pacer.ts';
 import { MESSAGE_TAG_EVENT, renderBlockKit } from './render/block-kit.ts';
 

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { asSlackUserId } from '../../core/ids.ts';
 import { type Member, matchMembers } from '../../core/people/match-name.ts';
 import { toAdapterError } from '../../shared/errors.ts';
-import type { People } from '../../usecases/ports.ts';
+import type { People } from '../../usecases/ports/chat.ts';
 
 /** users.list is Tier 2 (20+/min) and pages through the whole workspace: read it at most this often per process. */
 export const MEMBER_LIST_CACHE_MS = 10 * 60_000;

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { asSlackUserId, type SlackUserId } from '../../core/ids.ts';
 import { toAdapterError } from '../../shared/errors.ts';
-import type { UserGroups } from '../../usecases/ports.ts';
+import type { UserGroups } from '../../usecases/ports/chat.ts';
 
 /** Long enough to spare Slack's Tier 2 limit (20+/min) on busy approval days, short enough for roster changes. */
 export const USER_GROUP_CACHE_MS = 5 * 60_000;

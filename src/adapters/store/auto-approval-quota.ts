@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { AutoApprovalQuota } from '../../usecases/ports.ts';
+import type { AutoApprovalQuota } from '../../usecases/ports/requests.ts';
 import { luaScript } from './lua-script.ts';
 
 /**

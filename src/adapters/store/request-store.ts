@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RequestId, SlackUserId } from '../../core/ids.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
-import type { RequestStore } from '../../usecases/ports.ts';
+import type { RequestStore } from '../../usecases/ports/requests.ts';
 import { storeKeys } from './keys.ts';
 import { luaScript } from './lua-script.ts';
 

@@ -1,6 +1,6 @@
-import type { ClusterSettings } from '../directory.ts';
 import type { SlackUserId } from '../ids.ts';
 import { type GroupMembers, isListed } from '../request/approval.ts';
+import type { ClusterSettings } from '../settings.ts';
 import { samePrincipal } from './principal.ts';
 
 /**

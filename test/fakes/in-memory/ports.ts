@@ -1,17 +1,13 @@
-import type { Directory } from '../../../src/core/directory.ts';
 import { asChannelId, type RequestId, type SlackUserId } from '../../../src/core/ids.ts';
 import type { Message } from '../../../src/core/messages/message.ts';
 import type { AccessScope, AssociatedPolicy } from '../../../src/core/plan/access-entries.ts';
 import type { AccessRequest } from '../../../src/core/request/request.ts';
-import type {
-  AccessEntries,
-  AccessEntryInfo,
-  AuditEvent,
-  ClusterInfo,
-  Deps,
-  DigestItem,
-  MessageRef,
-} from '../../../src/usecases/ports.ts';
+import type { Settings } from '../../../src/core/settings.ts';
+import type { AuditEvent } from '../../../src/usecases/ports/audit.ts';
+import type { MessageRef } from '../../../src/usecases/ports/chat.ts';
+import type { Deps } from '../../../src/usecases/ports/deps.ts';
+import type { AccessEntries, AccessEntryInfo, ClusterInfo } from '../../../src/usecases/ports/eks.ts';
+import type { DigestItem } from '../../../src/usecases/ports/requests.ts';
 import { refreshCardsNow } from '../../../src/usecases/request-conversation.ts';
 
 /** In-memory ports for use-case unit tests: no sockets, no timers, a fixed clock. */
@@ -50,7 +46,7 @@ async function unsupported(): Promise<never> {
   throw new Error('not part of the in-memory world');
 }
 
-export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): InMemoryWorld {
+export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMemoryWorld {
   const requests = new Map<string, AccessRequest>();
   const messages = new Map<string, MessageRef>();
   const world: Omit<InMemoryWorld, 'deps'> = {
@@ -131,7 +127,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
   };
   let ts = 0;
   const deps: Deps = {
-    directory,
+    settings,
     clock: { now: () => now },
     store: {
       get: async (id) => requests.get(id),
@@ -257,7 +253,7 @@ export function inMemoryWorld(directory: Directory, now = 1_700_000_000_000): In
         canI: unsupported,
       }),
     },
-    reminderLeadMs: 15 * 60_000,
+    tuning: { reminderLeadMs: 15 * 60_000 },
     userGroups: { members: async (groupId) => world.groups[groupId] ?? [] },
     people: { findByName: async () => [] },
     digests: {

@@ -8,7 +8,7 @@ import { createAwsClients } from '../../../src/adapters/aws/aws-clients.ts';
 import { createDiagnosticsGateways } from '../../../src/adapters/aws/diagnostics-gateways.ts';
 import { diagnose } from '../../../src/core/diagnose/diagnose.ts';
 import type { AskFacts, IdentityFacts } from '../../../src/core/diagnose/evidence.ts';
-import type { ClusterSettings } from '../../../src/core/directory.ts';
+import type { ClusterSettings } from '../../../src/core/settings.ts';
 import { gatherEvidence } from '../../../src/usecases/gather-evidence.ts';
 import { setEnv } from '../sandbox/aws-env.ts';
 

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createAwsAuthGateways } from '../../../src/adapters/kubernetes/aws-auth-gateways.ts';
-import type { ClusterSettings } from '../../../src/core/directory.ts';
+import type { ClusterSettings } from '../../../src/core/settings.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
-import type { AuditEvent } from '../../../src/usecases/ports.ts';
+import type { AuditEvent } from '../../../src/usecases/ports/audit.ts';
 import { ACCOUNT, BOT_KEY, NODE_ROLES, START, type World, world } from './world.ts';
 
 let w: World;

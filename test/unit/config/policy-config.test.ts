@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.ts';
-import { approvalPolicyOf, autoApproveRuleOf } from '../../../src/core/directory.ts';
+import { approvalPolicyOf, autoApproveRuleOf } from '../../../src/core/settings.ts';
 import { problemsOf } from '../../support/config-problems.ts';
 
 const cluster = (extra: string, approvers = '[U0APPROVER1, U0APPROVER2]') => `clusters:

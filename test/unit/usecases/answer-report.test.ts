@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterSettings, Directory } from '../../../src/core/directory.ts';
 import { asSlackUserId } from '../../../src/core/ids.ts';
+import type { ClusterSettings, Settings } from '../../../src/core/settings.ts';
 import { answerReport } from '../../../src/usecases/answer-report.ts';
 import { inMemoryWorld } from '../../fakes/in-memory/ports.ts';
 
@@ -14,7 +14,7 @@ const prod: ClusterSettings = {
   requiredApprovals: 1,
   policies: { admin: { approvers: ['U0LEAD'] } },
 };
-const directory: Directory = { clusters: [prod], users: {} };
+const settings: Settings = { clusters: [prod], users: {} };
 
 describe('audit and who-has-access reports', () => {
   it.each([
@@ -22,7 +22,7 @@ describe('audit and who-has-access reports', () => {
     ['a member of an approver user group', 'U0ONCALLER'],
     ['a per-level approver', 'U0LEAD'],
   ])('answer %s', async (_, user) => {
-    const world = inMemoryWorld(directory);
+    const world = inMemoryWorld(settings);
     world.groups['S0ONCALL'] = [asSlackUserId('U0ONCALLER')];
 
     const reply = await answerReport(world.deps, asSlackUserId(user), { kind: 'audit', cluster: 'prod-cluster' });
@@ -32,7 +32,7 @@ describe('audit and who-has-access reports', () => {
   });
 
   it('refuse and audit anyone else, and a group Slack cannot list counts as empty', async () => {
-    const world = inMemoryWorld(directory);
+    const world = inMemoryWorld(settings);
 
     const reply = await answerReport(world.deps, asSlackUserId('U0ONCALLER'), {
       kind: 'audit',

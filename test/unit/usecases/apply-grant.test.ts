@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Directory } from '../../../src/core/directory.ts';
 import { asPrincipalArn, asRequestId } from '../../../src/core/ids.ts';
+import type { Settings } from '../../../src/core/settings.ts';
 import { AdapterError } from '../../../src/shared/errors.ts';
 import { applyGrant } from '../../../src/usecases/apply-grant.ts';
 import { inMemoryWorld } from '../../fakes/in-memory/ports.ts';
@@ -8,7 +8,7 @@ import { BOB, CAROL, pendingRequest } from '../core/request/fixtures.ts';
 
 const VIEW = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
 
-function directory(approvers: string[] = [BOB]): Directory {
+function settings(approvers: string[] = [BOB]): Settings {
   return {
     clusters: [
       {
@@ -26,7 +26,7 @@ function directory(approvers: string[] = [BOB]): Directory {
 }
 
 function approvedWorld(approvers?: string[], principal = 'arn:aws:iam::111122223333:user/alice') {
-  const world = inMemoryWorld(directory(approvers));
+  const world = inMemoryWorld(settings(approvers));
   const request = pendingRequest({
     status: 'approved',
     approvals: [{ by: BOB, at: 1 }],
@@ -189,7 +189,7 @@ describe('applyGrant', () => {
   });
 
   it('does nothing for a request that is not approved, and only re-announces a finished one', async () => {
-    const world = inMemoryWorld(directory());
+    const world = inMemoryWorld(settings());
     const pending = pendingRequest({ id: asRequestId('R1PENDING') });
     world.requests.set(pending.id, pending);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterSettings, Directory } from '../../../src/core/directory.ts';
 import { asPrincipalArn, asRequestId } from '../../../src/core/ids.ts';
+import type { ClusterSettings, Settings } from '../../../src/core/settings.ts';
 import { applyGrant } from '../../../src/usecases/apply-grant.ts';
 import { autoApproveIfAllowed } from '../../../src/usecases/auto-approve.ts';
 import { submitRequest } from '../../../src/usecases/submit-request.ts';
@@ -23,7 +23,7 @@ function cluster(extra: Partial<ClusterSettings> = {}): ClusterSettings {
   };
 }
 
-const directory = (settings: ClusterSettings): Directory => ({ clusters: [settings], users: {} });
+const settingsOf = (cluster: ClusterSettings): Settings => ({ clusters: [cluster], users: {} });
 
 function withPending(id: string, level: 'view' | 'edit' = 'view') {
   return pendingRequest({ id: asRequestId(id), level });
@@ -32,7 +32,7 @@ function withPending(id: string, level: 'view' | 'edit' = 'view') {
 describe('automatic approval use case', () => {
   it('approves by policy with the allowance, audits actor policy, and falls back to a person at the cap', async () => {
     const settings = cluster();
-    const world = inMemoryWorld(directory(settings));
+    const world = inMemoryWorld(settingsOf(settings));
     const outcomes = [];
     for (const id of ['RA1', 'RA2', 'RA3']) {
       const request = withPending(id);
@@ -55,7 +55,7 @@ describe('automatic approval use case', () => {
 
   it('re-running for an approved request neither counts it twice nor approves again', async () => {
     const settings = cluster();
-    const world = inMemoryWorld(directory(settings));
+    const world = inMemoryWorld(settingsOf(settings));
     const request = withPending('RB1');
     world.requests.set(request.id, request);
 
@@ -71,7 +71,7 @@ describe('automatic approval use case', () => {
     ['a level not listed', cluster(), 'edit'],
     ['a level switched off under policies', cluster({ policies: { view: { autoApprove: false } } }), 'view'],
   ] as const)('leaves %s to people', async (_name, settings, level) => {
-    const world = inMemoryWorld(directory(settings));
+    const world = inMemoryWorld(settingsOf(settings));
     const request = withPending('RC1', level);
     world.requests.set(request.id, request);
 
@@ -85,7 +85,7 @@ describe('automatic approval use case', () => {
     ['grants while the level is still auto-approved', cluster(), 'granted'],
     ['fails once the config no longer auto-approves it', cluster({ autoApprove: { levels: [] } }), 'failed'],
   ] as const)('applying an automatically approved request %s', async (_name, settings, expected) => {
-    const world = inMemoryWorld(directory(settings));
+    const world = inMemoryWorld(settingsOf(settings));
     const request = pendingRequest({
       status: 'approved',
       autoApproval: { at: 1 },

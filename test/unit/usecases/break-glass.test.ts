@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Directory } from '../../../src/core/directory.ts';
 import { asRequestId, asSlackUserId } from '../../../src/core/ids.ts';
+import type { Settings } from '../../../src/core/settings.ts';
 import { acknowledgeReview, breakGlass, REVIEW_REMINDER_MS, remindReview } from '../../../src/usecases/break-glass.ts';
 import { inMemoryWorld } from '../../fakes/in-memory/ports.ts';
 import { ALICE, BOB, CAROL } from '../core/request/fixtures.ts';
 
 const NOW = 1_700_000_000_000;
-const directory: Directory = {
+const settings: Settings = {
   clusters: [
     {
       name: 'prod-cluster',
@@ -24,7 +24,7 @@ const directory: Directory = {
 };
 
 async function brokenGlass() {
-  const world = inMemoryWorld(directory, NOW);
+  const world = inMemoryWorld(settings, NOW);
   world.groups['S0LEADS'] = [CAROL];
   const id = asRequestId('RGLASS1');
   const input = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterSettings } from '../../../src/core/directory.ts';
 import { asSlackUserId, type SlackUserId } from '../../../src/core/ids.ts';
+import type { ClusterSettings } from '../../../src/core/settings.ts';
 import { audienceOf } from '../../../src/usecases/diagnosis-audience.ts';
 
 const cluster: ClusterSettings = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Directory } from '../../../src/core/directory.ts';
 import { asRequestId } from '../../../src/core/ids.ts';
+import type { Settings } from '../../../src/core/settings.ts';
 import { lapseRequest } from '../../../src/usecases/lapse-request.ts';
 import { remindApprovers } from '../../../src/usecases/remind-approvers.ts';
 import { submitRequest } from '../../../src/usecases/submit-request.ts';
@@ -10,7 +10,7 @@ import { ALICE, BOB, CAROL, DAVE, pendingRequest } from '../core/request/fixture
 const NOW = 1_700_000_000_000;
 const H = 3_600_000;
 
-function directory(pendingTimeout?: number): Directory {
+function settings(pendingTimeout?: number): Settings {
   return {
     clusters: [
       {
@@ -30,7 +30,7 @@ function directory(pendingTimeout?: number): Directory {
 
 describe('filing schedules the lapse and the first approver reminder', () => {
   it('at the cluster’s pendingTimeout and one back-off step after filing, and records the current access', async () => {
-    const world = inMemoryWorld(directory(6 * H), NOW);
+    const world = inMemoryWorld(settings(6 * H), NOW);
     world.policies.set('arn:aws:iam::111122223333:user/alice', [
       { policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', scope: { type: 'cluster' } },
     ]);
@@ -73,7 +73,7 @@ describe('filing schedules the lapse and the first approver reminder', () => {
 
 describe('approver reminders', () => {
   it('DMs only the approvers who have not acted, once per step, and schedules the next step', async () => {
-    const world = inMemoryWorld(directory(), NOW);
+    const world = inMemoryWorld(settings(), NOW);
     const request = pendingRequest({ createdAt: NOW - H, approvals: [{ by: BOB, at: NOW - 10 }] });
     world.requests.set(request.id, request);
 
@@ -92,7 +92,7 @@ describe('approver reminders', () => {
   it.each(['approved', 'denied', 'cancelled', 'lapsed'] as const)(
     'says nothing once the request is %s',
     async (status) => {
-      const world = inMemoryWorld(directory(), NOW);
+      const world = inMemoryWorld(settings(), NOW);
       const request = pendingRequest({ status });
       world.requests.set(request.id, request);
 
@@ -105,7 +105,7 @@ describe('approver reminders', () => {
 
 describe('pending timeout', () => {
   it('lapses a request that waited its pendingTimeout, audits it and says so in the thread', async () => {
-    const world = inMemoryWorld(directory(2 * H), NOW);
+    const world = inMemoryWorld(settings(2 * H), NOW);
     const request = pendingRequest({ createdAt: NOW - 2 * H });
     world.requests.set(request.id, request);
 
@@ -118,7 +118,7 @@ describe('pending timeout', () => {
   });
 
   it('a job that runs early re-schedules itself instead of lapsing the request', async () => {
-    const world = inMemoryWorld(directory(2 * H), NOW);
+    const world = inMemoryWorld(settings(2 * H), NOW);
     const request = pendingRequest({ createdAt: NOW - H });
     world.requests.set(request.id, request);
 
@@ -129,7 +129,7 @@ describe('pending timeout', () => {
   });
 
   it('leaves a decided request alone', async () => {
-    const world = inMemoryWorld(directory(2 * H), NOW);
+    const world = inMemoryWorld(settings(2 * H), NOW);
     const request = pendingRequest({ status: 'granted', createdAt: NOW - 3 * H });
     world.requests.set(request.id, request);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Directory } from '../../../src/core/directory.ts';
 import { asClusterName, asRequestId } from '../../../src/core/ids.ts';
 import type { AccessRequest } from '../../../src/core/request/request.ts';
+import type { Settings } from '../../../src/core/settings.ts';
 import { DEFAULT_AUDIT_RETENTION_MS, trimAuditTrail } from '../../../src/usecases/audit-retention.ts';
 import { checkDrift } from '../../../src/usecases/reconcile-drift.ts';
 import { inMemoryWorld } from '../../fakes/in-memory/ports.ts';
@@ -11,7 +11,7 @@ const NOW = 1_700_000_000_000;
 const VIEW = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
 const CLUSTERS = ['c1', 'c2', 'c3'];
 
-const directory: Directory = {
+const settings: Settings = {
   clusters: CLUSTERS.map((name) => ({
     name,
     aliases: [],
@@ -42,7 +42,7 @@ function grant(id: string, cluster: string, principal: string): AccessRequest {
 }
 
 function world(grants: AccessRequest[]) {
-  const w = inMemoryWorld(directory, NOW);
+  const w = inMemoryWorld(settings, NOW);
   for (const g of grants) w.requests.set(g.id, g);
   return w;
 }
@@ -123,7 +123,10 @@ describe('trimAuditTrail', () => {
     w.audit.push({ type: 'requested', at: NOW - 100 * 86_400_000, actor: 'U0A' });
     w.audit.push({ type: 'requested', at: NOW - 1_000, actor: 'U0B' });
 
-    const removed = await trimAuditTrail({ ...w.deps, auditRetentionMs: 90 * 86_400_000 });
+    const removed = await trimAuditTrail({
+      ...w.deps,
+      tuning: { ...w.deps.tuning, auditRetentionMs: 90 * 86_400_000 },
+    });
 
     expect(removed).toBe(1);
     expect(w.audit.map((e) => [e.type, e.actor])).toEqual([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterSettings, Directory } from '../../../src/core/directory.ts';
 import { asRequestId, asSlackUserId, type SlackUserId } from '../../../src/core/ids.ts';
+import type { ClusterSettings, Settings } from '../../../src/core/settings.ts';
 import { cancelFromButton } from '../../../src/usecases/cancel-request.ts';
 import { submitRequest } from '../../../src/usecases/submit-request.ts';
 import { inMemoryWorld } from '../../fakes/in-memory/ports.ts';
@@ -20,7 +20,7 @@ const prod: ClusterSettings = {
   requestForOthers: ['S0LEADS'],
   autoApprove: { levels: ['view'], maxPerPeriod: { count: 2, period: DAY } },
 };
-const directory: Directory = {
+const settings: Settings = {
   clusters: [prod],
   users: Object.fromEntries(
     [ALICE, BOB, CAROL, DAVE, ERIN].map((u) => [u, `arn:aws:iam::111122223333:user/${u.toLowerCase()}`]),
@@ -42,7 +42,7 @@ function file(world: ReturnType<typeof inMemoryWorld>, id: string, requester: Sl
 
 describe('requests for someone else, through the submit use case', () => {
   it('refuses a person who is neither approver nor listed, audits it, and stores and posts nothing', async () => {
-    const world = inMemoryWorld(directory);
+    const world = inMemoryWorld(settings);
     world.groups['S0LEADS'] = [CAROL];
 
     const result = await file(world, 'RX1', DAVE, ALICE);
@@ -61,7 +61,7 @@ describe('requests for someone else, through the submit use case', () => {
   });
 
   it('uses the cluster list (a user group here) over the top-level one', async () => {
-    const world = inMemoryWorld(directory);
+    const world = inMemoryWorld(settings);
     world.groups['S0LEADS'] = [CAROL];
 
     const byGroupMember = await file(world, 'RX2', CAROL, ALICE);
@@ -72,7 +72,7 @@ describe('requests for someone else, through the submit use case', () => {
   });
 
   it('files an approver’s request for someone else without automatic approval, and tells the subject last', async () => {
-    const world = inMemoryWorld(directory);
+    const world = inMemoryWorld(settings);
 
     const result = await file(world, 'RX4', BOB, ALICE);
 
@@ -90,7 +90,7 @@ describe('requests for someone else, through the submit use case', () => {
   });
 
   it('lets the subject cancel from the DM, and refuses a stranger there', async () => {
-    const world = inMemoryWorld(directory);
+    const world = inMemoryWorld(settings);
     await file(world, 'RX5', BOB, ALICE);
 
     const stranger = await cancelFromButton(world.deps, { requestId: asRequestId('RX5'), user: DAVE, channel: 'DX' });

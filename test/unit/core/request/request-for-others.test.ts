@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../../src/config/load.ts';
-import { requestForOthersRule } from '../../../../src/core/directory.ts';
 import { asChannelId, asSlackUserId } from '../../../../src/core/ids.ts';
 import { describeRefusal } from '../../../../src/core/messages/describe-refusal.ts';
 import { requestedForYouNotice } from '../../../../src/core/messages/for-others-messages.ts';
 import { ACTIONS } from '../../../../src/core/messages/message.ts';
 import { decideAutoApprove } from '../../../../src/core/request/approval.ts';
 import { decideRequestForOthers } from '../../../../src/core/request/request-for-others.ts';
+import { requestForOthersRule } from '../../../../src/core/settings.ts';
 import { ALICE, BOB, CAROL, DAVE, pendingRequest } from './fixtures.ts';
 
 const LEADS = asSlackUserId('S0LEADS');

@@ -55,29 +55,29 @@ export function durationOverrides(cluster: ClusterSettings): DurationOverrides {
 }
 
 /** The configured world: clusters and who each Slack user is in IAM. */
-export interface Directory {
+export interface Settings {
   readonly clusters: readonly ClusterSettings[];
   readonly users: Readonly<Record<string, string>>;
   /** The default `requestForOthers` for clusters that set none. */
   readonly requestForOthers?: readonly string[] | undefined;
 }
 
-export function clusterNames(directory: Directory): string[] {
-  return directory.clusters.flatMap((c) => [c.name, ...c.aliases]);
+export function clusterNames(settings: Settings): string[] {
+  return settings.clusters.flatMap((c) => [c.name, ...c.aliases]);
 }
 
-export function findCluster(directory: Directory, name: string): ClusterSettings | undefined {
+export function findCluster(settings: Settings, name: string): ClusterSettings | undefined {
   const key = name.toLowerCase();
-  return directory.clusters.find((c) => c.name.toLowerCase() === key || c.aliases.some((a) => a.toLowerCase() === key));
+  return settings.clusters.find((c) => c.name.toLowerCase() === key || c.aliases.some((a) => a.toLowerCase() === key));
 }
 
 /** The cluster a person named, or a refusal listing what exists and the closest name. */
-export function resolveCluster(directory: Directory, given: string): ClusterSettings | Refusal {
-  const found = findCluster(directory, given);
+export function resolveCluster(settings: Settings, given: string): ClusterSettings | Refusal {
+  const found = findCluster(settings, given);
   if (found) return found;
-  const available = directory.clusters.map((c) => c.name);
-  const closest = closestName(given, clusterNames(directory));
-  const closestCluster = closest ? findCluster(directory, closest)?.name : undefined;
+  const available = settings.clusters.map((c) => c.name);
+  const closest = closestName(given, clusterNames(settings));
+  const closestCluster = closest ? findCluster(settings, closest)?.name : undefined;
   return { code: 'unknown_cluster', given, available, ...(closestCluster ? { closest: closestCluster } : {}) };
 }
 
@@ -85,8 +85,8 @@ export function isRefusal(value: ClusterSettings | Refusal): value is Refusal {
   return 'code' in value;
 }
 
-export function principalOf(directory: Directory, user: SlackUserId): PrincipalArn | undefined {
-  return directory.users[user] as PrincipalArn | undefined;
+export function principalOf(settings: Settings, user: SlackUserId): PrincipalArn | undefined {
+  return settings.users[user] as PrincipalArn | undefined;
 }
 
 export function clusterNameOf(cluster: ClusterSettings): ClusterName {
@@ -127,11 +127,11 @@ export function autoApproveRuleOf(
  * level, the policy's) and the cluster's `requestForOthers`, else the top-level one. Ids may be user groups (S…).
  */
 export function requestForOthersRule(
-  directory: Directory,
+  settings: Settings,
   cluster: ClusterSettings,
   kind: RequestKind = 'grant',
   level?: Level,
 ): { approvers: readonly string[]; listed: readonly string[] } {
   const approvers = [...new Set([...cluster.approvers, ...approvalPolicyOf(cluster, kind, level).approvers])];
-  return { approvers, listed: cluster.requestForOthers ?? directory.requestForOthers ?? [] };
+  return { approvers, listed: cluster.requestForOthers ?? settings.requestForOthers ?? [] };
 }
