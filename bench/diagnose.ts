@@ -13,7 +13,7 @@ import { createAwsClients } from '../src/adapters/aws/aws-clients.ts';
 import { createDiagnosticsGateways } from '../src/adapters/aws/diagnostics-gateways.ts';
 import { diagnose } from '../src/core/diagnose/diagnose.ts';
 import type { ClusterSettings } from '../src/core/settings.ts';
-import { gatherEvidence } from '../src/usecases/gather-evidence.ts';
+import { gatherEvidence } from '../src/usecases/diagnose/gather-evidence.ts';
 import { median, percentile, recordResult, row, timed } from './lib.ts';
 
 const LATENCY_MS = 300;

@@ -9,8 +9,8 @@ import { loadConfigFile } from '../config/load.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { isRefusal, resolveCluster } from '../core/settings.ts';
 import { createLogger } from '../shared/logger.ts';
-import { awsAuthVersions } from '../usecases/aws-auth-history.ts';
-import { restoreAwsAuth } from '../usecases/restore-aws-auth.ts';
+import { restoreAwsAuth } from '../usecases/end/restore-aws-auth.ts';
+import { awsAuthVersions } from '../usecases/report/aws-auth-history.ts';
 import { isHelpFlag, parseArgsHint, unknownWordHint } from './cli-words.ts';
 
 export const AWS_AUTH_USAGE = `Usage:

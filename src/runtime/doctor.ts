@@ -16,7 +16,7 @@ import type { ReaderFacts } from '../core/diagnose/reader.ts';
 import { isParsedArn, parseArn } from '../core/identity/arn.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { type ClusterSettings, isRefusal, resolveCluster } from '../core/settings.ts';
-import { gatherEvidence } from '../usecases/gather-evidence.ts';
+import { gatherEvidence } from '../usecases/diagnose/gather-evidence.ts';
 import { parseArgsHint } from './cli-words.ts';
 import { readReaderFacts } from './doctor-reader.ts';
 

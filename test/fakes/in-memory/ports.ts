@@ -8,7 +8,7 @@ import type { MessageRef } from '../../../src/usecases/ports/chat.ts';
 import type { Deps } from '../../../src/usecases/ports/deps.ts';
 import type { AccessEntries, AccessEntryInfo, ClusterInfo } from '../../../src/usecases/ports/eks.ts';
 import type { DigestItem } from '../../../src/usecases/ports/requests.ts';
-import { refreshCardsNow } from '../../../src/usecases/request-conversation.ts';
+import { refreshCardsNow } from '../../../src/usecases/support/request-conversation.ts';
 
 /** In-memory ports for use-case unit tests: no sockets, no timers, a fixed clock. */
 export interface InMemoryWorld {

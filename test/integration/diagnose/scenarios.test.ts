@@ -9,7 +9,7 @@ import { createDiagnosticsGateways } from '../../../src/adapters/aws/diagnostics
 import { diagnose } from '../../../src/core/diagnose/diagnose.ts';
 import type { AskFacts, IdentityFacts } from '../../../src/core/diagnose/evidence.ts';
 import type { ClusterSettings } from '../../../src/core/settings.ts';
-import { gatherEvidence } from '../../../src/usecases/gather-evidence.ts';
+import { gatherEvidence } from '../../../src/usecases/diagnose/gather-evidence.ts';
 import { setEnv } from '../sandbox/aws-env.ts';
 
 const ACCOUNT = '111122223333';

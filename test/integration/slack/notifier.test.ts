@@ -6,7 +6,7 @@ import { createSlackNotifier } from '../../../src/adapters/slack/notifier.ts';
 import { createMessageLog } from '../../../src/adapters/store/message-log.ts';
 import type { Message } from '../../../src/core/messages/message.ts';
 import { DeferredError } from '../../../src/shared/errors.ts';
-import { postOnce } from '../../../src/usecases/post-once.ts';
+import { postOnce } from '../../../src/usecases/support/post-once.ts';
 import { testRedis } from '../../support/redis.ts';
 
 const { redis, prefix } = testRedis();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { asRequestId } from '../../../src/core/ids.ts';
 import type { Settings } from '../../../src/core/settings.ts';
-import { lapseRequest } from '../../../src/usecases/lapse-request.ts';
-import { remindApprovers } from '../../../src/usecases/remind-approvers.ts';
-import { submitRequest } from '../../../src/usecases/submit-request.ts';
+import { lapseRequest } from '../../../src/usecases/review/lapse-request.ts';
+import { remindApprovers } from '../../../src/usecases/review/remind-approvers.ts';
+import { submitRequest } from '../../../src/usecases/submit/submit-request.ts';
 import { inMemoryWorld } from '../../fakes/in-memory/ports.ts';
 import { ALICE, BOB, CAROL, DAVE, pendingRequest } from '../core/request/fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asRequestId } from '../../../src/core/ids.ts';
 import type { AccessRequest } from '../../../src/core/request/request.ts';
-import { redriveStuckRequests } from '../../../src/usecases/reconcile.ts';
+import { redriveStuckRequests } from '../../../src/usecases/reconcile/reconcile.ts';
 import { inMemoryWorld } from '../../fakes/in-memory/ports.ts';
 import { pendingRequest } from '../core/request/fixtures.ts';
 

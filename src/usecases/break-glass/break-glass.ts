@@ -1,0 +1,248 @@
+import { asSlackUserId, type RequestId, type SlackUserId } from '../../core/ids.ts';
+import type { Level } from '../../core/levels.ts';
+import { describeRefusal } from '../../core/messages/describe-refusal.ts';
+import type { Message } from '../../core/messages/message.ts';
+import {
+  breakGlassCard,
+  breakGlassReply,
+  reviewAcknowledgedReply,
+  reviewReminder,
+} from '../../core/messages/policy-messages.ts';
+import { plainReply } from '../../core/messages/request-messages.ts';
+import type { Refusal } from '../../core/refusals.ts';
+import { checkReviewer, decideBreakGlass, peopleIn } from '../../core/request/approval.ts';
+import { newPendingRequest } from '../../core/request/new-request.ts';
+import type { AccessRequest } from '../../core/request/request.ts';
+import { type RequestEvent, transition } from '../../core/request/transitions.ts';
+import { findCluster, isRefusal, principalOf, resolveCluster } from '../../core/settings.ts';
+import type { MessageRef } from '../ports/chat.ts';
+import type { Deps } from '../ports/deps.ts';
+import { membersOf, resolvedPolicy } from '../review/approval-policy.ts';
+import { postOnce, requestOwner } from '../support/post-once.ts';
+import { BREAK_GLASS_CARD_KEY, refreshCards } from '../support/request-conversation.ts';
+import { advance } from '../support/request-lifecycle.ts';
+
+/** Unacknowledged break-glass reviews are reminded once a day until an approver acknowledges. */
+export const REVIEW_REMINDER_MS = 24 * 3600_000;
+
+export interface BreakGlassInput {
+  requestId: RequestId;
+  requester: SlackUserId;
+  subject: SlackUserId;
+  clusterGiven: string;
+  level: Level;
+  namespaces: readonly string[];
+  reason?: string;
+  durationMs?: number;
+  conversation: { channel: string; threadTs?: string };
+}
+
+export type BreakGlassResult =
+  | { ok: true; requestId: RequestId }
+  | { ok: false; code: Refusal['code']; message: Message };
+
+/**
+ * "break glass admin on prod-cluster because INC-123": granted at once without approval (straight to the apply
+ * job), capped at the cluster's break-glass maximum, announced loudly to the approvers and held for their
+ * post-hoc review. Refused, audited and nothing applied for anyone the cluster does not list. Safe to re-run.
+ */
+export async function breakGlass(deps: Deps, input: BreakGlassInput): Promise<BreakGlassResult> {
+  const cluster = resolveCluster(deps.settings, input.clusterGiven);
+  if (isRefusal(cluster)) return refused(deps, input, cluster);
+  const decision = decideBreakGlass({
+    rule: cluster.breakGlass,
+    requester: input.requester,
+    subject: input.subject,
+    reason: input.reason,
+    requestedMs: input.durationMs,
+    groupMembers: await membersOf(deps, cluster.breakGlass?.allowed ?? []),
+  });
+  if (!decision.allowed) {
+    return refused(deps, input, { code: 'break_glass_refused', cluster: cluster.name, reason: decision.reason });
+  }
+  const principalArn = principalOf(deps.settings, input.subject);
+  if (principalArn === undefined) {
+    return refused(deps, input, {
+      code: 'unmapped_user',
+      user: input.subject,
+      askWhom: cluster.approvers as SlackUserId[],
+    });
+  }
+  const now = deps.clock.now();
+  const request = newPendingRequest(
+    { ...input, id: input.requestId, kind: 'grant', principalArn, cluster: cluster.name, duration: decision },
+    now,
+  );
+  if (await deps.store.create(request)) {
+    await deps.audit.append({
+      type: 'requested',
+      at: now,
+      actor: input.requester,
+      requestId: request.id,
+      cluster: request.cluster,
+      detail: { level: request.level, subject: request.subject, breakGlass: 'true' },
+    });
+  }
+  const stored = await deps.store.get(request.id);
+  if (!stored) throw new Error(`request ${request.id} vanished after create`);
+  const glassed = stored.status === 'pending' ? await openGlass(deps, stored) : stored;
+  await deps.queue.enqueueApply(glassed.id);
+  await announce(deps, glassed, decision.cappedFromMs);
+  if (glassed.breakGlass && (glassed.breakGlass.reminders ?? 0) === 0) {
+    await deps.queue.enqueueReviewReminder(glassed.id, glassed.breakGlass.at + REVIEW_REMINDER_MS, 1);
+  }
+  return { ok: true, requestId: glassed.id };
+}
+
+async function openGlass(deps: Deps, request: AccessRequest): Promise<AccessRequest> {
+  const at = deps.clock.now();
+  const next = await advance(deps, request.id, { type: 'break_glass', at, info: { at } });
+  await deps.audit.append({
+    type: 'break_glass',
+    at,
+    actor: request.requester,
+    requestId: request.id,
+    cluster: request.cluster,
+    detail: {
+      level: request.level,
+      reason: (request.reason ?? '').slice(0, 200),
+      durationMs: String(request.durationMs ?? 0),
+      ...(request.requestedDurationMs ? { cappedFromMs: String(request.requestedDurationMs) } : {}),
+    },
+  });
+  return next;
+}
+
+/** The loud card in the approval channel (or every approver's DM), and the requester's thread. */
+async function announce(deps: Deps, request: AccessRequest, cappedFromMs?: number): Promise<void> {
+  const owner = requestOwner(request.id);
+  await postOnce(
+    deps,
+    owner,
+    'ack',
+    { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) },
+    breakGlassReply(request, cappedFromMs),
+  );
+  const cluster = findCluster(deps.settings, request.cluster);
+  if (!cluster) return;
+  const card = breakGlassCard(request);
+  if (cluster.approvalChannel) {
+    await postOnce(deps, owner, BREAK_GLASS_CARD_KEY, { channel: cluster.approvalChannel }, card);
+    return;
+  }
+  for (const approver of peopleIn(cluster.approvers, await membersOf(deps, cluster.approvers))) {
+    if (approver === request.requester) continue;
+    const dm = await deps.notifier.openDm(approver);
+    await postOnce(deps, owner, `${BREAK_GLASS_CARD_KEY}:${approver}`, { channel: dm }, card);
+  }
+}
+
+async function breakGlassCards(deps: Deps, request: AccessRequest): Promise<MessageRef[]> {
+  const posted = await deps.messages.list(requestOwner(request.id));
+  return Object.entries(posted)
+    .filter(([key]) => key.startsWith(BREAK_GLASS_CARD_KEY))
+    .map(([, ref]) => ref);
+}
+
+export interface AcknowledgeInput {
+  requestId: RequestId;
+  user: string;
+  channel: string;
+}
+
+/** The Acknowledge review button: approvers only (never the person who broke glass); others get an ephemeral no. */
+export async function acknowledgeReview(
+  deps: Deps,
+  input: AcknowledgeInput,
+): Promise<{ ok: true } | { ok: false; refusal: Refusal }> {
+  const user = asSlackUserId(input.user);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const request = await deps.store.get(input.requestId);
+    if (!request) return refuseClick(deps, input, { code: 'unknown_request' });
+    const cluster = findCluster(deps.settings, request.cluster);
+    if (!cluster) return refuseClick(deps, input, { code: 'unknown_cluster', given: request.cluster, available: [] });
+    const refusal = checkReviewer(request, user, await resolvedPolicy(deps, cluster, 'grant', request.level));
+    if (refusal) return refuseClick(deps, input, refusal, request);
+    const at = deps.clock.now();
+    const event: RequestEvent = { type: 'acknowledge_review', at, by: user };
+    const result = transition(request, event);
+    if (!result.ok) return refuseClick(deps, input, result.refusal, request);
+    if (!(await deps.store.compareAndSet(result.next, request.version))) continue;
+    await deps.audit.append({
+      type: 'break_glass_acknowledged',
+      at,
+      actor: user,
+      requestId: request.id,
+      cluster: request.cluster,
+      detail: { breakGlassBy: request.requester, level: request.level },
+    });
+    await refreshCards(deps, result.next);
+    for (const ref of await breakGlassCards(deps, result.next)) {
+      await postOnce(
+        deps,
+        requestOwner(request.id),
+        `review-ack:${ref.channel}`,
+        { channel: ref.channel, threadTs: ref.ts },
+        reviewAcknowledgedReply(result.next),
+      );
+    }
+    return { ok: true };
+  }
+  throw new Error(`request ${input.requestId} kept changing`);
+}
+
+/** The daily job: remind the approvers in the card's thread, then schedule the next round, until acknowledged. */
+export async function remindReview(deps: Deps, requestId: RequestId): Promise<{ reminded: boolean }> {
+  const request = await deps.store.get(requestId);
+  if (!request?.breakGlass || request.breakGlass.acknowledged) return { reminded: false };
+  const round = (request.breakGlass.reminders ?? 0) + 1;
+  for (const ref of await breakGlassCards(deps, request)) {
+    await postOnce(
+      deps,
+      requestOwner(request.id),
+      `review-reminder:${round}:${ref.channel}`,
+      { channel: ref.channel, threadTs: ref.ts },
+      reviewReminder(request),
+    );
+  }
+  const next = await advance(deps, request.id, { type: 'review_reminded', at: deps.clock.now() });
+  await deps.queue.enqueueReviewReminder(request.id, deps.clock.now() + REVIEW_REMINDER_MS, round + 1);
+  return { reminded: next.breakGlass?.reminders === round };
+}
+
+async function refuseClick(
+  deps: Deps,
+  input: AcknowledgeInput,
+  refusal: Refusal,
+  request?: AccessRequest,
+): Promise<{ ok: false; refusal: Refusal }> {
+  await deps.audit.append({
+    type: 'refused',
+    at: deps.clock.now(),
+    actor: input.user,
+    requestId: input.requestId,
+    ...(request ? { cluster: request.cluster } : {}),
+    detail: { code: refusal.code, action: 'acknowledge-review' },
+  });
+  await deps.notifier.postEphemeral(
+    { channel: input.channel, user: asSlackUserId(input.user) },
+    plainReply(describeRefusal(refusal)),
+  );
+  return { ok: false, refusal };
+}
+
+async function refused(deps: Deps, input: BreakGlassInput, refusal: Refusal): Promise<BreakGlassResult> {
+  await deps.audit.append({
+    type: 'refused',
+    at: deps.clock.now(),
+    actor: input.requester,
+    requestId: input.requestId,
+    detail: {
+      code: refusal.code,
+      breakGlass: 'true',
+      cluster: input.clusterGiven.slice(0, 100),
+      ...(refusal.code === 'break_glass_refused' ? { reason: refusal.reason } : {}),
+    },
+  });
+  return { ok: false, code: refusal.code, message: plainReply(describeRefusal(refusal)) };
+}

@@ -1,0 +1,123 @@
+import type { Audience } from '../../core/diagnose/audience.ts';
+import { diagnose } from '../../core/diagnose/diagnose.ts';
+import { diagnosisMessage } from '../../core/diagnose/diagnosis-message.ts';
+import type { Evidence, IdentityFacts } from '../../core/diagnose/evidence.ts';
+import type { Diagnosis, Finding } from '../../core/diagnose/finding.ts';
+import { diagnosisFor } from '../../core/diagnose/redact.ts';
+import { asSlackUserId } from '../../core/ids.ts';
+import { askFactsFrom } from '../../core/intent/ask.ts';
+import { findPastedIdentity } from '../../core/intent/pasted-identity.ts';
+import { describeRefusal } from '../../core/messages/describe-refusal.ts';
+import {
+  checkingMessage,
+  noIdentityMessage,
+  notCallerIdentityMessage,
+  whichClusterPrompt,
+} from '../../core/messages/diagnosis-prompts.ts';
+import { plainReply } from '../../core/messages/request-messages.ts';
+import { isRefusal, principalOf, resolveCluster } from '../../core/settings.ts';
+import type { Deps } from '../ports/deps.ts';
+import { auditRefusal } from '../support/audit-refusal.ts';
+import { postOnce } from '../support/post-once.ts';
+import { audienceOf } from './diagnosis-audience.ts';
+import { gatherEvidence } from './gather-evidence.ts';
+
+export interface DiagnosisInput {
+  user: string;
+  /** The cluster as the person typed it; absent → ask which. */
+  clusterGiven?: string;
+  /** The whole message, for a pasted ARN or caller-identity JSON, a namespace, `--as`. */
+  text: string;
+  conversation: { owner: string; channel: string; threadTs?: string };
+}
+
+export type DiagnosisOutcome =
+  | { kind: 'asked_cluster' }
+  | { kind: 'refused'; reason: string }
+  /** `diagnosis` is the full one; the asker was shown what `audience` may see. */
+  | { kind: 'diagnosed'; diagnosis: Diagnosis; evidence: Evidence; audience: Audience };
+
+/**
+ * "Why am I unauthorized?" in Slack: answer at once with "checking…", gather the facts in parallel,
+ * then replace that message with the verdict, the evidence and the fix. The evidence names other principals'
+ * access, so only the cluster's approvers and the person diagnosing their own identity see it; anyone else gets
+ * the verdict and the fix for the ARN (core `diagnosisAudience`, `diagnosisFor`).
+ */
+export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promise<DiagnosisOutcome> {
+  const { conversation } = input;
+  const reply = (key: string, message: Parameters<typeof postOnce>[4]) =>
+    postOnce(deps, conversation.owner, key, conversation, message);
+  if (!input.clusterGiven) {
+    await reply('diagnosis', whichClusterPrompt(deps.settings.clusters.map((c) => c.name)));
+    return { kind: 'asked_cluster' };
+  }
+  const cluster = resolveCluster(deps.settings, input.clusterGiven);
+  if (isRefusal(cluster)) {
+    await auditRefusal(deps, { actor: input.user, action: 'diagnose', refusal: cluster, cluster: input.clusterGiven });
+    await reply('diagnosis', plainReply(describeRefusal(cluster)));
+    return { kind: 'refused', reason: cluster.code };
+  }
+  const identity = identityFor(deps, input);
+  if ('problem' in identity) {
+    await reply('diagnosis', identity.problem);
+    return { kind: 'refused', reason: 'no_identity' };
+  }
+  const checking = await reply('diagnosis', checkingMessage(cluster.name, identity.given));
+  const lastGrantAt = await lastGrantFor(deps, input.user, cluster.name);
+  const evidence = await gatherEvidence(deps, {
+    cluster,
+    identity,
+    ask: askFactsFrom(input.text),
+    ...(lastGrantAt !== undefined ? { lastGrantAt } : {}),
+  });
+  const diagnosis = diagnose(evidence);
+  const audience = await audienceOf(deps, cluster, asSlackUserId(input.user), identity);
+  await deps.notifier.update(
+    checking,
+    diagnosisMessage(diagnosisFor(audience, diagnosis, evidence), evidence, audience),
+  );
+  await deps.audit.append({
+    type: 'diagnosed',
+    at: evidence.now,
+    actor: input.user,
+    cluster: cluster.name,
+    detail: {
+      verdict: diagnosis.verdict,
+      findings: diagnosis.findings.map((f: Finding) => f.rule).join(','),
+      audience,
+    },
+  });
+  return { kind: 'diagnosed', diagnosis, evidence, audience };
+}
+
+function identityFor(
+  deps: Deps,
+  input: DiagnosisInput,
+): Omit<IdentityFacts, 'iamArn'> | { problem: ReturnType<typeof plainReply> } {
+  const mapped = principalOf(deps.settings, asSlackUserId(input.user));
+  const pasted = findPastedIdentity(input.text);
+  const withMapped = mapped ? { mapped } : {};
+  switch (pasted.kind) {
+    case 'caller_identity':
+      return { given: pasted.arn, source: 'caller_identity', ...withMapped };
+    case 'arn':
+      return { given: pasted.arn, source: 'pasted_arn', ...withMapped };
+    case 'not_caller_identity':
+      return { problem: notCallerIdentityMessage(pasted.reason) };
+    case 'invalid_arn':
+      return {
+        problem: notCallerIdentityMessage(`\`${pasted.given}\` is not a valid IAM or STS ARN (${pasted.reason})`),
+      };
+    case 'none':
+      return mapped ? { given: mapped, source: 'mapped', mapped } : { problem: noIdentityMessage() };
+  }
+}
+
+/** When eks-access last granted this person access to the cluster (the API server caches recent denials). */
+async function lastGrantFor(deps: Deps, user: string, cluster: string): Promise<number | undefined> {
+  const requests = await deps.store.listForUser(asSlackUserId(user), 20);
+  const grants = requests
+    .filter((r) => r.cluster === cluster && r.status === 'granted' && r.subject === user)
+    .map((r) => r.outcome?.verifiedAt ?? r.updatedAt);
+  return grants.length > 0 ? Math.max(...grants) : undefined;
+}

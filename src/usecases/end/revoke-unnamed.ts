@@ -1,0 +1,27 @@
+import type { SlackUserId } from '../../core/ids.ts';
+import type { Message } from '../../core/messages/message.ts';
+import { plainReply } from '../../core/messages/request-messages.ts';
+import { nothingToRevokeReply, revokeChoiceReply } from '../../core/messages/revoke-choice.ts';
+import type { Deps } from '../ports/deps.ts';
+import { revokeAccess } from './revoke-access.ts';
+
+/**
+ * "revoke" / "I'm done" with no cluster named. The person's own active grants decide: none is said plainly, exactly
+ * one is ended as if its cluster had been named, several are offered as buttons so nothing is ended on a guess.
+ */
+export async function revokeUnnamed(
+  deps: Deps,
+  input: { by: SlackUserId; subject: SlackUserId; askedIn?: { channel: string; threadTs?: string } },
+): Promise<Message | undefined> {
+  const isSelf = input.by === input.subject;
+  // Someone else's grants are named only to the cluster's approvers (as in "who has access"), so the cluster is
+  // asked for first: the approver check then runs on it before anything about that person is said.
+  if (!isSelf) return plainReply(`Which cluster? Say \`revoke <@${input.subject}> on <cluster>\`.`);
+  const active = (await deps.store.listForUser(input.subject, 50)).filter(
+    (r) => r.subject === input.subject && r.status === 'granted',
+  );
+  const [only] = active;
+  if (only === undefined) return nothingToRevokeReply(input.subject, isSelf);
+  if (active.length === 1) return await revokeAccess(deps, { ...input, clusterGiven: only.cluster });
+  return revokeChoiceReply(input.subject, isSelf, active, deps.clock.now());
+}

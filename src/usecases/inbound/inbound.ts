@@ -1,0 +1,24 @@
+import type { RequestId } from '../../core/ids.ts';
+
+/** A message or slash command as the web process stored it before acknowledging Slack. */
+export interface InboundMessage {
+  inboundId: string;
+  /** Chosen at acknowledgement time, so a retried job creates the same request, not a second one. */
+  requestId: RequestId;
+  source: 'mention' | 'dm' | 'command';
+  user: string;
+  channel: string;
+  /** The message's own ts (absent for slash commands). */
+  ts?: string;
+  threadTs?: string;
+  text: string;
+  botUserId?: string;
+}
+
+export type HandleResult = { kind: 'replied'; reason: string } | { kind: 'submitted'; requestId: RequestId };
+
+export interface Conversation {
+  owner: string;
+  channel: string;
+  threadTs?: string;
+}

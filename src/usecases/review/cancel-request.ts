@@ -1,0 +1,121 @@
+import { asSlackUserId, type RequestId, type SlackUserId } from '../../core/ids.ts';
+import { describeRefusal } from '../../core/messages/describe-refusal.ts';
+import { escapeUserText } from '../../core/messages/escape.ts';
+import type { Message } from '../../core/messages/message.ts';
+import { plainReply, statusReply } from '../../core/messages/request-messages.ts';
+import type { Refusal } from '../../core/refusals.ts';
+import type { AccessRequest } from '../../core/request/request.ts';
+import { isRefusal, resolveCluster } from '../../core/settings.ts';
+import type { Deps } from '../ports/deps.ts';
+import { refreshCards, replyInThread } from '../support/request-conversation.ts';
+import { transitionStored } from '../support/transition-stored.ts';
+
+/**
+ * The Cancel button on the requester's "request received" reply, and on the DM telling the person a request is
+ * for that someone else filed it. Only those two may cancel (the transition checks the clicker), and only while
+ * pending; anyone else (or a late click) gets the reason privately, and the refusal is audited.
+ */
+export async function cancelFromButton(
+  deps: Deps,
+  input: { requestId: RequestId; user: string; channel: string },
+): Promise<{ ok: boolean }> {
+  const user = asSlackUserId(input.user);
+  const result = await cancelOne(deps, input.requestId, user);
+  if (!result.ok) {
+    await deps.notifier.postEphemeral({ channel: input.channel, user }, plainReply(describeRefusal(result.refusal)));
+  }
+  return { ok: result.ok };
+}
+
+/**
+ * "cancel my request on prod-cluster" and `/eks cancel prod-cluster`: every pending request there that the writer
+ * made or that someone else made for them.
+ */
+export async function cancelByText(deps: Deps, input: { user: SlackUserId; clusterGiven?: string }): Promise<Message> {
+  if (input.clusterGiven === undefined) return await cancelUnnamed(deps, input.user);
+  const cluster = resolveCluster(deps.settings, input.clusterGiven);
+  if (isRefusal(cluster)) {
+    await audit(deps, input.user, undefined, input.clusterGiven, cluster);
+    return plainReply(describeRefusal(cluster));
+  }
+  const mine = await deps.store.listForUser(input.user, 50);
+  const pending = mine.filter(
+    (r) =>
+      (r.requester === input.user || r.subject === input.user) && r.cluster === cluster.name && r.status === 'pending',
+  );
+  if (pending.length === 0) {
+    await audit(deps, input.user, undefined, cluster.name, { code: 'no_pending_request', cluster: cluster.name });
+    return plainReply(describeRefusal({ code: 'no_pending_request', cluster: cluster.name }));
+  }
+  const cancelled: string[] = [];
+  for (const request of pending) {
+    const result = await cancelOne(deps, request.id, input.user);
+    if (result.ok) cancelled.push(`\`${request.id}\``);
+  }
+  return plainReply(
+    cancelled.length === 0
+      ? 'Nothing was cancelled: the request was decided in the meantime.'
+      : `Cancelled ${cancelled.join(', ')} on \`${escapeUserText(cluster.name, 100)}\`; approvers can no longer act on it.`,
+  );
+}
+
+/** A bare "cancel": the one pending request is cancelled; none or several is answered (no guess). */
+async function cancelUnnamed(deps: Deps, user: SlackUserId): Promise<Message> {
+  const pending = (await deps.store.listForUser(user, 50)).filter(
+    (r) => (r.requester === user || r.subject === user) && r.status === 'pending',
+  );
+  const [only] = pending;
+  if (only === undefined) {
+    return plainReply(
+      "You have no pending request; nothing was cancelled. To end access you already have, say `revoke` or `I'm done`.",
+    );
+  }
+  if (pending.length > 1) {
+    const clusters = [...new Set(pending.map((r) => `\`${escapeUserText(r.cluster, 100)}\``))].join(', ');
+    return plainReply(
+      `You have ${pending.length} pending requests (on ${clusters}). Which one? Say \`cancel <cluster>\`.`,
+    );
+  }
+  return await cancelByText(deps, { user, clusterGiven: only.cluster });
+}
+
+async function cancelOne(
+  deps: Deps,
+  id: RequestId,
+  user: SlackUserId,
+): Promise<{ ok: true; request: AccessRequest } | { ok: false; refusal: Refusal }> {
+  const result = await transitionStored(deps, id, { type: 'cancel', by: user, at: deps.clock.now() });
+  if (!result.ok) {
+    await audit(deps, user, id, result.request?.cluster, result.refusal);
+    return { ok: false, refusal: result.refusal };
+  }
+  const request = result.next;
+  await deps.audit.append({
+    type: 'cancelled',
+    at: request.updatedAt,
+    actor: user,
+    requestId: request.id,
+    cluster: request.cluster,
+    detail: { level: request.level, subject: request.subject },
+  });
+  await refreshCards(deps, request);
+  await replyInThread(deps, request, 'decision:cancelled', statusReply(request));
+  return { ok: true, request };
+}
+
+async function audit(
+  deps: Deps,
+  user: string,
+  requestId: string | undefined,
+  cluster: string | undefined,
+  refusal: Refusal,
+): Promise<void> {
+  await deps.audit.append({
+    type: 'refused',
+    at: deps.clock.now(),
+    actor: user,
+    ...(requestId ? { requestId } : {}),
+    ...(cluster ? { cluster } : {}),
+    detail: { code: refusal.code, action: 'cancel' },
+  });
+}

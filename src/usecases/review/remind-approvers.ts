@@ -1,0 +1,71 @@
+import type { RequestId } from '../../core/ids.ts';
+import { code, mention } from '../../core/messages/escape.ts';
+import type { Message } from '../../core/messages/message.ts';
+import {
+  approversToRemind,
+  DEFAULT_REMINDER_BACKOFF,
+  type ReminderBackoff,
+  reminderAt,
+} from '../../core/request/approver-reminders.ts';
+import { lapsesAt } from '../../core/request/pending-timeout.ts';
+import { type AccessRequest, kindOf } from '../../core/request/request.ts';
+import { approvalPolicyOf, type ClusterSettings, findCluster } from '../../core/settings.ts';
+import type { Deps } from '../ports/deps.ts';
+import { postOnce, requestOwner } from '../support/post-once.ts';
+
+function backoffOf(deps: Deps): ReminderBackoff {
+  return deps.tuning.approverReminders ?? DEFAULT_REMINDER_BACKOFF;
+}
+
+/**
+ * Scheduled when a request is filed: its lapse at the cluster's `pendingTimeout`, and the first approver reminder.
+ * Both are delayed jobs with ids derived from the request, so a retried filing schedules nothing twice.
+ */
+export async function schedulePendingTimers(deps: Deps, request: AccessRequest, cluster: ClusterSettings) {
+  if (request.status !== 'pending') return;
+  const lapse = lapsesAt(request.createdAt, cluster.pendingTimeout);
+  await deps.queue.enqueueLapse(request.id, lapse);
+  const first = reminderAt(request.createdAt, 1, backoffOf(deps), lapse);
+  if (first !== undefined) await deps.queue.enqueueApproverReminder(request.id, 1, first);
+}
+
+/**
+ * Reminder `n`: a DM to each approver who has not acted, then reminder n+1 at the next back-off step, as long as the
+ * request is still pending and that step falls before it lapses. Each DM is posted once per (n, approver).
+ */
+export async function remindApprovers(deps: Deps, id: RequestId, n: number): Promise<{ reminded: number }> {
+  const request = await deps.store.get(id);
+  if (request?.status !== 'pending') return { reminded: 0 };
+  const cluster = findCluster(deps.settings, request.cluster);
+  if (!cluster) return { reminded: 0 };
+  const waiting = approversToRemind(request, approvalPolicyOf(cluster, kindOf(request)).approvers);
+  const message = reminderMessage(request, n, cluster);
+  for (const approver of waiting) {
+    const dm = await deps.notifier.openDm(approver);
+    await postOnce(deps, requestOwner(request.id), `approver-reminder:${n}:${approver}`, { channel: dm }, message);
+  }
+  if (waiting.length > 0) {
+    await deps.audit.append({
+      type: 'reminded',
+      at: deps.clock.now(),
+      actor: 'eks-access',
+      requestId: request.id,
+      cluster: request.cluster,
+      detail: { n: String(n), approvers: waiting.join(',') },
+    });
+  }
+  const next = reminderAt(
+    request.createdAt,
+    n + 1,
+    backoffOf(deps),
+    lapsesAt(request.createdAt, cluster.pendingTimeout),
+  );
+  if (next !== undefined) await deps.queue.enqueueApproverReminder(request.id, n + 1, next);
+  return { reminded: waiting.length };
+}
+
+function reminderMessage(request: AccessRequest, n: number, cluster: ClusterSettings): Message {
+  const where = cluster.approvalChannel ? ` in <#${cluster.approvalChannel}>` : ' (the card is in this DM above)';
+  const text = `:bell: Reminder ${n}: request ${code(request.id)} from ${mention(request.requester)} for *${request.level}* on ${code(request.cluster)} is still waiting for your decision${where}.`;
+  return { text, parts: [{ kind: 'text', text }], requestId: request.id };
+}

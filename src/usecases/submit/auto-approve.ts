@@ -1,0 +1,70 @@
+import { type AutoApproveDecision, decideAutoApprove } from '../../core/request/approval.ts';
+import { type AccessRequest, kindOf } from '../../core/request/request.ts';
+import { autoApproveRuleOf, type ClusterSettings } from '../../core/settings.ts';
+import type { Deps } from '../ports/deps.ts';
+import { advance } from '../support/request-lifecycle.ts';
+
+export type AutoApproveOutcome = { request: AccessRequest; decision: AutoApproveDecision };
+
+/**
+ * A new pending request on an auto-approved level, filed by the person it is for: the cap (if any), counted per
+ * subject, is taken atomically in Redis, then the request moves to `approved` by policy, is audited with actor
+ * `policy`, and goes to the apply job. At the cap, or filed for someone else, it stays pending for a person. Safe to re-run: the quota is idempotent per request and a decided request is kept.
+ */
+export async function autoApproveIfAllowed(
+  deps: Deps,
+  request: AccessRequest,
+  cluster: ClusterSettings,
+): Promise<AutoApproveOutcome> {
+  const rule = autoApproveRuleOf(cluster, request.level);
+  const isForSomeoneElse = request.requester !== request.subject;
+  let decision = decideAutoApprove({
+    kind: kindOf(request),
+    isAutoLevel: rule.isAutoLevel,
+    isForSomeoneElse,
+    usedInPeriod: 0,
+  });
+  if (decision.auto && rule.cap) {
+    const taken = await deps.autoApprovals.take({
+      cluster: cluster.name,
+      // The cap is the person who gets access, whoever files: others cannot spend it or widen it.
+      user: request.subject,
+      requestId: request.id,
+      now: deps.clock.now(),
+      periodMs: rule.cap.periodMs,
+      max: rule.cap.count,
+    });
+    decision = decideAutoApprove({
+      kind: kindOf(request),
+      isAutoLevel: true,
+      isForSomeoneElse,
+      cap: rule.cap,
+      // A refused take means the period is full, whatever the counter said a moment ago.
+      usedInPeriod: taken.isTaken ? taken.usedBefore : Math.max(taken.usedBefore, rule.cap.count),
+    });
+  }
+  if (!decision.auto || request.status !== 'pending') {
+    if (request.status === 'approved' && request.autoApproval) await deps.queue.enqueueApply(request.id);
+    return { request, decision };
+  }
+  const at = deps.clock.now();
+  const approved = await advance(deps, request.id, {
+    type: 'auto_approve',
+    at,
+    info: { at, ...(decision.allowance ? { allowance: decision.allowance } : {}) },
+  });
+  await deps.audit.append({
+    type: 'approved',
+    at,
+    actor: 'policy',
+    requestId: request.id,
+    cluster: request.cluster,
+    detail: {
+      status: approved.status,
+      rule: `autoApprove ${request.level}`,
+      ...(decision.allowance ? { left: `${decision.allowance.left} of ${decision.allowance.of}` } : {}),
+    },
+  });
+  await deps.queue.enqueueApply(request.id);
+  return { request: approved, decision };
+}

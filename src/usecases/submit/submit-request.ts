@@ -1,0 +1,183 @@
+import { asPrincipalArn, type RequestId, type SlackUserId } from '../../core/ids.ts';
+import { accessPolicyArn, type Level } from '../../core/levels.ts';
+import { describeRefusal } from '../../core/messages/describe-refusal.ts';
+import type { Message } from '../../core/messages/message.ts';
+import { plainReply, requestCard } from '../../core/messages/request-messages.ts';
+import type { Refusal } from '../../core/refusals.ts';
+import {
+  type AutoApproveDecision,
+  approversFor,
+  decideAutoApprove,
+  isBarredParty,
+  peopleIn,
+} from '../../core/request/approval.ts';
+import { effectiveDuration } from '../../core/request/duration-policy.ts';
+import { newPendingRequest } from '../../core/request/new-request.ts';
+import {
+  type AccessRequest,
+  ADMIN_ACTION_MIN_APPROVALS,
+  kindOf,
+  type RequestKind,
+} from '../../core/request/request.ts';
+import {
+  approvalPolicyOf,
+  autoApproveRuleOf,
+  type ClusterSettings,
+  durationOverrides,
+  isRefusal,
+  principalOf,
+  resolveCluster,
+} from '../../core/settings.ts';
+import { entryPrecedencePreview } from '../apply/entry-precedence.ts';
+import type { Deps } from '../ports/deps.ts';
+import { refreshHomes } from '../report/home-tab.ts';
+import { membersOf } from '../review/approval-policy.ts';
+import { noteInDigest } from '../review/policy-digest.ts';
+import { schedulePendingTimers } from '../review/remind-approvers.ts';
+import { postOnce, requestOwner } from '../support/post-once.ts';
+import { ackMessage } from '../support/request-conversation.ts';
+import { autoApproveIfAllowed } from './auto-approve.ts';
+import { awsAuthPreviewFor } from './aws-auth-preview.ts';
+import { currentAccessOf } from './current-access.ts';
+import { checkRequestForOthers, tellSubject } from './request-for-others.ts';
+
+export interface SubmitInput {
+  requestId: RequestId;
+  /** Default `grant`. `migrate` and `recover` need two approvers other than the requester and the subject. */
+  kind?: RequestKind;
+  requester: SlackUserId;
+  subject: SlackUserId;
+  clusterGiven: string;
+  level: Level;
+  namespaces: readonly string[];
+  reason?: string;
+  durationMs?: number;
+  conversation: { channel: string; threadTs?: string };
+}
+
+export type SubmitResult = { ok: true; requestId: RequestId } | { ok: false; code: Refusal['code']; message: Message };
+
+/** Stores a new grant request, answers the requester and sends the approval cards. Safe to re-run. */
+export async function submitRequest(deps: Deps, input: SubmitInput): Promise<SubmitResult> {
+  const cluster = resolveCluster(deps.settings, input.clusterGiven);
+  if (isRefusal(cluster)) return refused(deps, input, cluster);
+  const kind = input.kind ?? 'grant';
+  // Before anything else is looked up or stored: a request for someone else by a person not trusted to make one.
+  const forOthers = await checkRequestForOthers(deps, cluster, { ...input, kind });
+  if (forOthers) return refused(deps, input, forOthers);
+  if (kind !== 'grant') {
+    const others = cluster.approvers.filter((a) => a !== input.requester && a !== input.subject);
+    if (others.length < ADMIN_ACTION_MIN_APPROVALS) {
+      return refused(deps, input, { code: 'needs_two_approvers', cluster: cluster.name, approvers: others.length });
+    }
+  }
+  // A migration changes the cluster, not a person's access: it needs no IAM principal.
+  const principalArn = kind === 'migrate' ? asPrincipalArn('') : principalOf(deps.settings, input.subject);
+  if (principalArn === undefined) {
+    return refused(deps, input, {
+      code: 'unmapped_user',
+      user: input.subject,
+      askWhom: approvalPolicyOf(cluster).approvers,
+    });
+  }
+  const now = deps.clock.now();
+  const duration = effectiveDuration(input.level, input.durationMs, durationOverrides(cluster));
+  const preview =
+    kind === 'grant' ? await awsAuthPreviewFor(deps, cluster, principalArn, input.level, input.namespaces) : undefined;
+  // A preview exists exactly when the grant goes through aws-auth (or whether it does could not be read).
+  // Only for a request not filed before: a retried job keeps what the card already shows.
+  const existing = await deps.store.get(input.requestId);
+  const currentAccess =
+    kind !== 'migrate' && !existing && mayNeedCard(cluster, kind, input.level, input.requester !== input.subject)
+      ? await currentAccessOf(deps, cluster, principalArn, { viaAwsAuth: preview !== undefined })
+      : undefined;
+  const precedence =
+    kind === 'grant' && !preview && !existing ? await entryPrecedencePreview(deps, cluster, principalArn) : undefined;
+  const request: AccessRequest = {
+    ...newPendingRequest({ ...input, id: input.requestId, kind, principalArn, cluster: cluster.name, duration }, now),
+    ...(preview ? { awsAuthPreview: preview } : {}),
+    ...(currentAccess ? { currentAccess } : {}),
+    ...(precedence ? { entryPrecedence: precedence } : {}),
+  };
+  const isNew = await deps.store.create(request);
+  const stored = isNew ? request : await deps.store.get(request.id);
+  if (!stored) throw new Error(`request ${request.id} vanished after create`);
+  if (isNew) {
+    await deps.audit.append({
+      type: 'requested',
+      at: now,
+      actor: input.requester,
+      requestId: request.id,
+      cluster: request.cluster,
+      detail: { level: request.level, subject: request.subject, namespaces: request.namespaces.join(',') },
+    });
+  }
+  const auto = await autoApproveIfAllowed(deps, stored, cluster);
+  await announce(deps, auto.request, auto.decision);
+  // An automatic approval decided it already: no lapse to wait for, no approver to remind.
+  if (auto.request.status === 'pending') await schedulePendingTimers(deps, auto.request, cluster);
+  await refreshHomes(deps, auto.request);
+  return { ok: true, requestId: stored.id };
+}
+
+/**
+ * What the person already holds is shown on the approvers' card. A request the policy approves whatever happens
+ * (an auto-approved level with no cap that could leave it to a person) never gets a card: its look-up (two EKS
+ * calls) is skipped.
+ */
+function mayNeedCard(cluster: ClusterSettings, kind: RequestKind, level: Level, isForSomeoneElse: boolean): boolean {
+  const rule = autoApproveRuleOf(cluster, level);
+  const auto = decideAutoApprove({ kind, isAutoLevel: rule.isAutoLevel, isForSomeoneElse, usedInPeriod: 0 });
+  return !auto.auto || rule.cap !== undefined;
+}
+
+async function announce(deps: Deps, request: AccessRequest, decision?: AutoApproveDecision): Promise<void> {
+  const cluster = resolveCluster(deps.settings, request.cluster);
+  if (isRefusal(cluster)) return;
+  const owner = requestOwner(request.id);
+  const where = cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
+  const policy = approvalPolicyOf(cluster, kindOf(request), request.level);
+  await postOnce(
+    deps,
+    owner,
+    'ack',
+    { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) },
+    ackMessage(request, approversFor(request, policy), where, decision),
+  );
+  // Nothing for a person to decide: approvers hear of it in their channel's digest, not as a card per request.
+  if (request.autoApproval) {
+    await noteInDigest(deps, request);
+    return;
+  }
+  const card = requestCard(request, accessPolicyArn(request.level), policy.requiredApprovals, {
+    stepUpLevels: cluster.stepUpLevels,
+  });
+  if (cluster.approvalChannel) {
+    await postOnce(deps, owner, `card:${cluster.approvalChannel}`, { channel: cluster.approvalChannel }, card);
+  } else {
+    for (const approver of peopleIn(policy.approvers, await membersOf(deps, policy.approvers))) {
+      // The subject never gets a card to decide their own access (a group may include them); nor the requester
+      // unless allowSelfApproval.
+      if (isBarredParty(request, approver, policy)) continue;
+      const dm = await deps.notifier.openDm(approver);
+      await postOnce(deps, owner, `card:${approver}`, { channel: dm }, card);
+    }
+  }
+  // Last, after the cards: the person it is for, when someone else asked.
+  await tellSubject(deps, request, cluster);
+}
+
+async function refused(deps: Deps, input: SubmitInput, refusal: Refusal): Promise<SubmitResult> {
+  await deps.audit.append({
+    type: 'refused',
+    at: deps.clock.now(),
+    actor: input.requester,
+    requestId: input.requestId,
+    detail: {
+      code: refusal.code,
+      cluster: input.clusterGiven.slice(0, 100),
+      ...(input.subject !== input.requester ? { subject: input.subject } : {}),
+    },
+  });
+  return { ok: false, code: refusal.code, message: plainReply(describeRefusal(refusal)) };
+}

@@ -1,0 +1,168 @@
+import type { RequestId } from '../../core/ids.ts';
+import { describeRefusal } from '../../core/messages/describe-refusal.ts';
+import { autoApprovedReply } from '../../core/messages/policy-messages.ts';
+import { failedReply, grantedReply, statusReply } from '../../core/messages/request-messages.ts';
+import { hasQuorum, validApprovals } from '../../core/request/approval.ts';
+import { effectiveDuration } from '../../core/request/duration-policy.ts';
+import {
+  type AccessRequest,
+  type FailureInfo,
+  type GrantOutcome,
+  kindOf,
+  type PreState,
+} from '../../core/request/request.ts';
+import { type RequestEvent, transition } from '../../core/request/transitions.ts';
+import { autoApproveRuleOf, type ClusterSettings } from '../../core/settings.ts';
+import { AdapterError, DeferredError } from '../../shared/errors.ts';
+import type { Deps } from '../ports/deps.ts';
+import { resolvedPolicy } from '../review/approval-policy.ts';
+import { postOnce, requestOwner } from './post-once.ts';
+import { refreshCards, replyInThread, threadTarget } from './request-conversation.ts';
+
+export type ApplyResult = { status: AccessRequest['status'] };
+
+/** Approvals re-checked against the cluster's rules in force now (config may have changed); else the request fails. */
+export async function failUnlessApprovalsHold(
+  deps: Deps,
+  request: AccessRequest,
+  cluster: ClusterSettings,
+): Promise<ApplyResult | undefined> {
+  // Break-glass needs no approval. An automatic approval holds while the level is still auto-approved; if the
+  // config changed since, there are no people to count and the request fails like any outdated approval.
+  if (request.breakGlass) return undefined;
+  if (request.autoApproval && autoApproveRuleOf(cluster, request.level).isAutoLevel) return undefined;
+  const policy = await resolvedPolicy(deps, cluster, kindOf(request), request.level);
+  if (hasQuorum(request, policy)) return undefined;
+  const refusal = {
+    code: 'approvals_no_longer_valid' as const,
+    needed: policy.requiredApprovals,
+    valid: validApprovals(request, policy).length,
+  };
+  return fail(deps, request.id, failure(refusal.code, describeRefusal(refusal), deps));
+}
+
+/** A verified grant: the transition, the active index and its expiry job, and the audit event with the calls made. */
+export async function recordGrant(
+  deps: Deps,
+  request: AccessRequest,
+  outcome: Omit<GrantOutcome, 'verifiedAt' | 'expiresAt'>,
+  detail: Record<string, string>,
+): Promise<AccessRequest> {
+  const now = deps.clock.now();
+  const granted = await advance(deps, request.id, {
+    type: 'granted',
+    at: now,
+    outcome: { ...outcome, verifiedAt: now, expiresAt: expiryOf(request, now) },
+  });
+  await keepActive(deps, granted);
+  await deps.audit.append({
+    type: 'granted',
+    at: granted.updatedAt,
+    actor: 'eks-access',
+    requestId: granted.id,
+    cluster: granted.cluster,
+    detail,
+  });
+  return granted;
+}
+
+/** The duration counts from the verified grant, not from the request. */
+export function expiryOf(request: AccessRequest, grantedAt: number): number {
+  return grantedAt + (request.durationMs ?? effectiveDuration(request.level, undefined).durationMs);
+}
+
+/** Indexes the grant and schedules its end; the reconciler catches the rare crash between the two. */
+export async function keepActive(deps: Deps, granted: AccessRequest): Promise<void> {
+  if (granted.status !== 'granted' || granted.outcome?.expiresAt === undefined) return;
+  await deps.store.markActive(granted);
+  await deps.queue.enqueueExpiry(granted.id, granted.outcome.expiresAt);
+  const remindAt = granted.outcome.expiresAt - deps.tuning.reminderLeadMs;
+  if (remindAt > granted.outcome.verifiedAt) await deps.queue.enqueueReminder(granted.id, remindAt);
+}
+
+/** `approved → applying` with a known pre-state; a request already applying is returned as stored. */
+export async function advanceFrom(deps: Deps, request: AccessRequest, preState: PreState) {
+  if (request.status === 'applying') return request;
+  return advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
+}
+
+/** Applies one transition with compare-and-set, re-reading on conflicts. */
+export async function advance(deps: Deps, id: RequestId, event: RequestEvent): Promise<AccessRequest> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const current = await deps.store.get(id);
+    if (!current) throw new Error(`request ${id} disappeared`);
+    const result = transition(current, event);
+    if (!result.ok) {
+      if (current.status === 'granted' || current.status === 'failed') return current;
+      throw new Error(`request ${id}: ${result.refusal.code}`);
+    }
+    if (await deps.store.compareAndSet(result.next, current.version)) return result.next;
+  }
+  throw new Error(`request ${id} kept changing`);
+}
+
+/**
+ * Whether a job's error should go back to the queue rather than fail the request: a DeferredError (a Slack post
+ * waiting for its channel's budget, after the outcome was already recorded) always, a retryable AdapterError
+ * until the last attempt. Turning a DeferredError into a failure wrote a second, bogus `failed` audit event.
+ */
+export function isRetryLater(error: unknown, finalAttempt: boolean): boolean {
+  if (error instanceof DeferredError) return true;
+  return error instanceof AdapterError && error.retryable && !finalAttempt;
+}
+
+/** Fails the request; the `failed` audit event is written once, by the call that made the transition. */
+export async function fail(deps: Deps, id: RequestId, info: FailureInfo): Promise<ApplyResult> {
+  const wasFailed = (await deps.store.get(id))?.status === 'failed';
+  const failed = await advance(deps, id, { type: 'failed', at: info.at, failure: info });
+  if (failed.status === 'failed' && !wasFailed) {
+    await deps.audit.append({
+      type: 'failed',
+      at: info.at,
+      actor: 'eks-access',
+      requestId: id,
+      cluster: failed.cluster,
+      detail: { code: info.code, message: info.message },
+    });
+  }
+  await announceOutcome(deps, failed);
+  return { status: failed.status };
+}
+
+export function failure(code: string, message: string, deps: Deps): FailureInfo {
+  return { code, message, at: deps.clock.now() };
+}
+
+export async function announceOutcome(deps: Deps, request: AccessRequest, evidence?: readonly string[]): Promise<void> {
+  await refreshCards(deps, request);
+  // Policy approval starts the grant before the filing job has answered the requester; when that answer waits for
+  // a busy channel, post it here first (once, by the same key, deferred while the other job holds it).
+  if (request.autoApproval) {
+    const where = { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) };
+    await postOnce(deps, requestOwner(request.id), 'ack', where, autoApprovedReply(request));
+  }
+  // The click's job posts "Approved by …; applying…"; here it is updated in place to how it ended ("granted and
+  // verified", "failed: …"), so no reply in the thread stays at "applying". When Slack failed the click's post, that
+  // job may still be retrying: it is posted here first (once, by the same key), so the thread reads in order.
+  if ((request.status === 'granted' || request.status === 'failed') && request.approvals.length > 0) {
+    await postOnce(
+      deps,
+      requestOwner(request.id),
+      'decision:approved',
+      await threadTarget(deps, request),
+      statusReply(request),
+      {
+        updateIfPosted: true,
+      },
+    );
+  }
+  if (request.status === 'granted') {
+    const lines = evidence ?? [
+      `access entry \`${request.outcome?.principalArn ?? ''}\``,
+      `policy \`${request.outcome?.policyArn ?? ''}\``,
+    ];
+    await replyInThread(deps, request, 'outcome', grantedReply(request, lines));
+  } else if (request.status === 'failed') {
+    await replyInThread(deps, request, 'outcome', failedReply(request));
+  }
+}

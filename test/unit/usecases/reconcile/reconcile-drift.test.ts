@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { asClusterName, asRequestId } from '../../../../src/core/ids.ts';
+import type { AccessRequest } from '../../../../src/core/request/request.ts';
+import type { Settings } from '../../../../src/core/settings.ts';
+import { DEFAULT_AUDIT_RETENTION_MS, trimAuditTrail } from '../../../../src/usecases/reconcile/audit-retention.ts';
+import { checkDrift } from '../../../../src/usecases/reconcile/reconcile-drift.ts';
+import { inMemoryWorld } from '../../../fakes/in-memory/ports.ts';
+import { pendingRequest } from '../../core/request/fixtures.ts';
+
+const NOW = 1_700_000_000_000;
+const VIEW = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
+const CLUSTERS = ['c1', 'c2', 'c3'];
+
+const settings: Settings = {
+  clusters: CLUSTERS.map((name) => ({
+    name,
+    aliases: [],
+    region: 'us-east-1',
+    accountId: '111122223333',
+    method: 'access-entries' as const,
+    approvers: ['U0BOB'],
+    requiredApprovals: 1,
+    approvalChannel: 'C0APPROVALS',
+  })),
+  users: {},
+};
+
+function grant(id: string, cluster: string, principal: string): AccessRequest {
+  return pendingRequest({
+    id: asRequestId(id),
+    cluster: asClusterName(cluster),
+    status: 'granted',
+    outcome: {
+      principalArn: principal as never,
+      policyArn: VIEW,
+      hadEntryBefore: false,
+      hadPolicyBefore: false,
+      verifiedAt: NOW - 1_000,
+      expiresAt: NOW + 3_600_000,
+    },
+  });
+}
+
+function world(grants: AccessRequest[]) {
+  const w = inMemoryWorld(settings, NOW);
+  for (const g of grants) w.requests.set(g.id, g);
+  return w;
+}
+
+describe('checkDrift', () => {
+  it('ends a grant whose entry is gone, audits it and tells the approval channel; leaves an intact one', async () => {
+    const intact = grant('R1', 'c1', 'arn:aws:iam::111122223333:user/intact');
+    const w = world([intact, grant('R2', 'c1', 'arn:aws:iam::111122223333:user/gone')]);
+    w.entries.set('arn:aws:iam::111122223333:user/intact', {
+      principalArn: 'arn:aws:iam::111122223333:user/intact',
+      type: 'STANDARD',
+      kubernetesGroups: [],
+      tags: {},
+    });
+    w.policies.set('arn:aws:iam::111122223333:user/intact', [{ policyArn: VIEW, scope: { type: 'cluster' } }]);
+
+    const result = await checkDrift(w.deps);
+
+    expect(result).toEqual({ checked: 2, drifted: 1, failed: 0 });
+    expect(w.requests.get('R1')?.status).toBe('granted');
+    expect(w.requests.get('R2')?.status).toBe('revoked');
+    expect(w.requests.get('R2')?.ended?.reason).toBe('drift');
+    expect(w.audit.filter((e) => e.type === 'drift').map((e) => e.requestId)).toEqual(['R2']);
+    expect(w.posts.some((p) => p.target.channel === 'C0APPROVALS' && /Drift on/.test(p.message.text))).toBe(true);
+    expect(w.awsCalls.filter((c) => c.startsWith('Delete') || c.startsWith('Disassociate'))).toEqual([]);
+  });
+
+  it('reports a policy removed by hand while the entry stayed', async () => {
+    const arn = 'arn:aws:iam::111122223333:user/nopolicy';
+    const w = world([grant('R3', 'c2', arn)]);
+    w.entries.set(arn, { principalArn: arn, type: 'STANDARD', kubernetesGroups: [], tags: {} });
+
+    await checkDrift(w.deps);
+
+    expect(w.requests.get('R3')?.ended?.evidence.join(' ')).toContain('no longer associated');
+  });
+
+  it.each([
+    [{ grantsPerSweep: 1, clustersPerSweep: 10 }, 1],
+    [{ grantsPerSweep: 10, clustersPerSweep: 2 }, 2],
+    [{ grantsPerSweep: 10, clustersPerSweep: 10 }, 3],
+  ])('is rate-bound by %j: %i grant(s) checked per sweep', async (limits, expected) => {
+    const w = world(CLUSTERS.map((c, i) => grant(`R${i}`, c, `arn:aws:iam::111122223333:user/u${i}`)));
+
+    const result = await checkDrift(w.deps, limits);
+
+    expect(result.checked).toBe(expected);
+    expect(w.awsCalls.filter((c) => c === 'DescribeAccessEntry')).toHaveLength(expected);
+  });
+
+  it('leaves overdue grants to the expiry sweep', async () => {
+    const overdue = grant('R9', 'c1', 'arn:aws:iam::111122223333:user/late');
+    const outcome = overdue.outcome ?? expect.unreachable('fixture has an outcome');
+    const w = world([{ ...overdue, outcome: { ...outcome, expiresAt: NOW - 1 } }]);
+
+    expect((await checkDrift(w.deps)).checked).toBe(0);
+  });
+});
+
+describe('trimAuditTrail', () => {
+  it('without a configured retention keeps 400 days (issue 16: it used to keep everything forever)', async () => {
+    const w = world([]);
+    w.audit.push({ type: 'requested', at: NOW - 401 * 86_400_000, actor: 'U0OLD' });
+    w.audit.push({ type: 'requested', at: NOW - 399 * 86_400_000, actor: 'U0KEPT' });
+
+    const removed = await trimAuditTrail(w.deps);
+
+    expect(DEFAULT_AUDIT_RETENTION_MS).toBe(400 * 86_400_000);
+    expect(removed).toBe(1);
+    expect(w.audit.map((e) => [e.type, e.actor])).toEqual([
+      ['requested', 'U0KEPT'],
+      ['audit_trimmed', 'reconciler'],
+    ]);
+  });
+
+  it('trims events older than the retention and audits the trim', async () => {
+    const w = world([]);
+    w.audit.push({ type: 'requested', at: NOW - 100 * 86_400_000, actor: 'U0A' });
+    w.audit.push({ type: 'requested', at: NOW - 1_000, actor: 'U0B' });
+
+    const removed = await trimAuditTrail({
+      ...w.deps,
+      tuning: { ...w.deps.tuning, auditRetentionMs: 90 * 86_400_000 },
+    });
+
+    expect(removed).toBe(1);
+    expect(w.audit.map((e) => [e.type, e.actor])).toEqual([
+      ['requested', 'U0B'],
+      ['audit_trimmed', 'reconciler'],
+    ]);
+  });
+});
+
+describe('checkDrift on grants with an exact prior record', () => {
+  const ADMIN = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy';
+  const arn = 'arn:aws:iam::111122223333:user/scoped';
+  const teamA = { type: 'namespace' as const, namespaces: ['team-a'] };
+
+  function recorded(id: string): AccessRequest {
+    const g = grant(id, 'c3', arn);
+    return {
+      ...g,
+      outcome: { ...(g.outcome ?? ({} as never)), policyArn: ADMIN },
+      preState: {
+        hadEntryBefore: true,
+        hadPolicyBefore: true,
+        prior: {
+          entry: { type: 'STANDARD', kubernetesGroups: [], isBotTagged: false },
+          policies: [{ policyArn: ADMIN, scope: teamA }],
+          at: NOW - 2_000,
+        },
+      },
+    };
+  }
+
+  it('ends a grant whose widened scope was narrowed by hand, and leaves the person’s scope as it is', async () => {
+    const w = world([recorded('R9')]);
+    w.entries.set(arn, { principalArn: arn, type: 'STANDARD', kubernetesGroups: [], tags: {} });
+    w.policies.set(arn, [{ policyArn: ADMIN, scope: { type: 'namespace', namespaces: ['team-z'] } }]);
+
+    const result = await checkDrift(w.deps);
+
+    expect(result.drifted).toBe(1);
+    const ended = w.requests.get('R9')?.ended;
+    expect(ended?.reason).toBe('drift');
+    expect(ended?.leftForPerson?.join(' ')).toContain('namespace `team-z`');
+    expect(w.policies.get(arn)).toEqual([{ policyArn: ADMIN, scope: { type: 'namespace', namespaces: ['team-z'] } }]);
+    expect(w.awsCalls.filter((c) => /^(Associate|Disassociate|Delete)/.test(c))).toEqual([]);
+  });
+
+  it('leaves a grant alone whose widened scope still holds', async () => {
+    const w = world([recorded('R8')]);
+    w.entries.set(arn, { principalArn: arn, type: 'STANDARD', kubernetesGroups: [], tags: {} });
+    w.policies.set(arn, [{ policyArn: ADMIN, scope: { type: 'cluster' } }]);
+
+    const result = await checkDrift(w.deps);
+
+    expect(result).toMatchObject({ checked: 1, drifted: 0 });
+    expect(w.requests.get('R8')?.status).toBe('granted');
+  });
+});
