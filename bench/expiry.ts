@@ -25,9 +25,9 @@ import { createRequestStore } from '../src/adapters/store/request-store.ts';
 import {
   asChannelId,
   asClusterName,
+  asPersonId,
   asPrincipalArn,
   asRequestId,
-  asSlackUserId,
   type RequestId,
 } from '../src/core/ids.ts';
 import { ownershipTags } from '../src/core/plan/access-entries.ts';
@@ -289,7 +289,7 @@ async function baselineRound(redis: Redis, round: number, options: ExpiryOptions
 
 function grantedRequest(round: number, i: number, now: number, expiresAt: number): AccessRequest {
   const n = `${round}X${String(i).padStart(5, '0')}`;
-  const user = asSlackUserId(`U0EXP${n}`);
+  const user = asPersonId(`U0EXP${n}`);
   const principalArn = asPrincipalArn(`arn:aws:iam::${ACCOUNT}:role/teams/bench/expiry-${n}`);
   return {
     id: asRequestId(`RBENCH${n}`),
@@ -304,7 +304,7 @@ function grantedRequest(round: number, i: number, now: number, expiresAt: number
     reason: 'benchmark: looking at pods for INC-1234',
     durationMs: expiresAt - now,
     status: 'granted',
-    approvals: [{ by: asSlackUserId('U0APPROVER1'), at: now }],
+    approvals: [{ by: asPersonId('U0APPROVER1'), at: now }],
     channel: asChannelId('C0GENERAL'),
     threadTs: `${Math.floor(now / 1000)}.${String(i).padStart(6, '0')}`,
     createdAt: now,

@@ -1,11 +1,11 @@
-import type { ClusterName, SlackUserId } from './ids.ts';
+import type { ClusterName, PersonId } from './ids.ts';
 import type { RequestStatus } from './request/request.ts';
 
 /** Normal "no" outcomes. Each carries what a person needs to act; `describeRefusal` words them. */
 export type Refusal =
   | { code: 'unknown_cluster'; given: string; closest?: string; available: readonly string[] }
-  | { code: 'unmapped_user'; user: SlackUserId; askWhom: readonly SlackUserId[] }
-  | { code: 'not_an_approver'; approvers: readonly SlackUserId[] }
+  | { code: 'unmapped_user'; user: PersonId; askWhom: readonly PersonId[] }
+  | { code: 'not_an_approver'; approvers: readonly PersonId[] }
   | { code: 'self_approval' }
   | { code: 'already_approved_by_you' }
   | { code: 'already_decided'; status: RequestStatus }
@@ -19,12 +19,12 @@ export type Refusal =
   | { code: 'needs_two_approvers'; cluster: string; approvers: number }
   | { code: 'mode_already_migrated'; cluster: string; mode: string }
   /** `subject`: set when the request is for someone else, who may cancel it too. */
-  | { code: 'not_the_requester'; requester: SlackUserId; subject?: SlackUserId }
+  | { code: 'not_the_requester'; requester: PersonId; subject?: PersonId }
   /** Asking for someone else without being an approver or listed under `requestForOthers` (ids may be groups). */
   | {
       code: 'request_for_others_not_allowed';
       cluster: string;
-      subject: SlackUserId;
+      subject: PersonId;
       approvers: readonly string[];
       listed: readonly string[];
     }
@@ -37,7 +37,7 @@ export type Refusal =
       reason: 'not_configured' | 'not_allowed' | 'needs_reason' | 'only_for_yourself';
     }
   | { code: 'not_break_glass' }
-  | { code: 'review_already_acknowledged'; by: SlackUserId }
+  | { code: 'review_already_acknowledged'; by: PersonId }
   /** aws-auth maps the principal as a node (or to another `system:` group); an access entry would override it. */
   | { code: 'node_entry_protected'; cluster: string; principalArn: string; reason: string }
   /** aws-auth maps the principal to `system:masters`; an access entry would replace cluster-admin with less. */

@@ -1,4 +1,4 @@
-import { asClusterName, type ClusterName, type PrincipalArn, type SlackUserId } from './ids.ts';
+import { asClusterName, type ClusterName, type PersonId, type PrincipalArn } from './ids.ts';
 import { closestName } from './intent/suggest.ts';
 import type { Level } from './levels.ts';
 import type { Refusal } from './refusals.ts';
@@ -85,7 +85,7 @@ export function isRefusal(value: ClusterSettings | Refusal): value is Refusal {
   return 'code' in value;
 }
 
-export function principalOf(settings: Settings, user: SlackUserId): PrincipalArn | undefined {
+export function principalOf(settings: Settings, user: PersonId): PrincipalArn | undefined {
   return settings.users[user] as PrincipalArn | undefined;
 }
 
@@ -101,11 +101,11 @@ export function clusterNameOf(cluster: ClusterSettings): ClusterName {
 export function approvalPolicyOf(cluster: ClusterSettings, kind: RequestKind = 'grant', level?: Level): ApprovalPolicy {
   if (kind !== 'grant') {
     const required = Math.max(ADMIN_ACTION_MIN_APPROVALS, cluster.requiredApprovals);
-    return { approvers: cluster.approvers as readonly SlackUserId[], requiredApprovals: required };
+    return { approvers: cluster.approvers as readonly PersonId[], requiredApprovals: required };
   }
   const override = level ? cluster.policies?.[level] : undefined;
   return {
-    approvers: (override?.approvers ?? cluster.approvers) as readonly SlackUserId[],
+    approvers: (override?.approvers ?? cluster.approvers) as readonly PersonId[],
     requiredApprovals: override?.requiredApprovals ?? cluster.requiredApprovals,
     allowSelfApproval: override?.allowSelfApproval ?? cluster.allowSelfApproval ?? false,
   };

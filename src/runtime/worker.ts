@@ -10,7 +10,7 @@ import {
 } from '../adapters/queue/jobs.ts';
 import { createWorker } from '../adapters/queue/worker.ts';
 import type { Env } from '../config/env.ts';
-import { asRequestId, asSlackUserId } from '../core/ids.ts';
+import { asPersonId, asRequestId } from '../core/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { applyRequest } from '../usecases/apply/apply-request.ts';
 import { remindReview } from '../usecases/break-glass/break-glass.ts';
@@ -86,7 +86,7 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
       },
       [JOB.home]: async (job) => {
         const payload = homePayload.parse(job.data);
-        return publishHome(deps, asSlackUserId(payload.user));
+        return publishHome(deps, asPersonId(payload.user));
       },
       [JOB.cards]: async (job) => {
         const payload = applyPayload.parse(job.data);

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { asSlackUserId } from '../../core/ids.ts';
+import { asPersonId } from '../../core/ids.ts';
 import { type Member, matchMembers } from '../../core/people/match-name.ts';
 import { toAdapterError } from '../../shared/errors.ts';
 import type { People } from '../../usecases/ports/chat.ts';
@@ -62,7 +62,7 @@ export function createSlackPeople(
 
   return {
     async findByName(name) {
-      return matchMembers(await members(), name).map((m) => asSlackUserId(m.id));
+      return matchMembers(await members(), name).map((m) => asPersonId(m.id));
     },
   };
 }

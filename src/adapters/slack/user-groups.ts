@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { asSlackUserId, type SlackUserId } from '../../core/ids.ts';
+import { asPersonId, type PersonId } from '../../core/ids.ts';
 import { toAdapterError } from '../../shared/errors.ts';
 import type { UserGroups } from '../../usecases/ports/chat.ts';
 
@@ -17,13 +17,13 @@ export function createSlackUserGroups(
 ): UserGroups {
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? USER_GROUP_CACHE_MS;
-  const cache = new Map<string, { members: readonly SlackUserId[]; until: number }>();
-  const inFlight = new Map<string, Promise<readonly SlackUserId[]>>();
+  const cache = new Map<string, { members: readonly PersonId[]; until: number }>();
+  const inFlight = new Map<string, Promise<readonly PersonId[]>>();
 
-  async function fetchMembers(groupId: string): Promise<readonly SlackUserId[]> {
+  async function fetchMembers(groupId: string): Promise<readonly PersonId[]> {
     try {
       const result = await client.usergroups.users.list({ usergroup: groupId });
-      return (result.users ?? []).map(asSlackUserId);
+      return (result.users ?? []).map(asPersonId);
     } catch (error) {
       if ((error as { data?: { error?: string } }).data?.error === 'no_such_subteam') return [];
       throw toAdapterError(error);

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { RequestId, SlackUserId } from '../../core/ids.ts';
+import type { PersonId, RequestId } from '../../core/ids.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import type { RequestStore } from '../../usecases/ports/requests.ts';
 import { storeKeys } from './keys.ts';
@@ -115,7 +115,7 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
       if (decided.length > 0) await redis.zrem(keys.pendingOn(cluster), ...decided);
       return requests.filter((r) => r.status === 'pending').slice(0, limit);
     },
-    async listForUser(user: SlackUserId, limit: number) {
+    async listForUser(user: PersonId, limit: number) {
       const ids = await redis.zrevrange(keys.userRequests(user), 0, limit - 1);
       if (ids.length === 0) return [];
       const raws = await redis.mget(ids.map((id) => keys.request(id)));

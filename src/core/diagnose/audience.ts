@@ -1,4 +1,4 @@
-import type { SlackUserId } from '../ids.ts';
+import type { PersonId } from '../ids.ts';
 import { type GroupMembers, isListed } from '../request/approval.ts';
 import type { ClusterSettings } from '../settings.ts';
 import { samePrincipal } from './principal.ts';
@@ -46,7 +46,7 @@ export function clusterApproverIds(cluster: Pick<ClusterSettings, 'approvers' | 
 
 export function isClusterApprover(
   cluster: Pick<ClusterSettings, 'approvers' | 'policies'>,
-  user: SlackUserId,
+  user: PersonId,
   members: GroupMembers = {},
 ): boolean {
   return isListed(clusterApproverIds(cluster), user, members);

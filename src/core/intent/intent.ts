@@ -1,11 +1,11 @@
-import type { SlackUserId } from '../ids.ts';
+import type { PersonId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 
 /**
  * Who a grant or revoke is for: the person writing, a mentioned colleague, or a plain-text `@name` that Slack did
  * not link (`name` without the `@`), which the use case looks up in the workspace member list (I/O, not here).
  */
-export type Subject = { kind: 'self' } | { kind: 'user'; userId: SlackUserId } | { kind: 'unresolved'; name: string };
+export type Subject = { kind: 'self' } | { kind: 'user'; userId: PersonId } | { kind: 'unresolved'; name: string };
 
 /** What a person asked the bot for, before any policy or cluster lookup. */
 export type Intent =

@@ -1,9 +1,9 @@
-import { asSlackUserId, type SlackUserId } from '../ids.ts';
+import { asPersonId, type PersonId } from '../ids.ts';
 
 /** One piece of a Slack message: plain text (entities decoded) or one `<…>` markup element. */
 export type SlackSegment =
   | { kind: 'text'; text: string }
-  | { kind: 'user'; userId: SlackUserId; label?: string }
+  | { kind: 'user'; userId: PersonId; label?: string }
   | { kind: 'channel'; channelId: string; label?: string }
   | { kind: 'link'; url: string; label?: string }
   | { kind: 'special'; name: string; label?: string };
@@ -39,7 +39,7 @@ function markupSegment(inner: string): SlackSegment {
   const label = rawLabel === '' ? {} : { label: rawLabel };
   if (target.startsWith('@')) {
     const id = target.slice(1);
-    return USER_ID.test(id) ? { kind: 'user', userId: asSlackUserId(id), ...label } : fallback(target, rawLabel);
+    return USER_ID.test(id) ? { kind: 'user', userId: asPersonId(id), ...label } : fallback(target, rawLabel);
   }
   if (target.startsWith('#')) {
     const id = target.slice(1);

@@ -1,4 +1,4 @@
-import type { SlackUserId } from '../ids.ts';
+import type { PersonId } from '../ids.ts';
 import { parseSlackMarkup, segmentText } from './slack-text.ts';
 
 /** A whitespace-separated word: `raw` as typed, `clean` without edge punctuation, `word` lower-cased. */
@@ -11,7 +11,7 @@ export interface WordToken {
 
 export interface MentionToken {
   readonly kind: 'mention';
-  readonly userId: SlackUserId;
+  readonly userId: PersonId;
   /** `@label` or `@U123`, for quoting. */
   readonly display: string;
 }

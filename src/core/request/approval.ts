@@ -1,15 +1,15 @@
-import type { SlackUserId } from '../ids.ts';
+import type { PersonId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 import type { Refusal } from '../refusals.ts';
 import type { AccessRequest, Approval } from './request.ts';
 
 /** Members of Slack user groups (S…), resolved by the use case; a group missing here has no members (fail closed). */
-export type GroupMembers = Readonly<Record<string, readonly SlackUserId[]>>;
+export type GroupMembers = Readonly<Record<string, readonly PersonId[]>>;
 
 /** The approval rule of one cluster (and level), as configured. */
 export interface ApprovalPolicy {
   /** Slack user ids and user-group ids (S…). */
-  approvers: readonly SlackUserId[];
+  approvers: readonly PersonId[];
   requiredApprovals: number;
   /**
    * Default false: the requester may not approve. True lets a requester approve a request they filed for someone
@@ -41,17 +41,17 @@ export function userGroupsIn(ids: readonly string[]): string[] {
 }
 
 /** Whether `user` is named directly or is a member of a named group. */
-export function isListed(ids: readonly string[], user: SlackUserId, members: GroupMembers = {}): boolean {
+export function isListed(ids: readonly string[], user: PersonId, members: GroupMembers = {}): boolean {
   return ids.some((id) => id === user || (isUserGroupId(id) && (members[id] ?? []).includes(user)));
 }
 
 /** Every person a list names, groups expanded, each once (for DMs when there is no approval channel). */
-export function peopleIn(ids: readonly string[], members: GroupMembers = {}): SlackUserId[] {
-  const people = ids.flatMap((id) => (isUserGroupId(id) ? (members[id] ?? []) : [id as SlackUserId]));
+export function peopleIn(ids: readonly string[], members: GroupMembers = {}): PersonId[] {
+  const people = ids.flatMap((id) => (isUserGroupId(id) ? (members[id] ?? []) : [id as PersonId]));
   return [...new Set(people)];
 }
 
-function isSelf(request: Pick<AccessRequest, 'requester' | 'subject'>, user: SlackUserId): boolean {
+function isSelf(request: Pick<AccessRequest, 'requester' | 'subject'>, user: PersonId): boolean {
   return user === request.requester || user === request.subject;
 }
 
@@ -62,7 +62,7 @@ function isSelf(request: Pick<AccessRequest, 'requester' | 'subject'>, user: Sla
  */
 export function isBarredParty(
   request: Pick<AccessRequest, 'requester' | 'subject'>,
-  user: SlackUserId,
+  user: PersonId,
   policy: Pick<ApprovalPolicy, 'allowSelfApproval'>,
 ): boolean {
   if (user === request.subject) return true;
@@ -73,12 +73,12 @@ export function isBarredParty(
 export function approversFor(
   request: Pick<AccessRequest, 'requester' | 'subject'>,
   policy: Pick<ApprovalPolicy, 'approvers' | 'allowSelfApproval'>,
-): readonly SlackUserId[] {
+): readonly PersonId[] {
   return policy.approvers.filter((id) => !isBarredParty(request, id, policy));
 }
 
 /** Who may click Approve on this request, and why not. */
-export function checkApprover(request: AccessRequest, user: SlackUserId, policy: ApprovalPolicy): Refusal | undefined {
+export function checkApprover(request: AccessRequest, user: PersonId, policy: ApprovalPolicy): Refusal | undefined {
   if (isBarredParty(request, user, policy)) return { code: 'self_approval' };
   if (!isListed(policy.approvers, user, policy.groupMembers)) {
     return { code: 'not_an_approver', approvers: policy.approvers };
@@ -89,7 +89,7 @@ export function checkApprover(request: AccessRequest, user: SlackUserId, policy:
 
 /** Approvals that still count under the policy in force now (config may have changed since): distinct people only. */
 export function validApprovals(request: AccessRequest, policy: ApprovalPolicy): readonly Approval[] {
-  const seen = new Set<SlackUserId>();
+  const seen = new Set<PersonId>();
   return request.approvals.filter((approval) => {
     const counts =
       isListed(policy.approvers, approval.by, policy.groupMembers) &&
@@ -159,8 +159,8 @@ export const BREAK_GLASS_DEFAULT_MAX_MS = 3_600_000;
  */
 export function decideBreakGlass(input: {
   rule: BreakGlassRule | undefined;
-  requester: SlackUserId;
-  subject: SlackUserId;
+  requester: PersonId;
+  subject: PersonId;
   reason: string | undefined;
   requestedMs: number | undefined;
   groupMembers?: GroupMembers;
@@ -177,7 +177,7 @@ export function decideBreakGlass(input: {
 }
 
 /** Who may acknowledge a break-glass review: an approver of the cluster, never the person who broke the glass. */
-export function checkReviewer(request: AccessRequest, user: SlackUserId, policy: ApprovalPolicy): Refusal | undefined {
+export function checkReviewer(request: AccessRequest, user: PersonId, policy: ApprovalPolicy): Refusal | undefined {
   if (isSelf(request, user)) return { code: 'self_approval' };
   if (!isListed(policy.approvers, user, policy.groupMembers)) {
     return { code: 'not_an_approver', approvers: policy.approvers };

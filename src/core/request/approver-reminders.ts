@@ -1,4 +1,4 @@
-import type { SlackUserId } from '../ids.ts';
+import type { PersonId } from '../ids.ts';
 import type { AccessRequest } from './request.ts';
 
 /** Reminder n waits base·2^(n−1), never more than the cap: 1 h, 2 h, 4 h, 8 h, 8 h … by default. */
@@ -37,7 +37,7 @@ export function reminderAt(
 }
 
 /** Approvers who have not acted: configured, not the requester or the subject, and not already approving. */
-export function approversToRemind(request: AccessRequest, approvers: readonly SlackUserId[]): SlackUserId[] {
+export function approversToRemind(request: AccessRequest, approvers: readonly PersonId[]): PersonId[] {
   if (request.status !== 'pending') return [];
   const acted = new Set<string>(request.approvals.map((a) => a.by));
   return [...new Set(approvers)].filter((a) => a !== request.requester && a !== request.subject && !acted.has(a));

@@ -1,4 +1,4 @@
-import { asChannelId, asClusterName, type PrincipalArn, type RequestId, type SlackUserId } from '../ids.ts';
+import { asChannelId, asClusterName, type PersonId, type PrincipalArn, type RequestId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 import type { AccessRequest, RequestKind } from './request.ts';
 
@@ -6,8 +6,8 @@ import type { AccessRequest, RequestKind } from './request.ts';
 export interface NewRequestFields {
   id: RequestId;
   kind: RequestKind;
-  requester: SlackUserId;
-  subject: SlackUserId;
+  requester: PersonId;
+  subject: PersonId;
   principalArn: PrincipalArn;
   cluster: string;
   level: Level;

@@ -1,4 +1,4 @@
-import type { SlackUserId } from '../ids.ts';
+import type { PersonId } from '../ids.ts';
 import type { Refusal } from '../refusals.ts';
 import { type GroupMembers, isListed } from './approval.ts';
 
@@ -14,8 +14,8 @@ export type RequestForOthersDecision =
  * Group members arrive resolved; a group missing from `groupMembers` has no members (fail closed).
  */
 export function decideRequestForOthers(input: {
-  requester: SlackUserId;
-  subject: SlackUserId;
+  requester: PersonId;
+  subject: PersonId;
   cluster: string;
   approvers: readonly string[];
   listed: readonly string[];

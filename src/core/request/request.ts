@@ -1,4 +1,4 @@
-import type { ChannelId, ClusterName, PrincipalArn, RequestId, SlackUserId } from '../ids.ts';
+import type { ChannelId, ClusterName, PersonId, PrincipalArn, RequestId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 import type { AccessScope } from '../plan/access-entries.ts';
 import type { AwsAuthPrior } from '../plan/aws-auth-prior.ts';
@@ -29,7 +29,7 @@ export const REQUEST_STATUSES = [
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export interface Approval {
-  by: SlackUserId;
+  by: PersonId;
   at: number;
 }
 
@@ -110,8 +110,8 @@ export interface AccessRequest {
   version: number;
   /** Absent on requests stored before kinds existed: a grant. */
   kind?: RequestKind;
-  requester: SlackUserId;
-  subject: SlackUserId;
+  requester: PersonId;
+  subject: PersonId;
   /** The principal as configured in `users`; the executor resolves it to the IAM ARN EKS wants. */
   principalArn: PrincipalArn;
   cluster: ClusterName;
@@ -123,7 +123,7 @@ export interface AccessRequest {
   requestedDurationMs?: number;
   status: RequestStatus;
   approvals: readonly Approval[];
-  denial?: { by: SlackUserId; at: number; reason?: string };
+  denial?: { by: PersonId; at: number; reason?: string };
   /** Where the conversation lives: the requester's channel and the thread the bot answers in. */
   channel: ChannelId;
   threadTs: string;
@@ -137,7 +137,7 @@ export interface AccessRequest {
   ended?: EndInfo;
   failure?: FailureInfo;
   /** Who withdrew the request while it was pending (the requester or the subject), and when. */
-  cancelled?: { by: SlackUserId; at: number };
+  cancelled?: { by: PersonId; at: number };
   /** When the request lapsed undecided (its `pendingTimeout` passed). */
   lapsedAt?: number;
   /** API_AND_CONFIG_MAP: what aws-auth maps for the principal and what the access entry will keep (or refuse). */
@@ -175,7 +175,7 @@ export interface AutoApprovalInfo {
 
 export interface BreakGlassInfo {
   at: number;
-  acknowledged?: { by: SlackUserId; at: number };
+  acknowledged?: { by: PersonId; at: number };
   /** Daily reminders posted so far while the review is unacknowledged. */
   reminders?: number;
 }

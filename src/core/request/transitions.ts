@@ -1,4 +1,4 @@
-import type { SlackUserId } from '../ids.ts';
+import type { PersonId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 import type { Refusal } from '../refusals.ts';
 import { type ApprovalPolicy, checkApprover, hasQuorum } from './approval.ts';
@@ -16,7 +16,7 @@ import { checkStepUp } from './step-up.ts';
 export type RequestEvent =
   | {
       type: 'approve';
-      by: SlackUserId;
+      by: PersonId;
       at: number;
       policy: ApprovalPolicy;
       /** The cluster's `stepUpLevels` (default: cluster-admin). */
@@ -24,17 +24,17 @@ export type RequestEvent =
       /** The cluster name the approver typed in the step-up modal; required for a step-up level. */
       confirmedCluster?: string;
     }
-  | { type: 'deny'; by: SlackUserId; at: number; policy: ApprovalPolicy; reason?: string }
+  | { type: 'deny'; by: PersonId; at: number; policy: ApprovalPolicy; reason?: string }
   | { type: 'start_apply'; at: number; preState: PreState }
   | { type: 'mode_update_started'; at: number; update: { id: string; to: string } }
   | { type: 'granted'; at: number; outcome: GrantOutcome }
   | { type: 'ended'; at: number; end: EndInfo }
   | { type: 'failed'; at: number; failure: FailureInfo }
-  | { type: 'cancel'; by: SlackUserId; at: number }
+  | { type: 'cancel'; by: PersonId; at: number }
   | { type: 'lapse'; at: number }
   | { type: 'auto_approve'; at: number; info: AutoApprovalInfo }
   | { type: 'break_glass'; at: number; info: BreakGlassInfo }
-  | { type: 'acknowledge_review'; at: number; by: SlackUserId }
+  | { type: 'acknowledge_review'; at: number; by: PersonId }
   | { type: 'review_reminded'; at: number };
 
 export type TransitionResult = { ok: true; next: AccessRequest } | { ok: false; refusal: Refusal };

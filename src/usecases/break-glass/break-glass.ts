@@ -1,4 +1,4 @@
-import { asSlackUserId, type RequestId, type SlackUserId } from '../../core/ids.ts';
+import { asPersonId, type PersonId, type RequestId } from '../../core/ids.ts';
 import type { Level } from '../../core/levels.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import type { Message } from '../../core/messages/message.ts';
@@ -27,8 +27,8 @@ export const REVIEW_REMINDER_MS = 24 * 3600_000;
 
 export interface BreakGlassInput {
   requestId: RequestId;
-  requester: SlackUserId;
-  subject: SlackUserId;
+  requester: PersonId;
+  subject: PersonId;
   clusterGiven: string;
   level: Level;
   namespaces: readonly string[];
@@ -65,7 +65,7 @@ export async function breakGlass(deps: Deps, input: BreakGlassInput): Promise<Br
     return refused(deps, input, {
       code: 'unmapped_user',
       user: input.subject,
-      askWhom: cluster.approvers as SlackUserId[],
+      askWhom: cluster.approvers as PersonId[],
     });
   }
   const now = deps.clock.now();
@@ -155,7 +155,7 @@ export async function acknowledgeReview(
   deps: Deps,
   input: AcknowledgeInput,
 ): Promise<{ ok: true } | { ok: false; refusal: Refusal }> {
-  const user = asSlackUserId(input.user);
+  const user = asPersonId(input.user);
   for (let attempt = 0; attempt < 20; attempt++) {
     const request = await deps.store.get(input.requestId);
     if (!request) return refuseClick(deps, input, { code: 'unknown_request' });
@@ -225,7 +225,7 @@ async function refuseClick(
     detail: { code: refusal.code, action: 'acknowledge-review' },
   });
   await deps.notifier.postEphemeral(
-    { channel: input.channel, user: asSlackUserId(input.user) },
+    { channel: input.channel, user: asPersonId(input.user) },
     plainReply(describeRefusal(refusal)),
   );
   return { ok: false, refusal };

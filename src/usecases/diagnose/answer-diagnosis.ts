@@ -4,7 +4,7 @@ import { diagnosisMessage } from '../../core/diagnose/diagnosis-message.ts';
 import type { Evidence, IdentityFacts } from '../../core/diagnose/evidence.ts';
 import type { Diagnosis, Finding } from '../../core/diagnose/finding.ts';
 import { diagnosisFor } from '../../core/diagnose/redact.ts';
-import { asSlackUserId } from '../../core/ids.ts';
+import { asPersonId } from '../../core/ids.ts';
 import { askFactsFrom } from '../../core/intent/ask.ts';
 import { findPastedIdentity } from '../../core/intent/pasted-identity.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
@@ -71,7 +71,7 @@ export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promis
     ...(lastGrantAt !== undefined ? { lastGrantAt } : {}),
   });
   const diagnosis = diagnose(evidence);
-  const audience = await audienceOf(deps, cluster, asSlackUserId(input.user), identity);
+  const audience = await audienceOf(deps, cluster, asPersonId(input.user), identity);
   await deps.notifier.update(
     checking,
     diagnosisMessage(diagnosisFor(audience, diagnosis, evidence), evidence, audience),
@@ -94,7 +94,7 @@ function identityFor(
   deps: Deps,
   input: DiagnosisInput,
 ): Omit<IdentityFacts, 'iamArn'> | { problem: ReturnType<typeof plainReply> } {
-  const mapped = principalOf(deps.settings, asSlackUserId(input.user));
+  const mapped = principalOf(deps.settings, asPersonId(input.user));
   const pasted = findPastedIdentity(input.text);
   const withMapped = mapped ? { mapped } : {};
   switch (pasted.kind) {
@@ -115,7 +115,7 @@ function identityFor(
 
 /** When eks-access last granted this person access to the cluster (the API server caches recent denials). */
 async function lastGrantFor(deps: Deps, user: string, cluster: string): Promise<number | undefined> {
-  const requests = await deps.store.listForUser(asSlackUserId(user), 20);
+  const requests = await deps.store.listForUser(asPersonId(user), 20);
   const grants = requests
     .filter((r) => r.cluster === cluster && r.status === 'granted' && r.subject === user)
     .map((r) => r.outcome?.verifiedAt ?? r.updatedAt);

@@ -1,5 +1,5 @@
 import { type Audience, clusterApproverIds, diagnosisAudience, isOwnIdentity } from '../../core/diagnose/audience.ts';
-import type { SlackUserId } from '../../core/ids.ts';
+import type { PersonId } from '../../core/ids.ts';
 import { isListed, userGroupsIn } from '../../core/request/approval.ts';
 import type { ClusterSettings } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
@@ -13,7 +13,7 @@ import { membersOf } from '../review/approval-policy.ts';
 export async function audienceOf(
   deps: Pick<Deps, 'userGroups'>,
   cluster: ClusterSettings,
-  user: SlackUserId,
+  user: PersonId,
   identity: { given: string; mapped?: string | undefined },
 ): Promise<Audience> {
   const ids = clusterApproverIds(cluster);

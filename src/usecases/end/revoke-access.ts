@@ -1,4 +1,4 @@
-import { asSlackUserId, type RequestId, type SlackUserId } from '../../core/ids.ts';
+import { asPersonId, type PersonId, type RequestId } from '../../core/ids.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import type { Message } from '../../core/messages/message.ts';
 import { plainReply } from '../../core/messages/request-messages.ts';
@@ -19,8 +19,8 @@ import { endGrant } from './end-grant.ts';
 export async function revokeAccess(
   deps: Deps,
   input: {
-    by: SlackUserId;
-    subject: SlackUserId;
+    by: PersonId;
+    subject: PersonId;
     clusterGiven: string;
     askedIn?: { channel: string; threadTs?: string };
   },
@@ -61,7 +61,7 @@ export async function endFromButton(
   deps: Deps,
   input: { requestId: RequestId; user: string; channel: string },
 ): Promise<void> {
-  const user = asSlackUserId(input.user);
+  const user = asPersonId(input.user);
   const request = await deps.store.get(input.requestId);
   const cluster = request ? resolveCluster(deps.settings, request.cluster) : undefined;
   const approvers = cluster === undefined || isRefusal(cluster) ? [] : approvalPolicyOf(cluster).approvers;

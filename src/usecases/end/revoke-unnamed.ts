@@ -1,4 +1,4 @@
-import type { SlackUserId } from '../../core/ids.ts';
+import type { PersonId } from '../../core/ids.ts';
 import type { Message } from '../../core/messages/message.ts';
 import { plainReply } from '../../core/messages/request-messages.ts';
 import { nothingToRevokeReply, revokeChoiceReply } from '../../core/messages/revoke-choice.ts';
@@ -11,7 +11,7 @@ import { revokeAccess } from './revoke-access.ts';
  */
 export async function revokeUnnamed(
   deps: Deps,
-  input: { by: SlackUserId; subject: SlackUserId; askedIn?: { channel: string; threadTs?: string } },
+  input: { by: PersonId; subject: PersonId; askedIn?: { channel: string; threadTs?: string } },
 ): Promise<Message | undefined> {
   const isSelf = input.by === input.subject;
   // Someone else's grants are named only to the cluster's approvers (as in "who has access"), so the cluster is

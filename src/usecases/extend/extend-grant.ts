@@ -1,4 +1,4 @@
-import { asRequestId, asSlackUserId, type RequestId, type SlackUserId } from '../../core/ids.ts';
+import { asPersonId, asRequestId, type PersonId, type RequestId } from '../../core/ids.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import { extendButton, plainReply } from '../../core/messages/request-messages.ts';
 import type { Refusal } from '../../core/refusals.ts';
@@ -33,7 +33,7 @@ export async function extendGrant(
   deps: Deps,
   input: { requestId: RequestId; user: string; channel: string },
 ): Promise<void> {
-  const user = asSlackUserId(input.user);
+  const user = asPersonId(input.user);
   const original = await deps.store.get(input.requestId);
   const refusal = extendRefusal(original, user);
   if (refusal !== undefined || original === undefined) {
@@ -58,7 +58,7 @@ export async function extendGrant(
 }
 
 /** Only the person with the access or who asked for it may extend, and only while it is granted. */
-function extendRefusal(original: AccessRequest | undefined, user: SlackUserId): Refusal | undefined {
+function extendRefusal(original: AccessRequest | undefined, user: PersonId): Refusal | undefined {
   if (!original || (original.subject !== user && original.requester !== user)) return { code: 'unknown_request' };
   if (original.status !== 'granted') return { code: 'not_extendable', status: original.status };
   return undefined;

@@ -1,5 +1,5 @@
-import type { SlackUserId } from '../../core/ids.ts';
-import { asSlackUserId } from '../../core/ids.ts';
+import type { PersonId } from '../../core/ids.ts';
+import { asPersonId } from '../../core/ids.ts';
 import type { AdminCommand } from '../../core/intent/admin-command.ts';
 import type { Message } from '../../core/messages/message.ts';
 import { plainReply } from '../../core/messages/request-messages.ts';
@@ -12,7 +12,7 @@ import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
 export async function handleAdminCommand(
   deps: Deps,
   input: InboundMessage,
-  user: SlackUserId,
+  user: PersonId,
   command: AdminCommand,
   conversation: Conversation,
   reply: (message: Message) => Promise<void>,
@@ -28,7 +28,7 @@ export async function handleAdminCommand(
     await reply(plainReply(`Whom should I give cluster-admin to? Say \`recover ${command.cluster} for @someone\`.`));
     return { kind: 'replied', reason: 'recover_needs_subject' };
   }
-  const subject = command.kind === 'recover' ? asSlackUserId(command.subject) : user;
+  const subject = command.kind === 'recover' ? asPersonId(command.subject) : user;
   const outcome = await submitRequest(deps, {
     requestId: input.requestId,
     kind: command.kind,

@@ -1,4 +1,4 @@
-import { asRequestId, asSlackUserId } from '../../core/ids.ts';
+import { asPersonId, asRequestId } from '../../core/ids.ts';
 import { acknowledgeReview } from '../break-glass/break-glass.ts';
 import { answerDiagnosis } from '../diagnose/answer-diagnosis.ts';
 import { endFromButton } from '../end/revoke-access.ts';
@@ -44,7 +44,7 @@ export type Click =
 export async function handleClick(deps: Deps, input: Click): Promise<unknown> {
   const click =
     input.kind !== 'review' && input.kind !== 'diagnose' && input.kind !== 'request' && !input.channel
-      ? { ...input, channel: await deps.notifier.openDm(asSlackUserId(input.user)) }
+      ? { ...input, channel: await deps.notifier.openDm(asPersonId(input.user)) }
       : input;
   switch (click.kind) {
     case 'migrate-entries':
@@ -73,7 +73,7 @@ export async function handleClick(deps: Deps, input: Click): Promise<unknown> {
     }
     case 'request': {
       // The least privilege is the safe default for a one-click request; other levels are a sentence away.
-      const user = asSlackUserId(click.user);
+      const user = asPersonId(click.user);
       const conversation = { channel: click.channel, threadTs: click.threadTs };
       const result = await submitRequest(deps, {
         requestId: asRequestId(click.requestId),

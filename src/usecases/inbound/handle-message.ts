@@ -1,4 +1,4 @@
-import { asSlackUserId, type SlackUserId } from '../../core/ids.ts';
+import { asPersonId, type PersonId } from '../../core/ids.ts';
 import { parseAdminCommand } from '../../core/intent/admin-command.ts';
 import { parseCancelCommand } from '../../core/intent/cancel-command.ts';
 import { parseIntent } from '../../core/intent/parse.ts';
@@ -22,7 +22,7 @@ import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
 
 /** Parses one inbound message and answers it in its thread (slash commands: in a DM). */
 export async function handleMessage(deps: Deps, input: InboundMessage): Promise<HandleResult> {
-  const user = asSlackUserId(input.user);
+  const user = asPersonId(input.user);
   const names = clusterNames(deps.settings);
   const conversation = await conversationFor(deps, input, user);
   const reply = (message: Message) =>
@@ -123,7 +123,7 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
 }
 
 /** Mentions and DMs are answered in their thread; slash commands have no message to thread under, so in a DM. */
-async function conversationFor(deps: Deps, input: InboundMessage, user: SlackUserId): Promise<Conversation> {
+async function conversationFor(deps: Deps, input: InboundMessage, user: PersonId): Promise<Conversation> {
   const owner = inboundOwner(input.inboundId);
   if (input.source === 'command') {
     const dm = await deps.notifier.openDm(user);

@@ -1,4 +1,4 @@
-import { asSlackUserId, type RequestId } from '../../core/ids.ts';
+import { asPersonId, type RequestId } from '../../core/ids.ts';
 import { entriesMovedMessage } from '../../core/messages/admin-messages.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import { plainReply } from '../../core/messages/request-messages.ts';
@@ -24,7 +24,7 @@ export async function moveEntries(
 ): Promise<{ moved: number }> {
   const request = await deps.store.get(input.requestId);
   const cluster = request ? findCluster(deps.settings, request.cluster) : undefined;
-  const user = asSlackUserId(input.user);
+  const user = asPersonId(input.user);
   if (!request || !cluster || kindOf(request) !== 'migrate' || request.status !== 'granted') {
     await auditRefusal(deps, {
       actor: user,
@@ -48,7 +48,7 @@ export async function moveEntries(
     });
     await deps.notifier.postEphemeral(
       { channel: input.channel, user },
-      plainReply(describeRefusal({ code: 'not_an_approver', approvers: cluster.approvers.map(asSlackUserId) })),
+      plainReply(describeRefusal({ code: 'not_an_approver', approvers: cluster.approvers.map(asPersonId) })),
     );
     return { moved: 0 };
   }

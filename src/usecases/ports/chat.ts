@@ -1,4 +1,4 @@
-import type { ChannelId, SlackUserId } from '../../core/ids.ts';
+import type { ChannelId, PersonId } from '../../core/ids.ts';
 import type { Message } from '../../core/messages/message.ts';
 
 export interface MessageRef {
@@ -46,8 +46,8 @@ export interface Notifier {
     options?: { mayExistSince?: number },
   ): Promise<MessageRef>;
   update(ref: MessageRef, message: Message): Promise<void>;
-  postEphemeral(target: { channel: string; user: SlackUserId; threadTs?: string }, message: Message): Promise<void>;
-  openDm(user: SlackUserId): Promise<ChannelId>;
+  postEphemeral(target: { channel: string; user: PersonId; threadTs?: string }, message: Message): Promise<void>;
+  openDm(user: PersonId): Promise<ChannelId>;
   /** A link to a message (chat.getPermalink; no scope needed). Undefined when Slack has no such message. */
   permalink(channel: string, ts: string): Promise<string | undefined>;
 }
@@ -55,7 +55,7 @@ export interface Notifier {
 /** Slack user groups (S…) named as approvers or break-glass people. Throws AdapterError when Slack cannot answer. */
 export interface UserGroups {
   /** The group's member ids; cached briefly, so a change in Slack takes effect within minutes. Unknown group: []. */
-  members(groupId: string): Promise<readonly SlackUserId[]>;
+  members(groupId: string): Promise<readonly PersonId[]>;
 }
 
 /**
@@ -64,11 +64,11 @@ export interface UserGroups {
  */
 export interface People {
   /** Active (not deleted, not bot) members whose username, display name or real name is `name`, any case. */
-  findByName(name: string): Promise<readonly SlackUserId[]>;
+  findByName(name: string): Promise<readonly PersonId[]>;
 }
 
 /** The person's App Home tab. Throws AdapterError on platform failures. */
 export interface HomeTab {
   /** Replaces the user's Home view; returns the view id Slack gave it (clicks from it carry that id). */
-  publish(user: SlackUserId, view: Message): Promise<{ viewId: string }>;
+  publish(user: PersonId, view: Message): Promise<{ viewId: string }>;
 }

@@ -1,4 +1,4 @@
-import type { RequestId, SlackUserId } from '../../core/ids.ts';
+import type { PersonId, RequestId } from '../../core/ids.ts';
 import type { DigestLine } from '../../core/messages/digest-messages.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 
@@ -12,7 +12,7 @@ export interface RequestStore {
   create(request: AccessRequest): Promise<boolean>;
   compareAndSet(next: AccessRequest, expectedVersion: number): Promise<boolean>;
   /** Newest first, at most `limit`, requests where the user is requester or subject. */
-  listForUser(user: SlackUserId, limit: number): Promise<AccessRequest[]>;
+  listForUser(user: PersonId, limit: number): Promise<AccessRequest[]>;
   /** Indexes a granted request by its expiry and by (cluster, principal), for expiry, overlap and the reconciler. */
   markActive(request: AccessRequest): Promise<void>;
   markEnded(request: AccessRequest): Promise<void>;
@@ -56,7 +56,7 @@ export interface JobQueue {
    * Re-publishes the user's Home tab shortly. Coalesced per user over a short window, so a burst of changes (an
    * approver with many requests, thousands of expiries) costs one views.publish per user, not one per change.
    */
-  enqueueHomeRefresh(user: SlackUserId): Promise<void>;
+  enqueueHomeRefresh(user: PersonId): Promise<void>;
   /**
    * Re-renders the request's cards and "request received" reply shortly, coalesced per request: changes made
    * while one refresh waits are shown by that refresh, and one made while it runs gets one more.
@@ -90,7 +90,7 @@ export interface Digests {
 export interface AutoApprovalQuota {
   take(input: {
     cluster: string;
-    user: SlackUserId;
+    user: PersonId;
     requestId: RequestId;
     now: number;
     periodMs: number;

@@ -1,6 +1,6 @@
 import { parseAwsAuth } from '../../core/aws-auth/document.ts';
 import { matchCaller } from '../../core/aws-auth/match.ts';
-import type { SlackUserId } from '../../core/ids.ts';
+import type { PersonId } from '../../core/ids.ts';
 import { code, mention } from '../../core/messages/escape.ts';
 import { endedReply, plainReply } from '../../core/messages/request-messages.ts';
 import { scopePhrase } from '../../core/messages/restore-notes.ts';
@@ -164,7 +164,7 @@ async function reportDrift(
     await postOnce(deps, owner, 'drift-approvals', { channel: cluster.approvalChannel }, notice);
   } else {
     for (const approver of cluster?.approvers ?? []) {
-      const dm = await deps.notifier.openDm(approver as SlackUserId);
+      const dm = await deps.notifier.openDm(approver as PersonId);
       await postOnce(deps, owner, `drift:${approver}`, { channel: dm }, notice);
     }
   }

@@ -1,5 +1,5 @@
 import { clusterApproverIds } from '../../core/diagnose/audience.ts';
-import type { SlackUserId } from '../../core/ids.ts';
+import type { PersonId } from '../../core/ids.ts';
 import type { ReportCommand } from '../../core/intent/report-command.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import type { Message } from '../../core/messages/message.ts';
@@ -20,7 +20,7 @@ export const AUDIT_IN_SLACK = 20;
  * `audit X` and `who has access to X`: read-only, and only for the cluster's approvers. Anyone else gets the
  * refusal with the approvers' names, and the attempt is audited.
  */
-export async function answerReport(deps: Deps, user: SlackUserId, command: ReportCommand): Promise<Message> {
+export async function answerReport(deps: Deps, user: PersonId, command: ReportCommand): Promise<Message> {
   const cluster = resolveCluster(deps.settings, command.cluster);
   if (isRefusal(cluster)) {
     await auditRefusal(deps, { actor: user, action: command.kind, refusal: cluster, cluster: command.cluster });

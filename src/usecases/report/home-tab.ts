@@ -1,4 +1,4 @@
-import type { SlackUserId } from '../../core/ids.ts';
+import type { PersonId } from '../../core/ids.ts';
 import { HOME_ITEMS_PER_LIST, homeView } from '../../core/messages/home-view.ts';
 import { peopleIn } from '../../core/request/approval.ts';
 import { type AccessRequest, kindOf } from '../../core/request/request.ts';
@@ -17,7 +17,7 @@ export function homeOwner(user: string): string {
 }
 
 /** Builds and publishes the user's Home tab (views.publish), and remembers the view id Slack gave it. */
-export async function publishHome(deps: Deps, user: SlackUserId): Promise<{ viewId: string }> {
+export async function publishHome(deps: Deps, user: PersonId): Promise<{ viewId: string }> {
   const requests = await deps.store.listForUser(user, RECENT_REQUESTS);
   const approves = deps.settings.clusters.filter((c) => approvalPolicyOf(c).approvers.includes(user));
   const waiting: AccessRequest[] = [];
@@ -49,7 +49,7 @@ export async function publishHome(deps: Deps, user: SlackUserId): Promise<{ view
 export async function refreshHomes(deps: Deps, request: AccessRequest): Promise<void> {
   const cluster = findCluster(deps.settings, request.cluster);
   const approvers = cluster ? approvalPolicyOf(cluster, kindOf(request), request.level).approvers : [];
-  const users = new Set<SlackUserId>([
+  const users = new Set<PersonId>([
     request.requester,
     request.subject,
     ...peopleIn(approvers, await membersOf(deps, approvers).catch(() => ({}))),

@@ -1,4 +1,4 @@
-import { asSlackUserId, type RequestId, type SlackUserId } from '../../core/ids.ts';
+import { asPersonId, type PersonId, type RequestId } from '../../core/ids.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import { escapeUserText } from '../../core/messages/escape.ts';
 import type { Message } from '../../core/messages/message.ts';
@@ -19,7 +19,7 @@ export async function cancelFromButton(
   deps: Deps,
   input: { requestId: RequestId; user: string; channel: string },
 ): Promise<{ ok: boolean }> {
-  const user = asSlackUserId(input.user);
+  const user = asPersonId(input.user);
   const result = await cancelOne(deps, input.requestId, user);
   if (!result.ok) {
     await deps.notifier.postEphemeral({ channel: input.channel, user }, plainReply(describeRefusal(result.refusal)));
@@ -31,7 +31,7 @@ export async function cancelFromButton(
  * "cancel my request on prod-cluster" and `/eks cancel prod-cluster`: every pending request there that the writer
  * made or that someone else made for them.
  */
-export async function cancelByText(deps: Deps, input: { user: SlackUserId; clusterGiven?: string }): Promise<Message> {
+export async function cancelByText(deps: Deps, input: { user: PersonId; clusterGiven?: string }): Promise<Message> {
   if (input.clusterGiven === undefined) return await cancelUnnamed(deps, input.user);
   const cluster = resolveCluster(deps.settings, input.clusterGiven);
   if (isRefusal(cluster)) {
@@ -60,7 +60,7 @@ export async function cancelByText(deps: Deps, input: { user: SlackUserId; clust
 }
 
 /** A bare "cancel": the one pending request is cancelled; none or several is answered (no guess). */
-async function cancelUnnamed(deps: Deps, user: SlackUserId): Promise<Message> {
+async function cancelUnnamed(deps: Deps, user: PersonId): Promise<Message> {
   const pending = (await deps.store.listForUser(user, 50)).filter(
     (r) => (r.requester === user || r.subject === user) && r.status === 'pending',
   );
@@ -82,7 +82,7 @@ async function cancelUnnamed(deps: Deps, user: SlackUserId): Promise<Message> {
 async function cancelOne(
   deps: Deps,
   id: RequestId,
-  user: SlackUserId,
+  user: PersonId,
 ): Promise<{ ok: true; request: AccessRequest } | { ok: false; refusal: Refusal }> {
   const result = await transitionStored(deps, id, { type: 'cancel', by: user, at: deps.clock.now() });
   if (!result.ok) {

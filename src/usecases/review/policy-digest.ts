@@ -1,4 +1,4 @@
-import type { SlackUserId } from '../../core/ids.ts';
+import type { PersonId } from '../../core/ids.ts';
 import { policyApprovalDigest } from '../../core/messages/digest-messages.ts';
 import { peopleIn } from '../../core/request/approval.ts';
 import { type AccessRequest, kindOf } from '../../core/request/request.ts';
@@ -35,7 +35,7 @@ export async function noteInDigest(deps: Deps, request: AccessRequest): Promise<
   else {
     const approvers = approvalPolicyOf(cluster, kindOf(request), request.level).approvers;
     for (const approver of peopleIn(approvers, await membersOf(deps, approvers))) {
-      channels.push(await deps.notifier.openDm(approver as SlackUserId));
+      channels.push(await deps.notifier.openDm(approver as PersonId));
     }
   }
   for (const channel of channels) {

@@ -1,4 +1,4 @@
-import { asSlackUserId, type RequestId } from '../../core/ids.ts';
+import { asPersonId, type RequestId } from '../../core/ids.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import { plainReply, statusReply } from '../../core/messages/request-messages.ts';
 import type { Refusal } from '../../core/refusals.ts';
@@ -30,7 +30,7 @@ const MAX_CAS_ATTEMPTS = 20;
 
 /** An Approve or Deny click: one atomic transition, then the apply job or a visible refusal. */
 export async function reviewRequest(deps: Deps, input: ReviewInput): Promise<ReviewResult> {
-  const user = asSlackUserId(input.user);
+  const user = asPersonId(input.user);
   for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
     const request = await deps.store.get(input.requestId);
     if (!request) return refuse(deps, input, { code: 'unknown_request' });
@@ -110,7 +110,7 @@ async function refuse(
     ...(request ? { cluster: request.cluster } : {}),
     detail: { code: refusal.code, decision: input.decision },
   });
-  const user = asSlackUserId(input.user);
+  const user = asPersonId(input.user);
   // A Home tab has no channel: the refusal goes to the clicker's DM with the bot.
   const channel = input.card?.channel ?? (await deps.notifier.openDm(user));
   await deps.notifier.postEphemeral({ channel, user }, plainReply(describeRefusal(refusal)));

@@ -1,4 +1,4 @@
-import type { SlackUserId } from '../../core/ids.ts';
+import type { PersonId } from '../../core/ids.ts';
 import type { Level } from '../../core/levels.ts';
 import { requestedForYouNotice } from '../../core/messages/for-others-messages.ts';
 import type { Refusal } from '../../core/refusals.ts';
@@ -18,7 +18,7 @@ import { requestLink } from './request-link.ts';
 export async function checkRequestForOthers(
   deps: Deps,
   cluster: ClusterSettings,
-  input: { requester: SlackUserId; subject: SlackUserId; kind: RequestKind; level: Level },
+  input: { requester: PersonId; subject: PersonId; kind: RequestKind; level: Level },
 ): Promise<Refusal | undefined> {
   if (input.requester === input.subject) return undefined;
   const rule = requestForOthersRule(deps.settings, cluster, input.kind, input.level);

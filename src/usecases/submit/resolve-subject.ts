@@ -1,4 +1,4 @@
-import type { SlackUserId } from '../../core/ids.ts';
+import type { PersonId } from '../../core/ids.ts';
 import type { Subject } from '../../core/intent/intent.ts';
 import type { Message } from '../../core/messages/message.ts';
 import { plainReply } from '../../core/messages/request-messages.ts';
@@ -11,8 +11,8 @@ import type { Deps } from '../ports/deps.ts';
 export async function resolveSubject(
   deps: Deps,
   subject: Subject,
-  writer: SlackUserId,
-): Promise<{ userId: SlackUserId } | { reply: Message; reason: string }> {
+  writer: PersonId,
+): Promise<{ userId: PersonId } | { reply: Message; reason: string }> {
   if (subject.kind === 'self') return { userId: writer };
   if (subject.kind === 'user') return { userId: subject.userId };
   const found = await deps.people.findByName(subject.name);

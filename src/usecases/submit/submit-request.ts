@@ -1,4 +1,4 @@
-import { asPrincipalArn, type RequestId, type SlackUserId } from '../../core/ids.ts';
+import { asPrincipalArn, type PersonId, type RequestId } from '../../core/ids.ts';
 import { accessPolicyArn, type Level } from '../../core/levels.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import type { Message } from '../../core/messages/message.ts';
@@ -45,8 +45,8 @@ export interface SubmitInput {
   requestId: RequestId;
   /** Default `grant`. `migrate` and `recover` need two approvers other than the requester and the subject. */
   kind?: RequestKind;
-  requester: SlackUserId;
-  subject: SlackUserId;
+  requester: PersonId;
+  subject: PersonId;
   clusterGiven: string;
   level: Level;
   namespaces: readonly string[];

@@ -1,4 +1,4 @@
-import { asChannelId, type RequestId, type SlackUserId } from '../../../src/core/ids.ts';
+import { asChannelId, type PersonId, type RequestId } from '../../../src/core/ids.ts';
 import type { Message } from '../../../src/core/messages/message.ts';
 import type { AccessScope, AssociatedPolicy } from '../../../src/core/plan/access-entries.ts';
 import type { AccessRequest } from '../../../src/core/request/request.ts';
@@ -19,7 +19,7 @@ export interface InMemoryWorld {
   ephemerals: { user: string; message: Message }[];
   homes: { user: string; view: Message }[];
   /** Home-tab refreshes queued after changes (the worker publishes them). */
-  homeRefreshes: SlackUserId[];
+  homeRefreshes: PersonId[];
   enqueued: RequestId[];
   audit: AuditEvent[];
   entries: Map<string, AccessEntryInfo>;
@@ -33,7 +33,7 @@ export interface InMemoryWorld {
   /** Delayed jobs scheduled for pending requests: lapses and approver reminders. */
   timers: { kind: 'lapse' | 'approver-reminder'; id: RequestId; n?: number; at: number }[];
   /** Slack user groups the tests seed: group id → member ids. */
-  groups: Record<string, SlackUserId[]>;
+  groups: Record<string, PersonId[]>;
   autoApproved: Map<string, { id: string; at: number }[]>;
   reviewReminders: { id: RequestId; at: number; round: number }[];
   digests: Map<string, DigestItem[]>;

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAutoApprovalQuota } from '../../../src/adapters/store/auto-approval-quota.ts';
-import { asRequestId, asSlackUserId } from '../../../src/core/ids.ts';
+import { asPersonId, asRequestId } from '../../../src/core/ids.ts';
 import { testRedis } from '../../support/redis.ts';
 
 const { redis, prefix } = testRedis();
@@ -11,7 +11,7 @@ const quota = createAutoApprovalQuota(redis, prefix);
 const take = (user: string, id: string, now: number, max = 3) =>
   quota.take({
     cluster: 'staging',
-    user: asSlackUserId(user),
+    user: asPersonId(user),
     requestId: asRequestId(id),
     now,
     periodMs: DAY,

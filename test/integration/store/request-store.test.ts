@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../../src/adapters/store/audit-log.ts';
 import { createMessageLog } from '../../../src/adapters/store/message-log.ts';
 import { createRequestStore } from '../../../src/adapters/store/request-store.ts';
-import { asSlackUserId } from '../../../src/core/ids.ts';
+import { asPersonId } from '../../../src/core/ids.ts';
 import { transition } from '../../../src/core/request/transitions.ts';
 import { testRedis } from '../../support/redis.ts';
 import { BOB, CAROL, DAVE, pendingRequest, policy } from '../../unit/core/request/fixtures.ts';
@@ -27,7 +27,7 @@ describe('request store on real Redis', () => {
     const request = pendingRequest({ id: 'R1RACE' as never });
     await store.create(request);
     const rules = policy([BOB, CAROL, DAVE, 'U0EVE', 'U0FRED']);
-    const approvers = [BOB, CAROL, DAVE, asSlackUserId('U0EVE'), asSlackUserId('U0FRED')];
+    const approvers = [BOB, CAROL, DAVE, asPersonId('U0EVE'), asPersonId('U0FRED')];
 
     const results = await Promise.all(
       approvers.map((by) => {
@@ -45,7 +45,7 @@ describe('request store on real Redis', () => {
 
   it('lists a user’s requests newest first', async () => {
     const store = createRequestStore(redis, prefix);
-    const user = asSlackUserId('U0LISTER');
+    const user = asPersonId('U0LISTER');
     await store.create(pendingRequest({ id: 'R1OLD' as never, requester: user, createdAt: 1 }));
     await store.create(pendingRequest({ id: 'R1NEW' as never, requester: user, createdAt: 2 }));
 

@@ -5,7 +5,7 @@ import {
   isClusterApprover,
   isOwnIdentity,
 } from '../../../../src/core/diagnose/audience.ts';
-import { asSlackUserId } from '../../../../src/core/ids.ts';
+import { asPersonId } from '../../../../src/core/ids.ts';
 import { ACCOUNT, ROLE_ARN, ROLE_ARN_NO_PATH, SESSION_ARN } from './builders.ts';
 
 const OTHER_ROLE = `arn:aws:iam::${ACCOUNT}:role/ops-admin`;
@@ -64,8 +64,6 @@ describe('cluster approvers', () => {
     ['a member of an approver group', 'U0ONCALLMEMBER', true],
     ['anyone else', 'U0STRANGER', false],
   ])('%s: %s', (_, user, expected) => {
-    expect(isClusterApprover(cluster, asSlackUserId(user), { S0ONCALL: [asSlackUserId('U0ONCALLMEMBER')] })).toBe(
-      expected,
-    );
+    expect(isClusterApprover(cluster, asPersonId(user), { S0ONCALL: [asPersonId('U0ONCALLMEMBER')] })).toBe(expected);
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asSlackUserId } from '../../../../src/core/ids.ts';
+import { asPersonId } from '../../../../src/core/ids.ts';
 import { isAllowedDuration } from '../../../../src/core/intent/duration.ts';
 import type { Intent, ParseFailure } from '../../../../src/core/intent/intent.ts';
 import { isValidNamespace } from '../../../../src/core/intent/namespaces.ts';
@@ -192,7 +192,7 @@ describe('parseIntent properties', () => {
           const result = parseIntent(text, { clusterNames: [cluster] });
           expect(result).toEqual({
             kind: 'grant',
-            subject: { kind: 'user', userId: asSlackUserId('U0BOB') },
+            subject: { kind: 'user', userId: asPersonId('U0BOB') },
             cluster,
             level: LEVEL_SYNONYMS[level],
             namespaces: [namespace],

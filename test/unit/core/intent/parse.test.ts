@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asSlackUserId } from '../../../../src/core/ids.ts';
+import { asPersonId } from '../../../../src/core/ids.ts';
 import type { Intent, ParseFailure, ParseFailureReason, Subject } from '../../../../src/core/intent/intent.ts';
 import { MAX_MESSAGE_CHARS, parseIntent } from '../../../../src/core/intent/parse.ts';
 import type { Level } from '../../../../src/core/levels.ts';
@@ -8,7 +8,7 @@ type Grant = Extract<Intent, { kind: 'grant' }>;
 
 const context = { clusterNames: ['prod-cluster', 'prod', 'staging', 'stg', 'dev-eu', 'Sandbox'], botUserId: 'UBOT' };
 const self: Subject = { kind: 'self' };
-const user = (id: string): Subject => ({ kind: 'user', userId: asSlackUserId(id) });
+const user = (id: string): Subject => ({ kind: 'user', userId: asPersonId(id) });
 const grant = (cluster: string, level: Level, extra: Partial<Grant> = {}): Grant => ({
   kind: 'grant',
   subject: self,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { asSlackUserId } from '../../../../src/core/ids.ts';
+import { asPersonId } from '../../../../src/core/ids.ts';
 import { describeRefusal } from '../../../../src/core/messages/describe-refusal.ts';
 import { listOr } from '../../../../src/core/messages/list-text.ts';
 
 describe('sentences that end in a list still read when the list is empty', () => {
   it('names the approvers when there are some, and says there are none otherwise', () => {
-    const some = describeRefusal({ code: 'not_an_approver', approvers: [asSlackUserId('U0APPROVER1')] });
+    const some = describeRefusal({ code: 'not_an_approver', approvers: [asPersonId('U0APPROVER1')] });
     const none = describeRefusal({ code: 'not_an_approver', approvers: [] });
 
     expect(some).toBe('You are not an approver for this cluster. Approvers: <@U0APPROVER1>.');

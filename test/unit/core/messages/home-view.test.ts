@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asRequestId, asSlackUserId } from '../../../../src/core/ids.ts';
+import { asPersonId, asRequestId } from '../../../../src/core/ids.ts';
 import { HOME_CANCELLABLE, HOME_MAX_BLOCKS, homeView, linesWithin } from '../../../../src/core/messages/home-view.ts';
 import type { MessagePart } from '../../../../src/core/messages/message.ts';
 import type { AccessRequest } from '../../../../src/core/request/request.ts';
@@ -106,7 +106,7 @@ describe('homeView', () => {
     const view = homeView({
       user: BOB,
       now: NOW,
-      grants: [{ ...granted(1), requester: asSlackUserId(BOB) }],
+      grants: [{ ...granted(1), requester: asPersonId(BOB) }],
       pending: [],
       waiting: [],
       isApprover: false,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asSlackUserId } from '../../../../src/core/ids.ts';
+import { asPersonId } from '../../../../src/core/ids.ts';
 import {
   type ApprovalPolicy,
   approversFor,
@@ -15,7 +15,7 @@ import {
 import { transition } from '../../../../src/core/request/transitions.ts';
 import { ALICE, BOB, CAROL, DAVE, pendingRequest } from './fixtures.ts';
 
-const ONCALL = asSlackUserId('S0ONCALL');
+const ONCALL = asPersonId('S0ONCALL');
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const groupPolicy = (extra: Partial<ApprovalPolicy> = {}): ApprovalPolicy => ({
@@ -108,7 +108,7 @@ describe('who may approve', () => {
 });
 
 describe('quorum properties', () => {
-  const people = fc.constantFrom(ALICE, BOB, CAROL, DAVE, asSlackUserId('U0ERIN'));
+  const people = fc.constantFrom(ALICE, BOB, CAROL, DAVE, asPersonId('U0ERIN'));
   const approvals = fc.array(fc.record({ by: people, at: fc.nat() }), { maxLength: 12 });
   const policies = fc.record({
     approvers: fc.uniqueArray(fc.constantFrom(ALICE, BOB, CAROL, DAVE, ONCALL), { minLength: 1 }),

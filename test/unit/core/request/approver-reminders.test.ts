@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asSlackUserId } from '../../../../src/core/ids.ts';
+import { asPersonId } from '../../../../src/core/ids.ts';
 import {
   approversToRemind,
   DEFAULT_REMINDER_BACKOFF,
@@ -89,7 +89,7 @@ describe('who is reminded', () => {
   });
 
   it('reminds each approver once even when listed twice', () => {
-    expect(approversToRemind(pendingRequest(), [BOB, BOB, asSlackUserId('U0BOB')])).toEqual([BOB]);
+    expect(approversToRemind(pendingRequest(), [BOB, BOB, asPersonId('U0BOB')])).toEqual([BOB]);
   });
 
   it.each(['approved', 'denied', 'cancelled', 'lapsed'] as const)('reminds nobody once the request is %s', (status) => {

@@ -1,11 +1,11 @@
-import { asChannelId, asClusterName, asPrincipalArn, asRequestId, asSlackUserId } from '../../../../src/core/ids.ts';
+import { asChannelId, asClusterName, asPersonId, asPrincipalArn, asRequestId } from '../../../../src/core/ids.ts';
 import type { ApprovalPolicy } from '../../../../src/core/request/approval.ts';
 import type { AccessRequest } from '../../../../src/core/request/request.ts';
 
-export const ALICE = asSlackUserId('U0ALICE');
-export const BOB = asSlackUserId('U0BOB');
-export const CAROL = asSlackUserId('U0CAROL');
-export const DAVE = asSlackUserId('U0DAVE');
+export const ALICE = asPersonId('U0ALICE');
+export const BOB = asPersonId('U0BOB');
+export const CAROL = asPersonId('U0CAROL');
+export const DAVE = asPersonId('U0DAVE');
 
 export function pendingRequest(overrides: Partial<AccessRequest> = {}): AccessRequest {
   return {
@@ -28,5 +28,5 @@ export function pendingRequest(overrides: Partial<AccessRequest> = {}): AccessRe
 }
 
 export function policy(approvers: string[], requiredApprovals = 1): ApprovalPolicy {
-  return { approvers: approvers.map(asSlackUserId), requiredApprovals };
+  return { approvers: approvers.map(asPersonId), requiredApprovals };
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { asPrincipalArn, asRequestId, asSlackUserId } from '../../../../src/core/ids.ts';
+import { asPersonId, asPrincipalArn, asRequestId } from '../../../../src/core/ids.ts';
 import { type NewRequestFields, newPendingRequest } from '../../../../src/core/request/new-request.ts';
 
 const FIELDS: NewRequestFields = {
   id: asRequestId('R1'),
   kind: 'grant',
-  requester: asSlackUserId('U0ALICE'),
-  subject: asSlackUserId('U0ALICE'),
+  requester: asPersonId('U0ALICE'),
+  subject: asPersonId('U0ALICE'),
   principalArn: asPrincipalArn('arn:aws:iam::111122223333:role/platform/alice'),
   cluster: 'prod-cluster',
   level: 'view',

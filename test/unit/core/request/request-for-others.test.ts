@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../../src/config/load.ts';
-import { asChannelId, asSlackUserId } from '../../../../src/core/ids.ts';
+import { asChannelId, asPersonId } from '../../../../src/core/ids.ts';
 import { describeRefusal } from '../../../../src/core/messages/describe-refusal.ts';
 import { requestedForYouNotice } from '../../../../src/core/messages/for-others-messages.ts';
 import { ACTIONS } from '../../../../src/core/messages/message.ts';
@@ -10,8 +10,8 @@ import { decideRequestForOthers } from '../../../../src/core/request/request-for
 import { requestForOthersRule } from '../../../../src/core/settings.ts';
 import { ALICE, BOB, CAROL, DAVE, pendingRequest } from './fixtures.ts';
 
-const LEADS = asSlackUserId('S0LEADS');
-const ERIN = asSlackUserId('U0ERIN');
+const LEADS = asPersonId('S0LEADS');
+const ERIN = asPersonId('U0ERIN');
 const base = { cluster: 'prod-cluster', approvers: [BOB], listed: [CAROL, LEADS], groupMembers: { [LEADS]: [DAVE] } };
 
 describe('who may ask for whom', () => {

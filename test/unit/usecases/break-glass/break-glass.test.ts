@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asRequestId, asSlackUserId } from '../../../../src/core/ids.ts';
+import { asPersonId, asRequestId } from '../../../../src/core/ids.ts';
 import type { Settings } from '../../../../src/core/settings.ts';
 import {
   acknowledgeReview,
@@ -88,7 +88,7 @@ describe('break-glass use case', () => {
 
   it.each([
     [ALICE, 'self_approval'],
-    [asSlackUserId('U0STRANGER'), 'not_an_approver'],
+    [asPersonId('U0STRANGER'), 'not_an_approver'],
   ])('refuses an acknowledgement by %s with an ephemeral answer and an audit event', async (user, code) => {
     const { world, id } = await brokenGlass();
 

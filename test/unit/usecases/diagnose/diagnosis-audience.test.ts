@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asSlackUserId, type SlackUserId } from '../../../../src/core/ids.ts';
+import { asPersonId, type PersonId } from '../../../../src/core/ids.ts';
 import type { ClusterSettings } from '../../../../src/core/settings.ts';
 import { audienceOf } from '../../../../src/usecases/diagnose/diagnosis-audience.ts';
 
@@ -17,7 +17,7 @@ const MINE = 'arn:aws:iam::111122223333:role/platform/me';
 const OTHER = 'arn:aws:iam::111122223333:role/ops-admin';
 
 /** A UserGroups port that answers from a table (or fails like Slack can), counting look-ups. */
-function groups(members: Record<string, SlackUserId[]> | 'failing') {
+function groups(members: Record<string, PersonId[]> | 'failing') {
   const asked: string[] = [];
   return {
     asked,
@@ -47,9 +47,9 @@ describe('audienceOf', () => {
     ['a person diagnosing someone else', 'U0ME', MINE, OTHER, 'stranger'],
     ['someone not in users', 'U0NOBODY', undefined, OTHER, 'stranger'],
   ])('%s', async (_, user, mapped, given, expected) => {
-    const { deps } = groups({ S0ONCALL: [asSlackUserId('U0MEMBER')] });
+    const { deps } = groups({ S0ONCALL: [asPersonId('U0MEMBER')] });
 
-    const audience = await audienceOf(deps, cluster, asSlackUserId(user), { given, mapped });
+    const audience = await audienceOf(deps, cluster, asPersonId(user), { given, mapped });
 
     expect(audience).toBe(expected);
   });
@@ -57,8 +57,8 @@ describe('audienceOf', () => {
   it('does not ask Slack about groups when the answer does not depend on them', async () => {
     const { deps, asked } = groups({});
 
-    await audienceOf(deps, cluster, asSlackUserId('U0APPROVER'), { given: OTHER });
-    await audienceOf(deps, cluster, asSlackUserId('U0ME'), { given: MINE, mapped: MINE });
+    await audienceOf(deps, cluster, asPersonId('U0APPROVER'), { given: OTHER });
+    await audienceOf(deps, cluster, asPersonId('U0ME'), { given: MINE, mapped: MINE });
 
     expect(asked).toEqual([]);
   });
@@ -66,7 +66,7 @@ describe('audienceOf', () => {
   it('shows the summary when Slack cannot list the approver groups (fail closed)', async () => {
     const { deps, asked } = groups('failing');
 
-    const audience = await audienceOf(deps, cluster, asSlackUserId('U0MEMBER'), { given: OTHER });
+    const audience = await audienceOf(deps, cluster, asPersonId('U0MEMBER'), { given: OTHER });
 
     expect(asked).toEqual(['S0ONCALL']);
     expect(audience).toBe('stranger');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asSlackUserId } from '../../../../src/core/ids.ts';
+import { asPersonId } from '../../../../src/core/ids.ts';
 import type { ClusterSettings, Settings } from '../../../../src/core/settings.ts';
 import { answerReport } from '../../../../src/usecases/report/answer-report.ts';
 import { inMemoryWorld } from '../../../fakes/in-memory/ports.ts';
@@ -23,9 +23,9 @@ describe('audit and who-has-access reports', () => {
     ['a per-level approver', 'U0LEAD'],
   ])('answer %s', async (_, user) => {
     const world = inMemoryWorld(settings);
-    world.groups['S0ONCALL'] = [asSlackUserId('U0ONCALLER')];
+    world.groups['S0ONCALL'] = [asPersonId('U0ONCALLER')];
 
-    const reply = await answerReport(world.deps, asSlackUserId(user), { kind: 'audit', cluster: 'prod-cluster' });
+    const reply = await answerReport(world.deps, asPersonId(user), { kind: 'audit', cluster: 'prod-cluster' });
 
     expect(reply.text).not.toContain('not an approver');
     expect(world.audit.filter((e) => e.type === 'refused')).toHaveLength(0);
@@ -34,7 +34,7 @@ describe('audit and who-has-access reports', () => {
   it('refuse and audit anyone else, and a group Slack cannot list counts as empty', async () => {
     const world = inMemoryWorld(settings);
 
-    const reply = await answerReport(world.deps, asSlackUserId('U0ONCALLER'), {
+    const reply = await answerReport(world.deps, asPersonId('U0ONCALLER'), {
       kind: 'audit',
       cluster: 'prod-cluster',
     });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { asRequestId, asSlackUserId, type SlackUserId } from '../../../../src/core/ids.ts';
+import { asPersonId, asRequestId, type PersonId } from '../../../../src/core/ids.ts';
 import type { ClusterSettings, Settings } from '../../../../src/core/settings.ts';
 import { cancelFromButton } from '../../../../src/usecases/review/cancel-request.ts';
 import { submitRequest } from '../../../../src/usecases/submit/submit-request.ts';
 import { inMemoryWorld } from '../../../fakes/in-memory/ports.ts';
 import { ALICE, BOB, CAROL, DAVE } from '../../core/request/fixtures.ts';
 
-const ERIN = asSlackUserId('U0ERIN');
+const ERIN = asPersonId('U0ERIN');
 const DAY = 86_400_000;
 
 const prod: ClusterSettings = {
@@ -28,7 +28,7 @@ const settings: Settings = {
   requestForOthers: [ERIN],
 };
 
-function file(world: ReturnType<typeof inMemoryWorld>, id: string, requester: SlackUserId, subject: SlackUserId) {
+function file(world: ReturnType<typeof inMemoryWorld>, id: string, requester: PersonId, subject: PersonId) {
   return submitRequest(world.deps, {
     requestId: asRequestId(id),
     requester,
