@@ -31,6 +31,15 @@ export const EKS_ACCESS_ENTRIES_PER_CLUSTER_MAX = 3_000;
 /** `maxResults` range of the List* operations (EKS model). */
 export const EKS_MAX_RESULTS_LIMIT = 100;
 
+/** The fake's own partition rule (kept apart from the product's, which reads the SDK's endpoint data). */
+export function regionPartition(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  return 'aws';
+}
+
 export function accessPolicyArn(name: string, partition = 'aws'): string {
   return `arn:${partition}:eks::aws:cluster-access-policy/${name}`;
 }

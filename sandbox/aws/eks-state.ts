@@ -20,6 +20,7 @@ import {
   EKS_MESSAGES,
   EksError,
   type ListEntriesInput,
+  regionPartition,
   type SeedEntryInput,
 } from './eks-model.ts';
 import {
@@ -76,9 +77,10 @@ export class EksState {
     const accountId = input.accountId ?? '111122223333';
     const mode = input.authenticationMode === null ? undefined : (input.authenticationMode ?? 'API_AND_CONFIG_MAP');
     const bootstrap = input.bootstrapClusterCreatorAdminPermissions ?? true;
+    const partition = regionPartition(region);
     const cluster: Cluster = {
       name: input.name,
-      arn: `arn:aws:eks:${region}:${accountId}:cluster/${input.name}`,
+      arn: `arn:${partition}:eks:${region}:${accountId}:cluster/${input.name}`,
       region,
       accountId,
       createdAt: toMillis(input.createdAt) ?? this.#now(),
@@ -100,7 +102,7 @@ export class EksState {
       this.seedEntry(cluster.name, {
         principalArn: input.creatorPrincipalArn,
         createdAt: cluster.createdAt,
-        policies: [{ policyArn: accessPolicyArn('AmazonEKSClusterAdminPolicy') }],
+        policies: [{ policyArn: accessPolicyArn('AmazonEKSClusterAdminPolicy', partition) }],
       });
     }
     return cluster;
@@ -191,7 +193,9 @@ export class EksState {
   associatePolicy(clusterName: string, principalArn: string, policyArn: string, scope: AccessScope): AssociatedPolicy {
     const entry = this.describeEntry(clusterName, principalArn);
     if (entry.type !== 'STANDARD') throw invalidParameter(EKS_MESSAGES.standardOnly);
-    if (!this.#policyNames.some((name) => accessPolicyArn(name) === policyArn)) {
+    // Policies live in the cluster's partition: arn:aws-cn:… in China; an arn:aws:… policy does not exist there.
+    const partition = regionPartition(this.describeCluster(clusterName).region);
+    if (!this.#policyNames.some((name) => accessPolicyArn(name, partition) === policyArn)) {
       throw invalidParameter(`The policyArn ${policyArn} is not a valid access policy.`); // fake's wording
     }
     checkScope(scope);
@@ -284,7 +288,7 @@ export class EksState {
       clusterName: cluster.name,
       principalArn: input.principalArn,
       kubernetesGroups: [...(input.kubernetesGroups ?? [])],
-      accessEntryArn: `arn:aws:eks:${cluster.region}:${cluster.accountId}:access-entry/${cluster.name}/${entryPath}`,
+      accessEntryArn: `arn:${regionPartition(cluster.region)}:eks:${cluster.region}:${cluster.accountId}:access-entry/${cluster.name}/${entryPath}`,
       createdAt: at,
       modifiedAt: at,
       tags: { ...input.tags },

@@ -7,6 +7,8 @@
  * in `unexpected`, and so is a query parameter it does not model (`dryRun`, `labelSelector`, …: 500), so a test
  * cannot pass while the product relies on behaviour the fake never had.
  */
+
+import { regionPartition } from '../aws/eks-model.ts';
 import {
   type FakeRequest,
   type FakeResponse,
@@ -42,7 +44,7 @@ import {
   unauthorized,
 } from './status.ts';
 import { testCertificates } from './test-ca.ts';
-import { partitionOf, type TokenRejectionReason, verifyEksToken } from './token-verifier.ts';
+import { type TokenRejectionReason, verifyEksToken } from './token-verifier.ts';
 import { type BindingView, bindingView, type ConfigMapView, configMapView, withGroup } from './views.ts';
 
 export type { KubernetesCredential } from './identity.ts';
@@ -365,7 +367,7 @@ export class KubernetesApiFake extends FakeServer {
     const at = this.#now();
     const verdict = verifyEksToken(request.headers.authorization, {
       clusterName: this.clusterName,
-      partition: partitionOf(this.region),
+      partition: regionPartition(this.region),
       credentials: { get: (key: string) => this.#credential(key) },
       now: at,
     });

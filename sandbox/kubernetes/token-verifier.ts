@@ -4,6 +4,8 @@
  * `GetCallerIdentity` URL with `x-k8s-aws-id: <its own cluster name>` — scope, key, session token and the SigV4
  * signature. STS is never called: the access key id is looked up in the fake's credential table.
  */
+
+import { regionPartition } from '../aws/eks-model.ts';
 import { expectedSignature, type PresignedGet, signaturesMatch } from './sigv4-presigned.ts';
 
 export const TOKEN_PREFIX = 'k8s-aws-v1.';
@@ -85,6 +87,8 @@ const DOMAIN: Record<string, string> = {
   aws: 'amazonaws.com',
   'aws-cn': 'amazonaws.com.cn',
   'aws-us-gov': 'amazonaws.com',
+  'aws-iso': 'c2s.ic.gov',
+  'aws-iso-b': 'sc2s.sgov.gov',
 };
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
@@ -188,14 +192,8 @@ export function stsHostRegion(host: string, partition: string): string | undefin
   const match = /^sts(?:-fips)?\.([a-z0-9-]+)\.(.+)$/.exec(host);
   const [, region = '', suffix] = match ?? [];
   if (!REGION.test(region) || (suffix !== domain && suffix !== 'api.aws')) return undefined;
-  if (partitionOf(region) !== partition) return undefined;
+  if (regionPartition(region) !== partition) return undefined;
   return region;
-}
-
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
 }
 
 /** Go's `url.ParseQuery` semantics (`+` is a space), then the authenticator's allow-list and each-key-once rule. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describeConfigIssue } from './describe-issue.ts';
-import { type Config, configSchema } from './schema.ts';
+import { type AwsPartition, partitionOfRegion } from './partition.ts';
+import { type ClusterConfig, type Config, configSchema } from './schema.ts';
 
 /** A config file that cannot be used; `problems` name each key path and what was expected. */
 export class ConfigError extends Error {
@@ -13,7 +14,10 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfigFile(file: string): Config {
+/** A validated config whose clusters carry their Region's partition, for every ARN and host the bot builds. */
+export type LoadedConfig = Omit<Config, 'clusters'> & { clusters: (ClusterConfig & AwsPartition)[] };
+
+export function loadConfigFile(file: string): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -28,7 +32,7 @@ export function loadConfigFile(file: string): Config {
   return parseConfig(text, file);
 }
 
-export function parseConfig(text: string, file = 'config'): Config {
+export function parseConfig(text: string, file = 'config'): LoadedConfig {
   let raw: unknown;
   try {
     raw = parse(text, { maxAliasCount: 50 });
@@ -42,7 +46,22 @@ export function parseConfig(text: string, file = 'config'): Config {
       result.error.issues.map((issue) => describeConfigIssue(issue, raw, configSchema)),
     );
   }
-  return deepFreeze(result.data);
+  const clusters = result.data.clusters.map((cluster) => ({ ...cluster, ...partitionOfRegion(cluster.region) }));
+  const problems = clusters.flatMap((cluster, index) => partitionProblems(cluster, index));
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return deepFreeze({ ...result.data, clusters });
+}
+
+/**
+ * A role ARN of another partition can never be assumed for this cluster (IAM principals do not cross partitions),
+ * so it is refused here rather than failing every call later.
+ */
+function partitionProblems(cluster: ClusterConfig & AwsPartition, index: number): string[] {
+  const rolePartition = cluster.roleArn?.split(':')[1];
+  if (rolePartition === undefined || rolePartition === cluster.partition) return [];
+  return [
+    `clusters[${index}].roleArn: ${cluster.roleArn} is in partition ${rolePartition}, but region ${cluster.region} is in ${cluster.partition}; use arn:${cluster.partition}:iam::…`,
+  ];
 }
 
 /** The yaml package's message names the line and column, then quotes the line with a caret under the column. */

@@ -10,7 +10,7 @@ const POLICY_NAMES: Record<Level, string> = {
 };
 
 /** The EKS access policy ARN for a level (https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html). */
-export function accessPolicyArn(level: Level, partition = 'aws'): string {
+export function accessPolicyArn(level: Level, partition: string): string {
   return `arn:${partition}:eks::aws:cluster-access-policy/${POLICY_NAMES[level]}`;
 }
 

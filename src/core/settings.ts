@@ -11,6 +11,10 @@ export interface ClusterSettings {
   readonly name: string;
   readonly aliases: readonly string[];
   readonly region: string;
+  /** The Region's AWS partition (`aws`, `aws-cn`, `aws-us-gov`, …), set by the config loader; absent: `aws`. */
+  readonly partition?: string | undefined;
+  /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`, …), set with `partition`. */
+  readonly dnsSuffix?: string | undefined;
   readonly accountId: string;
   readonly roleArn?: string | undefined;
   readonly method: 'access-entries' | 'aws-auth' | 'auto';
@@ -134,4 +138,9 @@ export function requestForOthersRule(
 ): { approvers: readonly string[]; listed: readonly string[] } {
   const approvers = [...new Set([...cluster.approvers, ...approvalPolicyOf(cluster, kind, level).approvers])];
   return { approvers, listed: cluster.requestForOthers ?? settings.requestForOthers ?? [] };
+}
+
+/** The partition every ARN the bot builds for this cluster must carry. */
+export function partitionOfCluster(cluster: Pick<ClusterSettings, 'partition'>): string {
+  return cluster.partition ?? 'aws';
 }

@@ -1,5 +1,6 @@
 import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { EKSClient } from '@aws-sdk/client-eks';
+import { partitionOfRegion } from '../../config/partition.ts';
 import { creatorFromRecord, eksClusterNameOf } from '../../core/cloudtrail/creator-event.ts';
 import type { ClusterFacts, CreatorFacts } from '../../core/diagnose/evidence.ts';
 import { accessPolicyArn } from '../../core/levels.ts';
@@ -44,7 +45,7 @@ export function createCreatorLookup(
   async function lookUp(cluster: { name: string; accountId: string; region: string }, facts: ClusterFacts) {
     const { cloudtrail, eks } = clientsFor(cluster);
     if (facts.createdAt === undefined) return { source: 'unknown', note: 'the cluster has no creation time' } as const;
-    if (now() - facts.createdAt > CLOUDTRAIL_HISTORY_MS) return await fromBootstrapEntry(eks, cluster.name, facts);
+    if (now() - facts.createdAt > CLOUDTRAIL_HISTORY_MS) return await fromBootstrapEntry(eks, cluster, facts);
     const limiter = limiterFor(`${cluster.accountId}|${cluster.region}`);
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -85,7 +86,7 @@ export function createCreatorLookup(
     }
     return await fromBootstrapEntry(
       eks,
-      cluster.name,
+      cluster,
       facts,
       'no EKS CreateCluster event for this cluster in CloudTrail (wrong region, or another trail)',
     );
@@ -115,14 +116,15 @@ export function createCreatorLookup(
  */
 async function fromBootstrapEntry(
   eks: EKSClient,
-  clusterName: string,
+  { name: clusterName, region }: { name: string; region: string },
   facts: ClusterFacts,
   why = 'CreateCluster is older than the 90 days CloudTrail LookupEvents keeps',
 ): Promise<CreatorFacts> {
   if (facts.authenticationMode === 'CONFIG_MAP' || facts.bootstrapClusterCreatorAdminPermissions === false) {
     return { source: 'unknown', note: `${why}; the cluster has no bootstrap access entry to fall back on` };
   }
-  const admins = await entriesWithPolicy(eks, clusterName, accessPolicyArn('cluster-admin'));
+  const { partition } = partitionOfRegion(region);
+  const admins = await entriesWithPolicy(eks, clusterName, accessPolicyArn('cluster-admin', partition));
   const createdAt = facts.createdAt ?? 0;
   const near = admins.filter((e) => e.createdAt !== undefined && Math.abs(e.createdAt - createdAt) <= WINDOW_MS);
   if (near.length === 1 && near[0]) {

@@ -6,6 +6,7 @@ import {
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { partitionOfRegion } from '../../config/partition.ts';
 import type { AwsAuthFacts } from '../../core/diagnose/evidence.ts';
 import { AdapterError } from '../../shared/errors.ts';
 import type { ClusterConnection } from '../../usecases/ports/eks.ts';
@@ -49,6 +50,8 @@ export async function kubeConfigFor(target: ClusterApiTarget): Promise<KubeConfi
   const { token } = await createEksToken({
     clusterName: target.clusterName,
     region: target.region,
+    // China, GovCloud and the ISO partitions have their own STS hosts; the API server rejects any other.
+    dnsSuffix: partitionOfRegion(target.region).dnsSuffix,
     credentials: await target.credentials(),
     now: now(),
   });

@@ -14,8 +14,8 @@ export interface EksTokenInput {
   credentials: AwsCredentialIdentity;
   /** Epoch milliseconds used as the signing time. */
   now: number;
-  /** DNS suffix of the partition (amazonaws.com, amazonaws.com.cn, …). */
-  dnsSuffix?: string;
+  /** DNS suffix of the Region's partition (amazonaws.com, amazonaws.com.cn, …): the STS host is built from it. */
+  dnsSuffix: string;
 }
 
 /**
@@ -24,7 +24,7 @@ export interface EksTokenInput {
  * The host always comes from the region, never from AWS_ENDPOINT_URL_STS: only the API server calls it.
  */
 export async function createEksToken(input: EksTokenInput): Promise<{ token: string; expiresAt: number }> {
-  const hostname = `sts.${input.region}.${input.dnsSuffix ?? 'amazonaws.com'}`;
+  const hostname = `sts.${input.region}.${input.dnsSuffix}`;
   const signer = new SignatureV4({
     service: 'sts',
     region: input.region,

@@ -5,7 +5,7 @@ import { ACTIONS, VIEWS } from '../../core/messages/message.ts';
 import { stepUpPrompt, stepUpSummary } from '../../core/messages/step-up-text.ts';
 import { needsStepUp } from '../../core/request/step-up.ts';
 import type { Settings } from '../../core/settings.ts';
-import { findCluster } from '../../core/settings.ts';
+import { findCluster, partitionOfCluster } from '../../core/settings.ts';
 import { toAdapterError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { AuditLog } from '../../usecases/ports/audit.ts';
@@ -69,7 +69,7 @@ export function registerModalListeners(router: ListenerRouter, producer: Produce
         const metadata: ModalMetadata = { requestId, ...source.where, cluster: request.cluster };
         const view = stepUpModal(
           metadata,
-          stepUpSummary(request, accessPolicyArn(request.level)),
+          stepUpSummary(request, accessPolicyArn(request.level, partitionOfCluster(cluster))),
           stepUpPrompt(request.cluster).label,
         );
         await openModal(deps, () => client.views.open({ trigger_id: source.triggerId, view }));

@@ -16,7 +16,7 @@ import { planGrant } from '../../core/plan/entry-delta.ts';
 import { type EntryFacts, type EntryState, entryStateOf, priorFor } from '../../core/plan/entry-state.ts';
 import type { AccessRequest, FailureInfo, PreState } from '../../core/request/request.ts';
 import { kindOf } from '../../core/request/request.ts';
-import { findCluster } from '../../core/settings.ts';
+import { findCluster, partitionOfCluster } from '../../core/settings.ts';
 import { AdapterError, DeferredError } from '../../shared/errors.ts';
 import { reportRecovery } from '../migrate/report-recovery.ts';
 import type { Deps } from '../ports/deps.ts';
@@ -96,7 +96,7 @@ async function execute(deps: Deps, loaded: AccessRequest): Promise<ApplyResult> 
     started = await switchToApiAndConfigMap(deps, started, entries, calls);
   }
 
-  const policyArn = accessPolicyArn(loaded.level);
+  const policyArn = accessPolicyArn(loaded.level, partitionOfCluster(cluster));
   const wanted = wantedScope(loaded.namespaces);
   const creator = await creatorOf(deps, cluster);
   const safety = checkAccessEntryChange({ principalArn: principal.arn, op: 'associate', creator, policyArn });

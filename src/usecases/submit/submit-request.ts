@@ -25,6 +25,7 @@ import {
   type ClusterSettings,
   durationOverrides,
   isRefusal,
+  partitionOfCluster,
   principalOf,
   resolveCluster,
 } from '../../core/settings.ts';
@@ -149,9 +150,14 @@ async function announce(deps: Deps, request: AccessRequest, decision?: AutoAppro
     await noteInDigest(deps, request);
     return;
   }
-  const card = requestCard(request, accessPolicyArn(request.level), policy.requiredApprovals, {
-    stepUpLevels: cluster.stepUpLevels,
-  });
+  const card = requestCard(
+    request,
+    accessPolicyArn(request.level, partitionOfCluster(cluster)),
+    policy.requiredApprovals,
+    {
+      stepUpLevels: cluster.stepUpLevels,
+    },
+  );
   if (cluster.approvalChannel) {
     await postOnce(deps, owner, `card:${cluster.approvalChannel}`, { channel: cluster.approvalChannel }, card);
   } else {

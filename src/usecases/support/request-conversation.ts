@@ -7,7 +7,7 @@ import { requestCard, requestReceivedReply } from '../../core/messages/request-m
 import { type AutoApproveDecision, approversFor } from '../../core/request/approval.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import { kindOf } from '../../core/request/request.ts';
-import { approvalPolicyOf, findCluster } from '../../core/settings.ts';
+import { approvalPolicyOf, findCluster, partitionOfCluster } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
 import { refreshHomes } from '../report/home-tab.ts';
 import { requestLink } from '../submit/request-link.ts';
@@ -60,9 +60,14 @@ export async function refreshCardsNow(deps: Deps, requestId: RequestId): Promise
   if (!request) return 0;
   const cluster = findCluster(deps.settings, request.cluster);
   const policy = cluster ? approvalPolicyOf(cluster, kindOf(request), request.level) : undefined;
-  const card = requestCard(request, accessPolicyArn(request.level), policy?.requiredApprovals ?? 1, {
-    stepUpLevels: cluster?.stepUpLevels,
-  });
+  const card = requestCard(
+    request,
+    accessPolicyArn(request.level, partitionOfCluster(cluster ?? {})),
+    policy?.requiredApprovals ?? 1,
+    {
+      stepUpLevels: cluster?.stepUpLevels,
+    },
+  );
   const owner = requestOwner(request.id);
   const posted = await deps.messages.list(owner);
   let updated = 0;

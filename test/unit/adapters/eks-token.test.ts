@@ -45,6 +45,7 @@ describe('EKS bearer token', () => {
     const { token, expiresAt } = await createEksToken({
       clusterName: 'prod-cluster',
       region: 'us-east-1',
+      dnsSuffix: 'amazonaws.com',
       credentials: CREDENTIALS,
       now: NOW,
     });
@@ -82,6 +83,7 @@ describe('EKS bearer token', () => {
     const { token } = await createEksToken({
       clusterName: 'prod-cluster',
       region: 'us-east-1',
+      dnsSuffix: 'amazonaws.com',
       credentials: CREDENTIALS,
       now: NOW,
     });

@@ -19,8 +19,8 @@ export const ROLE_ARN_NO_PATH = `arn:aws:iam::${ACCOUNT}:role/bob-admin`;
 export const SESSION_ARN = `arn:aws:sts::${ACCOUNT}:assumed-role/bob-admin/bob`;
 export const CREATOR_ARN = `arn:aws:iam::${ACCOUNT}:role/cluster-creator`;
 export const NODE_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/eks-node-role`;
-export const VIEW_POLICY = accessPolicyArn('view');
-export const ADMIN_POLICY = accessPolicyArn('cluster-admin');
+export const VIEW_POLICY = accessPolicyArn('view', 'aws');
+export const ADMIN_POLICY = accessPolicyArn('cluster-admin', 'aws');
 
 export const NODE_ITEM = `- rolearn: ${NODE_ROLE_ARN}
   username: system:node:{{EC2PrivateDNSName}}
