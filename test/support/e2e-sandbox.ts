@@ -69,7 +69,7 @@ clusters:
     region: eu-west-1
     accountId: "111122223333"
     approvers: [${PEOPLE.approver1}]
-__STAGING_EXTRA__  - name: legacy-cluster
+__STAGING_EXTRA____PARTITION_CLUSTERS__  - name: legacy-cluster
     region: us-east-1
     accountId: "111122223333"
     approvers: [${PEOPLE.approver1}, ${PEOPLE.approver2}]
@@ -90,11 +90,36 @@ users:
   ${PEOPLE.creator}: ${CREATOR_ROLE}
 __USERS_EXTRA__`;
 
+function partitionOf(name: ClusterName | PartitionClusterName): string {
+  if (name.startsWith('cn-')) return 'aws-cn';
+  return name.startsWith('gov-') ? 'aws-us-gov' : 'aws';
+}
+
 /** The credentials the bot process signs with when a cluster has no executor role. */
 export const BOT_KEY = { accessKeyId: 'AKIAE2ETESTKEY000001', secretAccessKey: 'e2e-secret-access-key-not-real' };
 export const BOT_ARN = 'arn:aws:iam::111122223333:user/eks-access-bot';
 const CLUSTERS = ['prod-cluster', 'staging', 'legacy-cluster', 'old-cluster'] as const;
 type ClusterName = (typeof CLUSTERS)[number];
+/** China and GovCloud clusters, added with `partitions: true`: their tokens, ARNs and policies differ. */
+const PARTITION_CLUSTERS = ['cn-prod', 'cn-legacy', 'gov-prod'] as const;
+type PartitionClusterName = (typeof PARTITION_CLUSTERS)[number];
+const REGIONS: Record<ClusterName | PartitionClusterName, string> = {
+  'prod-cluster': 'us-east-1',
+  staging: 'eu-west-1',
+  'legacy-cluster': 'us-east-1',
+  'old-cluster': 'us-east-1',
+  'cn-prod': 'cn-north-1',
+  'cn-legacy': 'cn-northwest-1',
+  'gov-prod': 'us-gov-west-1',
+};
+const CONFIG_MAP_CLUSTERS: ReadonlySet<string> = new Set(['legacy-cluster', 'old-cluster', 'cn-legacy']);
+const PARTITION_CONFIG = PARTITION_CLUSTERS.map(
+  (name) => `  - name: ${name}
+    region: ${REGIONS[name]}
+    accountId: "111122223333"
+${name === 'cn-legacy' ? '    method: auto\n' : ''}    approvers: [${PEOPLE.approver1}]
+`,
+).join('');
 
 export interface E2eSandbox {
   slack: SlackWebApiFake;
@@ -102,7 +127,7 @@ export interface E2eSandbox {
   sts: StsFake;
   iam: IamFake;
   cloudtrail: CloudTrailFake;
-  kube: Record<ClusterName, KubernetesApiFake>;
+  kube: Record<ClusterName, KubernetesApiFake> & Partial<Record<PartitionClusterName, KubernetesApiFake>>;
   redis: Redis;
   prefix: string;
   port: number;
@@ -159,6 +184,8 @@ export interface SandboxOptions {
   redisUrl?: string;
   /** Extra top-level YAML lines (not indented), e.g. `requestForOthers: [U0CAROL]`. */
   topLevelExtra?: string;
+  /** Adds cn-prod (cn-north-1), cn-legacy (cn-northwest-1, CONFIG_MAP) and gov-prod (us-gov-west-1). */
+  partitions?: boolean;
 }
 
 export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2eSandbox> {
@@ -179,38 +206,44 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
       ? { secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken, arn: issued.identity.arn }
       : undefined;
   };
+  const clusters = options.partitions ? [...CLUSTERS, ...PARTITION_CLUSTERS] : CLUSTERS;
   const kubeEntries = await Promise.all(
-    CLUSTERS.map(async (name) => {
+    clusters.map(async (name) => {
       const kube = await KubernetesApiFake.start({
         clusterName: name,
-        region: name === 'staging' ? 'eu-west-1' : 'us-east-1',
+        region: REGIONS[name],
         credentials: { [BOT_KEY.accessKeyId]: { ...BOT_KEY, arn: BOT_ARN } },
         credentialSource,
       });
       return [name, kube] as const;
     }),
   );
-  const kube = Object.fromEntries(kubeEntries) as Record<ClusterName, KubernetesApiFake>;
+  const kube = Object.fromEntries(kubeEntries) as E2eSandbox['kube'];
+  const kubeOf = (name: ClusterName | PartitionClusterName): KubernetesApiFake => {
+    const found = kube[name];
+    if (!found) throw new Error(`no Kubernetes fake for ${name}`);
+    return found;
+  };
   const createdAt = Date.now() - 20 * 24 * 3600_000;
-  for (const name of CLUSTERS) {
+  for (const name of clusters) {
     eks.addCluster({
       name,
-      region: name === 'staging' ? 'eu-west-1' : 'us-east-1',
-      authenticationMode: name === 'legacy-cluster' || name === 'old-cluster' ? 'CONFIG_MAP' : 'API_AND_CONFIG_MAP',
-      endpoint: kube[name].url,
-      certificateAuthorityData: kube[name].caData,
+      region: REGIONS[name],
+      authenticationMode: CONFIG_MAP_CLUSTERS.has(name) ? 'CONFIG_MAP' : 'API_AND_CONFIG_MAP',
+      endpoint: kubeOf(name).url,
+      certificateAuthorityData: kubeOf(name).caData,
       createdAt,
     });
     cloudtrail.addEvent(
       createClusterEvent({
         clusterName: name,
-        region: name === 'staging' ? 'eu-west-1' : 'us-east-1',
+        region: REGIONS[name],
         accountId: '111122223333',
         eventTime: createdAt,
         // Bob created old-cluster (the creator-safety scenarios); a dedicated role created the others.
         userIdentity: {
           type: 'AssumedRole',
-          roleArn: name === 'old-cluster' ? ARNS.bob : CREATOR_ROLE,
+          roleArn: name === 'old-cluster' ? ARNS.bob : CREATOR_ROLE.replace(':aws:', `:${partitionOf(name)}:`),
           sessionName: 'creator',
         },
       }),
@@ -220,6 +253,7 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
     '- rolearn: arn:aws:iam::111122223333:role/eks-node-role\n  username: system:node:{{EC2PrivateDNSName}}\n  groups:\n    - system:bootstrappers\n    - system:nodes\n';
   kube['prod-cluster'].setConfigMap('kube-system', 'aws-auth', { mapRoles: nodeRole });
   kube.staging.setConfigMap('kube-system', 'aws-auth', { mapRoles: nodeRole });
+  kube['cn-legacy']?.setConfigMap('kube-system', 'aws-auth', { mapRoles: nodeRole.replace(':aws:', ':aws-cn:') });
   kube['old-cluster'].setConfigMap('kube-system', 'aws-auth', {
     mapRoles: `${nodeRole}- rolearn: arn:aws:iam::111122223333:role/ops-admin\n  username: ops-admin\n  groups:\n    - system:masters\n`,
     mapAccounts: '- "444455556666"\n',
@@ -233,10 +267,9 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
   const configPath = join(dir, 'eks-access.yaml');
   writeFileSync(
     configPath,
-    CONFIG.replace('__STAGING_EXTRA__', options.stagingExtra ?? '').replace(
-      '__USERS_EXTRA__',
-      options.usersExtra ?? '',
-    ) + (options.topLevelExtra ?? ''),
+    CONFIG.replace('__STAGING_EXTRA__', options.stagingExtra ?? '')
+      .replace('__USERS_EXTRA__', options.usersExtra ?? '')
+      .replace('__PARTITION_CLUSTERS__', options.partitions ? PARTITION_CONFIG : '') + (options.topLevelExtra ?? ''),
   );
   const redisUrl = options.redisUrl ?? inject('redisUrl');
   const prefix = `{e2e-${randomUUID().slice(0, 8)}}`;
