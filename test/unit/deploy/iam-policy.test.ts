@@ -87,3 +87,12 @@ describe('docs/iam-policy.json', () => {
     expect(new Set(allowed).size).toBe(allowed.length);
   });
 });
+
+describe('docs/iam-policy.json in every partition', () => {
+  it('names no partition, so China, GovCloud and ISO operators fill in their own', () => {
+    const resources = policy.Statement.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+    const arns = resources.filter((r) => r !== '*');
+    expect(arns.length).toBeGreaterThan(3);
+    expect(arns.filter((arn) => !arn.startsWith('arn:PARTITION:'))).toEqual([]);
+  });
+});
