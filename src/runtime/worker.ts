@@ -9,6 +9,7 @@ import {
   JOB,
 } from '../adapters/queue/jobs.ts';
 import { createWorker } from '../adapters/queue/worker.ts';
+import { slackMessageText } from '../adapters/slack/inbound-text.ts';
 import type { Env } from '../config/env.ts';
 import { asPersonId, asRequestId } from '../core/ids.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -39,6 +40,8 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
         const result = await handleMessage(deps, {
           ...payload,
           requestId: asRequestId(payload.requestId),
+          // Inbound jobs store the text as Slack sent it; the parser reads it decoded.
+          text: slackMessageText(payload.text),
           ...(payload.ts ? { ts: payload.ts } : {}),
           ...(payload.threadTs ? { threadTs: payload.threadTs } : {}),
           ...(payload.botUserId ? { botUserId: payload.botUserId } : {}),
