@@ -1,4 +1,4 @@
-import type { ChannelId, ClusterName, PersonId, PrincipalArn, RequestId } from '../ids.ts';
+import type { ChannelId, PersonId, PrincipalArn, RequestId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 import type { AccessScope } from '../plan/access-entries.ts';
 import type { AwsAuthPrior } from '../plan/aws-auth-prior.ts';
@@ -114,7 +114,7 @@ export interface AccessRequest {
   subject: PersonId;
   /** The principal as configured in `users`; the executor resolves it to the IAM ARN EKS wants. */
   principalArn: PrincipalArn;
-  cluster: ClusterName;
+  cluster: string;
   level: Level;
   namespaces: readonly string[];
   reason?: string;
