@@ -42,8 +42,3 @@ export type Refusal =
   | { code: 'node_entry_protected'; cluster: string; principalArn: string; reason: string }
   /** aws-auth maps the principal to `system:masters`; an access entry would replace cluster-admin with less. */
   | { code: 'aws_auth_cluster_admin'; cluster: string; principalArn: string };
-
-export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
-
-export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
-export const refuse = <T>(refusal: Refusal): Outcome<T> => ({ ok: false, refusal });

@@ -21,7 +21,6 @@ export const JOB = {
   /** Post one channel's digest of policy approvals for one window. */
   digest: 'digest',
 } as const;
-export type JobName = (typeof JOB)[keyof typeof JOB];
 
 export const inboundPayload = z.object({
   inboundId: z.string(),

@@ -14,7 +14,7 @@ export function parsePrincipal(arn: string | undefined): ParsedArn | undefined {
 }
 
 /** The spelling the authenticator matches, lower-cased (it compares ARNs without case); raw text when not an ARN. */
-export function canonicalKey(arn: string): string {
+function canonicalKey(arn: string): string {
   const parsed = parsePrincipal(arn);
   return ((parsed && awsAuthArn(parsed)) ?? arn).toLowerCase();
 }
@@ -63,7 +63,7 @@ export function awsAuthIsConsulted(mode: AuthenticationMode | undefined): boolea
 }
 
 /** The cluster creator's ARN, when it is known. */
-export function creatorArn(e: Evidence): string | undefined {
+function creatorArn(e: Evidence): string | undefined {
   return e.creator.known ? e.creator.value.arn : undefined;
 }
 

@@ -41,7 +41,7 @@ const KEY_MARKERS: ReadonlyMap<string, string | undefined> = new Map([
 ]);
 
 /** Strips quotes, brackets and sentence punctuation from both ends (not `-`, `*`, `@`, `#`). */
-export function trimPunctuation(text: string): string {
+function trimPunctuation(text: string): string {
   let start = 0;
   let end = text.length;
   while (start < end && EDGE_PUNCTUATION.has(text.charAt(start))) start++;
@@ -49,7 +49,7 @@ export function trimPunctuation(text: string): string {
   return text.slice(start, end);
 }
 
-export function wordToken(raw: string): WordToken {
+function wordToken(raw: string): WordToken {
   const clean = trimPunctuation(raw);
   return { kind: 'word', raw, clean, word: clean.toLowerCase().replace(CURLY_APOSTROPHE, "'") };
 }

@@ -186,14 +186,3 @@ export function kindOf(request: Pick<AccessRequest, 'kind'>): RequestKind {
 
 /** Mode changes and lock-out recovery are exceptional and one-way: never fewer than two people decide. */
 export const ADMIN_ACTION_MIN_APPROVALS = 2;
-
-export function isFinal(status: RequestStatus): boolean {
-  return (
-    status === 'failed' ||
-    status === 'denied' ||
-    status === 'expired' ||
-    status === 'revoked' ||
-    status === 'cancelled' ||
-    status === 'lapsed'
-  );
-}
