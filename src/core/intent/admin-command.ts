@@ -7,10 +7,11 @@ export type AdminCommand =
   | { kind: 'recover'; cluster: string; subject: PersonId }
   | { kind: 'recover_needs_subject'; cluster: string };
 
-const MIGRATE = /^\s*migrate\s+(?:cluster\s+)?([A-Za-z0-9][A-Za-z0-9_-]{0,99})\s*$/i;
-const RECOVER = /^\s*recover\s+(?:cluster\s+)?([A-Za-z0-9][A-Za-z0-9_-]{0,99})\s*$/i;
+const NAME = '([A-Za-z0-9][A-Za-z0-9_-]{0,99})';
+const MIGRATE = new RegExp(`^\\s*migrate\\s+(?:cluster\\s+)?${NAME}\\s*$`, 'i');
+const RECOVER = new RegExp(`^\\s*recover\\s+(?:cluster\\s+)?${NAME}\\s*$`, 'i');
 /** The text before the mentioned person in `recover prod-cluster for @alice`. */
-const RECOVER_FOR = /^\s*recover\s+(?:cluster\s+)?([A-Za-z0-9][A-Za-z0-9_-]{0,99})\s+for\s+$/i;
+const RECOVER_FOR = new RegExp(`^\\s*recover\\s+(?:cluster\\s+)?${NAME}\\s+for\\s+$`, 'i');
 
 /**
  * `migrate prod-cluster`, `recover prod-cluster for @alice` (after a leading mention of the bot). The person to
