@@ -22,14 +22,7 @@ import { SlackWebApiFake } from '../sandbox/slack/web-api.ts';
 import { createProducer } from '../src/adapters/queue/producer.ts';
 import { storeKeys } from '../src/adapters/store/keys.ts';
 import { createRequestStore } from '../src/adapters/store/request-store.ts';
-import {
-  asChannelId,
-  asClusterName,
-  asPersonId,
-  asPrincipalArn,
-  asRequestId,
-  type RequestId,
-} from '../src/core/ids.ts';
+import { asChannelId, asPersonId, asPrincipalArn, asRequestId, type RequestId } from '../src/core/ids.ts';
 import { ownershipTags } from '../src/core/plan/access-entries.ts';
 import type { AccessRequest } from '../src/core/request/request.ts';
 import { startRedisServer } from '../src/runtime/redis-server.ts';
@@ -298,7 +291,7 @@ function grantedRequest(round: number, i: number, now: number, expiresAt: number
     requester: user,
     subject: user,
     principalArn,
-    cluster: asClusterName(CLUSTER),
+    cluster: CLUSTER,
     level: 'view',
     namespaces: [],
     reason: 'benchmark: looking at pods for INC-1234',

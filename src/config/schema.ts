@@ -143,5 +143,4 @@ export const configSchema = z
     });
   });
 
-export type ClusterConfig = z.infer<typeof clusterSchema>;
 export type Config = z.infer<typeof configSchema>;

@@ -6,11 +6,9 @@ type Brand<T, B extends string> = T & { readonly [brand]: B };
 export type RequestId = Brand<string, 'RequestId'>;
 export type PersonId = Brand<string, 'PersonId'>;
 export type ChannelId = Brand<string, 'ChannelId'>;
-export type ClusterName = Brand<string, 'ClusterName'>;
 export type PrincipalArn = Brand<string, 'PrincipalArn'>;
 
 export const asRequestId = (value: string): RequestId => value as RequestId;
 export const asPersonId = (value: string): PersonId => value as PersonId;
 export const asChannelId = (value: string): ChannelId => value as ChannelId;
-export const asClusterName = (value: string): ClusterName => value as ClusterName;
 export const asPrincipalArn = (value: string): PrincipalArn => value as PrincipalArn;

@@ -37,7 +37,3 @@ export const LEVEL_SYNONYMS: Readonly<Record<string, Level>> = {
   'full-admin': 'cluster-admin',
   superuser: 'cluster-admin',
 };
-
-export function isLevel(value: string): value is Level {
-  return (LEVELS as readonly string[]).includes(value);
-}

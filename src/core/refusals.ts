@@ -1,4 +1,4 @@
-import type { ClusterName, PersonId } from './ids.ts';
+import type { PersonId } from './ids.ts';
 import type { RequestStatus } from './request/request.ts';
 
 /** Normal "no" outcomes. Each carries what a person needs to act; `describeRefusal` words them. */
@@ -15,7 +15,7 @@ export type Refusal =
   | { code: 'stale_card' }
   | { code: 'invalid_principal'; reason: string }
   | { code: 'approvals_no_longer_valid'; needed: number; valid: number }
-  | { code: 'wrong_authentication_mode'; cluster: ClusterName; mode: string }
+  | { code: 'wrong_authentication_mode'; cluster: string; mode: string }
   | { code: 'needs_two_approvers'; cluster: string; approvers: number }
   | { code: 'mode_already_migrated'; cluster: string; mode: string }
   /** `subject`: set when the request is for someone else, who may cancel it too. */
@@ -42,8 +42,3 @@ export type Refusal =
   | { code: 'node_entry_protected'; cluster: string; principalArn: string; reason: string }
   /** aws-auth maps the principal to `system:masters`; an access entry would replace cluster-admin with less. */
   | { code: 'aws_auth_cluster_admin'; cluster: string; principalArn: string };
-
-export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
-
-export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
-export const refuse = <T>(refusal: Refusal): Outcome<T> => ({ ok: false, refusal });

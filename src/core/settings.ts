@@ -1,4 +1,4 @@
-import { asClusterName, type ClusterName, type PersonId, type PrincipalArn } from './ids.ts';
+import type { PersonId, PrincipalArn } from './ids.ts';
 import { closestName } from './intent/suggest.ts';
 import type { Level } from './levels.ts';
 import type { Refusal } from './refusals.ts';
@@ -91,10 +91,6 @@ export function isRefusal(value: ClusterSettings | Refusal): value is Refusal {
 
 export function principalOf(settings: Settings, user: PersonId): PrincipalArn | undefined {
   return settings.users[user] as PrincipalArn | undefined;
-}
-
-export function clusterNameOf(cluster: ClusterSettings): ClusterName {
-  return asClusterName(cluster.name);
 }
 
 /**

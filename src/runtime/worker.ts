@@ -2,13 +2,16 @@ import type { Worker } from 'bullmq';
 import {
   applyPayload,
   approverReminderPayload,
+  cardsPayload,
   digestPayload,
   homePayload,
   inboundPayload,
   interactionPayload,
   JOB,
+  requestTimerPayload,
 } from '../adapters/queue/jobs.ts';
 import { createWorker } from '../adapters/queue/worker.ts';
+import { slackMessageText } from '../adapters/slack/inbound-text.ts';
 import type { Env } from '../config/env.ts';
 import { asPersonId, asRequestId } from '../core/ids.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -39,6 +42,8 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
         const result = await handleMessage(deps, {
           ...payload,
           requestId: asRequestId(payload.requestId),
+          // Inbound jobs store the text as Slack sent it; the parser reads it decoded.
+          text: slackMessageText(payload.text),
           ...(payload.ts ? { ts: payload.ts } : {}),
           ...(payload.threadTs ? { threadTs: payload.threadTs } : {}),
           ...(payload.botUserId ? { botUserId: payload.botUserId } : {}),
@@ -53,17 +58,17 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
         return result;
       },
       [JOB.expire]: async (job, _final, log) => {
-        const payload = applyPayload.parse(job.data);
+        const payload = requestTimerPayload.parse(job.data);
         const result = await endGrant(deps, asRequestId(payload.requestId), { reason: 'expired' });
         log.info({ request: payload.requestId, status: result.status }, 'expiry handled');
         return result;
       },
       [JOB.remind]: async (job) => {
-        const payload = applyPayload.parse(job.data);
+        const payload = requestTimerPayload.parse(job.data);
         await remindBeforeExpiry(deps, asRequestId(payload.requestId));
       },
       [JOB.lapse]: async (job, _final, log) => {
-        const payload = applyPayload.parse(job.data);
+        const payload = requestTimerPayload.parse(job.data);
         const result = await lapseRequest(deps, asRequestId(payload.requestId));
         log.info({ request: payload.requestId, status: result.status }, 'pending timeout handled');
         return result;
@@ -73,7 +78,7 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
         return await remindApprovers(deps, asRequestId(payload.requestId), payload.n);
       },
       [JOB.reviewReminder]: async (job) => {
-        const payload = applyPayload.parse(job.data);
+        const payload = requestTimerPayload.parse(job.data);
         return await remindReview(deps, asRequestId(payload.requestId));
       },
       [JOB.reconcile]: async (_job, _final, log) => {
@@ -89,7 +94,7 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
         return publishHome(deps, asPersonId(payload.user));
       },
       [JOB.cards]: async (job) => {
-        const payload = applyPayload.parse(job.data);
+        const payload = cardsPayload.parse(job.data);
         return { updated: await refreshCardsNow(deps, asRequestId(payload.requestId)) };
       },
       [JOB.digest]: async (job) => {

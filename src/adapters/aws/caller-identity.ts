@@ -15,8 +15,3 @@ export async function callerIdentity(region: string): Promise<{ arn: string; acc
     client.destroy();
   }
 }
-
-/** The ARN of whoever runs the process, as `aws sts get-caller-identity`. */
-export async function callerArn(region: string): Promise<string> {
-  return (await callerIdentity(region)).arn;
-}

@@ -1,7 +1,8 @@
 /**
  * One read-modify-write of aws-auth for a batch of edits: GET → fold → PUT with the resourceVersion, and on 409 GET
  * again and fold again (stale data is never reused), with jittered backoff under an overall deadline. A fixed small
- * attempt count (client-go's 5 × 10 ms) is the wrong tool: see platform-limits.md, "Kubernetes".
+ * attempt count (client-go's `retry.DefaultRetry`, 5 × 10 ms) is the wrong tool: while someone outside eks-access
+ * keeps writing the object, each attempt can lose the race, and a deadline bounds the wait where a count does not.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiException, type CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';

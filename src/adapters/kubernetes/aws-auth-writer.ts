@@ -3,8 +3,8 @@
  *
  * `submit` stores the edit in the cluster's pending hash (once per id), then either takes the cluster's lock and
  * writes every pending edit in one GET → fold → PUT, or waits for the holder to publish its result. Under 100
- * concurrent grants this makes a handful of writes instead of 100 writers racing on one resourceVersion, most of
- * whom a small retry cap would fail (platform-limits.md, "Kubernetes"; domain.md §8 rule 7).
+ * concurrent grants this makes a handful of writes instead of 100 writers racing on one resourceVersion: only one
+ * writer wins each round (the rest get 409 Conflict), so with a small retry cap such as client-go's most would fail.
  *
  * The lock only makes batching efficient. Correctness comes from the resourceVersion precondition on every PUT and
  * from folds being idempotent: a holder that stalls past the lock TTL checks the lock before writing and, if it

@@ -2,7 +2,7 @@
  * The RBAC half of an aws-auth grant: the mapped Kubernetes group must be bound to the level's ClusterRole, or the
  * mapping authenticates the person and every request is still a 403. Bindings are named deterministically, created
  * when absent, labelled as ours, and never silently replaced: roleRef cannot change on a binding, so a same-named
- * binding with another roleRef is somebody else's decision and an error (domain.md §8 rule 10).
+ * binding with another roleRef is somebody else's decision and an error, never overwritten.
  */
 import {
   ApiException,

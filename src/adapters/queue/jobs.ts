@@ -21,7 +21,6 @@ export const JOB = {
   /** Post one channel's digest of policy approvals for one window. */
   digest: 'digest',
 } as const;
-export type JobName = (typeof JOB)[keyof typeof JOB];
 
 export const inboundPayload = z.object({
   inboundId: z.string(),
@@ -92,8 +91,17 @@ export type HomePayload = z.infer<typeof homePayload>;
 
 export const digestPayload = z.object({ channel: z.string(), window: z.number().int() });
 
-export const applyPayload = z.object({ requestId: z.string() });
-export type ApplyPayload = z.infer<typeof applyPayload>;
+/** Every job about one stored request names it by id; the request itself is read from the store when the job runs. */
+const oneRequest = { requestId: z.string() };
+
+/** `apply`: write the request's grant (or revoke) to its cluster. */
+export const applyPayload = z.object(oneRequest);
+
+/** `expire`, `remind`, `lapse`, `review-reminder`: a timer set on one request came due. */
+export const requestTimerPayload = z.object(oneRequest);
+
+/** `cards`: re-render one request's cards and its "request received" reply. */
+export const cardsPayload = z.object(oneRequest);
 
 export const approverReminderPayload = z.object({ requestId: z.string(), n: z.number().int().min(1) });
 

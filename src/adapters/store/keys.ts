@@ -17,4 +17,3 @@ export function storeKeys(prefix: string) {
       `${prefix}:grants:by:${cluster}:${principalArn.toLowerCase()}`,
   };
 }
-export type StoreKeys = ReturnType<typeof storeKeys>;

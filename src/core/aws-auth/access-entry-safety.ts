@@ -1,4 +1,4 @@
-import { samePrincipal } from './principals.ts';
+import { samePrincipalIgnoringPaths } from './principals.ts';
 
 /**
  * The creator-safety check for access-entry writes: the cluster creator's entry is never changed or deleted
@@ -39,7 +39,7 @@ export function checkAccessEntryChange(input: AccessEntryChange): AccessEntryVer
 function refusalFor(input: AccessEntryChange): AccessEntryVerdict['refusal'] {
   const { creator, principalArn, op } = input;
   if (creator.isKnown && creator.arn !== undefined) {
-    if (!samePrincipal(principalArn, creator.arn)) return undefined;
+    if (!samePrincipalIgnoringPaths(principalArn, creator.arn)) return undefined;
     return {
       code: 'creator_protected',
       message: `${principalArn} is the cluster creator; its access entry is never changed (${op})`,

@@ -1,5 +1,5 @@
 /**
- * Entries the bot must never remove, rewrite or shadow: node, Fargate and Windows roles (domain §2.5), and the
+ * Entries the bot must never remove, rewrite or shadow: node, Fargate and Windows roles (without them nodes cannot join), and the
  * admin-looking ones that may belong to the cluster creator. Both checks lean towards "yes": a false positive
  * costs a refusal, a false negative can stop nodes joining or lock everyone out.
  */

@@ -19,7 +19,8 @@ function userKey(parsed: Extract<ParsedArn, { kind: 'user' }>): string {
   return foldArn(`arn:${parsed.partition}:iam::${parsed.account}:user/${parsed.name}`);
 }
 
-export function samePrincipal(a: string, b: string): boolean {
+/** Same account, kind and name, ignoring case and any path, a user's included (IAM names are unique per account). */
+export function samePrincipalIgnoringPaths(a: string, b: string): boolean {
   return principalKey(a) === principalKey(b);
 }
 

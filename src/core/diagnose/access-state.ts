@@ -5,12 +5,12 @@ import { awsAuthArn } from '../identity/arn.ts';
 import type { AccessEntryFacts, Evidence } from './evidence.ts';
 import { listText, policyText } from './format.ts';
 import {
+  accessEntriesAreConsulted,
+  awsAuthIsConsulted,
   awsAuthPrincipal,
   clusterMode,
   isCreator,
   parsePrincipal,
-  usesAccessEntries,
-  usesAwsAuth,
 } from './principal.ts';
 
 /** What the rules know about aws-auth: unread (and why), no ConfigMap, or the parsed document. */
@@ -59,7 +59,7 @@ export type EffectiveAccess =
 export function effectiveAccess(e: Evidence): EffectiveAccess {
   const mode = clusterMode(e);
   if (mode === undefined) return e.clusterInfo.known ? { kind: 'none' } : { kind: 'unknown', missing: ['cluster'] };
-  if (usesAccessEntries(mode)) {
+  if (accessEntriesAreConsulted(mode)) {
     if (!e.accessEntry.known) return { kind: 'unknown', missing: ['access entry'] };
     const { entry, policies } = e.accessEntry.value;
     if (entry) return { kind: 'entry', entry, policies };
@@ -118,14 +118,14 @@ export function mappedPrincipalAccess(e: Evidence, arn: string): { lines: string
   const mode = clusterMode(e);
   const lines: string[] = [];
   let hasAccess: boolean | undefined;
-  if (usesAccessEntries(mode) && e.accessEntry.known) {
+  if (accessEntriesAreConsulted(mode) && e.accessEntry.known) {
     const has = e.accessEntry.value.allPrincipalArns.includes(arn);
     lines.push(
       has ? `${arn} has an access entry on ${e.cluster.name}` : `${arn} has no access entry on ${e.cluster.name}`,
     );
     hasAccess = has;
   }
-  if (usesAwsAuth(mode) && !hasAccess) {
+  if (awsAuthIsConsulted(mode) && !hasAccess) {
     const doc = awsAuthDocument(e);
     const parsedArn = parsePrincipal(arn);
     const spelling = parsedArn ? awsAuthArn(parsedArn) : undefined;

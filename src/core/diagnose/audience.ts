@@ -1,7 +1,7 @@
 import type { PersonId } from '../ids.ts';
 import { type GroupMembers, isListed } from '../request/approval.ts';
 import type { ClusterSettings } from '../settings.ts';
-import { samePrincipal } from './principal.ts';
+import { samePrincipalIgnoringRolePath } from './principal.ts';
 
 /**
  * Who a diagnosis is shown to, which decides how much of it they see:
@@ -32,7 +32,7 @@ export function diagnosisAudience(input: AudienceInput): Audience {
  * account whatever the path), letters compared without case as the authenticator does. Users keep their path.
  */
 export function isOwnIdentity(mapped: string | undefined, diagnosed: string): boolean {
-  return samePrincipal(mapped, diagnosed);
+  return samePrincipalIgnoringRolePath(mapped, diagnosed);
 }
 
 /**

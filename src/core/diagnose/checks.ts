@@ -4,15 +4,20 @@ import { creatorText } from './creator-text.ts';
 import type { Evidence } from './evidence.ts';
 import type { Check, Finding } from './finding.ts';
 import { count, isoTime, listText, policyText } from './format.ts';
-import { clusterMode, samePrincipal, usesAccessEntries, usesAwsAuth } from './principal.ts';
+import {
+  accessEntriesAreConsulted,
+  awsAuthIsConsulted,
+  clusterMode,
+  samePrincipalIgnoringRolePath,
+} from './principal.ts';
 
 /** What was checked, as ✓ / ✗ / ? lines. Checks that do not apply to the cluster's mode are left out. */
 export function computeChecks(e: Evidence, findings: readonly Finding[]): Check[] {
   const has = (rule: string) => findings.find((f) => f.rule === rule);
   const mode = clusterMode(e);
   const checks: Check[] = [clusterCheck(e), modeCheck(e, has), identityCheck(e, has), iamCheck(e, has)];
-  if (mode === undefined || usesAccessEntries(mode)) checks.push(...entryChecks(e, has));
-  if (mode === undefined || usesAwsAuth(mode)) checks.push(...awsAuthChecks(e, findings));
+  if (mode === undefined || accessEntriesAreConsulted(mode)) checks.push(...entryChecks(e, has));
+  if (mode === undefined || awsAuthIsConsulted(mode)) checks.push(...awsAuthChecks(e, findings));
   checks.push(creatorCheck(e));
   return checks;
 }
@@ -145,6 +150,6 @@ function creatorCheck(e: Evidence): Check {
   if (!e.creator.known) return { label, result: 'unknown', detail: e.creator.reason };
   const creator = e.creator.value;
   if (creator.arn === undefined) return { label, result: 'unknown', detail: creator.note ?? 'not determined' };
-  const isYou = samePrincipal(creator.arn, e.identity.iamArn ?? e.identity.given);
+  const isYou = samePrincipalIgnoringRolePath(creator.arn, e.identity.iamArn ?? e.identity.given);
   return { label, result: 'pass', detail: `${creatorText(creator)}${isYou ? '; that is the identity checked' : ''}` };
 }

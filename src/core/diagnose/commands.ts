@@ -19,7 +19,7 @@ export function deleteAccessEntryCommand(e: Evidence, principalArn: string): str
   return `aws eks delete-access-entry ${clusterFlags(e, '--cluster-name')} --principal-arn ${principalArn}`;
 }
 
-export function scopeFlag(scope: AccessScope): string {
+function scopeFlag(scope: AccessScope): string {
   return scope.type === 'cluster' ? 'type=cluster' : `type=namespace,namespaces=${scope.namespaces.join(',')}`;
 }
 

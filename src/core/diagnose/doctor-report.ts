@@ -11,7 +11,7 @@ import {
 import { type DiagnosisJson, diagnosisToJson, renderDiagnosisText } from './render-text.ts';
 
 /** The finding `doctor` reports when AWS refused the shell's credentials (no rule: nothing else could run). */
-export const CREDENTIALS_REJECTED_RULE = 'credentials-rejected';
+const CREDENTIALS_REJECTED_RULE = 'credentials-rejected';
 
 /** What `doctor` would have checked; each is listed as not checked when the credentials are refused. */
 const CHECK_LABELS = [

@@ -22,7 +22,7 @@ export function policyName(policyArn: string): string {
   return slash < 0 ? policyArn : policyArn.slice(slash + 1);
 }
 
-export function scopeText(scope: AccessScope): string {
+function scopeText(scope: AccessScope): string {
   return scope.type === 'cluster' ? 'cluster-wide' : `namespaces ${scope.namespaces.join(', ')}`;
 }
 

@@ -28,7 +28,7 @@ export function notChecked(e: Evidence): NotChecked[] {
 }
 
 /** Who signed the token the cluster refused: the assumed role, the caller, or (in Slack) the bot. */
-export function tokenSigner(e: Evidence): string {
+function tokenSigner(e: Evidence): string {
   const reader = e.reader;
   if (!reader) return "the bot's token";
   if (reader.role) return `the token of ${reader.role.arn}`;

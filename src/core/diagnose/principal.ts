@@ -14,13 +14,17 @@ export function parsePrincipal(arn: string | undefined): ParsedArn | undefined {
 }
 
 /** The spelling the authenticator matches, lower-cased (it compares ARNs without case); raw text when not an ARN. */
-export function canonicalKey(arn: string): string {
+function canonicalKey(arn: string): string {
   const parsed = parsePrincipal(arn);
   return ((parsed && awsAuthArn(parsed)) ?? arn).toLowerCase();
 }
 
-/** Same IAM principal, whatever the spelling (session vs role, path or not, case). */
-export function samePrincipal(a: string | undefined, b: string | undefined): boolean {
+/**
+ * Same principal as the authenticator spells it in aws-auth: a session matches its role, a role's path and the case
+ * are ignored, but a user's path counts (aws-auth keeps it). Not `samePrincipalIgnoringPaths` in core/aws-auth,
+ * which also ignores a user's path: this one compares what the diagnosis shows the person, spelling for spelling.
+ */
+export function samePrincipalIgnoringRolePath(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return false;
   return canonicalKey(a) === canonicalKey(b);
 }
@@ -45,21 +49,26 @@ export function clusterMode(e: Evidence): AuthenticationMode | undefined {
   return e.clusterInfo.value.authenticationMode ?? 'CONFIG_MAP';
 }
 
-export function usesAccessEntries(mode: AuthenticationMode | undefined): boolean {
+/** Whether the authenticator looks at access entries on a cluster in this mode (API, API_AND_CONFIG_MAP). */
+export function accessEntriesAreConsulted(mode: AuthenticationMode | undefined): boolean {
   return mode === 'API' || mode === 'API_AND_CONFIG_MAP';
 }
 
-export function usesAwsAuth(mode: AuthenticationMode | undefined): boolean {
+/**
+ * Whether the authenticator reads aws-auth on a cluster in this mode: CONFIG_MAP and API_AND_CONFIG_MAP. Not
+ * whether eks-access grants there (`grantsThroughAwsAuth`), which is false for API_AND_CONFIG_MAP under `auto`.
+ */
+export function awsAuthIsConsulted(mode: AuthenticationMode | undefined): boolean {
   return mode === 'CONFIG_MAP' || mode === 'API_AND_CONFIG_MAP';
 }
 
 /** The cluster creator's ARN, when it is known. */
-export function creatorArn(e: Evidence): string | undefined {
+function creatorArn(e: Evidence): string | undefined {
   return e.creator.known ? e.creator.value.arn : undefined;
 }
 
 export function isCreator(e: Evidence, arn: string | undefined): boolean {
-  return samePrincipal(creatorArn(e), arn);
+  return samePrincipalIgnoringRolePath(creatorArn(e), arn);
 }
 
 /** The IAM Identity Center permission set behind a role or session ARN, if it is one. */

@@ -19,7 +19,7 @@ export type SsoRole =
     }
   | { isSso: false };
 
-export const SSO_RESERVED_PATH = '/aws-reserved/sso.amazonaws.com/';
+const SSO_RESERVED_PATH = '/aws-reserved/sso.amazonaws.com/';
 // Permission set names are [\w+=,.@-]{1,32} and may contain '_', so the suffix is the last '_' segment.
 const SSO_ROLE_NAME = /^AWSReservedSSO_([\w+=,.@-]{1,32})_([0-9a-fA-F]{1,32})$/;
 const REGION_SEGMENT = /^[a-z]{2}(-[a-z]+)+-\d+$/;

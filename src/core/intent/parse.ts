@@ -17,6 +17,7 @@ import {
   type ParseFailure,
   type ParseFailureReason,
 } from './intent.ts';
+import type { MessageText } from './message-text.ts';
 import { takeNamespaces } from './namespaces.ts';
 import { claimWords, type Sentence, sentenceOf } from './sentence.ts';
 import { type Token, tokenize } from './tokens.ts';
@@ -25,12 +26,12 @@ import { HELP_WORDS, LEVEL_FLAGS } from './vocab.ts';
 export { MAX_MESSAGE_CHARS } from './intent.ts';
 
 /**
- * Reads a Slack message (app mention, DM, or slash-command text) into an Intent. Pure and total:
- * never throws, and refuses text over MAX_MESSAGE_CHARS before looking at it.
+ * The free-text grammar: reads a message (app mention, DM, or slash-command text) into an Intent. Pure and total:
+ * never throws, and refuses a message over MAX_MESSAGE_CHARS before looking at it. Callers use `parseMessage`.
  */
-export function parseIntent(text: string, context: ParseContext): Intent | ParseFailure {
-  if (text.length > MAX_MESSAGE_CHARS) return failure('too_long');
-  const tokens = withoutBotMention(tokenize(text), context.botUserId);
+export function parseIntent(message: MessageText, context: ParseContext): Intent | ParseFailure {
+  if (message.length > MAX_MESSAGE_CHARS) return failure('too_long');
+  const tokens = withoutBotMention(tokenize(message.parts), context.botUserId);
   if (tokens.length === 0) return failure('empty');
 
   const { body, reason } = splitReason(tokens);

@@ -1,5 +1,4 @@
 import { parseArn } from '../identity/arn.ts';
-import { decodeSlackText } from './slack-text.ts';
 
 /** What identity a person pasted into a diagnose message. */
 export type PastedIdentity =
@@ -16,11 +15,11 @@ const ARN_CANDIDATE = /\barn:[^\s`'"<>(){}]+/;
 const MAX_ARN_SHOWN = 120;
 
 /**
- * Finds `aws sts get-caller-identity` output (JSON with UserId, Account, Arn) or a bare ARN in a message.
+ * Finds `aws sts get-caller-identity` output (JSON with UserId, Account, Arn) or a bare ARN in a message's plain text.
  * JSON that is not caller-identity output is reported, not guessed at.
  */
-export function findPastedIdentity(raw: string): PastedIdentity {
-  const text = decodeSlackText(raw).replace(/```/g, ' ');
+export function findPastedIdentity(message: string): PastedIdentity {
+  const text = message.replace(/```/g, ' ');
   const open = text.indexOf('{');
   const close = text.lastIndexOf('}');
   if (open >= 0 && close > open) {

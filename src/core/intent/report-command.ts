@@ -1,4 +1,4 @@
-import { decodeSlackText } from './slack-text.ts';
+import { type MessagePart, plainText, withoutLeadingPerson } from './message-text.ts';
 
 /** Read-only questions only a cluster's approvers may ask: its audit trail, and who can get in. */
 export type ReportCommand = { kind: 'audit'; cluster: string } | { kind: 'who_has_access'; cluster: string };
@@ -11,8 +11,8 @@ const WHO = new RegExp(
 );
 
 /** `audit prod-cluster`, `who has access to prod-cluster?` (after the bot mention is removed). */
-export function parseReportCommand(raw: string): ReportCommand | undefined {
-  const text = decodeSlackText(raw.replace(/^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>\s*/, ''));
+export function parseReportCommand(message: readonly MessagePart[]): ReportCommand | undefined {
+  const text = plainText(withoutLeadingPerson(message));
   if (text.length > 300) return undefined;
   const audit = AUDIT.exec(text);
   if (audit?.[1]) return { kind: 'audit', cluster: audit[1] };

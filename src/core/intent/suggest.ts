@@ -24,7 +24,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** Edits allowed for an input of this length: 40 % of it, at least 2. */
-export function editThreshold(length: number): number {
+function editThreshold(length: number): number {
   return Math.max(2, Math.floor(length * 0.4));
 }
 

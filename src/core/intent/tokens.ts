@@ -1,5 +1,5 @@
 import type { PersonId } from '../ids.ts';
-import { parseSlackMarkup, segmentText } from './slack-text.ts';
+import { type MessagePart, personText } from './message-text.ts';
 
 /** A whitespace-separated word: `raw` as typed, `clean` without edge punctuation, `word` lower-cased. */
 export interface WordToken {
@@ -41,7 +41,7 @@ const KEY_MARKERS: ReadonlyMap<string, string | undefined> = new Map([
 ]);
 
 /** Strips quotes, brackets and sentence punctuation from both ends (not `-`, `*`, `@`, `#`). */
-export function trimPunctuation(text: string): string {
+function trimPunctuation(text: string): string {
   let start = 0;
   let end = text.length;
   while (start < end && EDGE_PUNCTUATION.has(text.charAt(start))) start++;
@@ -49,13 +49,13 @@ export function trimPunctuation(text: string): string {
   return text.slice(start, end);
 }
 
-export function wordToken(raw: string): WordToken {
+function wordToken(raw: string): WordToken {
   const clean = trimPunctuation(raw);
   return { kind: 'word', raw, clean, word: clean.toLowerCase().replace(CURLY_APOSTROPHE, "'") };
 }
 
-/** Splits raw Slack text into words and user mentions. Never throws. */
-export function tokenize(text: string): Token[] {
+/** Splits a decoded message into words and mentions of people. Never throws. */
+export function tokenize(parts: readonly MessagePart[]): Token[] {
   const tokens: Token[] = [];
   let buffer = '';
   const flush = (): void => {
@@ -64,13 +64,12 @@ export function tokenize(text: string): Token[] {
     for (const piece of plain.split(WHITESPACE)) if (piece !== '') tokens.push(...expandKeyValue(piece));
     buffer = '';
   };
-  for (const segment of parseSlackMarkup(text)) {
-    if (segment.kind === 'user') {
+  for (const part of parts) {
+    if (part.kind === 'person') {
       flush();
-      tokens.push({ kind: 'mention', userId: segment.userId, display: segmentText(segment) });
+      tokens.push({ kind: 'mention', userId: part.id, display: personText(part) });
     } else {
-      // A dropped broadcast still separates the words around it.
-      buffer += segment.kind === 'special' ? ` ${segmentText(segment)} ` : segmentText(segment);
+      buffer += part.text;
     }
   }
   flush();

@@ -77,7 +77,7 @@ export const BAD_UNIT = /^(?:w|wk|wks|weeks?|s|secs?|seconds?|mo|mos|months?|y|y
 export const TICKET_FILLERS: ReadonlySet<string> = set('ticket incident jira issue case change');
 
 /** Flags naming the cluster outright. */
-export const CLUSTER_MARKERS: ReadonlySet<string> = set('--cluster --context -c');
+const CLUSTER_MARKERS: ReadonlySet<string> = set('--cluster --context -c');
 
 /** Prepositions before a cluster, strongest first. */
 export const CLUSTER_PREPOSITIONS: readonly ReadonlySet<string>[] = [

@@ -80,11 +80,6 @@ function locatedOf(text: string): LocatedList | undefined {
   return outcome.ok ? outcome.list : undefined;
 }
 
-/** The mapping the principal had before (none: no item). */
-export function priorMapping(prior: AwsAuthPrior): Mapping | undefined {
-  return prior.item ? { arn: prior.arn, username: prior.item.username, groups: prior.item.groups } : undefined;
-}
-
 /** The mapping the authenticator uses for the ARN in its list now (the last item with it), if any. */
 export function currentMapping(
   data: Readonly<Record<string, string>>,

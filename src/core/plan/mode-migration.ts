@@ -17,7 +17,3 @@ export function migrationStep(current: AuthenticationMode | undefined): ModeStep
     ? { kind: 'switch', from: 'CONFIG_MAP', to: 'API_AND_CONFIG_MAP' }
     : { kind: 'already', mode };
 }
-
-export function hasAccessEntries(mode: AuthenticationMode | undefined): boolean {
-  return mode === 'API' || mode === 'API_AND_CONFIG_MAP';
-}

@@ -1,4 +1,4 @@
-import { asChannelId, asClusterName, type PersonId, type PrincipalArn, type RequestId } from '../ids.ts';
+import { asChannelId, type PersonId, type PrincipalArn, type RequestId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 import type { AccessRequest, RequestKind } from './request.ts';
 
@@ -27,7 +27,7 @@ export function newPendingRequest(fields: NewRequestFields, now: number): Access
     requester: fields.requester,
     subject: fields.subject,
     principalArn: fields.principalArn,
-    cluster: asClusterName(fields.cluster),
+    cluster: fields.cluster,
     level: fields.level,
     namespaces: [...fields.namespaces],
     ...(fields.reason ? { reason: fields.reason } : {}),

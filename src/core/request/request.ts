@@ -1,4 +1,4 @@
-import type { ChannelId, ClusterName, PersonId, PrincipalArn, RequestId } from '../ids.ts';
+import type { ChannelId, PersonId, PrincipalArn, RequestId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 import type { AccessScope } from '../plan/access-entries.ts';
 import type { AwsAuthPrior } from '../plan/aws-auth-prior.ts';
@@ -114,7 +114,7 @@ export interface AccessRequest {
   subject: PersonId;
   /** The principal as configured in `users`; the executor resolves it to the IAM ARN EKS wants. */
   principalArn: PrincipalArn;
-  cluster: ClusterName;
+  cluster: string;
   level: Level;
   namespaces: readonly string[];
   reason?: string;
@@ -186,14 +186,3 @@ export function kindOf(request: Pick<AccessRequest, 'kind'>): RequestKind {
 
 /** Mode changes and lock-out recovery are exceptional and one-way: never fewer than two people decide. */
 export const ADMIN_ACTION_MIN_APPROVALS = 2;
-
-export function isFinal(status: RequestStatus): boolean {
-  return (
-    status === 'failed' ||
-    status === 'denied' ||
-    status === 'expired' ||
-    status === 'revoked' ||
-    status === 'cancelled' ||
-    status === 'lapsed'
-  );
-}

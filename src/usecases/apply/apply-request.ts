@@ -7,7 +7,7 @@ import { describeAdapterFailure } from '../support/describe-failure.ts';
 import { fail, failUnlessApprovalsHold, isRetryLater } from '../support/request-lifecycle.ts';
 import { applyAwsAuthGrant } from './apply-aws-auth-grant.ts';
 import { type ApplyResult, applyGrant } from './apply-grant.ts';
-import { usesAwsAuth } from './grant-method.ts';
+import { grantsThroughAwsAuth } from './grant-method.ts';
 
 /**
  * An approved request's job. Migrations switch the mode; recoveries always use access entries (they need only
@@ -19,7 +19,7 @@ export async function applyRequest(deps: Deps, requestId: RequestId, finalAttemp
   const isActive = request.status === 'approved' || request.status === 'applying';
   if (isActive && kindOf(request) === 'migrate') return applyMigration(deps, request, finalAttempt);
   const cluster = findCluster(deps.settings, request.cluster);
-  if (isActive && kindOf(request) === 'grant' && cluster && (await usesAwsAuth(deps, cluster))) {
+  if (isActive && kindOf(request) === 'grant' && cluster && (await grantsThroughAwsAuth(deps, cluster))) {
     return await viaAwsAuth(deps, request, cluster, finalAttempt);
   }
   return applyGrant(deps, requestId, finalAttempt);

@@ -1,12 +1,11 @@
 import type { Audience } from '../../core/diagnose/audience.ts';
 import { diagnose } from '../../core/diagnose/diagnose.ts';
 import { diagnosisMessage } from '../../core/diagnose/diagnosis-message.ts';
-import type { Evidence, IdentityFacts } from '../../core/diagnose/evidence.ts';
+import type { AskFacts, Evidence, IdentityFacts } from '../../core/diagnose/evidence.ts';
 import type { Diagnosis, Finding } from '../../core/diagnose/finding.ts';
 import { diagnosisFor } from '../../core/diagnose/redact.ts';
 import { asPersonId } from '../../core/ids.ts';
-import { askFactsFrom } from '../../core/intent/ask.ts';
-import { findPastedIdentity } from '../../core/intent/pasted-identity.ts';
+import type { PastedIdentity } from '../../core/intent/pasted-identity.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import {
   checkingMessage,
@@ -26,8 +25,10 @@ export interface DiagnosisInput {
   user: string;
   /** The cluster as the person typed it; absent → ask which. */
   clusterGiven?: string;
-  /** The whole message, for a pasted ARN or caller-identity JSON, a namespace, `--as`. */
-  text: string;
+  /** What the message pasted: caller-identity JSON or an ARN (`none` for a button click). */
+  identity: PastedIdentity;
+  /** What the message says about the failing call: a namespace, `--as`. */
+  ask: AskFacts;
   conversation: { owner: string; channel: string; threadTs?: string };
 }
 
@@ -67,7 +68,7 @@ export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promis
   const evidence = await gatherEvidence(deps, {
     cluster,
     identity,
-    ask: askFactsFrom(input.text),
+    ask: input.ask,
     ...(lastGrantAt !== undefined ? { lastGrantAt } : {}),
   });
   const diagnosis = diagnose(evidence);
@@ -95,7 +96,7 @@ function identityFor(
   input: DiagnosisInput,
 ): Omit<IdentityFacts, 'iamArn'> | { problem: ReturnType<typeof plainReply> } {
   const mapped = principalOf(deps.settings, asPersonId(input.user));
-  const pasted = findPastedIdentity(input.text);
+  const pasted = input.identity;
   const withMapped = mapped ? { mapped } : {};
   switch (pasted.kind) {
     case 'caller_identity':

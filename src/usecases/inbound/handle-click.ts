@@ -63,7 +63,8 @@ export async function handleClick(deps: Deps, input: Click): Promise<unknown> {
       const outcome = await answerDiagnosis(deps, {
         user: click.user,
         clusterGiven: click.cluster,
-        text: '',
+        identity: { kind: 'none' },
+        ask: {},
         conversation: { owner: `click:${click.clickId}`, channel: click.channel, threadTs: click.threadTs },
       });
       // The job's result is kept in Redis for a day: the verdict, not the evidence (aws-auth, entries, creator).

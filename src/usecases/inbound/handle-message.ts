@@ -1,8 +1,5 @@
 import { asPersonId, type PersonId } from '../../core/ids.ts';
-import { parseAdminCommand } from '../../core/intent/admin-command.ts';
-import { parseCancelCommand } from '../../core/intent/cancel-command.ts';
-import { parseIntent } from '../../core/intent/parse.ts';
-import { parseReportCommand } from '../../core/intent/report-command.ts';
+import { parseMessage } from '../../core/intent/parse-message.ts';
 import { helpMessage } from '../../core/messages/help-text.ts';
 import type { Message } from '../../core/messages/message.ts';
 import { myAccessReply } from '../../core/messages/report-messages.ts';
@@ -27,19 +24,7 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
   const conversation = await conversationFor(deps, input, user);
   const reply = (message: Message) =>
     postOnce(deps, conversation.owner, 'reply', conversation, message).then(() => undefined);
-  const cancel = parseCancelCommand(input.text);
-  if (cancel) {
-    await reply(await cancelByText(deps, { user, clusterGiven: cancel.cluster }));
-    return { kind: 'replied', reason: 'cancel' };
-  }
-  const admin = parseAdminCommand(input.text);
-  if (admin) return await handleAdminCommand(deps, input, user, admin, conversation, reply);
-  const report = parseReportCommand(input.text);
-  if (report) {
-    await reply(await answerReport(deps, user, report));
-    return { kind: 'replied', reason: report.kind };
-  }
-  const intent = parseIntent(input.text, {
+  const intent = parseMessage(input.text, {
     clusterNames: names,
     ...(input.botUserId ? { botUserId: input.botUserId } : {}),
   });
@@ -54,6 +39,17 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
   };
 
   switch (intent.kind) {
+    case 'cancel':
+      await reply(await cancelByText(deps, { user, clusterGiven: intent.cluster }));
+      return { kind: 'replied', reason: 'cancel' };
+    case 'migrate':
+    case 'recover':
+    case 'recover_needs_subject':
+      return await handleAdminCommand(deps, input, user, intent, conversation, reply);
+    case 'audit':
+    case 'who_has_access':
+      await reply(await answerReport(deps, user, intent));
+      return { kind: 'replied', reason: intent.kind };
     case 'failure':
       // Not understood (too long, gibberish, hostile text): answered with help and recorded, nothing else.
       await deps.audit.append({
@@ -92,7 +88,8 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
       const outcome = await answerDiagnosis(deps, {
         user,
         ...(intent.cluster ? { clusterGiven: intent.cluster } : {}),
-        text: input.text,
+        identity: intent.identity,
+        ask: intent.ask,
         conversation,
       });
       return { kind: 'replied', reason: `diagnosis:${outcome.kind}` };

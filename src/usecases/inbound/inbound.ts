@@ -1,4 +1,5 @@
 import type { RequestId } from '../../core/ids.ts';
+import type { MessageText } from '../../core/intent/message-text.ts';
 
 /** A message or slash command as the web process stored it before acknowledging Slack. */
 export interface InboundMessage {
@@ -11,7 +12,8 @@ export interface InboundMessage {
   /** The message's own ts (absent for slash commands). */
   ts?: string;
   threadTs?: string;
-  text: string;
+  /** Decoded by the chat's adapter: plain text and the people it mentions. */
+  text: MessageText;
   botUserId?: string;
 }
 

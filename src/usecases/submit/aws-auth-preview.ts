@@ -9,7 +9,7 @@ import type { AwsAuthPreviewInfo } from '../../core/request/request.ts';
 import type { ClusterSettings } from '../../core/settings.ts';
 import { toAdapterError } from '../../shared/errors.ts';
 import { creatorFromFacts } from '../apply/cluster-creator.ts';
-import { usesAwsAuth } from '../apply/grant-method.ts';
+import { grantsThroughAwsAuth } from '../apply/grant-method.ts';
 import type { Deps } from '../ports/deps.ts';
 
 /**
@@ -25,7 +25,7 @@ export async function awsAuthPreviewFor(
   namespaces: readonly string[],
 ): Promise<AwsAuthPreviewInfo | undefined> {
   try {
-    if (!(await usesAwsAuth(deps, cluster))) return undefined;
+    if (!(await grantsThroughAwsAuth(deps, cluster))) return undefined;
     const plan = planAwsAuthGrant(principalArn, level, namespaces);
     if ('refusal' in plan) return { unavailable: plan.refusal };
     const diagnostics = deps.diagnostics.forCluster(cluster);

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../../src/adapters/store/audit-log.ts';
 import { createRequestStore } from '../../../src/adapters/store/request-store.ts';
-import { asClusterName, asRequestId } from '../../../src/core/ids.ts';
+import { asRequestId } from '../../../src/core/ids.ts';
 import type { AccessRequest } from '../../../src/core/request/request.ts';
 import { testRedis } from '../../support/redis.ts';
 import { pendingRequest } from '../../unit/core/request/fixtures.ts';
@@ -44,7 +44,7 @@ describe('request store indexes for the drift check and the Home tab', () => {
     pendingRequest({
       id: asRequestId(`RA${i}`),
       status: 'granted',
-      cluster: asClusterName(i % 2 ? 'prod-cluster' : 'staging'),
+      cluster: i % 2 ? 'prod-cluster' : 'staging',
       outcome: {
         principalArn: pendingRequest().principalArn,
         policyArn: 'p',

@@ -1,6 +1,6 @@
 import type { Evidence } from '../evidence.ts';
 import type { Finding } from '../finding.ts';
-import { samePrincipal } from '../principal.ts';
+import { samePrincipalIgnoringRolePath } from '../principal.ts';
 
 /**
  * `doctor` reads aws-auth with the person's own credentials. When the cluster answers 401 to that token, the
@@ -27,7 +27,7 @@ export function clusterRefusedReader(e: Evidence): Finding | undefined {
     };
   }
   const you = reader.caller.ok ? reader.caller.arn : 'the identity of these credentials';
-  const isDiagnosed = samePrincipal(you, e.identity.iamArn ?? e.identity.given);
+  const isDiagnosed = samePrincipalIgnoringRolePath(you, e.identity.iamArn ?? e.identity.given);
   return {
     rule: 'cluster-refused-reader',
     severity: isDiagnosed ? 'blocker' : 'warning',

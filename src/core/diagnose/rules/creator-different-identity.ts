@@ -2,7 +2,7 @@ import { switchIdentityFlags, updateKubeconfigCommand } from '../commands.ts';
 import { creatorText } from '../creator-text.ts';
 import type { Evidence } from '../evidence.ts';
 import type { Finding } from '../finding.ts';
-import { clusterMode, identitySourceText, samePrincipal } from '../principal.ts';
+import { clusterMode, identitySourceText, samePrincipalIgnoringRolePath } from '../principal.ts';
 
 /**
  * The classic "Unauthorized" story: the person created the cluster (and so has admin as the creator) but
@@ -14,9 +14,9 @@ export function creatorDifferentIdentity(e: Evidence): Finding | undefined {
   const creatorArn = creator.arn;
   if (creatorArn === undefined) return undefined;
   const { given, mapped, source, iamArn } = e.identity;
-  if (mapped === undefined || !samePrincipal(creatorArn, mapped)) return undefined;
+  if (mapped === undefined || !samePrincipalIgnoringRolePath(creatorArn, mapped)) return undefined;
   const isUnverified = source === 'mapped';
-  if (!isUnverified && samePrincipal(creatorArn, iamArn ?? given)) return undefined;
+  if (!isUnverified && samePrincipalIgnoringRolePath(creatorArn, iamArn ?? given)) return undefined;
   const evidence = [`Cluster ${e.cluster.name} was created by ${creatorText(creator)}`, `Mapped for you: ${mapped}`];
   if (!isUnverified) evidence.push(`Identity in use: ${given} (${identitySourceText(e)})`);
   const bootstrap = e.clusterInfo.known ? e.clusterInfo.value.bootstrapClusterCreatorAdminPermissions : undefined;

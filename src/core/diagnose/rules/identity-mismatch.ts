@@ -2,7 +2,7 @@ import { mappedPrincipalAccess } from '../access-state.ts';
 import { switchIdentityFlags, updateKubeconfigCommand } from '../commands.ts';
 import type { Evidence } from '../evidence.ts';
 import type { Finding } from '../finding.ts';
-import { identitySourceText, parsePrincipal, samePrincipal, ssoPermissionSet } from '../principal.ts';
+import { identitySourceText, parsePrincipal, samePrincipalIgnoringRolePath, ssoPermissionSet } from '../principal.ts';
 
 /**
  * Cause 1, the most common one: kubectl signs with another AWS identity than the one that was granted
@@ -11,7 +11,7 @@ import { identitySourceText, parsePrincipal, samePrincipal, ssoPermissionSet } f
 export function identityMismatch(e: Evidence): Finding | undefined {
   const { given, mapped, source, iamArn } = e.identity;
   if (source === 'mapped' || mapped === undefined) return undefined;
-  if (samePrincipal(iamArn ?? given, mapped)) return undefined;
+  if (samePrincipalIgnoringRolePath(iamArn ?? given, mapped)) return undefined;
   const inUseSet = ssoPermissionSet(given);
   const mappedSet = ssoPermissionSet(mapped);
   const evidence = [`Identity in use: ${given} (${identitySourceText(e)})`, `Mapped for you: ${mapped}`];

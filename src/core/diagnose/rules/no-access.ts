@@ -8,12 +8,12 @@ import type { Evidence } from '../evidence.ts';
 import type { Finding, Rule } from '../finding.ts';
 import { count } from '../format.ts';
 import {
+  accessEntriesAreConsulted,
   awsAuthPrincipal,
   clusterMode,
   entryPrincipal,
   parsePrincipal,
   principalName,
-  usesAccessEntries,
 } from '../principal.ts';
 import { apiModeIgnoresAwsAuth } from './api-mode-ignores-aws-auth.ts';
 import { arnCaseMismatch } from './arn-case-mismatch.ts';
@@ -62,7 +62,7 @@ export function noAccess(e: Evidence): Finding | undefined {
   return {
     rule: 'no-access',
     severity: 'blocker',
-    title: `${arn} is not mapped on ${e.cluster.name}: no ${usesAccessEntries(mode) ? 'access entry' : 'aws-auth item'}${
+    title: `${arn} is not mapped on ${e.cluster.name}: no ${accessEntriesAreConsulted(mode) ? 'access entry' : 'aws-auth item'}${
       mode === 'API_AND_CONFIG_MAP' ? ' and no aws-auth item' : ''
     }`,
     evidence,
@@ -78,7 +78,7 @@ function isBlocking(finding: Finding | undefined): boolean {
 }
 
 function entryLines(e: Evidence, arn: string): string[] {
-  if (!usesAccessEntries(clusterMode(e)) || !e.accessEntry.known) return [];
+  if (!accessEntriesAreConsulted(clusterMode(e)) || !e.accessEntry.known) return [];
   return [
     `No access entry for ${arn} (${count(e.accessEntry.value.allPrincipalArns.length, 'entry', 'entries')} on the cluster)`,
   ];

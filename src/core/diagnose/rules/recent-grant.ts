@@ -8,7 +8,7 @@ import { elapsed, isoTime } from '../format.ts';
  * (`--authentication-token-webhook-cache-ttl`, upstream default 2m; the EKS value is unverified), and
  * access entries are eventually consistent (cause 15).
  */
-export const AUTH_CACHE_TTL_MS = 2 * 60_000;
+const AUTH_CACHE_TTL_MS = 2 * 60_000;
 
 export function recentGrant(e: Evidence): Finding | undefined {
   if (e.lastGrantAt === undefined) return undefined;

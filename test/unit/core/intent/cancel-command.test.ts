@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { slackMessageText } from '../../../../src/adapters/slack/inbound-text.ts';
 import { parseCancelCommand } from '../../../../src/core/intent/cancel-command.ts';
 
 describe('cancel command', () => {
@@ -10,14 +11,14 @@ describe('cancel command', () => {
     ['cancel request to staging.', 'staging'],
     ['cancel my requests on the staging cluster', 'staging'],
   ])('reads %j as a cancel on %s', (text, cluster) => {
-    expect(parseCancelCommand(text)).toEqual({ kind: 'cancel', cluster });
+    expect(parseCancelCommand(slackMessageText(text).parts)).toEqual({ kind: 'cancel', cluster });
   });
 
   // Bare: the pending requests decide (never a revoke of an active grant).
   it.each(['cancel', 'cancel my request', 'Cancel it', 'cancel my pending request.'])(
     'reads %j as a bare cancel',
     (text) => {
-      expect(parseCancelCommand(text)).toEqual({ kind: 'cancel' });
+      expect(parseCancelCommand(slackMessageText(text).parts)).toEqual({ kind: 'cancel' });
     },
   );
 
@@ -28,6 +29,6 @@ describe('cancel command', () => {
     'cancel my request on prod because reasons',
     `cancel ${'x'.repeat(400)}`,
   ])('leaves %j to the other parsers', (text) => {
-    expect(parseCancelCommand(text)).toBeUndefined();
+    expect(parseCancelCommand(slackMessageText(text).parts)).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { slackMessageText } from '../../../../src/adapters/slack/inbound-text.ts';
 import { asPersonId } from '../../../../src/core/ids.ts';
 import { isAllowedDuration } from '../../../../src/core/intent/duration.ts';
 import type { Intent, ParseFailure } from '../../../../src/core/intent/intent.ts';
@@ -111,7 +112,7 @@ describe('parseIntent properties', () => {
   it('never throws and always answers with a well-formed kind', () => {
     fc.assert(
       fc.property(messages, (text) => {
-        const result = parseIntent(text, context);
+        const result = parseIntent(slackMessageText(text), context);
         return isWellFormed(result);
       }),
       { numRuns: 2000 },
@@ -121,7 +122,7 @@ describe('parseIntent properties', () => {
   it('handles messages of 10k+ characters', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 10_000, maxLength: 12_000 }), (text) => {
-        const result = parseIntent(text, context);
+        const result = parseIntent(slackMessageText(text), context);
         return result.kind === 'failure' && result.reason === 'too_long';
       }),
       { numRuns: 20 },
@@ -132,7 +133,7 @@ describe('parseIntent properties', () => {
     fc.assert(
       fc.property(fc.array(vocabulary, { minLength: 500, maxLength: 900 }), (words) => {
         const text = words.join(' ').slice(0, 4000);
-        return isWellFormed(parseIntent(text, context));
+        return isWellFormed(parseIntent(slackMessageText(text), context));
       }),
       { numRuns: 30 },
     );
@@ -162,7 +163,7 @@ describe('parseIntent properties', () => {
         (cluster, level, flips, template) => {
           const configured = mangleCase(cluster, flips);
           const names = ['staging', configured, 'other-cluster'];
-          const result = parseIntent(template(level, cluster.toUpperCase()), {
+          const result = parseIntent(slackMessageText(template(level, cluster.toUpperCase())), {
             clusterNames: names,
             botUserId: 'UBOT',
           });
@@ -189,7 +190,7 @@ describe('parseIntent properties', () => {
         clusterName,
         (cluster, level, hours, namespace) => {
           const text = `give <@U0BOB> ${level} in namespace ${namespace} on ${cluster} for ${hours}h because INC-9`;
-          const result = parseIntent(text, { clusterNames: [cluster] });
+          const result = parseIntent(slackMessageText(text), { clusterNames: [cluster] });
           expect(result).toEqual({
             kind: 'grant',
             subject: { kind: 'user', userId: asPersonId('U0BOB') },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { slackMessageText } from '../../../../src/adapters/slack/inbound-text.ts';
 import { asPersonId } from '../../../../src/core/ids.ts';
 import type { Intent, ParseFailure, ParseFailureReason, Subject } from '../../../../src/core/intent/intent.ts';
 import { MAX_MESSAGE_CHARS, parseIntent } from '../../../../src/core/intent/parse.ts';
@@ -217,28 +218,28 @@ const others: [string, Intent | ParseFailure][] = [
 describe('parseIntent', () => {
   it.each([...grants, ...breakGlass])('reads the grant %j', (text, expected) => {
     // Arrange: the shared context. Act
-    const result = parseIntent(text, context);
+    const result = parseIntent(slackMessageText(text), context);
     // Assert
     expect(result).toEqual(expected);
   });
 
   it.each(grantFailures)('refuses the grant %j', (text, expected) => {
-    const result = parseIntent(text, context);
+    const result = parseIntent(slackMessageText(text), context);
     expect(result).toEqual(expected);
   });
 
   it.each(revokes)('reads the revoke %j', (text, expected) => {
-    const result = parseIntent(text, context);
+    const result = parseIntent(slackMessageText(text), context);
     expect(result).toEqual(expected);
   });
 
   it.each(diagnoses)('reads the diagnosis %j', (text, expected) => {
-    const result = parseIntent(text, context);
+    const result = parseIntent(slackMessageText(text), context);
     expect(result).toEqual(expected);
   });
 
   it.each(others)('reads %j', (text, expected) => {
-    const result = parseIntent(text, context);
+    const result = parseIntent(slackMessageText(text), context);
     expect(result).toEqual(expected);
   });
 
@@ -248,35 +249,35 @@ describe('parseIntent', () => {
   });
 
   it('drops a leading mention when the bot id is unknown', () => {
-    const result = parseIntent('<@UANYBOT> grant view on prod', { clusterNames: ['prod'] });
+    const result = parseIntent(slackMessageText('<@UANYBOT> grant view on prod'), { clusterNames: ['prod'] });
     expect(result).toEqual(grant('prod', 'view'));
   });
 
   it('treats a leading mention of someone else as the subject when the bot id is known', () => {
-    const result = parseIntent('<@U0BOB> view prod', context);
+    const result = parseIntent(slackMessageText('<@U0BOB> view prod'), context);
     expect(result).toEqual(grant('prod', 'view', { subject: user('U0BOB') }));
   });
 
   it('keeps a named mention as the subject', () => {
-    const result = parseIntent('<@UBOT> give <@U0BOB|bob> edit on stg', context);
+    const result = parseIntent(slackMessageText('<@UBOT> give <@U0BOB|bob> edit on stg'), context);
     expect(result).toEqual(grant('stg', 'edit', { subject: user('U0BOB') }));
   });
 
   it('returns an unknown cluster raw when no clusters are configured', () => {
-    const result = parseIntent('grant edit Staging', { clusterNames: [] });
+    const result = parseIntent(slackMessageText('grant edit Staging'), { clusterNames: [] });
     expect(result).toEqual(grant('Staging', 'edit'));
   });
 
   it('accepts a message of exactly the maximum length', () => {
     const text = `grant view on prod because ${'x'.repeat(MAX_MESSAGE_CHARS - 27)}`;
-    const result = parseIntent(text, context);
+    const result = parseIntent(slackMessageText(text), context);
     expect(text).toHaveLength(MAX_MESSAGE_CHARS);
     expect(result).toEqual(grant('prod', 'view', { reason: 'x'.repeat(500) }));
   });
 
   it('refuses a 100 KB message as too long', () => {
     const text = `grant view on prod ${'a'.repeat(100_000)}`;
-    const result = parseIntent(text, context);
+    const result = parseIntent(slackMessageText(text), context);
     expect(result).toEqual(fail('too_long'));
   });
 
@@ -289,7 +290,7 @@ describe('parseIntent', () => {
     'in namespaces a b '.repeat(200),
     '&amp;'.repeat(790),
   ])('answers hostile input without throwing and without granting %#', (text) => {
-    const result = parseIntent(text, context);
+    const result = parseIntent(slackMessageText(text), context);
     expect(result.kind).not.toBe('grant');
   });
 });

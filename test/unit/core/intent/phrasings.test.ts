@@ -1,26 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { parseAdminCommand } from '../../../../src/core/intent/admin-command.ts';
-import { parseCancelCommand } from '../../../../src/core/intent/cancel-command.ts';
-import { parseIntent } from '../../../../src/core/intent/parse.ts';
-import { parseReportCommand } from '../../../../src/core/intent/report-command.ts';
+import { slackMessageText } from '../../../../src/adapters/slack/inbound-text.ts';
+import { parseMessage } from '../../../../src/core/intent/parse-message.ts';
 
 /**
- * Real phrasings, read by the pure parsers in the order handle-message tries them (cancel, admin, report, then the
- * free-text intent), with the kind of reply each gets. A `failure:` kind is a clarifying answer naming the reason.
+ * Real phrasings, decoded by the Slack adapter and read by the parser's front door (which tries cancel, admin,
+ * report, then the free-text intent), with the kind of reply each gets. A `failure:` kind is a clarifying answer naming the reason.
  * The slash command's text arrives without `/eks`; with `should_escape: true` a mention is `<@U…|name>`, and a
  * workspace that sends it plain gives `@name`, which is read as a name to look up (`unresolved`).
  */
 const CLUSTERS = ['prod-cluster', 'prod', 'staging', 'stg', 'legacy-cluster', 'old-cluster'];
 
 function replyKind(text: string): string {
-  const cancel = parseCancelCommand(text);
-  if (cancel) return cancel.cluster === undefined ? 'cancel' : `cancel ${cancel.cluster}`;
-  const admin = parseAdminCommand(text);
-  if (admin) return `${admin.kind} ${admin.cluster}`;
-  const report = parseReportCommand(text);
-  if (report) return `${report.kind} ${report.cluster}`;
-  const intent = parseIntent(text, { clusterNames: CLUSTERS, botUserId: 'U0BOT' });
+  const intent = parseMessage(slackMessageText(text), { clusterNames: CLUSTERS, botUserId: 'U0BOT' });
   switch (intent.kind) {
+    case 'cancel':
+      return intent.cluster === undefined ? 'cancel' : `cancel ${intent.cluster}`;
+    case 'migrate':
+    case 'recover':
+    case 'recover_needs_subject':
+    case 'audit':
+    case 'who_has_access':
+      return `${intent.kind} ${intent.cluster}`;
     case 'failure':
       return `failure:${intent.reason}`;
     case 'grant': {

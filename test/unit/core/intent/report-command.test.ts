@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { slackMessageText } from '../../../../src/adapters/slack/inbound-text.ts';
 import { parseReportCommand } from '../../../../src/core/intent/report-command.ts';
 
 describe('parseReportCommand', () => {
@@ -14,6 +15,6 @@ describe('parseReportCommand', () => {
     ['who has access to prod-cluster and staging', undefined],
     [`audit ${'x'.repeat(400)}`, undefined],
   ])('%j → %j', (text, expected) => {
-    expect(parseReportCommand(text)).toEqual(expected);
+    expect(parseReportCommand(slackMessageText(text).parts)).toEqual(expected);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { slackMessageText } from '../../../../src/adapters/slack/inbound-text.ts';
 import type { ParseFailure } from '../../../../src/core/intent/intent.ts';
 import { parseIntent } from '../../../../src/core/intent/parse.ts';
 import { helpMessage } from '../../../../src/core/messages/help-text.ts';
@@ -6,7 +7,7 @@ import { helpMessage } from '../../../../src/core/messages/help-text.ts';
 const context = { clusterNames: ['prod', 'staging'] };
 
 function replyTo(text: string): string {
-  const parsed = parseIntent(text, context);
+  const parsed = parseIntent(slackMessageText(text), context);
   expect(parsed.kind).toBe('failure');
   return helpMessage({ clusters: context.clusterNames.map((name) => ({ name, aliases: [] })) }, parsed as ParseFailure)
     .text;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { slackMessageText } from '../../../../src/adapters/slack/inbound-text.ts';
 import { parseCancelCommand } from '../../../../src/core/intent/cancel-command.ts';
 import { parseIntent } from '../../../../src/core/intent/parse.ts';
 import { helpExamples, helpMessage } from '../../../../src/core/messages/help-text.ts';
@@ -29,8 +30,8 @@ describe('help built from the live configuration', () => {
     const kinds = helpExamples({ clusters: CLUSTERS })
       .flatMap(commandsIn)
       .map((command) => {
-        if (parseCancelCommand(command)) return 'cancel';
-        const intent = parseIntent(command, { clusterNames: names });
+        if (parseCancelCommand(slackMessageText(command).parts)) return 'cancel';
+        const intent = parseIntent(slackMessageText(command), { clusterNames: names });
         expect(intent.kind, command).not.toBe('failure');
         return intent.kind;
       });

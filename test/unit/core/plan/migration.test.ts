@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { slackMessageText } from '../../../../src/adapters/slack/inbound-text.ts';
 import { parseAwsAuth } from '../../../../src/core/aws-auth/document.ts';
 import { parseAdminCommand } from '../../../../src/core/intent/admin-command.ts';
 import { planEntryMigration } from '../../../../src/core/plan/entry-migration.ts';
@@ -86,6 +87,6 @@ describe('admin commands', () => {
     ['grant me view on prod', undefined],
     [`recover ${'x'.repeat(400)}`, undefined],
   ])('%j', (text, expected) => {
-    expect(parseAdminCommand(text)).toEqual(expected);
+    expect(parseAdminCommand(slackMessageText(text).parts)).toEqual(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { asChannelId, asClusterName, asPersonId, asPrincipalArn, asRequestId } from '../../../../src/core/ids.ts';
+import { asChannelId, asPersonId, asPrincipalArn, asRequestId } from '../../../../src/core/ids.ts';
 import type { ApprovalPolicy } from '../../../../src/core/request/approval.ts';
 import type { AccessRequest } from '../../../../src/core/request/request.ts';
 
@@ -14,7 +14,7 @@ export function pendingRequest(overrides: Partial<AccessRequest> = {}): AccessRe
     requester: ALICE,
     subject: ALICE,
     principalArn: asPrincipalArn('arn:aws:iam::111122223333:user/alice'),
-    cluster: asClusterName('prod-cluster'),
+    cluster: 'prod-cluster',
     level: 'view',
     namespaces: [],
     status: 'pending',

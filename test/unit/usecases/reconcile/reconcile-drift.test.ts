@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asClusterName, asRequestId } from '../../../../src/core/ids.ts';
+import { asRequestId } from '../../../../src/core/ids.ts';
 import type { AccessRequest } from '../../../../src/core/request/request.ts';
 import type { Settings } from '../../../../src/core/settings.ts';
 import { DEFAULT_AUDIT_RETENTION_MS, trimAuditTrail } from '../../../../src/usecases/reconcile/audit-retention.ts';
@@ -28,7 +28,7 @@ const settings: Settings = {
 function grant(id: string, cluster: string, principal: string): AccessRequest {
   return pendingRequest({
     id: asRequestId(id),
-    cluster: asClusterName(cluster),
+    cluster,
     status: 'granted',
     outcome: {
       principalArn: principal as never,

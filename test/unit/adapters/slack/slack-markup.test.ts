@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEntities, decodeSlackText, parseSlackMarkup } from '../../../../src/core/intent/slack-text.ts';
+import { decodeEntities, decodeSlackText, parseSlackMarkup } from '../../../../src/adapters/slack/slack-markup.ts';
 
 describe('decodeSlackText', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { asPersonId, type PersonId } from '../ids.ts';
+import { asPersonId, type PersonId } from '../../core/ids.ts';
 
 /** One piece of a Slack message: plain text (entities decoded) or one `<…>` markup element. */
 export type SlackSegment =
