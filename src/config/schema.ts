@@ -144,3 +144,4 @@ export const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
+export type ClusterConfig = z.infer<typeof clusterSchema>;
