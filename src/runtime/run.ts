@@ -87,7 +87,9 @@ async function embeddedRedis(closers: Closer[], log: Logger): Promise<string> {
   if (!hasRedisServer()) throw new StartupError(REDIS_INSTALL_HINT);
   const dir = resolve('.eks-access', 'redis');
   mkdirSync(dir, { recursive: true });
-  const redis = await startRedisServer({ dir, isDurable: true });
+  const redis = await startRedisServer({ dir, isDurable: true, isTiedToParent: true }).catch((error: unknown) => {
+    throw new StartupError(`cannot start the private redis-server: ${(error as Error).message}`);
+  });
   closers.push({ name: 'embedded redis', close: () => redis.stop() });
   log.info(
     { url: redis.url, dir, pid: redis.pid },

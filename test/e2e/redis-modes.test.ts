@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -6,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startRedisServer } from '../../src/runtime/redis-server.ts';
 import { spawnBot } from '../support/bot-process.ts';
 import { freePort } from '../support/free-port.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'eks-access-redis-modes-'));
 const configPath = join(dir, 'eks-access.yaml');
@@ -27,6 +29,11 @@ async function baseEnv(): Promise<NodeJS.ProcessEnv> {
     AWS_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
   };
+}
+
+function startedRedis(stdout: string): { url: string; pid: number; dir: string } {
+  const line = stdout.split('\n').find((l) => l.includes('started a private redis-server'));
+  return JSON.parse(line ?? '{}') as { url: string; pid: number; dir: string };
 }
 
 function isAlive(pid: number): boolean {
@@ -71,6 +78,45 @@ describe('Redis at start-up', () => {
     expect(health.status).toBe(200);
     expect(code).toBe(0);
     expect(isAlive(started.pid)).toBe(false);
+  });
+
+  it('the private redis-server dies with the bot even when the bot is SIGKILLed', async () => {
+    const cwd = mkdtempSync(join(dir, 'cwd-'));
+    const bot = spawnBot(['start'], await baseEnv(), { cwd });
+    await bot.waitForOutput(/eks-access is running/, 30_000);
+    const started = startedRedis(bot.stdout());
+    expect(isAlive(started.pid)).toBe(true);
+
+    await bot.kill('SIGKILL');
+
+    await waitFor(async () => !isAlive(started.pid), { timeoutMs: 10_000, what: 'redis-server to exit' });
+  });
+
+  it('stops a redis-server an earlier run left in the same directory, then starts its own', async () => {
+    const cwd = mkdtempSync(join(dir, 'cwd-'));
+    const redisDir = join(cwd, '.eks-access', 'redis');
+    mkdirSync(redisDir, { recursive: true });
+    const port = await freePort();
+    const pidFile = join(redisDir, 'redis.pid');
+    const stale = spawn(
+      'redis-server',
+      ['--port', String(port), '--dir', redisDir, '--pidfile', pidFile, '--save', ''],
+      {
+        stdio: 'ignore',
+      },
+    );
+    await waitFor(async () => existsSync(pidFile), { timeoutMs: 10_000, what: 'the stale pid file' });
+    const stalePid = Number(readFileSync(pidFile, 'utf8').trim());
+
+    const bot = spawnBot(['start'], await baseEnv(), { cwd });
+    await bot.waitForOutput(/eks-access is running/, 30_000);
+    const started = startedRedis(bot.stdout());
+    const code = await bot.kill('SIGTERM');
+
+    expect(stalePid).toBe(stale.pid);
+    expect(stale.exitCode ?? stale.signalCode).not.toBeNull();
+    expect(started.pid).not.toBe(stalePid);
+    expect(code).toBe(0);
   });
 
   it('without REDIS_URL and without redis-server on PATH exits 1 with the install command', async () => {
