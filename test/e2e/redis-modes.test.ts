@@ -100,7 +100,7 @@ describe('Redis at start-up', () => {
     const pidFile = join(redisDir, 'redis.pid');
     const stale = spawn(
       'redis-server',
-      ['--port', String(port), '--dir', redisDir, '--pidfile', pidFile, '--save', ''],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisDir, '--pidfile', pidFile, '--save', ''],
       {
         stdio: 'ignore',
       },
