@@ -2,6 +2,7 @@ import { parseAwsAuth } from '../../core/aws-auth/document.ts';
 import { matchCaller } from '../../core/aws-auth/match.ts';
 import { asPrincipalArn } from '../../core/ids.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
+import { creatorRefusedAwsAuth } from '../../core/messages/grant-failures.ts';
 import { grantItem } from '../../core/plan/aws-auth-delta.ts';
 import { planAwsAuthGrant } from '../../core/plan/aws-auth-grant.ts';
 import { capturePrior, currentMapping } from '../../core/plan/aws-auth-prior.ts';
@@ -9,7 +10,7 @@ import type { AccessRequest } from '../../core/request/request.ts';
 import type { ClusterSettings } from '../../core/settings.ts';
 import { AdapterError } from '../../shared/errors.ts';
 import type { BindingResult } from '../ports/aws-auth.ts';
-import type { Deps } from '../ports/deps.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import {
   type ApplyResult,
   advanceFrom,
@@ -19,16 +20,18 @@ import {
   recordGrant,
 } from '../support/request-lifecycle.ts';
 import { creatorFromFacts } from './cluster-creator.ts';
+import type { FlowDeps } from './flow-deps.ts';
 
 /**
- * Executes an approved grant through the aws-auth ConfigMap (CONFIG_MAP clusters, or `method: aws-auth`).
+ * An approved grant through the aws-auth ConfigMap (CONFIG_MAP clusters, or `method: aws-auth`), for a request
+ * `applyRequest` loaded and checked.
  * The item goes through the cluster's single writer, whose fold runs the creator-safety check against the
  * document as it is at write time; a refusal changes nothing and is reported with its reason. Afterwards the
  * groups are bound to the level's ClusterRole, the ConfigMap is read back and a SubjectAccessReview proves
  * the mapped identity can do what the level promises.
  */
-export async function applyAwsAuthGrant(
-  deps: Deps,
+export async function grantAwsAuth(
+  deps: FlowDeps<'diagnostics' | 'awsAuth' | 'store' | 'audit' | 'clock'>,
   loaded: AccessRequest,
   cluster: ClusterSettings,
 ): Promise<ApplyResult> {
@@ -71,9 +74,8 @@ export async function applyAwsAuthGrant(
     plan.item.username,
     plan.item.groups,
   );
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'applying',
-    at: deps.clock.now(),
     actor: 'eks-access',
     requestId: request.id,
     cluster: request.cluster,
@@ -86,32 +88,16 @@ export async function applyAwsAuthGrant(
   });
   if (result.status === 'refused') {
     const refusal = result.refusal;
-    await deps.audit.append({
+    const code = refusal?.code ?? 'refused';
+    const failedChecks = result.checks.filter((c) => !c.passed).map((c) => c.id);
+    await recordAudit(deps, {
       type: 'refused',
-      at: deps.clock.now(),
       actor: 'eks-access',
       requestId: request.id,
       cluster: request.cluster,
-      detail: {
-        code: refusal?.code ?? 'refused',
-        message: refusal?.message ?? '',
-        checks: result.checks
-          .filter((c) => !c.passed)
-          .map((c) => c.id)
-          .join(','),
-      },
+      detail: { code, message: refusal?.message ?? '', checks: failedChecks.join(',') },
     });
-    const urgent = refusal?.code === 'aws_auth_unparseable' ? ':rotating_light: URGENT: ' : '';
-    const where = refusal?.key ? ` (${refusal.key}${refusal.line ? ` line ${refusal.line}` : ''})` : '';
-    return fail(
-      deps,
-      request.id,
-      failure(
-        refusal?.code ?? 'refused',
-        `${urgent}creator-safety check refused the aws-auth change${where}: ${refusal?.message ?? 'refused'}`,
-        deps,
-      ),
-    );
+    return fail(deps, request.id, failure(code, creatorRefusedAwsAuth(refusal), deps));
   }
 
   const ensured = await gateway.ensureBindings(plan.bindings);
