@@ -1,11 +1,10 @@
 import type { RequestId } from '../../core/ids.ts';
-import { CLUSTER_GONE } from '../../core/messages/grant-failures.ts';
+import { CLUSTER_GONE } from '../../core/messages/grant-texts.ts';
 import { type AccessRequest, kindOf } from '../../core/request/request.ts';
 import { type ClusterSettings, findCluster } from '../../core/settings.ts';
 import { AdapterError } from '../../shared/errors.ts';
 import { applyMigration } from '../migrate/apply-migration.ts';
 import { recoverLockOut } from '../migrate/recover-lock-out.ts';
-import type { Deps } from '../ports/deps.ts';
 import { describeAdapterFailure } from '../support/describe-failure.ts';
 import {
   type ApplyResult,
@@ -15,22 +14,24 @@ import {
   failure,
   isRetryLater,
 } from '../support/request-lifecycle.ts';
+import type { FlowDeps } from './flow-deps.ts';
 import { grantAccessEntry } from './grant-access-entry.ts';
 import { grantAwsAuth } from './grant-aws-auth.ts';
 import { usesAwsAuth } from './grant-method.ts';
 import { noteIfSlow } from './slow-note.ts';
 
-export type { ApplyResult } from '../support/request-lifecycle.ts';
+/** What the dispatcher and the flows it may choose call between them. */
+type ApplyDeps = FlowDeps<'store' | 'settings' | 'tuning' | 'gateways' | 'diagnostics' | 'awsAuth' | 'audit' | 'clock'>;
 
 /** One way of carrying out an approved request; it gets the request and cluster already loaded and checked. */
-type Flow = (deps: Deps, request: AccessRequest, cluster: ClusterSettings) => Promise<ApplyResult>;
+type Flow = (deps: ApplyDeps, request: AccessRequest, cluster: ClusterSettings) => Promise<ApplyResult>;
 
 /**
  * The apply job: the one place that loads the request, resolves its cluster and re-checks its approvals, then hands
  * it to the flow its kind (and, for a grant, the cluster's method) chooses. A flow's error goes back to the queue
  * while a retry may help, and fails the request otherwise.
  */
-export async function applyRequest(deps: Deps, requestId: RequestId, finalAttempt = false): Promise<ApplyResult> {
+export async function applyRequest(deps: ApplyDeps, requestId: RequestId, finalAttempt = false): Promise<ApplyResult> {
   const request = await deps.store.get(requestId);
   if (!request) return { status: 'failed' };
   if (request.status === 'granted' || request.status === 'failed' || request.status === 'denied') {
@@ -61,7 +62,7 @@ export async function applyRequest(deps: Deps, requestId: RequestId, finalAttemp
  * requester when retries run long.
  */
 async function flowFor(
-  deps: Deps,
+  deps: ApplyDeps,
   request: AccessRequest,
   cluster: ClusterSettings,
 ): Promise<{ run: Flow; notesSlowRetries: boolean }> {

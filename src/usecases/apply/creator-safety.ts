@@ -1,5 +1,5 @@
 import { checkAccessEntryChange } from '../../core/aws-auth/safety.ts';
-import { creatorRefusedEntry } from '../../core/messages/grant-failures.ts';
+import { creatorRefusedEntry } from '../../core/messages/grant-texts.ts';
 import type { AccessRequest, FailureInfo } from '../../core/request/request.ts';
 import type { ClusterSettings } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';

@@ -1,7 +1,7 @@
 import { asPrincipalArn } from '../../core/ids.ts';
 import { accessPolicyArn } from '../../core/levels.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
-import { nonStandardEntry } from '../../core/messages/grant-failures.ts';
+import { nonStandardEntry } from '../../core/messages/grant-texts.ts';
 import { type AccessScope, wantedScope } from '../../core/plan/access-entries.ts';
 import { planGrant } from '../../core/plan/entry-delta.ts';
 import type { AccessRequest } from '../../core/request/request.ts';

@@ -1,6 +1,6 @@
 import { accessEntryArn, isParsedArn, parseArn, roleNameToResolve } from '../../core/identity/arn.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
-import { noAccessEntryFor, noSuchRole } from '../../core/messages/grant-failures.ts';
+import { noAccessEntryFor, noSuchRole } from '../../core/messages/grant-texts.ts';
 import type { AccessRequest, FailureInfo } from '../../core/request/request.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { IamDirectory } from '../ports/eks.ts';

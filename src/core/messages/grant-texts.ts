@@ -1,6 +1,7 @@
 /**
- * The sentences a person reads when the executor stops a grant: stored as the request's failure message and shown
- * in the thread by `failedReply`. Kept here so the use cases decide and the core words.
+ * What the executor says about a grant: the sentence a person reads when it stops one (stored as the request's
+ * failure message and shown by `failedReply`), and the evidence lines of a verified one (shown by `grantedReply`).
+ * Kept here so the use cases decide and the core words.
  */
 
 /** The access-entry creator-safety check refused (`checkAccessEntryChange`); `reason` is its own message. */
@@ -32,4 +33,30 @@ export function noAccessEntryFor(kind: string): string {
 
 export function noSuchRole(roleName: string, sessionArn: string): string {
   return `IAM has no role named ${roleName} (from the session ARN ${sessionArn})`;
+}
+
+/** What an aws-auth grant wrote and proved, one line each, for the "granted and verified" reply. */
+export function awsAuthGrantLines(grant: {
+  item: { kind: 'role' | 'user'; arn: string; username: string; groups: readonly string[] };
+  write: { resourceVersionAfter: string; batchSize: number } | undefined;
+  /** What the principal had before, which the grant keeps and the end puts back. */
+  kept: { username: string; groups: readonly string[] } | undefined;
+  bindings: readonly string[];
+  proof: { verb: string; resource: string; namespace?: string };
+}): string[] {
+  const { item, write, kept, proof } = grant;
+  const groups = (list: readonly string[]) => list.map((g) => `\`${g}\``).join(', ');
+  const written = write
+    ? ` (resourceVersion ${write.resourceVersionAfter}, ${write.batchSize} edit(s) in that write)`
+    : ' (already so)';
+  return [
+    `aws-auth ${item.kind === 'role' ? 'mapRoles' : 'mapUsers'}: \`${item.arn}\` → username \`${item.username}\`, groups ${groups(item.groups)}${written}`,
+    ...(kept
+      ? [
+          `kept what the principal had: username \`${kept.username}\`, groups ${groups(kept.groups)}; the end puts the item back exactly as it was`,
+        ]
+      : []),
+    ...grant.bindings.map((b) => `RBAC ${b}`),
+    `SubjectAccessReview: \`${item.username}\` may ${proof.verb} ${proof.resource}${proof.namespace ? ` in ${proof.namespace}` : ''}: allowed`,
+  ];
 }
