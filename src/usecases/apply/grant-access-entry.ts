@@ -41,7 +41,8 @@ export async function grantAccessEntry(
   }
   const target = { principalArn: principal.arn, entries: gateway.accessEntries, calls };
   // Issue 16: on API_AND_CONFIG_MAP the new entry would override the principal's aws-auth mapping.
-  const written = await writeAccessEntryGrant(deps, request, cluster, target, mode === 'API_AND_CONFIG_MAP');
+  const checks = { awsAuthPrecedence: mode === 'API_AND_CONFIG_MAP' };
+  const written = await writeAccessEntryGrant(deps, request, cluster, target, checks);
   return 'granted' in written ? { status: written.granted.status } : written.stopped;
 }
 
@@ -54,7 +55,7 @@ export interface EntryTarget {
 
 /**
  * The writes of an access-entry grant, shared with the lock-out recovery: the creator-safety check, the prior
- * state with the move to `applying`, the entry (after the aws-auth precedence check when `checksPrecedence`), the
+ * state with the move to `applying`, the entry (after the aws-auth precedence check when asked for), the
  * policy, the read-back, the record and the announcement. A refusal fails the request and stops.
  */
 export async function writeAccessEntryGrant(
@@ -62,7 +63,7 @@ export async function writeAccessEntryGrant(
   started: AccessRequest,
   cluster: ClusterSettings,
   { principalArn, entries, calls }: EntryTarget,
-  checksPrecedence: boolean,
+  checks: { awsAuthPrecedence: boolean },
 ): Promise<{ granted: AccessRequest } | { stopped: ApplyResult }> {
   const policyArn = accessPolicyArn(started.level);
   const wanted = wantedScope(started.namespaces);
@@ -80,7 +81,7 @@ export async function writeAccessEntryGrant(
     };
   }
   if (!state.entry) {
-    const precedence = checksPrecedence
+    const precedence = checks.awsAuthPrecedence
       ? await entryPrecedenceCheck(deps, cluster, request, principalArn)
       : { carry: {} };
     if ('failure' in precedence) return { stopped: await fail(deps, request.id, precedence.failure) };

@@ -34,7 +34,7 @@ export async function recoverLockOut(
     started = await switchToApiAndConfigMap(deps, started, gateway.accessEntries, calls);
   }
   const target = { principalArn: principal.arn, entries: gateway.accessEntries, calls };
-  const written = await writeAccessEntryGrant(deps, started, cluster, target, false);
+  const written = await writeAccessEntryGrant(deps, started, cluster, target, { awsAuthPrecedence: false });
   if ('stopped' in written) return written.stopped;
   await reportRecovery(deps, cluster, written.granted, calls);
   return { status: written.granted.status };
