@@ -1,44 +1,78 @@
 import type { RequestId } from '../../core/ids.ts';
+import { CLUSTER_GONE } from '../../core/messages/grant-texts.ts';
 import { type AccessRequest, kindOf } from '../../core/request/request.ts';
 import { type ClusterSettings, findCluster } from '../../core/settings.ts';
+import { AdapterError } from '../../shared/errors.ts';
 import { applyMigration } from '../migrate/apply-migration.ts';
-import type { Deps } from '../ports/deps.ts';
+import { recoverLockOut } from '../migrate/recover-lock-out.ts';
 import { describeAdapterFailure } from '../support/describe-failure.ts';
-import { fail, failUnlessApprovalsHold, isRetryLater } from '../support/request-lifecycle.ts';
-import { applyAwsAuthGrant } from './apply-aws-auth-grant.ts';
-import { type ApplyResult, applyGrant } from './apply-grant.ts';
+import {
+  type ApplyResult,
+  announceOutcome,
+  fail,
+  failUnlessApprovalsHold,
+  failure,
+  isRetryLater,
+} from '../support/request-lifecycle.ts';
+import type { FlowDeps } from './flow-deps.ts';
+import { grantAccessEntry } from './grant-access-entry.ts';
+import { grantAwsAuth } from './grant-aws-auth.ts';
 import { grantsThroughAwsAuth } from './grant-method.ts';
+import { noteIfSlow } from './slow-note.ts';
+
+/** What the dispatcher and the flows it may choose call between them. */
+type ApplyDeps = FlowDeps<'store' | 'settings' | 'tuning' | 'gateways' | 'diagnostics' | 'awsAuth' | 'audit' | 'clock'>;
+
+/** One way of carrying out an approved request; it gets the request and cluster already loaded and checked. */
+type Flow = (deps: ApplyDeps, request: AccessRequest, cluster: ClusterSettings) => Promise<ApplyResult>;
 
 /**
- * An approved request's job. Migrations switch the mode; recoveries always use access entries (they need only
- * the AWS API); grants use aws-auth when the cluster's method says so, or for `auto` on a CONFIG_MAP cluster.
+ * The apply job: the one place that loads the request, resolves its cluster and re-checks its approvals, then hands
+ * it to the flow its kind (and, for a grant, the cluster's method) chooses. A flow's error goes back to the queue
+ * while a retry may help, and fails the request otherwise.
  */
-export async function applyRequest(deps: Deps, requestId: RequestId, finalAttempt = false): Promise<ApplyResult> {
+export async function applyRequest(deps: ApplyDeps, requestId: RequestId, finalAttempt = false): Promise<ApplyResult> {
   const request = await deps.store.get(requestId);
   if (!request) return { status: 'failed' };
-  const isActive = request.status === 'approved' || request.status === 'applying';
-  if (isActive && kindOf(request) === 'migrate') return applyMigration(deps, request, finalAttempt);
-  const cluster = findCluster(deps.settings, request.cluster);
-  if (isActive && kindOf(request) === 'grant' && cluster && (await grantsThroughAwsAuth(deps, cluster))) {
-    return await viaAwsAuth(deps, request, cluster, finalAttempt);
+  if (request.status === 'granted' || request.status === 'failed' || request.status === 'denied') {
+    // A repeated job: the outcome stands; say it again in case the first announcement was lost.
+    await announceOutcome(deps, request);
+    return { status: request.status };
   }
-  return applyGrant(deps, requestId, finalAttempt);
+  if (request.status !== 'approved' && request.status !== 'applying') return { status: request.status };
+  const cluster = findCluster(deps.settings, request.cluster);
+  if (!cluster) return fail(deps, request.id, failure('unknown_cluster', CLUSTER_GONE, deps));
+  const flow = await flowFor(deps, request, cluster);
+  try {
+    const refused = await failUnlessApprovalsHold(deps, request, cluster);
+    if (refused) return refused;
+    return await flow.run(deps, request, cluster);
+  } catch (error) {
+    if (!isRetryLater(error, finalAttempt)) {
+      return fail(deps, request.id, describeAdapterFailure(error, request.cluster, deps.clock.now()));
+    }
+    if (flow.notesSlowRetries && error instanceof AdapterError) await noteIfSlow(deps, request, error);
+    throw error; // a retryable AWS error, or a post waiting for Slack's budget: the queue runs the job again
+  }
 }
 
-async function viaAwsAuth(
-  deps: Deps,
+/**
+ * Migrations switch the mode; recoveries always use access entries (they need only the AWS API); grants use
+ * aws-auth when the cluster's method says so, or for `auto` on a CONFIG_MAP cluster. Access-entry flows tell the
+ * requester when retries run long.
+ */
+async function flowFor(
+  deps: ApplyDeps,
   request: AccessRequest,
   cluster: ClusterSettings,
-  finalAttempt: boolean,
-): Promise<ApplyResult> {
-  const refused = await failUnlessApprovalsHold(deps, request, cluster);
-  if (refused) return refused;
-  try {
-    return await applyAwsAuthGrant(deps, request, cluster);
-  } catch (error) {
-    // A post waiting for Slack's budget is not a failed grant: the worker re-queues the job (see isRetryLater).
-    if (isRetryLater(error, finalAttempt)) throw error;
-    const result = await fail(deps, request.id, describeAdapterFailure(error, request.cluster, deps.clock.now()));
-    return result;
+): Promise<{ run: Flow; notesSlowRetries: boolean }> {
+  switch (kindOf(request)) {
+    case 'migrate':
+      return { run: applyMigration, notesSlowRetries: false };
+    case 'recover':
+      return { run: recoverLockOut, notesSlowRetries: true };
+    case 'grant':
+      if (await grantsThroughAwsAuth(deps, cluster)) return { run: grantAwsAuth, notesSlowRetries: false };
+      return { run: grantAccessEntry, notesSlowRetries: true };
   }
 }

@@ -5,7 +5,7 @@ import type { AccessRequest, EntryPrecedenceInfo, FailureInfo } from '../../core
 import type { ClusterSettings } from '../../core/settings.ts';
 import { AdapterError, toAdapterError } from '../../shared/errors.ts';
 import type { Deps } from '../ports/deps.ts';
-import { failure } from '../support/request-lifecycle.ts';
+import { recordAudit } from '../support/record-audit.ts';
 
 /**
  * Reads aws-auth through the cluster's Kubernetes API (as the aws-auth executor does) and decides whether an
@@ -13,7 +13,7 @@ import { failure } from '../support/request-lifecycle.ts';
  * No ConfigMap at all: nothing is mapped. Throws AdapterError when aws-auth cannot be read.
  */
 export async function readEntryPrecedence(
-  deps: Deps,
+  deps: Pick<Deps, 'diagnostics' | 'awsAuth'>,
   cluster: ClusterSettings,
   principalArn: string,
 ): Promise<EntryPrecedence> {
@@ -35,7 +35,7 @@ export async function readEntryPrecedence(
  * (every node of the group goes NotReady) or replace someone's cluster-admin; a grant that waits is the lesser harm.
  */
 export async function entryPrecedenceCheck(
-  deps: Deps,
+  deps: Pick<Deps, 'diagnostics' | 'awsAuth' | 'audit' | 'clock'>,
   cluster: ClusterSettings,
   request: AccessRequest,
   principalArn: string,
@@ -51,15 +51,14 @@ export async function entryPrecedenceCheck(
     };
   }
   const message = describeRefusal(decision.refusal);
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'refused',
-    at: deps.clock.now(),
     actor: 'eks-access',
     requestId: request.id,
     cluster: request.cluster,
     detail: { code: decision.refusal.code, message, principalArn },
   });
-  return { failure: failure(decision.refusal.code, message, deps) };
+  return { failure: { code: decision.refusal.code, message, at: deps.clock.now() } };
 }
 
 /**
@@ -68,7 +67,7 @@ export async function entryPrecedenceCheck(
  * again before it creates the entry.
  */
 export async function entryPrecedencePreview(
-  deps: Deps,
+  deps: Pick<Deps, 'gateways' | 'diagnostics' | 'awsAuth'>,
   cluster: ClusterSettings,
   principalArn: string,
 ): Promise<EntryPrecedenceInfo | undefined> {

@@ -4,80 +4,65 @@ import { migrationDoneMessage } from '../../core/messages/admin-messages.ts';
 import { type EntryMigrationPlan, planEntryMigration } from '../../core/plan/entry-migration.ts';
 import { migrationStep } from '../../core/plan/mode-migration.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
-import { findCluster } from '../../core/settings.ts';
+import type { ClusterSettings } from '../../core/settings.ts';
 import { toAdapterError } from '../../shared/errors.ts';
+import type { FlowDeps } from '../apply/flow-deps.ts';
 import type { Deps } from '../ports/deps.ts';
-import { describeAdapterFailure } from '../support/describe-failure.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { refreshCards, replyInThread } from '../support/request-conversation.ts';
-import {
-  advance,
-  advanceFrom,
-  fail,
-  failUnlessApprovalsHold,
-  failure,
-  isRetryLater,
-} from '../support/request-lifecycle.ts';
+import { type ApplyResult, advance, advanceFrom } from '../support/request-lifecycle.ts';
 import { switchToApiAndConfigMap } from './switch-mode.ts';
 
 /**
- * An approved mode migration: CONFIG_MAP → API_AND_CONFIG_MAP (never back, never straight to API), waits for
- * the update, then offers to move aws-auth items to access entries. "Already there" counts as done: AWS
- * rejects setting the current mode again.
+ * An approved mode migration, for a request `applyRequest` loaded and checked: CONFIG_MAP → API_AND_CONFIG_MAP
+ * (never back, never straight to API), waits for the update, then offers to move aws-auth items to access entries.
+ * "Already there" counts as done: AWS rejects setting the current mode again.
  */
 export async function applyMigration(
-  deps: Deps,
+  deps: FlowDeps<'gateways' | 'diagnostics' | 'audit' | 'clock'>,
   request: AccessRequest,
-  finalAttempt = false,
-): Promise<{ status: AccessRequest['status'] }> {
-  const cluster = findCluster(deps.settings, request.cluster);
-  if (!cluster) return fail(deps, request.id, failure('unknown_cluster', 'the cluster is no longer configured', deps));
-  const refused = await failUnlessApprovalsHold(deps, request, cluster);
-  if (refused) return refused;
+  cluster: ClusterSettings,
+): Promise<ApplyResult> {
   const entries = deps.gateways.forCluster(cluster).accessEntries;
   const calls: string[] = [];
-  try {
-    const current = await entries.describeCluster();
-    const step = migrationStep(current.authenticationMode as Parameters<typeof migrationStep>[0]);
-    let started = await advanceFrom(deps, request, { hadEntryBefore: false, hadPolicyBefore: false });
-    const switched = step.kind === 'switch' || started.modeUpdate !== undefined;
-    if (switched) started = await switchToApiAndConfigMap(deps, started, entries, calls);
-    const summary = switched
-      ? 'switched CONFIG_MAP → API_AND_CONFIG_MAP'
-      : `already ${step.kind === 'already' ? step.mode : 'migrated'}`;
-    const done = await advance(deps, started.id, {
-      type: 'granted',
-      at: deps.clock.now(),
-      outcome: {
-        principalArn: asPrincipalArn(''),
-        policyArn: '',
-        hadEntryBefore: false,
-        hadPolicyBefore: false,
-        verifiedAt: deps.clock.now(),
-        summary,
-      },
-    });
-    await deps.audit.append({
-      type: 'granted',
-      at: done.updatedAt,
-      actor: 'eks-access',
-      requestId: done.id,
-      cluster: done.cluster,
-      detail: { summary, calls: calls.join('; ') },
-    });
-    const { plan, problem } = await entryPlan(deps, cluster);
-    await refreshCards(deps, done);
-    await replyInThread(deps, done, 'outcome', migrationDoneMessage(done, switched, plan, problem));
-    return { status: done.status };
-  } catch (error) {
-    if (isRetryLater(error, finalAttempt)) throw error;
-    return fail(deps, request.id, describeAdapterFailure(error, request.cluster, deps.clock.now()));
-  }
+  const current = await entries.describeCluster();
+  const step = migrationStep(current.authenticationMode as Parameters<typeof migrationStep>[0]);
+  let started = await advanceFrom(deps, request, { hadEntryBefore: false, hadPolicyBefore: false });
+  const switched = step.kind === 'switch' || started.modeUpdate !== undefined;
+  if (switched) started = await switchToApiAndConfigMap(deps, started, entries, calls);
+  const summary = switched
+    ? 'switched CONFIG_MAP → API_AND_CONFIG_MAP'
+    : `already ${step.kind === 'already' ? step.mode : 'migrated'}`;
+  const done = await advance(deps, started.id, {
+    type: 'granted',
+    at: deps.clock.now(),
+    outcome: {
+      principalArn: asPrincipalArn(''),
+      policyArn: '',
+      hadEntryBefore: false,
+      hadPolicyBefore: false,
+      verifiedAt: deps.clock.now(),
+      summary,
+    },
+  });
+  await recordAudit(deps, {
+    type: 'granted',
+    at: done.updatedAt,
+    actor: 'eks-access',
+    requestId: done.id,
+    cluster: done.cluster,
+    detail: { summary, calls: calls.join('; ') },
+  });
+  const { plan, problem } = await entryPlan(deps, cluster);
+  await refreshCards(deps, done);
+  await replyInThread(deps, done, 'outcome', migrationDoneMessage(done, switched, plan, problem));
+  return { status: done.status };
 }
 
 /** Reads aws-auth the way the diagnosis does and plans which items can become access entries. */
 export async function entryPlan(
-  deps: Deps,
-  cluster: Parameters<Deps['diagnostics']['forCluster']>[0],
+  deps: Pick<Deps, 'diagnostics'>,
+  cluster: ClusterSettings,
 ): Promise<{ plan?: EntryMigrationPlan; problem?: string }> {
   try {
     const gateway = deps.diagnostics.forCluster(cluster);

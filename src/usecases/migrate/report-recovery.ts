@@ -3,8 +3,9 @@ import { diagnose } from '../../core/diagnose/diagnose.ts';
 import { recoveryReport } from '../../core/messages/admin-messages.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import type { ClusterSettings } from '../../core/settings.ts';
+import type { FlowDeps } from '../apply/flow-deps.ts';
 import { gatherEvidence } from '../diagnose/gather-evidence.ts';
-import type { Deps } from '../ports/deps.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { replyInThread } from '../support/request-conversation.ts';
 
 /**
@@ -12,7 +13,7 @@ import { replyInThread } from '../support/request-conversation.ts';
  * on-call engineer would look at) and say what still needs fixing, the broken aws-auth keys with their lines.
  */
 export async function reportRecovery(
-  deps: Deps,
+  deps: FlowDeps<'diagnostics' | 'audit' | 'clock'>,
   cluster: ClusterSettings,
   request: AccessRequest,
   calls: readonly string[],
@@ -41,9 +42,8 @@ export async function reportRecovery(
       .filter((c) => c.startsWith('eks:UpdateClusterConfig') || c.startsWith('eks:CreateAccessEntry'))
       .map((c) => `\`${c}\``),
   ];
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'recovered',
-    at: deps.clock.now(),
     actor: 'eks-access',
     requestId: request.id,
     cluster: request.cluster,

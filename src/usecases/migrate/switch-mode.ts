@@ -1,8 +1,9 @@
 import type { AccessRequest } from '../../core/request/request.ts';
-import { transition } from '../../core/request/transitions.ts';
 import { AdapterError } from '../../shared/errors.ts';
-import type { Deps } from '../ports/deps.ts';
+import type { FlowDeps } from '../apply/flow-deps.ts';
 import type { AccessEntries } from '../ports/eks.ts';
+import { recordAudit } from '../support/record-audit.ts';
+import { advance } from '../support/request-lifecycle.ts';
 
 /** How long one job waits for a mode update before handing back to the queue (which retries it later). */
 export const MODE_UPDATE_WAIT_MS = 60_000;
@@ -20,7 +21,7 @@ export interface SwitchOptions {
  * and a resumed job only polls DescribeUpdate. Throws a retryable AdapterError while the update is still running.
  */
 export async function switchToApiAndConfigMap(
-  deps: Deps,
+  deps: FlowDeps<'audit' | 'clock'>,
   request: AccessRequest,
   entries: AccessEntries,
   calls: string[],
@@ -31,9 +32,8 @@ export async function switchToApiAndConfigMap(
     const { updateId } = await entries.updateAuthenticationMode('API_AND_CONFIG_MAP', `${request.id}-mode`);
     calls.push('eks:UpdateClusterConfig authenticationMode=API_AND_CONFIG_MAP');
     current = await recordUpdate(deps, request, updateId);
-    await deps.audit.append({
+    await recordAudit(deps, {
       type: 'mode_switch',
-      at: deps.clock.now(),
       actor: 'eks-access',
       requestId: request.id,
       cluster: request.cluster,
@@ -59,16 +59,17 @@ export async function switchToApiAndConfigMap(
   }
 }
 
-async function recordUpdate(deps: Deps, request: AccessRequest, updateId: string): Promise<AccessRequest> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const stored = (await deps.store.get(request.id)) ?? request;
-    const result = transition(stored, {
-      type: 'mode_update_started',
-      at: deps.clock.now(),
-      update: { id: updateId, to: 'API_AND_CONFIG_MAP' },
-    });
-    if (!result.ok) throw new Error(`request ${request.id}: ${result.refusal.code}`);
-    if (await deps.store.compareAndSet(result.next, stored.version)) return result.next;
-  }
-  throw new Error(`request ${request.id} kept changing`);
+/**
+ * Stores the update id with the request before anything waits on it. A request that ended meanwhile (a transition
+ * `advance` cannot make) stops the switch here: waiting on an update it cannot remember would poll for nothing.
+ */
+async function recordUpdate(deps: FlowDeps<'clock'>, request: AccessRequest, updateId: string): Promise<AccessRequest> {
+  const recorded = await advance(deps, request.id, {
+    type: 'mode_update_started',
+    at: deps.clock.now(),
+    update: { id: updateId, to: 'API_AND_CONFIG_MAP' },
+  });
+  if (recorded.modeUpdate?.id !== updateId)
+    throw new Error(`request ${request.id}: mode update not recorded (${recorded.status})`);
+  return recorded;
 }

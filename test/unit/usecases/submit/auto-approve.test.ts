@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asPrincipalArn, asRequestId } from '../../../../src/core/ids.ts';
 import type { ClusterSettings, Settings } from '../../../../src/core/settings.ts';
-import { applyGrant } from '../../../../src/usecases/apply/apply-grant.ts';
+import { applyRequest } from '../../../../src/usecases/apply/apply-request.ts';
 import { autoApproveIfAllowed } from '../../../../src/usecases/submit/auto-approve.ts';
 import { submitRequest } from '../../../../src/usecases/submit/submit-request.ts';
 import { inMemoryWorld } from '../../../fakes/in-memory/ports.ts';
@@ -93,7 +93,7 @@ describe('automatic approval use case', () => {
     });
     world.requests.set(request.id, request);
 
-    const result = await applyGrant(world.deps, request.id);
+    const result = await applyRequest(world.deps, request.id);
 
     expect(result.status).toBe(expected);
   });

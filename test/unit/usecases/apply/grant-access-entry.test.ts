@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { asPrincipalArn, asRequestId } from '../../../../src/core/ids.ts';
 import type { Settings } from '../../../../src/core/settings.ts';
 import { AdapterError } from '../../../../src/shared/errors.ts';
-import { applyGrant } from '../../../../src/usecases/apply/apply-grant.ts';
+import { applyRequest } from '../../../../src/usecases/apply/apply-request.ts';
 import { inMemoryWorld } from '../../../fakes/in-memory/ports.ts';
 import { BOB, CAROL, pendingRequest } from '../../core/request/fixtures.ts';
 
@@ -44,7 +44,7 @@ describe('applyGrant', () => {
       mapUsers: '- userarn: arn:aws:iam::111122223333:user/alice\n  username: dev\n  groups: [readers]\n',
     };
 
-    const result = await applyGrant(world.deps, id);
+    const result = await applyRequest(world.deps, id);
 
     expect(result.status).toBe('granted');
     expect(world.entries.get('arn:aws:iam::111122223333:user/alice')).toMatchObject({
@@ -60,7 +60,7 @@ describe('applyGrant', () => {
       mapUsers: '- userarn: arn:aws:iam::111122223333:user/alice\n  username: a\n  groups: [system:masters]\n',
     };
 
-    const result = await applyGrant(world.deps, id);
+    const result = await applyRequest(world.deps, id);
 
     expect(result.status).toBe('failed');
     expect(world.requests.get(id)?.failure?.code).toBe('aws_auth_cluster_admin');
@@ -71,7 +71,7 @@ describe('applyGrant', () => {
   it('grants, verifies and records what the principal had before', async () => {
     const { world, id } = approvedWorld();
 
-    const result = await applyGrant(world.deps, id);
+    const result = await applyRequest(world.deps, id);
 
     expect(result.status).toBe('granted');
     expect(world.requests.get(id)?.outcome).toMatchObject({
@@ -87,7 +87,7 @@ describe('applyGrant', () => {
     const { world, id } = approvedWorld();
     world.clusterCache.answer = { name: 'prod-cluster', status: 'ACTIVE', authenticationMode: 'API' };
 
-    const result = await applyGrant(world.deps, id);
+    const result = await applyRequest(world.deps, id);
 
     expect(result.status).toBe('granted');
     expect(world.awsCalls).not.toContain('DescribeCluster');
@@ -103,7 +103,7 @@ describe('applyGrant', () => {
     const { world, id } = approvedWorld();
     world.clusterCache.answer = { name: 'prod-cluster', status: 'ACTIVE', authenticationMode: 'CONFIG_MAP' };
 
-    const result = await applyGrant(world.deps, id);
+    const result = await applyRequest(world.deps, id);
 
     expect(result.status).toBe('granted');
     expect(world.awsCalls[0]).toBe('DescribeCluster');
@@ -115,7 +115,7 @@ describe('applyGrant', () => {
     world.entries.set(principal, { principalArn: principal, type: 'STANDARD', kubernetesGroups: [], tags: {} });
     world.policies.set(principal, [{ policyArn: VIEW, scope: { type: 'namespace', namespaces: ['team-a'] } }]);
 
-    const result = await applyGrant(world.deps, id);
+    const result = await applyRequest(world.deps, id);
 
     expect(result.status).toBe('granted');
     expect(world.requests.get(id)?.outcome).toMatchObject({ hadEntryBefore: true, hadPolicyBefore: true });
@@ -125,7 +125,7 @@ describe('applyGrant', () => {
   it('re-checks approvals when it runs: an approver removed from the config no longer counts', async () => {
     const { world, id } = approvedWorld([CAROL]);
 
-    const result = await applyGrant(world.deps, id);
+    const result = await applyRequest(world.deps, id);
 
     expect(result.status).toBe('failed');
     expect(world.requests.get(id)?.failure?.code).toBe('approvals_no_longer_valid');
@@ -135,7 +135,7 @@ describe('applyGrant', () => {
   it('turns a configured session ARN into the role ARN with its path through IAM', async () => {
     const { world, id } = approvedWorld(undefined, 'arn:aws:sts::111122223333:assumed-role/data-eng/carol');
 
-    await applyGrant(world.deps, id);
+    await applyRequest(world.deps, id);
 
     expect([...world.entries.keys()]).toEqual(['arn:aws:iam::111122223333:role/teams/data-eng']);
   });
@@ -146,7 +146,7 @@ describe('applyGrant', () => {
   ])('refuses %s without calling EKS', async (_, principal) => {
     const { world, id } = approvedWorld(undefined, principal);
 
-    const result = await applyGrant(world.deps, id);
+    const result = await applyRequest(world.deps, id);
 
     expect(result.status).toBe('failed');
     expect(world.requests.get(id)?.failure?.code).toBe('invalid_principal');
@@ -162,7 +162,7 @@ describe('applyGrant', () => {
       tags: {},
     });
 
-    const result = await applyGrant(world.deps, id);
+    const result = await applyRequest(world.deps, id);
 
     expect(result.status).toBe('failed');
     expect(world.awsCalls).not.toContain('AssociateAccessPolicy');
@@ -175,13 +175,13 @@ describe('applyGrant', () => {
       new AdapterError('aws_throttled', true, { upstream: 'ThrottlingException' }),
     );
 
-    await expect(applyGrant(world.deps, id)).rejects.toThrow('aws_throttled');
+    await expect(applyRequest(world.deps, id)).rejects.toThrow('aws_throttled');
     const midway = world.requests.get(id)?.status;
     world.failNext.set(
       'AssociateAccessPolicy',
       new AdapterError('aws_throttled', true, { upstream: 'ThrottlingException' }),
     );
-    const last = await applyGrant(world.deps, id, true);
+    const last = await applyRequest(world.deps, id, true);
 
     expect(midway).toBe('applying');
     expect(last.status).toBe('failed');
@@ -193,7 +193,7 @@ describe('applyGrant', () => {
     const pending = pendingRequest({ id: asRequestId('R1PENDING') });
     world.requests.set(pending.id, pending);
 
-    const result = await applyGrant(world.deps, pending.id);
+    const result = await applyRequest(world.deps, pending.id);
 
     expect(result.status).toBe('pending');
     expect(world.awsCalls).toEqual([]);
@@ -215,7 +215,7 @@ describe('applyGrant records the exact prior state before its first write', () =
     });
     world.policies.set(principal, [{ policyArn: ADMIN, scope: { type: 'namespace', namespaces: ['team-a'] } }]);
 
-    await applyGrant(world.deps, id);
+    await applyRequest(world.deps, id);
 
     expect(world.requests.get(id)?.preState?.prior).toEqual({
       entry: { type: 'STANDARD', username: 'alice', kubernetesGroups: ['readers'], isBotTagged: false },
@@ -226,7 +226,7 @@ describe('applyGrant records the exact prior state before its first write', () =
 
   it('inherits the record of a grant already active on the principal, so the bot’s additions are not "before"', async () => {
     const { world, id: firstId } = approvedWorld();
-    await applyGrant(world.deps, firstId);
+    await applyRequest(world.deps, firstId);
     const second = pendingRequest({
       id: asRequestId('R0000000099'),
       status: 'approved',
@@ -236,7 +236,7 @@ describe('applyGrant records the exact prior state before its first write', () =
     });
     world.requests.set(second.id, second);
 
-    await applyGrant(world.deps, second.id);
+    await applyRequest(world.deps, second.id);
 
     expect(world.requests.get(second.id)?.preState?.prior).toMatchObject({
       policies: [],

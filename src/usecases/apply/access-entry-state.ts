@@ -1,0 +1,89 @@
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, ownershipTags } from '../../core/plan/access-entries.ts';
+import { type EntryFacts, type EntryState, entryStateOf, priorFor } from '../../core/plan/entry-state.ts';
+import type { AccessRequest, PreState } from '../../core/request/request.ts';
+import type { Deps } from '../ports/deps.ts';
+import type { AccessEntries, AccessEntryInfo } from '../ports/eks.ts';
+import { advance } from '../support/request-lifecycle.ts';
+import type { LifecycleDeps } from './flow-deps.ts';
+
+/** The principal's entry and its policies now (a node or Fargate entry's policies are not read: it is refused). */
+export async function readEntryState(
+  entries: AccessEntries,
+  principalArn: string,
+  calls: string[],
+): Promise<EntryState> {
+  const entry = await entries.describeAccessEntry(principalArn);
+  calls.push('eks:DescribeAccessEntry');
+  if (entry?.type !== 'STANDARD') return entryStateOf(entry && entryFacts(entry), []);
+  const policies = await entries.listAssociatedPolicies(principalArn);
+  calls.push('eks:ListAssociatedAccessPolicies');
+  return entryStateOf(entryFacts(entry), policies);
+}
+
+/**
+ * The one point where eks-access creates an access entry (tagged as its own; `clientRequestToken` makes a retry
+ * return the same entry). A 409 for an entry made in between by someone else returns that entry: its policies are
+ * read again so the associate step merges over them.
+ */
+export async function createEntry(
+  request: AccessRequest,
+  entries: AccessEntries,
+  principalArn: string,
+  calls: string[],
+  /** The aws-auth mapping's username and groups the entry keeps (precedence on API_AND_CONFIG_MAP). */
+  carry: { username?: string; kubernetesGroups?: readonly string[] },
+): Promise<EntryState> {
+  const created = await entries.createAccessEntry({
+    principalArn,
+    clientRequestToken: request.id,
+    tags: ownershipTags(request.id),
+    ...carry,
+  });
+  calls.push('eks:CreateAccessEntry');
+  // An entry this call just created has no policies yet: nothing to list.
+  if (created.created) return entryStateOf(entryFacts(created.entry), []);
+  return readEntryState(entries, principalArn, calls);
+}
+
+/**
+ * Records what the principal had before the first change, together with the move to `applying`, and returns the
+ * state it read so the caller need not read it again. It reads before it creates: a run killed after a create and
+ * before the store write would otherwise send CreateAccessEntry again on its retry. A request already applying is
+ * returned as it is (`readNow` false). The exact prior record is the oldest active grant's when another eks-access
+ * grant is active on the principal, so what the bot added is never taken for "before".
+ */
+export async function markApplying(
+  deps: Pick<Deps, 'store' | 'clock'> & LifecycleDeps,
+  request: AccessRequest,
+  entries: AccessEntries,
+  principalArn: string,
+  policyArn: string,
+  calls: string[],
+): Promise<{ request: AccessRequest; readNow: true; state: EntryState } | { request: AccessRequest; readNow: false }> {
+  if (request.status === 'applying') return { request, readNow: false };
+  const state = await readEntryState(entries, principalArn, calls);
+  const active = (await deps.store.activeFor(request.cluster, principalArn)).filter(
+    (o) => o.id !== request.id && o.outcome?.method !== 'aws-auth',
+  );
+  // The booleans keep their old meaning for requests and readers that predate the prior record.
+  const hadEntryBefore = state.entry !== undefined && !state.entry.isBotTagged;
+  const hadPolicyBefore =
+    state.policies.some((p) => p.policyArn === policyArn) && !active.some((o) => o.outcome?.policyArn === policyArn);
+  const prior = priorFor(
+    state,
+    deps.clock.now(),
+    active.map((o) => ({ id: o.id, prior: o.preState?.prior })),
+  );
+  const preState: PreState = { hadEntryBefore, hadPolicyBefore, ...(prior ? { prior } : {}) };
+  const applying = await advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
+  return { request: applying, readNow: true, state };
+}
+
+function entryFacts(entry: AccessEntryInfo): EntryFacts {
+  return {
+    type: entry.type,
+    kubernetesGroups: entry.kubernetesGroups,
+    isBotTagged: entry.tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE,
+    ...(entry.username !== undefined ? { username: entry.username } : {}),
+  };
+}
