@@ -10,7 +10,7 @@ import { creatorOf } from '../apply/cluster-creator.ts';
 import type { Deps } from '../ports/deps.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
 import { refreshCards, replyInThread, threadTarget } from '../support/request-conversation.ts';
-import { advance } from '../support/request-lifecycle.ts';
+import { transitionRequest } from '../support/request-lifecycle.ts';
 import { removeFromAwsAuth } from './end-aws-auth-grant.ts';
 import { restoreAccessEntry } from './restore-access-entry.ts';
 
@@ -56,20 +56,9 @@ export async function endGrant(
     ...(restore ? { isRestore: true } : {}),
     ...(leftForPerson.length > 0 ? { leftForPerson } : {}),
   };
-  const ended = await advance(deps, request.id, { type: 'ended', at: end.at, end });
+  // Its audit event (`expired` or `revoked`, with what the end found) is written with the transition.
+  const ended = await transitionRequest(deps, request.id, { type: 'ended', at: end.at, end });
   await deps.store.markEnded(ended);
-  await deps.audit.append({
-    type: how.reason,
-    at: end.at,
-    actor: how.by ?? 'eks-access',
-    requestId: ended.id,
-    cluster: ended.cluster,
-    detail: {
-      principalArn: principal,
-      evidence: evidence.join('; '),
-      ...(leftForPerson.length > 0 ? { leftForPerson: leftForPerson.join('; ') } : {}),
-    },
-  });
   await refreshCards(deps, ended);
   await announceEnd(deps, ended, how);
   return { status: ended.status, isNoop: false };

@@ -1,5 +1,4 @@
 import type { AccessRequest } from '../../core/request/request.ts';
-import { transition } from '../../core/request/transitions.ts';
 import { AdapterError } from '../../shared/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { AccessEntries } from '../ports/eks.ts';
@@ -30,15 +29,8 @@ export async function switchToApiAndConfigMap(
   if (!current.modeUpdate) {
     const { updateId } = await entries.updateAuthenticationMode('API_AND_CONFIG_MAP', `${request.id}-mode`);
     calls.push('eks:UpdateClusterConfig authenticationMode=API_AND_CONFIG_MAP');
+    // Its `mode_switch` audit event is written with the transition.
     current = await recordUpdate(deps, request, updateId);
-    await deps.audit.append({
-      type: 'mode_switch',
-      at: deps.clock.now(),
-      actor: 'eks-access',
-      requestId: request.id,
-      cluster: request.cluster,
-      detail: { from: 'CONFIG_MAP', to: 'API_AND_CONFIG_MAP', updateId },
-    });
   }
   const updateId = current.modeUpdate?.id ?? '';
   const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -60,15 +52,10 @@ export async function switchToApiAndConfigMap(
 }
 
 async function recordUpdate(deps: Deps, request: AccessRequest, updateId: string): Promise<AccessRequest> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const stored = (await deps.store.get(request.id)) ?? request;
-    const result = transition(stored, {
-      type: 'mode_update_started',
-      at: deps.clock.now(),
-      update: { id: updateId, to: 'API_AND_CONFIG_MAP' },
-    });
-    if (!result.ok) throw new Error(`request ${request.id}: ${result.refusal.code}`);
-    if (await deps.store.compareAndSet(result.next, stored.version)) return result.next;
-  }
-  throw new Error(`request ${request.id} kept changing`);
+  const update = { id: updateId, to: 'API_AND_CONFIG_MAP' };
+  const result = await deps.store.update(request.id, () => ({
+    event: { type: 'mode_update_started', at: deps.clock.now(), update },
+  }));
+  if (!result.ok) throw new Error(`request ${request.id}: ${result.refusal.code}`);
+  return result.request;
 }

@@ -12,8 +12,9 @@ import { toAdapterError } from '../../shared/errors.ts';
 import { type RestoreResult, restoreAccessEntry } from '../end/restore-access-entry.ts';
 import type { Deps } from '../ports/deps.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { refreshCards, replyInThread } from '../support/request-conversation.ts';
-import { advance } from '../support/request-lifecycle.ts';
+import { transitionRequest } from '../support/request-lifecycle.ts';
 
 /**
  * How much one sweep may ask of EKS and the clusters. With 10,000 active grants a full pass takes
@@ -67,9 +68,8 @@ export async function checkDrift(deps: Deps, limits: Readonly<DriftLimits> = DRI
         if (missing.length > 0 && (await reportDrift(deps, cluster, grant, missing))) result.drifted += 1;
       } catch (error) {
         result.failed += 1;
-        await deps.audit.append({
+        await recordAudit(deps, {
           type: 'failed',
-          at: deps.clock.now(),
           actor: 'reconciler',
           requestId: grant.id,
           cluster: grant.cluster,
@@ -135,22 +135,21 @@ async function reportDrift(
     ...(restore ? { isRestore: true } : {}),
     ...(restore && restore.leftForPerson.length > 0 ? { leftForPerson: restore.leftForPerson } : {}),
   };
-  const ended = await advance(deps, grant.id, { type: 'ended', at: end.at, end });
+  const ended = await transitionRequest(
+    deps,
+    grant.id,
+    { type: 'ended', at: end.at, end },
+    {
+      detail: {
+        principalArn: grant.outcome?.principalArn ?? grant.principalArn,
+        missing: missing.join('; '),
+        ...(restore ? { evidence: restore.evidence.join('; ') } : {}),
+        ...(end.leftForPerson ? { leftForPerson: end.leftForPerson.join('; ') } : {}),
+      },
+    },
+  );
   if (ended.ended?.reason !== 'drift' || ended.ended.at !== end.at) return false;
   await deps.store.markEnded(ended);
-  await deps.audit.append({
-    type: 'drift',
-    at: end.at,
-    actor: 'reconciler',
-    requestId: ended.id,
-    cluster: ended.cluster,
-    detail: {
-      principalArn: ended.outcome?.principalArn ?? ended.principalArn,
-      missing: missing.join('; '),
-      ...(restore ? { evidence: restore.evidence.join('; ') } : {}),
-      ...(end.leftForPerson ? { leftForPerson: end.leftForPerson.join('; ') } : {}),
-    },
-  });
   await refreshCards(deps, ended);
   await replyInThread(deps, ended, 'ended', endedReply(ended));
   const after = restore

@@ -7,8 +7,8 @@ import type { Refusal } from '../../core/refusals.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import { isRefusal, resolveCluster } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { refreshCards, replyInThread } from '../support/request-conversation.ts';
-import { transitionStored } from '../support/transition-stored.ts';
 
 /**
  * The Cancel button on the requester's "request received" reply, and on the DM telling the person a request is
@@ -84,20 +84,12 @@ async function cancelOne(
   id: RequestId,
   user: PersonId,
 ): Promise<{ ok: true; request: AccessRequest } | { ok: false; refusal: Refusal }> {
-  const result = await transitionStored(deps, id, { type: 'cancel', by: user, at: deps.clock.now() });
+  const result = await deps.store.update(id, () => ({ event: { type: 'cancel', by: user, at: deps.clock.now() } }));
   if (!result.ok) {
     await audit(deps, user, id, result.request?.cluster, result.refusal);
     return { ok: false, refusal: result.refusal };
   }
-  const request = result.next;
-  await deps.audit.append({
-    type: 'cancelled',
-    at: request.updatedAt,
-    actor: user,
-    requestId: request.id,
-    cluster: request.cluster,
-    detail: { level: request.level, subject: request.subject },
-  });
+  const { request } = result;
   await refreshCards(deps, request);
   await replyInThread(deps, request, 'decision:cancelled', statusReply(request));
   return { ok: true, request };
@@ -110,9 +102,8 @@ async function audit(
   cluster: string | undefined,
   refusal: Refusal,
 ): Promise<void> {
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'refused',
-    at: deps.clock.now(),
     actor: user,
     ...(requestId ? { requestId } : {}),
     ...(cluster ? { cluster } : {}),
