@@ -19,6 +19,7 @@ import { isRefusal, principalOf, resolveCluster } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
 import { auditRefusal } from '../support/audit-refusal.ts';
 import { postOnce } from '../support/post-once.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { audienceOf } from './diagnosis-audience.ts';
 import { gatherEvidence } from './gather-evidence.ts';
 
@@ -76,7 +77,7 @@ export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promis
     checking,
     diagnosisMessage(diagnosisFor(audience, diagnosis, evidence), evidence, audience),
   );
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'diagnosed',
     at: evidence.now,
     actor: input.user,

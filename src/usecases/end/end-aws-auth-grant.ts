@@ -9,6 +9,7 @@ import { AdapterError } from '../../shared/errors.ts';
 import { creatorOf } from '../apply/cluster-creator.ts';
 import type { AwsAuthGateway } from '../ports/aws-auth.ts';
 import type { Deps } from '../ports/deps.ts';
+import { recordAudit } from '../support/record-audit.ts';
 
 /** A restore that finds the item changed between its read and the write re-reads and re-plans, a few times. */
 const MAX_ROUNDS = 3;
@@ -142,9 +143,8 @@ async function auditDrift(
   prior: AwsAuthPrior,
   drift: readonly string[],
 ): Promise<void> {
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'drift',
-    at: deps.clock.now(),
     actor: 'eks-access',
     requestId: request.id,
     cluster: request.cluster,

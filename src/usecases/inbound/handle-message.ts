@@ -17,6 +17,7 @@ import { cancelByText } from '../review/cancel-request.ts';
 import { resolveSubject } from '../submit/resolve-subject.ts';
 import { submitRequest } from '../submit/submit-request.ts';
 import { inboundOwner, postOnce } from '../support/post-once.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { handleAdminCommand } from './handle-admin-command.ts';
 import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
 
@@ -56,9 +57,8 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
   switch (intent.kind) {
     case 'failure':
       // Not understood (too long, gibberish, hostile text): answered with help and recorded, nothing else.
-      await deps.audit.append({
+      await recordAudit(deps, {
         type: 'refused',
-        at: deps.clock.now(),
         actor: user,
         requestId: input.requestId,
         detail: { code: 'unparseable', reason: intent.reason, length: String(input.text.length) },

@@ -1,6 +1,7 @@
 import { toAdapterError } from '../../shared/errors.ts';
 import { endGrant } from '../end/end-grant.ts';
 import type { Deps } from '../ports/deps.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { trimAuditTrail } from './audit-retention.ts';
 import { checkDrift, type DriftResult } from './reconcile-drift.ts';
 
@@ -33,9 +34,8 @@ export async function reconcile(deps: Deps): Promise<ReconcileResult> {
       }
     } catch (error) {
       failed += 1;
-      await deps.audit.append({
+      await recordAudit(deps, {
         type: 'failed',
-        at: deps.clock.now(),
         actor: 'reconciler',
         requestId: id,
         detail: { code: toAdapterError(error).code, what: 'expiry' },
@@ -70,9 +70,8 @@ export async function redriveStuckRequests(deps: Deps, stuckForMs: number): Prom
     if (request?.status !== 'approved' && request?.status !== 'applying') continue;
     if (!(await deps.queue.redriveApply(id))) continue;
     redriven += 1;
-    await deps.audit.append({
+    await recordAudit(deps, {
       type: 'redriven',
-      at: deps.clock.now(),
       actor: 'reconciler',
       requestId: id,
       cluster: request.cluster,

@@ -11,6 +11,7 @@ import { toAdapterError } from '../../shared/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import { membersOf } from '../review/approval-policy.ts';
 import { auditRefusal } from '../support/audit-refusal.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { whoHasAccess } from './who-has-access.ts';
 
 /** `/eks audit X` shows this many of the newest events; the CLI exports the rest. */
@@ -32,9 +33,8 @@ export async function answerReport(deps: Deps, user: PersonId, command: ReportCo
   const ids = clusterApproverIds(cluster);
   const members = isListed(ids, user) ? {} : await membersOf(deps, ids).catch(() => ({}));
   if (!isListed(ids, user, members)) {
-    await deps.audit.append({
+    await recordAudit(deps, {
       type: 'refused',
-      at: deps.clock.now(),
       actor: user,
       cluster: cluster.name,
       detail: { code: 'not_an_approver', asked: command.kind },

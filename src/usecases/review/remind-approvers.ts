@@ -12,6 +12,7 @@ import { type AccessRequest, kindOf } from '../../core/request/request.ts';
 import { approvalPolicyOf, type ClusterSettings, findCluster } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
+import { recordAudit } from '../support/record-audit.ts';
 
 function backoffOf(deps: Deps): ReminderBackoff {
   return deps.tuning.approverReminders ?? DEFAULT_REMINDER_BACKOFF;
@@ -45,9 +46,8 @@ export async function remindApprovers(deps: Deps, id: RequestId, n: number): Pro
     await postOnce(deps, requestOwner(request.id), `approver-reminder:${n}:${approver}`, { channel: dm }, message);
   }
   if (waiting.length > 0) {
-    await deps.audit.append({
+    await recordAudit(deps, {
       type: 'reminded',
-      at: deps.clock.now(),
       actor: 'eks-access',
       requestId: request.id,
       cluster: request.cluster,

@@ -35,6 +35,7 @@ import { membersOf } from '../review/approval-policy.ts';
 import { noteInDigest } from '../review/policy-digest.ts';
 import { schedulePendingTimers } from '../review/remind-approvers.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { ackMessage } from '../support/request-conversation.ts';
 import { autoApproveIfAllowed } from './auto-approve.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
@@ -103,7 +104,7 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   const stored = isNew ? request : await deps.store.get(request.id);
   if (!stored) throw new Error(`request ${request.id} vanished after create`);
   if (isNew) {
-    await deps.audit.append({
+    await recordAudit(deps, {
       type: 'requested',
       at: now,
       actor: input.requester,
@@ -168,9 +169,8 @@ async function announce(deps: Deps, request: AccessRequest, decision?: AutoAppro
 }
 
 async function refused(deps: Deps, input: SubmitInput, refusal: Refusal): Promise<SubmitResult> {
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'refused',
-    at: deps.clock.now(),
     actor: input.requester,
     requestId: input.requestId,
     detail: {

@@ -1,5 +1,6 @@
 import type { Refusal } from '../../core/refusals.ts';
 import type { Deps } from '../ports/deps.ts';
+import { recordAudit } from './record-audit.ts';
 
 /** What a refused action was, for the audit: who, which action, and the request or cluster it named. */
 export interface RefusedAction {
@@ -16,9 +17,8 @@ export interface RefusedAction {
  * answered from the audit trail alone, whichever path the refusal came from.
  */
 export async function auditRefusal(deps: Deps, refused: RefusedAction): Promise<void> {
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'refused',
-    at: deps.clock.now(),
     actor: refused.actor,
     ...(refused.requestId ? { requestId: refused.requestId } : {}),
     ...(refused.cluster ? { cluster: refused.cluster.slice(0, 100) } : {}),
