@@ -47,7 +47,10 @@ export type BreakGlassResult =
  * job), capped at the cluster's break-glass maximum, announced loudly to the approvers and held for their
  * post-hoc review. Refused, audited and nothing applied for anyone the cluster does not list. Safe to re-run.
  */
-export async function breakGlass(deps: Deps, input: BreakGlassInput): Promise<BreakGlassResult> {
+export async function breakGlass(
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
+  input: BreakGlassInput,
+): Promise<BreakGlassResult> {
   const cluster = resolveCluster(deps.settings, input.clusterGiven);
   if (isRefusal(cluster)) return refused(deps, input, cluster);
   const decision = decideBreakGlass({
@@ -107,7 +110,11 @@ async function openGlass(deps: Pick<Deps, 'store' | 'clock'>, id: RequestId): Pr
 }
 
 /** The loud card in the approval channel (or every approver's DM), and the requester's thread. */
-async function announce(deps: Deps, request: AccessRequest, cappedFromMs?: number): Promise<void> {
+async function announce(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'settings' | 'userGroups'>,
+  request: AccessRequest,
+  cappedFromMs?: number,
+): Promise<void> {
   const owner = requestOwner(request.id);
   await postOnce(
     deps,
@@ -130,7 +137,7 @@ async function announce(deps: Deps, request: AccessRequest, cappedFromMs?: numbe
   }
 }
 
-async function breakGlassCards(deps: Deps, request: AccessRequest): Promise<MessageRef[]> {
+async function breakGlassCards(deps: Pick<Deps, 'messages'>, request: AccessRequest): Promise<MessageRef[]> {
   const posted = await deps.messages.list(requestOwner(request.id));
   return Object.entries(posted)
     .filter(([key]) => key.startsWith(BREAK_GLASS_CARD_KEY))
@@ -145,7 +152,7 @@ export interface AcknowledgeInput {
 
 /** The Acknowledge review button: approvers only (never the person who broke glass); others get an ephemeral no. */
 export async function acknowledgeReview(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
   input: AcknowledgeInput,
 ): Promise<{ ok: true } | { ok: false; refusal: Refusal }> {
   const user = asPersonId(input.user);
@@ -172,7 +179,10 @@ export async function acknowledgeReview(
 }
 
 /** The daily job: remind the approvers in the card's thread, then schedule the next round, until acknowledged. */
-export async function remindReview(deps: Deps, requestId: RequestId): Promise<{ reminded: boolean }> {
+export async function remindReview(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'queue' | 'store'>,
+  requestId: RequestId,
+): Promise<{ reminded: boolean }> {
   const request = await deps.store.get(requestId);
   if (!request?.breakGlass || request.breakGlass.acknowledged) return { reminded: false };
   const round = (request.breakGlass.reminders ?? 0) + 1;
@@ -191,7 +201,7 @@ export async function remindReview(deps: Deps, requestId: RequestId): Promise<{ 
 }
 
 async function refuseClick(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock' | 'notifier'>,
   input: AcknowledgeInput,
   refusal: Refusal,
   request?: AccessRequest,
@@ -210,7 +220,11 @@ async function refuseClick(
   return { ok: false, refusal };
 }
 
-async function refused(deps: Deps, input: BreakGlassInput, refusal: Refusal): Promise<BreakGlassResult> {
+async function refused(
+  deps: Pick<Deps, 'audit' | 'clock'>,
+  input: BreakGlassInput,
+  refusal: Refusal,
+): Promise<BreakGlassResult> {
   await recordAudit(deps, {
     type: 'refused',
     actor: input.requester,

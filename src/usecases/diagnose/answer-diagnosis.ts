@@ -44,7 +44,10 @@ export type DiagnosisOutcome =
  * access, so only the cluster's approvers and the person diagnosing their own identity see it; anyone else gets
  * the verdict and the fix for the ARN (core `diagnosisAudience`, `diagnosisFor`).
  */
-export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promise<DiagnosisOutcome> {
+export async function answerDiagnosis(
+  deps: Pick<Deps, 'audit' | 'clock' | 'diagnostics' | 'messages' | 'notifier' | 'settings' | 'store' | 'userGroups'>,
+  input: DiagnosisInput,
+): Promise<DiagnosisOutcome> {
   const { conversation } = input;
   const reply = (key: string, message: Parameters<typeof postOnce>[4]) =>
     postOnce(deps, conversation.owner, key, conversation, message);
@@ -92,7 +95,7 @@ export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promis
 }
 
 function identityFor(
-  deps: Deps,
+  deps: Pick<Deps, 'settings'>,
   input: DiagnosisInput,
 ): Omit<IdentityFacts, 'iamArn'> | { problem: ReturnType<typeof plainReply> } {
   const mapped = principalOf(deps.settings, asPersonId(input.user));
@@ -115,7 +118,7 @@ function identityFor(
 }
 
 /** When eks-access last granted this person access to the cluster (the API server caches recent denials). */
-async function lastGrantFor(deps: Deps, user: string, cluster: string): Promise<number | undefined> {
+async function lastGrantFor(deps: Pick<Deps, 'store'>, user: string, cluster: string): Promise<number | undefined> {
   const requests = await deps.store.listForUser(asPersonId(user), 20);
   const grants = requests
     .filter((r) => r.cluster === cluster && r.status === 'granted' && r.subject === user)

@@ -23,7 +23,20 @@ export type EndResult = { status: AccessRequest['status']; isNoop: boolean };
  * what already ended is a success. Throws AdapterError when AWS or the cluster did not answer; the job retries.
  */
 export async function endGrant(
-  deps: Deps,
+  deps: Pick<
+    Deps,
+    | 'audit'
+    | 'awsAuth'
+    | 'clock'
+    | 'diagnostics'
+    | 'gateways'
+    | 'messages'
+    | 'notifier'
+    | 'queue'
+    | 'settings'
+    | 'store'
+    | 'userGroups'
+  >,
   id: RequestId,
   how: { reason: EndInfo['reason']; by?: string; askedIn?: { channel: string; threadTs?: string } },
 ): Promise<EndResult> {
@@ -70,7 +83,7 @@ export async function endGrant(
  * the subject's DM unless they ended it themselves, since then they read the answer where they asked.
  */
 async function announceEnd(
-  deps: Deps,
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier'>,
   ended: AccessRequest,
   how: { by?: string; askedIn?: { channel: string; threadTs?: string } },
 ): Promise<void> {
@@ -87,7 +100,7 @@ async function announceEnd(
 }
 
 async function removeAccessEntryGrant(
-  deps: Deps,
+  deps: Pick<Deps, 'diagnostics' | 'gateways'>,
   cluster: ClusterSettings,
   request: AccessRequest,
   principal: string,

@@ -123,7 +123,11 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
 }
 
 /** Mentions and DMs are answered in their thread; slash commands have no message to thread under, so in a DM. */
-async function conversationFor(deps: Deps, input: InboundMessage, user: PersonId): Promise<Conversation> {
+async function conversationFor(
+  deps: Pick<Deps, 'notifier'>,
+  input: InboundMessage,
+  user: PersonId,
+): Promise<Conversation> {
   const owner = inboundOwner(input.inboundId);
   if (input.source === 'command') {
     const dm = await deps.notifier.openDm(user);

@@ -11,7 +11,7 @@ export const DEFAULT_AUDIT_RETENTION_MS = 400 * 86_400_000;
  * The audit retention (`audit.retention`, default DEFAULT_AUDIT_RETENTION_MS): events older than it are trimmed
  * with XTRIM MINID. Runs from the reconciler sweep, never on the Slack ack path. The trim itself is audited.
  */
-export async function trimAuditTrail(deps: Deps): Promise<number> {
+export async function trimAuditTrail(deps: Pick<Deps, 'audit' | 'auditTrail' | 'clock' | 'tuning'>): Promise<number> {
   const before = deps.clock.now() - (deps.tuning.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS);
   const removed = await deps.auditTrail.trimBefore(before);
   if (removed > 0) {

@@ -39,7 +39,22 @@ export interface DriftResult {
  * touched), the thread and the approvers are told, and the audit trail gets a `drift` event. Read-only on AWS, except
  * that a grant with an exact prior record gives back what it can prove is its own, as every end does.
  */
-export async function checkDrift(deps: Deps, limits: Readonly<DriftLimits> = DRIFT_LIMITS): Promise<DriftResult> {
+export async function checkDrift(
+  deps: Pick<
+    Deps,
+    | 'audit'
+    | 'clock'
+    | 'diagnostics'
+    | 'gateways'
+    | 'messages'
+    | 'notifier'
+    | 'queue'
+    | 'settings'
+    | 'store'
+    | 'userGroups'
+  >,
+  limits: Readonly<DriftLimits> = DRIFT_LIMITS,
+): Promise<DriftResult> {
   const now = deps.clock.now();
   const window = await deps.store.rotateActive(limits.grantsPerSweep);
   const byCluster = new Map<string, AccessRequest[]>();
@@ -81,7 +96,11 @@ export async function checkDrift(deps: Deps, limits: Readonly<DriftLimits> = DRI
   return result;
 }
 
-async function missingAccessEntry(deps: Deps, cluster: ClusterSettings, grant: AccessRequest): Promise<string[]> {
+async function missingAccessEntry(
+  deps: Pick<Deps, 'gateways'>,
+  cluster: ClusterSettings,
+  grant: AccessRequest,
+): Promise<string[]> {
   const entries = deps.gateways.forCluster(cluster).accessEntries;
   const principal = grant.outcome?.principalArn ?? grant.principalArn;
   const entry = await entries.describeAccessEntry(principal);
@@ -108,7 +127,10 @@ function missingFromAwsAuth(grant: AccessRequest, data: Readonly<Record<string, 
   return match && match.via !== 'mapAccounts' ? [] : [`aws-auth no longer maps \`${plan.item.arn}\``];
 }
 
-async function readAwsAuthData(deps: Deps, cluster: ClusterSettings): Promise<Readonly<Record<string, string>>> {
+async function readAwsAuthData(
+  deps: Pick<Deps, 'diagnostics'>,
+  cluster: ClusterSettings,
+): Promise<Readonly<Record<string, string>>> {
   const diagnostics = deps.diagnostics.forCluster(cluster);
   const described = await diagnostics.describeCluster();
   if (!described.connection) throw toAdapterError(new Error('DescribeCluster gave no endpoint'));
@@ -122,7 +144,10 @@ async function readAwsAuthData(deps: Deps, cluster: ClusterSettings): Promise<Re
  * left for a person.
  */
 async function reportDrift(
-  deps: Deps,
+  deps: Pick<
+    Deps,
+    'clock' | 'diagnostics' | 'gateways' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'
+  >,
   cluster: ClusterSettings,
   grant: AccessRequest,
   missing: readonly string[],
@@ -171,7 +196,7 @@ async function reportDrift(
 }
 
 async function restoreIfRecorded(
-  deps: Deps,
+  deps: Pick<Deps, 'diagnostics' | 'gateways' | 'store'>,
   cluster: ClusterSettings,
   grant: AccessRequest,
 ): Promise<RestoreResult | undefined> {

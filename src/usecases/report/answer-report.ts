@@ -21,7 +21,11 @@ export const AUDIT_IN_SLACK = 20;
  * `audit X` and `who has access to X`: read-only, and only for the cluster's approvers. Anyone else gets the
  * refusal with the approvers' names, and the attempt is audited.
  */
-export async function answerReport(deps: Deps, user: PersonId, command: ReportCommand): Promise<Message> {
+export async function answerReport(
+  deps: Pick<Deps, 'audit' | 'auditTrail' | 'clock' | 'diagnostics' | 'gateways' | 'settings' | 'store' | 'userGroups'>,
+  user: PersonId,
+  command: ReportCommand,
+): Promise<Message> {
   const cluster = resolveCluster(deps.settings, command.cluster);
   if (isRefusal(cluster)) {
     await auditRefusal(deps, { actor: user, action: command.kind, refusal: cluster, cluster: command.cluster });

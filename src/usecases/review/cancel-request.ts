@@ -16,7 +16,7 @@ import { refreshCards, replyInThread } from '../support/request-conversation.ts'
  * pending; anyone else (or a late click) gets the reason privately, and the refusal is audited.
  */
 export async function cancelFromButton(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
   input: { requestId: RequestId; user: string; channel: string },
 ): Promise<{ ok: boolean }> {
   const user = asPersonId(input.user);
@@ -31,7 +31,10 @@ export async function cancelFromButton(
  * "cancel my request on prod-cluster" and `/eks cancel prod-cluster`: every pending request there that the writer
  * made or that someone else made for them.
  */
-export async function cancelByText(deps: Deps, input: { user: PersonId; clusterGiven?: string }): Promise<Message> {
+export async function cancelByText(
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
+  input: { user: PersonId; clusterGiven?: string },
+): Promise<Message> {
   if (input.clusterGiven === undefined) return await cancelUnnamed(deps, input.user);
   const cluster = resolveCluster(deps.settings, input.clusterGiven);
   if (isRefusal(cluster)) {
@@ -60,7 +63,10 @@ export async function cancelByText(deps: Deps, input: { user: PersonId; clusterG
 }
 
 /** A bare "cancel": the one pending request is cancelled; none or several is answered (no guess). */
-async function cancelUnnamed(deps: Deps, user: PersonId): Promise<Message> {
+async function cancelUnnamed(
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
+  user: PersonId,
+): Promise<Message> {
   const pending = (await deps.store.listForUser(user, 50)).filter(
     (r) => (r.requester === user || r.subject === user) && r.status === 'pending',
   );
@@ -80,7 +86,7 @@ async function cancelUnnamed(deps: Deps, user: PersonId): Promise<Message> {
 }
 
 async function cancelOne(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
   id: RequestId,
   user: PersonId,
 ): Promise<{ ok: true; request: AccessRequest } | { ok: false; refusal: Refusal }> {
@@ -96,7 +102,7 @@ async function cancelOne(
 }
 
 async function audit(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock'>,
   user: string,
   requestId: string | undefined,
   cluster: string | undefined,

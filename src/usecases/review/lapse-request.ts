@@ -10,7 +10,10 @@ import { refreshCards, replyInThread } from '../support/request-conversation.ts'
  * The pending-timeout job: a request nobody decided lapses, and the thread and the cards say so. A request decided
  * in the meantime is left alone; a job that runs early (clock skew between workers) re-schedules itself.
  */
-export async function lapseRequest(deps: Deps, id: RequestId): Promise<{ status: string }> {
+export async function lapseRequest(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
+  id: RequestId,
+): Promise<{ status: string }> {
   const result = await deps.store.update(id, (request) =>
     request.status === 'pending' && deps.clock.now() >= dueAt(deps, request)
       ? { event: { type: 'lapse', at: deps.clock.now() } }

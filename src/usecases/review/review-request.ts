@@ -29,7 +29,10 @@ export interface ReviewInput {
 export type ReviewResult = { ok: true; status: AccessRequest['status'] } | { ok: false; refusal: Refusal };
 
 /** An Approve or Deny click: one atomic transition (with its audit event), then the apply job or a visible refusal. */
-export async function reviewRequest(deps: Deps, input: ReviewInput): Promise<ReviewResult> {
+export async function reviewRequest(
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
+  input: ReviewInput,
+): Promise<ReviewResult> {
   const user = asPersonId(input.user);
   const result = await deps.store.update(input.requestId, async (request): Promise<UpdateDecision> => {
     if (!(await isFromOwnSurface(deps, request, input))) return { refusal: { code: 'stale_card' } };
@@ -59,7 +62,10 @@ export async function reviewRequest(deps: Deps, input: ReviewInput): Promise<Rev
   return { ok: true, status: result.request.status };
 }
 
-async function afterDecision(deps: Deps, request: AccessRequest): Promise<void> {
+async function afterDecision(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'userGroups'>,
+  request: AccessRequest,
+): Promise<void> {
   await refreshCards(deps, request);
   if (request.status !== 'pending')
     await replyInThread(deps, request, `decision:${request.status}`, statusReply(request));
@@ -75,7 +81,11 @@ function isOwnRecordedDecision(request: AccessRequest, user: string, decision: R
   return decision === 'approve' ? request.approvals.some((a) => a.by === user) : request.denial?.by === user;
 }
 
-async function resumeAfterDecision(deps: Deps, request: AccessRequest, input: ReviewInput): Promise<ReviewResult> {
+async function resumeAfterDecision(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'userGroups'>,
+  request: AccessRequest,
+  input: ReviewInput,
+): Promise<ReviewResult> {
   const decided = input.decision === 'approve' ? 'approved' : 'denied';
   await refreshCards(deps, request);
   await replyInThread(deps, request, `decision:${decided}`, statusReply({ ...request, status: decided }));
@@ -83,7 +93,7 @@ async function resumeAfterDecision(deps: Deps, request: AccessRequest, input: Re
 }
 
 async function refuse(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock' | 'notifier'>,
   input: ReviewInput,
   refusal: Refusal,
   request?: AccessRequest,
@@ -103,7 +113,11 @@ async function refuse(
 }
 
 /** A request card of this request, or the Home view the bot published for the clicker; approver rights are checked after. */
-async function isFromOwnSurface(deps: Deps, request: AccessRequest, input: ReviewInput): Promise<boolean> {
+async function isFromOwnSurface(
+  deps: Pick<Deps, 'messages'>,
+  request: AccessRequest,
+  input: ReviewInput,
+): Promise<boolean> {
   if (input.card) return isCardOf(deps, request, input.card);
   return input.viewId !== undefined && (await isOwnHomeView(deps, input.user, input.viewId));
 }

@@ -12,7 +12,7 @@ export type AutoApproveOutcome = { request: AccessRequest; decision: AutoApprove
  * `policy`, and goes to the apply job. At the cap, or filed for someone else, it stays pending for a person. Safe to re-run: the quota is idempotent per request and a decided request is kept.
  */
 export async function autoApproveIfAllowed(
-  deps: Deps,
+  deps: Pick<Deps, 'autoApprovals' | 'clock' | 'queue' | 'store'>,
   request: AccessRequest,
   cluster: ClusterSettings,
 ): Promise<AutoApproveOutcome> {

@@ -132,7 +132,11 @@ function mayNeedCard(cluster: ClusterSettings, kind: RequestKind, level: Level, 
   return !auto.auto || rule.cap !== undefined;
 }
 
-async function announce(deps: Deps, request: AccessRequest, decision?: AutoApproveDecision): Promise<void> {
+async function announce(
+  deps: Pick<Deps, 'clock' | 'digests' | 'messages' | 'notifier' | 'queue' | 'settings' | 'tuning' | 'userGroups'>,
+  request: AccessRequest,
+  decision?: AutoApproveDecision,
+): Promise<void> {
   const cluster = resolveCluster(deps.settings, request.cluster);
   if (isRefusal(cluster)) return;
   const owner = requestOwner(request.id);
@@ -168,7 +172,11 @@ async function announce(deps: Deps, request: AccessRequest, decision?: AutoAppro
   await tellSubject(deps, request, cluster);
 }
 
-async function refused(deps: Deps, input: SubmitInput, refusal: Refusal): Promise<SubmitResult> {
+async function refused(
+  deps: Pick<Deps, 'audit' | 'clock'>,
+  input: SubmitInput,
+  refusal: Refusal,
+): Promise<SubmitResult> {
   await recordAudit(deps, {
     type: 'refused',
     actor: input.requester,

@@ -16,7 +16,7 @@ export interface RefusedAction {
  * Every refusal leaves one `refused` audit event carrying its code, so "who tried what and was told no" can be
  * answered from the audit trail alone, whichever path the refusal came from.
  */
-export async function auditRefusal(deps: Deps, refused: RefusedAction): Promise<void> {
+export async function auditRefusal(deps: Pick<Deps, 'audit' | 'clock'>, refused: RefusedAction): Promise<void> {
   await recordAudit(deps, {
     type: 'refused',
     actor: refused.actor,

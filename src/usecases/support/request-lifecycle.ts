@@ -25,7 +25,7 @@ export type ApplyResult = { status: AccessRequest['status'] };
 
 /** Approvals re-checked against the cluster's rules in force now (config may have changed); else the request fails. */
 export async function failUnlessApprovalsHold(
-  deps: Deps,
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
   request: AccessRequest,
   cluster: ClusterSettings,
 ): Promise<ApplyResult | undefined> {
@@ -45,7 +45,7 @@ export async function failUnlessApprovalsHold(
 
 /** A verified grant: the transition with its audit event (the calls made), the active index and its expiry job. */
 export async function recordGrant(
-  deps: Deps,
+  deps: Pick<Deps, 'clock' | 'queue' | 'store' | 'tuning'>,
   request: AccessRequest,
   outcome: Omit<GrantOutcome, 'verifiedAt' | 'expiresAt'>,
   detail: Record<string, string>,
@@ -67,7 +67,10 @@ export function expiryOf(request: AccessRequest, grantedAt: number): number {
 }
 
 /** Indexes the grant and schedules its end; the reconciler catches the rare crash between the two. */
-export async function keepActive(deps: Deps, granted: AccessRequest): Promise<void> {
+export async function keepActive(
+  deps: Pick<Deps, 'queue' | 'store' | 'tuning'>,
+  granted: AccessRequest,
+): Promise<void> {
   if (granted.status !== 'granted' || granted.outcome?.expiresAt === undefined) return;
   await deps.store.markActive(granted);
   await deps.queue.enqueueExpiry(granted.id, granted.outcome.expiresAt);
@@ -120,17 +123,25 @@ export function isRetryLater(error: unknown, finalAttempt: boolean): boolean {
 }
 
 /** Fails the request; the `failed` audit event is written once, with the transition. */
-export async function fail(deps: Deps, id: RequestId, info: FailureInfo): Promise<ApplyResult> {
+export async function fail(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
+  id: RequestId,
+  info: FailureInfo,
+): Promise<ApplyResult> {
   const failed = await transitionRequest(deps, id, { type: 'failed', at: info.at, failure: info });
   await announceOutcome(deps, failed);
   return { status: failed.status };
 }
 
-export function failure(code: string, message: string, deps: Deps): FailureInfo {
+export function failure(code: string, message: string, deps: Pick<Deps, 'clock'>): FailureInfo {
   return { code, message, at: deps.clock.now() };
 }
 
-export async function announceOutcome(deps: Deps, request: AccessRequest, evidence?: readonly string[]): Promise<void> {
+export async function announceOutcome(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'userGroups'>,
+  request: AccessRequest,
+  evidence?: readonly string[],
+): Promise<void> {
   await refreshCards(deps, request);
   // Policy approval starts the grant before the filing job has answered the requester; when that answer waits for
   // a busy channel, post it here first (once, by the same key, deferred while the other job holds it).
