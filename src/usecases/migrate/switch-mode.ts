@@ -2,6 +2,7 @@ import type { AccessRequest } from '../../core/request/request.ts';
 import { AdapterError } from '../../shared/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { AccessEntries } from '../ports/eks.ts';
+import { advance } from '../support/request-lifecycle.ts';
 
 /** How long one job waits for a mode update before handing back to the queue (which retries it later). */
 export const MODE_UPDATE_WAIT_MS = 60_000;
@@ -29,8 +30,15 @@ export async function switchToApiAndConfigMap(
   if (!current.modeUpdate) {
     const { updateId } = await entries.updateAuthenticationMode('API_AND_CONFIG_MAP', `${request.id}-mode`);
     calls.push('eks:UpdateClusterConfig authenticationMode=API_AND_CONFIG_MAP');
-    // Its `mode_switch` audit event is written with the transition.
     current = await recordUpdate(deps, request, updateId);
+    await deps.audit.append({
+      type: 'mode_switch',
+      at: deps.clock.now(),
+      actor: 'eks-access',
+      requestId: request.id,
+      cluster: request.cluster,
+      detail: { from: 'CONFIG_MAP', to: 'API_AND_CONFIG_MAP', updateId },
+    });
   }
   const updateId = current.modeUpdate?.id ?? '';
   const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -51,11 +59,18 @@ export async function switchToApiAndConfigMap(
   }
 }
 
+/**
+ * Stores the update id with the request before anything waits on it. A request that ended meanwhile (a transition
+ * `advance` cannot make) stops the switch here, as the refusal did before.
+ */
 async function recordUpdate(deps: Deps, request: AccessRequest, updateId: string): Promise<AccessRequest> {
-  const update = { id: updateId, to: 'API_AND_CONFIG_MAP' };
-  const result = await deps.store.update(request.id, () => ({
-    event: { type: 'mode_update_started', at: deps.clock.now(), update },
-  }));
-  if (!result.ok) throw new Error(`request ${request.id}: ${result.refusal.code}`);
-  return result.request;
+  const recorded = await advance(deps, request.id, {
+    type: 'mode_update_started',
+    at: deps.clock.now(),
+    update: { id: updateId, to: 'API_AND_CONFIG_MAP' },
+  });
+  if (recorded.modeUpdate?.id !== updateId) {
+    throw new Error(`request ${request.id}: mode update not recorded (${recorded.status})`);
+  }
+  return recorded;
 }
