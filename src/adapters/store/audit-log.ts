@@ -20,11 +20,7 @@ export function createAuditLog(redis: Redis, prefix: string): AuditStream {
   const key = storeKeys(prefix).audit;
   return {
     async append(event) {
-      const fields: string[] = ['type', event.type, 'at', String(event.at), 'actor', event.actor];
-      if (event.requestId) fields.push('requestId', event.requestId);
-      if (event.cluster) fields.push('cluster', event.cluster);
-      if (event.detail) fields.push('detail', JSON.stringify(event.detail));
-      await redis.xadd(key, '*', ...fields);
+      await redis.xadd(key, '*', ...auditFields(event));
     },
     async read(count = 1000) {
       const entries = await redis.xrange(key, '-', '+', 'COUNT', count);
@@ -61,6 +57,18 @@ export function createAuditLog(redis: Redis, prefix: string): AuditStream {
       return Number(await redis.xtrim(key, 'MINID', String(Math.max(0, Math.floor(before)))));
     },
   };
+}
+
+/**
+ * An event as stream fields. The one encoding: the request store's update writes transition events with it in
+ * the same script as the request, and `toEvent` reads both back alike.
+ */
+export function auditFields(event: AuditEvent): string[] {
+  const fields: string[] = ['type', event.type, 'at', String(event.at), 'actor', event.actor];
+  if (event.requestId) fields.push('requestId', event.requestId);
+  if (event.cluster) fields.push('cluster', event.cluster);
+  if (event.detail) fields.push('detail', JSON.stringify(event.detail));
+  return fields;
 }
 
 function toEvent(fields: string[]): AuditEvent {

@@ -1,18 +1,26 @@
 import type { Redis } from 'ioredis';
+import type { TransitionAuditEvent } from '../../core/audit/transition-event.ts';
 import type { PersonId, RequestId } from '../../core/ids.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import type { RequestStore } from '../../usecases/ports/requests.ts';
+import { auditFields } from './audit-log.ts';
 import { storeKeys } from './keys.ts';
 import { luaScript } from './lua-script.ts';
+import { type CompareAndSet, updateByCompareAndSet } from './update-by-compare-and-set.ts';
 
 // Compare-and-set in one round trip: Redis runs the script atomically, so of N concurrent writers
 // holding the same version exactly one wins. The in-flight index changes in the same script, so it never
-// disagrees with the stored status.
+// disagrees with the stored status, and so does the transition's audit event (ARGV[6..], stream fields): a
+// transition and its audit record are both written or neither. The event goes first: a failed XADD stops the
+// script before the request changes (Redis does not roll back what a script already wrote).
 const CAS_SCRIPT = luaScript(`
 local current = redis.call('GET', KEYS[1])
 if not current then return 0 end
 local decoded = cjson.decode(current)
 if tonumber(decoded['version']) ~= tonumber(ARGV[1]) then return 0 end
+if #ARGV > 5 then
+  redis.call('XADD', KEYS[3], '*', unpack(ARGV, 6))
+end
 redis.call('SET', KEYS[1], ARGV[2])
 if ARGV[3] == '1' then
   redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
@@ -27,14 +35,17 @@ function isInFlight(request: AccessRequest): boolean {
   return request.status === 'approved' || request.status === 'applying';
 }
 
-export function createRequestStore(redis: Redis, prefix: string): RequestStore {
+/** The port, plus the compare-and-set primitive under `update` (for the store's own tests; use cases call `update`). */
+export type RedisRequestStore = RequestStore & CompareAndSet;
+
+export function createRequestStore(redis: Redis, prefix: string): RedisRequestStore {
   const keys = storeKeys(prefix);
   const readAll = async (ids: readonly string[]): Promise<AccessRequest[]> => {
     if (ids.length === 0) return [];
     const raws = await redis.mget(ids.map((id) => keys.request(id)));
     return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as AccessRequest] : []));
   };
-  return {
+  const store: RedisRequestStore = {
     async get(id: RequestId) {
       const raw = await redis.get(keys.request(id));
       return raw ? (JSON.parse(raw) as AccessRequest) : undefined;
@@ -52,14 +63,22 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
       await index.exec();
       return true;
     },
-    async compareAndSet(next: AccessRequest, expectedVersion: number) {
+    async compareAndSet(next: AccessRequest, expectedVersion: number, audit?: TransitionAuditEvent) {
       const result = await CAS_SCRIPT.run(
         redis,
-        [keys.request(next.id), keys.inFlight],
-        [String(expectedVersion), JSON.stringify(next), isInFlight(next) ? '1' : '0', String(next.updatedAt), next.id],
+        [keys.request(next.id), keys.inFlight, keys.audit],
+        [
+          String(expectedVersion),
+          JSON.stringify(next),
+          isInFlight(next) ? '1' : '0',
+          String(next.updatedAt),
+          next.id,
+          ...(audit ? auditFields(audit) : []),
+        ],
       );
       return result === 1;
     },
+    update: (id, decide) => updateByCompareAndSet(store, id, decide),
     async markActive(request) {
       const expiresAt = request.outcome?.expiresAt ?? Number.MAX_SAFE_INTEGER;
       const principal = request.outcome?.principalArn ?? request.principalArn;
@@ -122,4 +141,5 @@ export function createRequestStore(redis: Redis, prefix: string): RequestStore {
       return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as AccessRequest] : []));
     },
   };
+  return store;
 }

@@ -42,7 +42,8 @@ export type TransitionResult = { ok: true; next: AccessRequest } | { ok: false; 
 /**
  * pending → approved → applying → granted | failed; pending → denied | cancelled (by the requester or the
  * subject) | lapsed.
- * Pure: the caller stores `next` with a compare-and-set on `version`, so concurrent clicks serialise.
+ * Pure: `RequestStore.update` stores `next` with a compare-and-set on `version` (and the transition's audit event,
+ * from core/audit/transition-event.ts, in the same write), so concurrent clicks serialise.
  */
 export function transition(request: AccessRequest, event: RequestEvent): TransitionResult {
   switch (event.type) {

@@ -13,14 +13,15 @@ import type { Refusal } from '../../core/refusals.ts';
 import { checkReviewer, decideBreakGlass, peopleIn } from '../../core/request/approval.ts';
 import { newPendingRequest } from '../../core/request/new-request.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
-import { type RequestEvent, transition } from '../../core/request/transitions.ts';
+import type { UpdateDecision } from '../../core/request/update-decision.ts';
 import { findCluster, isRefusal, principalOf, resolveCluster } from '../../core/settings.ts';
 import type { MessageRef } from '../ports/chat.ts';
 import type { Deps } from '../ports/deps.ts';
 import { membersOf, resolvedPolicy } from '../review/approval-policy.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { BREAK_GLASS_CARD_KEY, refreshCards } from '../support/request-conversation.ts';
-import { advance } from '../support/request-lifecycle.ts';
+import { transitionRequest } from '../support/request-lifecycle.ts';
 
 /** Unacknowledged break-glass reviews are reminded once a day until an approver acknowledges. */
 export const REVIEW_REMINDER_MS = 24 * 3600_000;
@@ -46,7 +47,10 @@ export type BreakGlassResult =
  * job), capped at the cluster's break-glass maximum, announced loudly to the approvers and held for their
  * post-hoc review. Refused, audited and nothing applied for anyone the cluster does not list. Safe to re-run.
  */
-export async function breakGlass(deps: Deps, input: BreakGlassInput): Promise<BreakGlassResult> {
+export async function breakGlass(
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
+  input: BreakGlassInput,
+): Promise<BreakGlassResult> {
   const cluster = resolveCluster(deps.settings, input.clusterGiven);
   if (isRefusal(cluster)) return refused(deps, input, cluster);
   const decision = decideBreakGlass({
@@ -74,7 +78,7 @@ export async function breakGlass(deps: Deps, input: BreakGlassInput): Promise<Br
     now,
   );
   if (await deps.store.create(request)) {
-    await deps.audit.append({
+    await recordAudit(deps, {
       type: 'requested',
       at: now,
       actor: input.requester,
@@ -83,9 +87,7 @@ export async function breakGlass(deps: Deps, input: BreakGlassInput): Promise<Br
       detail: { level: request.level, subject: request.subject, breakGlass: 'true' },
     });
   }
-  const stored = await deps.store.get(request.id);
-  if (!stored) throw new Error(`request ${request.id} vanished after create`);
-  const glassed = stored.status === 'pending' ? await openGlass(deps, stored) : stored;
+  const glassed = await openGlass(deps, request.id);
   await deps.queue.enqueueApply(glassed.id);
   await announce(deps, glassed, decision.cappedFromMs);
   if (glassed.breakGlass && (glassed.breakGlass.reminders ?? 0) === 0) {
@@ -94,27 +96,25 @@ export async function breakGlass(deps: Deps, input: BreakGlassInput): Promise<Br
   return { ok: true, requestId: glassed.id };
 }
 
-async function openGlass(deps: Deps, request: AccessRequest): Promise<AccessRequest> {
-  const at = deps.clock.now();
-  const next = await advance(deps, request.id, { type: 'break_glass', at, info: { at } });
-  await deps.audit.append({
-    type: 'break_glass',
-    at,
-    actor: request.requester,
-    requestId: request.id,
-    cluster: request.cluster,
-    detail: {
-      level: request.level,
-      reason: (request.reason ?? '').slice(0, 200),
-      durationMs: String(request.durationMs ?? 0),
-      ...(request.requestedDurationMs ? { cappedFromMs: String(request.requestedDurationMs) } : {}),
-    },
+/**
+ * `pending → approved` by break-glass, with its `break_glass` audit event; a request a previous run already opened
+ * is returned as stored.
+ */
+async function openGlass(deps: Pick<Deps, 'store' | 'clock'>, id: RequestId): Promise<AccessRequest> {
+  const result = await deps.store.update(id, (stored) => {
+    const at = deps.clock.now();
+    return stored.status === 'pending' ? { event: { type: 'break_glass', at, info: { at } } } : { keep: true };
   });
-  return next;
+  if (!result.ok) throw new Error(`request ${id} after create: ${result.refusal.code}`);
+  return result.request;
 }
 
 /** The loud card in the approval channel (or every approver's DM), and the requester's thread. */
-async function announce(deps: Deps, request: AccessRequest, cappedFromMs?: number): Promise<void> {
+async function announce(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'settings' | 'userGroups'>,
+  request: AccessRequest,
+  cappedFromMs?: number,
+): Promise<void> {
   const owner = requestOwner(request.id);
   await postOnce(
     deps,
@@ -137,7 +137,7 @@ async function announce(deps: Deps, request: AccessRequest, cappedFromMs?: numbe
   }
 }
 
-async function breakGlassCards(deps: Deps, request: AccessRequest): Promise<MessageRef[]> {
+async function breakGlassCards(deps: Pick<Deps, 'messages'>, request: AccessRequest): Promise<MessageRef[]> {
   const posted = await deps.messages.list(requestOwner(request.id));
   return Object.entries(posted)
     .filter(([key]) => key.startsWith(BREAK_GLASS_CARD_KEY))
@@ -152,47 +152,37 @@ export interface AcknowledgeInput {
 
 /** The Acknowledge review button: approvers only (never the person who broke glass); others get an ephemeral no. */
 export async function acknowledgeReview(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
   input: AcknowledgeInput,
 ): Promise<{ ok: true } | { ok: false; refusal: Refusal }> {
   const user = asPersonId(input.user);
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const request = await deps.store.get(input.requestId);
-    if (!request) return refuseClick(deps, input, { code: 'unknown_request' });
+  const result = await deps.store.update(input.requestId, async (request): Promise<UpdateDecision> => {
     const cluster = findCluster(deps.settings, request.cluster);
-    if (!cluster) return refuseClick(deps, input, { code: 'unknown_cluster', given: request.cluster, available: [] });
+    if (!cluster) return { refusal: { code: 'unknown_cluster', given: request.cluster, available: [] } };
     const refusal = checkReviewer(request, user, await resolvedPolicy(deps, cluster, 'grant', request.level));
-    if (refusal) return refuseClick(deps, input, refusal, request);
-    const at = deps.clock.now();
-    const event: RequestEvent = { type: 'acknowledge_review', at, by: user };
-    const result = transition(request, event);
-    if (!result.ok) return refuseClick(deps, input, result.refusal, request);
-    if (!(await deps.store.compareAndSet(result.next, request.version))) continue;
-    await deps.audit.append({
-      type: 'break_glass_acknowledged',
-      at,
-      actor: user,
-      requestId: request.id,
-      cluster: request.cluster,
-      detail: { breakGlassBy: request.requester, level: request.level },
-    });
-    await refreshCards(deps, result.next);
-    for (const ref of await breakGlassCards(deps, result.next)) {
-      await postOnce(
-        deps,
-        requestOwner(request.id),
-        `review-ack:${ref.channel}`,
-        { channel: ref.channel, threadTs: ref.ts },
-        reviewAcknowledgedReply(result.next),
-      );
-    }
-    return { ok: true };
+    if (refusal) return { refusal };
+    return { event: { type: 'acknowledge_review', at: deps.clock.now(), by: user } };
+  });
+  if (!result.ok) return refuseClick(deps, input, result.refusal, result.request);
+  const acknowledged = result.request;
+  await refreshCards(deps, acknowledged);
+  for (const ref of await breakGlassCards(deps, acknowledged)) {
+    await postOnce(
+      deps,
+      requestOwner(acknowledged.id),
+      `review-ack:${ref.channel}`,
+      { channel: ref.channel, threadTs: ref.ts },
+      reviewAcknowledgedReply(acknowledged),
+    );
   }
-  throw new Error(`request ${input.requestId} kept changing`);
+  return { ok: true };
 }
 
 /** The daily job: remind the approvers in the card's thread, then schedule the next round, until acknowledged. */
-export async function remindReview(deps: Deps, requestId: RequestId): Promise<{ reminded: boolean }> {
+export async function remindReview(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'queue' | 'store'>,
+  requestId: RequestId,
+): Promise<{ reminded: boolean }> {
   const request = await deps.store.get(requestId);
   if (!request?.breakGlass || request.breakGlass.acknowledged) return { reminded: false };
   const round = (request.breakGlass.reminders ?? 0) + 1;
@@ -205,20 +195,19 @@ export async function remindReview(deps: Deps, requestId: RequestId): Promise<{ 
       reviewReminder(request),
     );
   }
-  const next = await advance(deps, request.id, { type: 'review_reminded', at: deps.clock.now() });
+  const next = await transitionRequest(deps, request.id, { type: 'review_reminded', at: deps.clock.now() });
   await deps.queue.enqueueReviewReminder(request.id, deps.clock.now() + REVIEW_REMINDER_MS, round + 1);
   return { reminded: next.breakGlass?.reminders === round };
 }
 
 async function refuseClick(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock' | 'notifier'>,
   input: AcknowledgeInput,
   refusal: Refusal,
   request?: AccessRequest,
 ): Promise<{ ok: false; refusal: Refusal }> {
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'refused',
-    at: deps.clock.now(),
     actor: input.user,
     requestId: input.requestId,
     ...(request ? { cluster: request.cluster } : {}),
@@ -231,10 +220,13 @@ async function refuseClick(
   return { ok: false, refusal };
 }
 
-async function refused(deps: Deps, input: BreakGlassInput, refusal: Refusal): Promise<BreakGlassResult> {
-  await deps.audit.append({
+async function refused(
+  deps: Pick<Deps, 'audit' | 'clock'>,
+  input: BreakGlassInput,
+  refusal: Refusal,
+): Promise<BreakGlassResult> {
+  await recordAudit(deps, {
     type: 'refused',
-    at: deps.clock.now(),
     actor: input.requester,
     requestId: input.requestId,
     detail: {

@@ -18,6 +18,7 @@ import { isRefusal, principalOf, resolveCluster } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
 import { auditRefusal } from '../support/audit-refusal.ts';
 import { postOnce } from '../support/post-once.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { audienceOf } from './diagnosis-audience.ts';
 import { gatherEvidence } from './gather-evidence.ts';
 
@@ -44,7 +45,10 @@ export type DiagnosisOutcome =
  * access, so only the cluster's approvers and the person diagnosing their own identity see it; anyone else gets
  * the verdict and the fix for the ARN (core `diagnosisAudience`, `diagnosisFor`).
  */
-export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promise<DiagnosisOutcome> {
+export async function answerDiagnosis(
+  deps: Pick<Deps, 'audit' | 'clock' | 'diagnostics' | 'messages' | 'notifier' | 'settings' | 'store' | 'userGroups'>,
+  input: DiagnosisInput,
+): Promise<DiagnosisOutcome> {
   const { conversation } = input;
   const reply = (key: string, message: Parameters<typeof postOnce>[4]) =>
     postOnce(deps, conversation.owner, key, conversation, message);
@@ -77,7 +81,7 @@ export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promis
     checking,
     diagnosisMessage(diagnosisFor(audience, diagnosis, evidence), evidence, audience),
   );
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'diagnosed',
     at: evidence.now,
     actor: input.user,
@@ -92,7 +96,7 @@ export async function answerDiagnosis(deps: Deps, input: DiagnosisInput): Promis
 }
 
 function identityFor(
-  deps: Deps,
+  deps: Pick<Deps, 'settings'>,
   input: DiagnosisInput,
 ): Omit<IdentityFacts, 'iamArn'> | { problem: ReturnType<typeof plainReply> } {
   const mapped = principalOf(deps.settings, asPersonId(input.user));
@@ -115,7 +119,7 @@ function identityFor(
 }
 
 /** When eks-access last granted this person access to the cluster (the API server caches recent denials). */
-async function lastGrantFor(deps: Deps, user: string, cluster: string): Promise<number | undefined> {
+async function lastGrantFor(deps: Pick<Deps, 'store'>, user: string, cluster: string): Promise<number | undefined> {
   const requests = await deps.store.listForUser(asPersonId(user), 20);
   const grants = requests
     .filter((r) => r.cluster === cluster && r.status === 'granted' && r.subject === user)

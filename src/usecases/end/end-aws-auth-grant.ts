@@ -9,6 +9,7 @@ import { AdapterError } from '../../shared/errors.ts';
 import { creatorOf } from '../apply/cluster-creator.ts';
 import type { AwsAuthGateway } from '../ports/aws-auth.ts';
 import type { Deps } from '../ports/deps.ts';
+import { recordAudit } from '../support/record-audit.ts';
 
 /** A restore that finds the item changed between its read and the write re-reads and re-plans, a few times. */
 const MAX_ROUNDS = 3;
@@ -21,7 +22,7 @@ const MAX_ROUNDS = 3;
  * Returns the evidence lines for the thread and the audit.
  */
 export async function removeFromAwsAuth(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'awsAuth' | 'clock' | 'diagnostics' | 'store'>,
   cluster: ClusterSettings,
   request: AccessRequest,
   others: readonly AccessRequest[],
@@ -64,7 +65,10 @@ export async function removeFromAwsAuth(
   ];
 }
 
-async function gatewayFor(deps: Deps, cluster: ClusterSettings): Promise<AwsAuthGateway> {
+async function gatewayFor(
+  deps: Pick<Deps, 'awsAuth' | 'diagnostics'>,
+  cluster: ClusterSettings,
+): Promise<AwsAuthGateway> {
   const described = await deps.diagnostics.forCluster(cluster).describeCluster();
   if (!described.connection)
     throw new AdapterError('aws_unavailable', true, { upstream: 'DescribeCluster gave no endpoint' });
@@ -81,7 +85,7 @@ function groupsOf(request: AccessRequest): string[] {
  * plans the same binding, and no aws-auth item maps its group any more (someone may rely on it by hand).
  */
 async function removeUnneededBindings(
-  deps: Deps,
+  deps: Pick<Deps, 'store'>,
   gateway: AwsAuthGateway,
   request: AccessRequest,
   plan: AwsAuthGrantPlan,
@@ -137,14 +141,13 @@ function key(group: string, namespace: string | undefined): string {
 }
 
 async function auditDrift(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock'>,
   request: AccessRequest,
   prior: AwsAuthPrior,
   drift: readonly string[],
 ): Promise<void> {
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'drift',
-    at: deps.clock.now(),
     actor: 'eks-access',
     requestId: request.id,
     cluster: request.cluster,
@@ -154,7 +157,7 @@ async function auditDrift(
 
 /** Before prior states were recorded: the item is removed only when this grant added it and nobody else uses it. */
 async function legacyRemove(
-  deps: Deps,
+  deps: Pick<Deps, 'awsAuth' | 'diagnostics'>,
   cluster: ClusterSettings,
   request: AccessRequest,
   plan: AwsAuthGrantPlan,

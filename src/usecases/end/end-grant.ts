@@ -10,7 +10,7 @@ import { creatorOf } from '../apply/cluster-creator.ts';
 import type { Deps } from '../ports/deps.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
 import { refreshCards, replyInThread, threadTarget } from '../support/request-conversation.ts';
-import { advance } from '../support/request-lifecycle.ts';
+import { transitionRequest } from '../support/request-lifecycle.ts';
 import { removeFromAwsAuth } from './end-aws-auth-grant.ts';
 import { restoreAccessEntry } from './restore-access-entry.ts';
 
@@ -23,7 +23,20 @@ export type EndResult = { status: AccessRequest['status']; isNoop: boolean };
  * what already ended is a success. Throws AdapterError when AWS or the cluster did not answer; the job retries.
  */
 export async function endGrant(
-  deps: Deps,
+  deps: Pick<
+    Deps,
+    | 'audit'
+    | 'awsAuth'
+    | 'clock'
+    | 'diagnostics'
+    | 'gateways'
+    | 'messages'
+    | 'notifier'
+    | 'queue'
+    | 'settings'
+    | 'store'
+    | 'userGroups'
+  >,
   id: RequestId,
   how: { reason: EndInfo['reason']; by?: string; askedIn?: { channel: string; threadTs?: string } },
 ): Promise<EndResult> {
@@ -56,20 +69,9 @@ export async function endGrant(
     ...(restore ? { isRestore: true } : {}),
     ...(leftForPerson.length > 0 ? { leftForPerson } : {}),
   };
-  const ended = await advance(deps, request.id, { type: 'ended', at: end.at, end });
+  // Its audit event (`expired` or `revoked`, with what the end found) is written with the transition.
+  const ended = await transitionRequest(deps, request.id, { type: 'ended', at: end.at, end });
   await deps.store.markEnded(ended);
-  await deps.audit.append({
-    type: how.reason,
-    at: end.at,
-    actor: how.by ?? 'eks-access',
-    requestId: ended.id,
-    cluster: ended.cluster,
-    detail: {
-      principalArn: principal,
-      evidence: evidence.join('; '),
-      ...(leftForPerson.length > 0 ? { leftForPerson: leftForPerson.join('; ') } : {}),
-    },
-  });
   await refreshCards(deps, ended);
   await announceEnd(deps, ended, how);
   return { status: ended.status, isNoop: false };
@@ -81,7 +83,7 @@ export async function endGrant(
  * the subject's DM unless they ended it themselves, since then they read the answer where they asked.
  */
 async function announceEnd(
-  deps: Deps,
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier'>,
   ended: AccessRequest,
   how: { by?: string; askedIn?: { channel: string; threadTs?: string } },
 ): Promise<void> {
@@ -98,7 +100,7 @@ async function announceEnd(
 }
 
 async function removeAccessEntryGrant(
-  deps: Deps,
+  deps: Pick<Deps, 'diagnostics' | 'gateways'>,
   cluster: ClusterSettings,
   request: AccessRequest,
   principal: string,

@@ -23,7 +23,7 @@ export interface RestoreResult {
  * steps, each behind the creator-safety check, and reads the result back.
  */
 export async function restoreAccessEntry(
-  deps: Deps,
+  deps: Pick<Deps, 'diagnostics' | 'gateways'>,
   cluster: ClusterSettings,
   request: AccessRequest,
   principal: string,

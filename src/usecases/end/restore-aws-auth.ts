@@ -5,6 +5,7 @@ import { creatorFromFacts } from '../apply/cluster-creator.ts';
 import type { AuditEvent } from '../ports/audit.ts';
 import type { Deps } from '../ports/deps.ts';
 import { awsAuthVersions } from '../report/aws-auth-history.ts';
+import { recordAudit } from '../support/record-audit.ts';
 
 export type RestoreOutcome =
   | { kind: 'unknown_version'; versions: number }
@@ -31,9 +32,8 @@ export async function restoreAwsAuth(
   const { result, write } = await deps.awsAuth
     .forCluster(input.cluster, described.connection)
     .submit(id, { restore: target.data, creator });
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'aws_auth_restore',
-    at: deps.clock.now(),
     actor: input.actor,
     cluster: input.cluster.name,
     detail: {

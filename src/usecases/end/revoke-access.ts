@@ -17,7 +17,20 @@ import { endGrant } from './end-grant.ts';
  * only for a refusal or when nothing was left to end.
  */
 export async function revokeAccess(
-  deps: Deps,
+  deps: Pick<
+    Deps,
+    | 'audit'
+    | 'awsAuth'
+    | 'clock'
+    | 'diagnostics'
+    | 'gateways'
+    | 'messages'
+    | 'notifier'
+    | 'queue'
+    | 'settings'
+    | 'store'
+    | 'userGroups'
+  >,
   input: {
     by: PersonId;
     subject: PersonId;
@@ -58,7 +71,20 @@ export async function revokeAccess(
 
 /** The "I'm done" button: the person it was for, the requester or an approver may end it early. */
 export async function endFromButton(
-  deps: Deps,
+  deps: Pick<
+    Deps,
+    | 'audit'
+    | 'awsAuth'
+    | 'clock'
+    | 'diagnostics'
+    | 'gateways'
+    | 'messages'
+    | 'notifier'
+    | 'queue'
+    | 'settings'
+    | 'store'
+    | 'userGroups'
+  >,
   input: { requestId: RequestId; user: string; channel: string },
 ): Promise<void> {
   const user = asPersonId(input.user);

@@ -10,7 +10,20 @@ import { revokeAccess } from './revoke-access.ts';
  * one is ended as if its cluster had been named, several are offered as buttons so nothing is ended on a guess.
  */
 export async function revokeUnnamed(
-  deps: Deps,
+  deps: Pick<
+    Deps,
+    | 'audit'
+    | 'awsAuth'
+    | 'clock'
+    | 'diagnostics'
+    | 'gateways'
+    | 'messages'
+    | 'notifier'
+    | 'queue'
+    | 'settings'
+    | 'store'
+    | 'userGroups'
+  >,
   input: { by: PersonId; subject: PersonId; askedIn?: { channel: string; threadTs?: string } },
 ): Promise<Message | undefined> {
   const isSelf = input.by === input.subject;

@@ -13,7 +13,10 @@ import { replyInThread, threadTarget } from '../support/request-conversation.ts'
  * 15 minutes (by default) before a grant ends: a reminder in its thread and the person's DM, with Extend.
  * Nothing is posted for a grant that already ended.
  */
-export async function remindBeforeExpiry(deps: Deps, id: RequestId): Promise<void> {
+export async function remindBeforeExpiry(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'store'>,
+  id: RequestId,
+): Promise<void> {
   const request = await deps.store.get(id);
   if (request?.status !== 'granted' || request.outcome?.expiresAt === undefined) return;
   const minutes = Math.max(1, Math.round((request.outcome.expiresAt - deps.clock.now()) / 60_000));

@@ -14,6 +14,7 @@ import { cancelByText } from '../review/cancel-request.ts';
 import { resolveSubject } from '../submit/resolve-subject.ts';
 import { submitRequest } from '../submit/submit-request.ts';
 import { inboundOwner, postOnce } from '../support/post-once.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { handleAdminCommand } from './handle-admin-command.ts';
 import type { Conversation, HandleResult, InboundMessage } from './inbound.ts';
 
@@ -52,9 +53,8 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
       return { kind: 'replied', reason: intent.kind };
     case 'failure':
       // Not understood (too long, gibberish, hostile text): answered with help and recorded, nothing else.
-      await deps.audit.append({
+      await recordAudit(deps, {
         type: 'refused',
-        at: deps.clock.now(),
         actor: user,
         requestId: input.requestId,
         detail: { code: 'unparseable', reason: intent.reason, length: String(input.text.length) },
@@ -120,7 +120,11 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
 }
 
 /** Mentions and DMs are answered in their thread; slash commands have no message to thread under, so in a DM. */
-async function conversationFor(deps: Deps, input: InboundMessage, user: PersonId): Promise<Conversation> {
+async function conversationFor(
+  deps: Pick<Deps, 'notifier'>,
+  input: InboundMessage,
+  user: PersonId,
+): Promise<Conversation> {
   const owner = inboundOwner(input.inboundId);
   if (input.source === 'command') {
     const dm = await deps.notifier.openDm(user);

@@ -8,9 +8,8 @@ import type { ClusterSettings } from '../../core/settings.ts';
 import { toAdapterError } from '../../shared/errors.ts';
 import type { FlowDeps } from '../apply/flow-deps.ts';
 import type { Deps } from '../ports/deps.ts';
-import { recordAudit } from '../support/record-audit.ts';
 import { refreshCards, replyInThread } from '../support/request-conversation.ts';
-import { type ApplyResult, advance, advanceFrom } from '../support/request-lifecycle.ts';
+import { type ApplyResult, advanceFrom, transitionRequest } from '../support/request-lifecycle.ts';
 import { switchToApiAndConfigMap } from './switch-mode.ts';
 
 /**
@@ -33,26 +32,24 @@ export async function applyMigration(
   const summary = switched
     ? 'switched CONFIG_MAP → API_AND_CONFIG_MAP'
     : `already ${step.kind === 'already' ? step.mode : 'migrated'}`;
-  const done = await advance(deps, started.id, {
-    type: 'granted',
-    at: deps.clock.now(),
-    outcome: {
-      principalArn: asPrincipalArn(''),
-      policyArn: '',
-      hadEntryBefore: false,
-      hadPolicyBefore: false,
-      verifiedAt: deps.clock.now(),
-      summary,
+  // The transition and its audit event are written together; the detail names what the switch did.
+  const done = await transitionRequest(
+    deps,
+    started.id,
+    {
+      type: 'granted',
+      at: deps.clock.now(),
+      outcome: {
+        principalArn: asPrincipalArn(''),
+        policyArn: '',
+        hadEntryBefore: false,
+        hadPolicyBefore: false,
+        verifiedAt: deps.clock.now(),
+        summary,
+      },
     },
-  });
-  await recordAudit(deps, {
-    type: 'granted',
-    at: done.updatedAt,
-    actor: 'eks-access',
-    requestId: done.id,
-    cluster: done.cluster,
-    detail: { summary, calls: calls.join('; ') },
-  });
+    { detail: { summary, calls: calls.join('; ') } },
+  );
   const { plan, problem } = await entryPlan(deps, cluster);
   await refreshCards(deps, done);
   await replyInThread(deps, done, 'outcome', migrationDoneMessage(done, switched, plan, problem));

@@ -1,16 +1,34 @@
 import type { PersonId, RequestId } from '../../core/ids.ts';
 import type { DigestLine } from '../../core/messages/digest-messages.ts';
+import type { Refusal } from '../../core/refusals.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
+import type { UpdateDecision } from '../../core/request/update-decision.ts';
+
+/** Decides from the request as stored now; called again on the fresh request when another writer got there first. */
+export type Decide = (current: AccessRequest) => UpdateDecision | Promise<UpdateDecision>;
 
 /**
- * Stored requests. `compareAndSet` writes only when the stored version equals `expectedVersion`,
- * which is what makes five simultaneous Approve clicks produce one transition.
+ * `ok`: `request` is as stored after the call and `previous` as it was decided on; `hasChanged` is false when the
+ * decision kept it as it was. Not `ok`: refused (by the decision or the state machine) and nothing was written;
+ * `request` is the request as it stood (absent when there is none: `unknown_request`).
  */
+export type UpdateResult =
+  | { ok: true; request: AccessRequest; previous: AccessRequest; hasChanged: boolean }
+  | { ok: false; refusal: Refusal; request?: AccessRequest };
+
+/** Stored requests. */
 export interface RequestStore {
   get(id: RequestId): Promise<AccessRequest | undefined>;
   /** False when a request with this id already exists (a retried job); nothing is overwritten. */
   create(request: AccessRequest): Promise<boolean>;
-  compareAndSet(next: AccessRequest, expectedVersion: number): Promise<boolean>;
+  /**
+   * The one way to change a stored request: reads it, asks `decide`, runs the state machine and writes the next
+   * request together with the transition's audit event (both or neither), only if nobody wrote in between; on a
+   * conflict it reads again and decides again, a bounded number of times (then it throws). This is what makes five
+   * simultaneous Approve clicks one transition and one audit record. `decide` may run more than once: it must
+   * only read.
+   */
+  update(id: RequestId, decide: Decide): Promise<UpdateResult>;
   /** Newest first, at most `limit`, requests where the user is requester or subject. */
   listForUser(user: PersonId, limit: number): Promise<AccessRequest[]>;
   /** Indexes a granted request by its expiry and by (cluster, principal), for expiry, overlap and the reconciler. */

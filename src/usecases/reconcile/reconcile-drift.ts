@@ -12,8 +12,9 @@ import { toAdapterError } from '../../shared/errors.ts';
 import { type RestoreResult, restoreAccessEntry } from '../end/restore-access-entry.ts';
 import type { Deps } from '../ports/deps.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { refreshCards, replyInThread } from '../support/request-conversation.ts';
-import { advance } from '../support/request-lifecycle.ts';
+import { transitionRequest } from '../support/request-lifecycle.ts';
 
 /**
  * How much one sweep may ask of EKS and the clusters. With 10,000 active grants a full pass takes
@@ -38,7 +39,22 @@ export interface DriftResult {
  * touched), the thread and the approvers are told, and the audit trail gets a `drift` event. Read-only on AWS, except
  * that a grant with an exact prior record gives back what it can prove is its own, as every end does.
  */
-export async function checkDrift(deps: Deps, limits: Readonly<DriftLimits> = DRIFT_LIMITS): Promise<DriftResult> {
+export async function checkDrift(
+  deps: Pick<
+    Deps,
+    | 'audit'
+    | 'clock'
+    | 'diagnostics'
+    | 'gateways'
+    | 'messages'
+    | 'notifier'
+    | 'queue'
+    | 'settings'
+    | 'store'
+    | 'userGroups'
+  >,
+  limits: Readonly<DriftLimits> = DRIFT_LIMITS,
+): Promise<DriftResult> {
   const now = deps.clock.now();
   const window = await deps.store.rotateActive(limits.grantsPerSweep);
   const byCluster = new Map<string, AccessRequest[]>();
@@ -67,9 +83,8 @@ export async function checkDrift(deps: Deps, limits: Readonly<DriftLimits> = DRI
         if (missing.length > 0 && (await reportDrift(deps, cluster, grant, missing))) result.drifted += 1;
       } catch (error) {
         result.failed += 1;
-        await deps.audit.append({
+        await recordAudit(deps, {
           type: 'failed',
-          at: deps.clock.now(),
           actor: 'reconciler',
           requestId: grant.id,
           cluster: grant.cluster,
@@ -81,7 +96,11 @@ export async function checkDrift(deps: Deps, limits: Readonly<DriftLimits> = DRI
   return result;
 }
 
-async function missingAccessEntry(deps: Deps, cluster: ClusterSettings, grant: AccessRequest): Promise<string[]> {
+async function missingAccessEntry(
+  deps: Pick<Deps, 'gateways'>,
+  cluster: ClusterSettings,
+  grant: AccessRequest,
+): Promise<string[]> {
   const entries = deps.gateways.forCluster(cluster).accessEntries;
   const principal = grant.outcome?.principalArn ?? grant.principalArn;
   const entry = await entries.describeAccessEntry(principal);
@@ -108,7 +127,10 @@ function missingFromAwsAuth(grant: AccessRequest, data: Readonly<Record<string, 
   return match && match.via !== 'mapAccounts' ? [] : [`aws-auth no longer maps \`${plan.item.arn}\``];
 }
 
-async function readAwsAuthData(deps: Deps, cluster: ClusterSettings): Promise<Readonly<Record<string, string>>> {
+async function readAwsAuthData(
+  deps: Pick<Deps, 'diagnostics'>,
+  cluster: ClusterSettings,
+): Promise<Readonly<Record<string, string>>> {
   const diagnostics = deps.diagnostics.forCluster(cluster);
   const described = await diagnostics.describeCluster();
   if (!described.connection) throw toAdapterError(new Error('DescribeCluster gave no endpoint'));
@@ -122,7 +144,10 @@ async function readAwsAuthData(deps: Deps, cluster: ClusterSettings): Promise<Re
  * left for a person.
  */
 async function reportDrift(
-  deps: Deps,
+  deps: Pick<
+    Deps,
+    'clock' | 'diagnostics' | 'gateways' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'
+  >,
   cluster: ClusterSettings,
   grant: AccessRequest,
   missing: readonly string[],
@@ -135,22 +160,21 @@ async function reportDrift(
     ...(restore ? { isRestore: true } : {}),
     ...(restore && restore.leftForPerson.length > 0 ? { leftForPerson: restore.leftForPerson } : {}),
   };
-  const ended = await advance(deps, grant.id, { type: 'ended', at: end.at, end });
+  const ended = await transitionRequest(
+    deps,
+    grant.id,
+    { type: 'ended', at: end.at, end },
+    {
+      detail: {
+        principalArn: grant.outcome?.principalArn ?? grant.principalArn,
+        missing: missing.join('; '),
+        ...(restore ? { evidence: restore.evidence.join('; ') } : {}),
+        ...(end.leftForPerson ? { leftForPerson: end.leftForPerson.join('; ') } : {}),
+      },
+    },
+  );
   if (ended.ended?.reason !== 'drift' || ended.ended.at !== end.at) return false;
   await deps.store.markEnded(ended);
-  await deps.audit.append({
-    type: 'drift',
-    at: end.at,
-    actor: 'reconciler',
-    requestId: ended.id,
-    cluster: ended.cluster,
-    detail: {
-      principalArn: ended.outcome?.principalArn ?? ended.principalArn,
-      missing: missing.join('; '),
-      ...(restore ? { evidence: restore.evidence.join('; ') } : {}),
-      ...(end.leftForPerson ? { leftForPerson: end.leftForPerson.join('; ') } : {}),
-    },
-  });
   await refreshCards(deps, ended);
   await replyInThread(deps, ended, 'ended', endedReply(ended));
   const after = restore
@@ -172,7 +196,7 @@ async function reportDrift(
 }
 
 async function restoreIfRecorded(
-  deps: Deps,
+  deps: Pick<Deps, 'diagnostics' | 'gateways' | 'store'>,
   cluster: ClusterSettings,
   grant: AccessRequest,
 ): Promise<RestoreResult | undefined> {

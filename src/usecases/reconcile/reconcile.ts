@@ -1,6 +1,7 @@
 import { toAdapterError } from '../../shared/errors.ts';
 import { endGrant } from '../end/end-grant.ts';
 import type { Deps } from '../ports/deps.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { trimAuditTrail } from './audit-retention.ts';
 import { checkDrift, type DriftResult } from './reconcile-drift.ts';
 
@@ -18,7 +19,24 @@ export interface ReconcileResult {
  * The independent sweep behind the per-grant expiry jobs: any grant past its expiry (workers were down, a
  * delayed job ran late or was lost) is ended now. It only ever touches grants the bot itself recorded.
  */
-export async function reconcile(deps: Deps): Promise<ReconcileResult> {
+export async function reconcile(
+  deps: Pick<
+    Deps,
+    | 'audit'
+    | 'auditTrail'
+    | 'awsAuth'
+    | 'clock'
+    | 'diagnostics'
+    | 'gateways'
+    | 'messages'
+    | 'notifier'
+    | 'queue'
+    | 'settings'
+    | 'store'
+    | 'tuning'
+    | 'userGroups'
+  >,
+): Promise<ReconcileResult> {
   const due = await deps.store.dueBefore(deps.clock.now(), SWEEP_LIMIT);
   let expired = 0;
   let failed = 0;
@@ -33,9 +51,8 @@ export async function reconcile(deps: Deps): Promise<ReconcileResult> {
       }
     } catch (error) {
       failed += 1;
-      await deps.audit.append({
+      await recordAudit(deps, {
         type: 'failed',
-        at: deps.clock.now(),
         actor: 'reconciler',
         requestId: id,
         detail: { code: toAdapterError(error).code, what: 'expiry' },
@@ -46,7 +63,23 @@ export async function reconcile(deps: Deps): Promise<ReconcileResult> {
 }
 
 /** Drift on active grants (rate-bound) and the audit retention: each in its own function, after the overdue ones. */
-async function afterExpirySweep(deps: Deps): Promise<Pick<ReconcileResult, 'drift' | 'auditTrimmed'>> {
+async function afterExpirySweep(
+  deps: Pick<
+    Deps,
+    | 'audit'
+    | 'auditTrail'
+    | 'clock'
+    | 'diagnostics'
+    | 'gateways'
+    | 'messages'
+    | 'notifier'
+    | 'queue'
+    | 'settings'
+    | 'store'
+    | 'tuning'
+    | 'userGroups'
+  >,
+): Promise<Pick<ReconcileResult, 'drift' | 'auditTrimmed'>> {
   const drift = await checkDrift(deps);
   const auditTrimmed = await trimAuditTrail(deps);
   return { drift, auditTrimmed };
@@ -62,7 +95,10 @@ export interface RedriveResult {
  * ended early) gets its apply job again. The executors resume from the stored request and are idempotent, so a
  * re-drive never grants twice.
  */
-export async function redriveStuckRequests(deps: Deps, stuckForMs: number): Promise<RedriveResult> {
+export async function redriveStuckRequests(
+  deps: Pick<Deps, 'audit' | 'clock' | 'queue' | 'store'>,
+  stuckForMs: number,
+): Promise<RedriveResult> {
   const stuck = await deps.store.inFlightSince(deps.clock.now() - stuckForMs, SWEEP_LIMIT);
   let redriven = 0;
   for (const id of stuck) {
@@ -70,9 +106,8 @@ export async function redriveStuckRequests(deps: Deps, stuckForMs: number): Prom
     if (request?.status !== 'approved' && request?.status !== 'applying') continue;
     if (!(await deps.queue.redriveApply(id))) continue;
     redriven += 1;
-    await deps.audit.append({
+    await recordAudit(deps, {
       type: 'redriven',
-      at: deps.clock.now(),
       actor: 'reconciler',
       requestId: id,
       cluster: request.cluster,

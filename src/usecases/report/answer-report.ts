@@ -11,6 +11,7 @@ import { toAdapterError } from '../../shared/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import { membersOf } from '../review/approval-policy.ts';
 import { auditRefusal } from '../support/audit-refusal.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { whoHasAccess } from './who-has-access.ts';
 
 /** `/eks audit X` shows this many of the newest events; the CLI exports the rest. */
@@ -20,7 +21,11 @@ export const AUDIT_IN_SLACK = 20;
  * `audit X` and `who has access to X`: read-only, and only for the cluster's approvers. Anyone else gets the
  * refusal with the approvers' names, and the attempt is audited.
  */
-export async function answerReport(deps: Deps, user: PersonId, command: ReportCommand): Promise<Message> {
+export async function answerReport(
+  deps: Pick<Deps, 'audit' | 'auditTrail' | 'clock' | 'diagnostics' | 'gateways' | 'settings' | 'store' | 'userGroups'>,
+  user: PersonId,
+  command: ReportCommand,
+): Promise<Message> {
   const cluster = resolveCluster(deps.settings, command.cluster);
   if (isRefusal(cluster)) {
     await auditRefusal(deps, { actor: user, action: command.kind, refusal: cluster, cluster: command.cluster });
@@ -32,9 +37,8 @@ export async function answerReport(deps: Deps, user: PersonId, command: ReportCo
   const ids = clusterApproverIds(cluster);
   const members = isListed(ids, user) ? {} : await membersOf(deps, ids).catch(() => ({}));
   if (!isListed(ids, user, members)) {
-    await deps.audit.append({
+    await recordAudit(deps, {
       type: 'refused',
-      at: deps.clock.now(),
       actor: user,
       cluster: cluster.name,
       detail: { code: 'not_an_approver', asked: command.kind },

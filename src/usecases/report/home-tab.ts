@@ -17,7 +17,10 @@ export function homeOwner(user: string): string {
 }
 
 /** Builds and publishes the user's Home tab (views.publish), and remembers the view id Slack gave it. */
-export async function publishHome(deps: Deps, user: PersonId): Promise<{ viewId: string }> {
+export async function publishHome(
+  deps: Pick<Deps, 'clock' | 'home' | 'messages' | 'settings' | 'store'>,
+  user: PersonId,
+): Promise<{ viewId: string }> {
   const requests = await deps.store.listForUser(user, RECENT_REQUESTS);
   const approves = deps.settings.clusters.filter((c) => approvalPolicyOf(c).approvers.includes(user));
   const waiting: AccessRequest[] = [];
@@ -46,7 +49,10 @@ export async function publishHome(deps: Deps, user: PersonId): Promise<{ viewId:
  * (group members included), of those who have opened theirs. Queued, not published here: the refresh is coalesced per user, and a failed publish
  * retries in its own job instead of failing (and re-running) the transition that triggered it.
  */
-export async function refreshHomes(deps: Deps, request: AccessRequest): Promise<void> {
+export async function refreshHomes(
+  deps: Pick<Deps, 'messages' | 'queue' | 'settings' | 'userGroups'>,
+  request: AccessRequest,
+): Promise<void> {
   const cluster = findCluster(deps.settings, request.cluster);
   const approvers = cluster ? approvalPolicyOf(cluster, kindOf(request), request.level).approvers : [];
   const users = new Set<PersonId>([
@@ -61,7 +67,7 @@ export async function refreshHomes(deps: Deps, request: AccessRequest): Promise<
 }
 
 /** True when `viewId` is the Home view last published for this user (so the click is theirs, from their Home). */
-export async function isOwnHomeView(deps: Deps, user: string, viewId: string): Promise<boolean> {
+export async function isOwnHomeView(deps: Pick<Deps, 'messages'>, user: string, viewId: string): Promise<boolean> {
   if (!viewId) return false;
   const ref = await deps.messages.get(homeOwner(user), 'view');
   return ref?.channel === viewId;

@@ -19,7 +19,7 @@ const CONCURRENCY = 8;
  * diagnosis does). Read-only. Throws AdapterError when EKS does not answer; aws-auth failing is reported inline.
  */
 export async function whoHasAccess(
-  deps: Deps,
+  deps: Pick<Deps, 'diagnostics' | 'gateways' | 'store'>,
   cluster: ClusterSettings,
 ): Promise<WhoHasAccess & { entriesNotShown: number }> {
   const grants = await deps.store.activeOn(cluster.name);
@@ -50,7 +50,7 @@ export async function whoHasAccess(
   return { ...classifyAccess({ grants, entries: seen, awsAuth }), entriesNotShown: principals.length - shown.length };
 }
 
-async function readAwsAuth(deps: Deps, cluster: ClusterSettings): Promise<AwsAuthSeen> {
+async function readAwsAuth(deps: Pick<Deps, 'diagnostics'>, cluster: ClusterSettings): Promise<AwsAuthSeen> {
   try {
     const diagnostics = deps.diagnostics.forCluster(cluster);
     const described = await diagnostics.describeCluster();

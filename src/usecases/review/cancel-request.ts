@@ -7,8 +7,8 @@ import type { Refusal } from '../../core/refusals.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import { isRefusal, resolveCluster } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { refreshCards, replyInThread } from '../support/request-conversation.ts';
-import { transitionStored } from '../support/transition-stored.ts';
 
 /**
  * The Cancel button on the requester's "request received" reply, and on the DM telling the person a request is
@@ -16,7 +16,7 @@ import { transitionStored } from '../support/transition-stored.ts';
  * pending; anyone else (or a late click) gets the reason privately, and the refusal is audited.
  */
 export async function cancelFromButton(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
   input: { requestId: RequestId; user: string; channel: string },
 ): Promise<{ ok: boolean }> {
   const user = asPersonId(input.user);
@@ -31,7 +31,10 @@ export async function cancelFromButton(
  * "cancel my request on prod-cluster" and `/eks cancel prod-cluster`: every pending request there that the writer
  * made or that someone else made for them.
  */
-export async function cancelByText(deps: Deps, input: { user: PersonId; clusterGiven?: string }): Promise<Message> {
+export async function cancelByText(
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
+  input: { user: PersonId; clusterGiven?: string },
+): Promise<Message> {
   if (input.clusterGiven === undefined) return await cancelUnnamed(deps, input.user);
   const cluster = resolveCluster(deps.settings, input.clusterGiven);
   if (isRefusal(cluster)) {
@@ -60,7 +63,10 @@ export async function cancelByText(deps: Deps, input: { user: PersonId; clusterG
 }
 
 /** A bare "cancel": the one pending request is cancelled; none or several is answered (no guess). */
-async function cancelUnnamed(deps: Deps, user: PersonId): Promise<Message> {
+async function cancelUnnamed(
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
+  user: PersonId,
+): Promise<Message> {
   const pending = (await deps.store.listForUser(user, 50)).filter(
     (r) => (r.requester === user || r.subject === user) && r.status === 'pending',
   );
@@ -80,39 +86,30 @@ async function cancelUnnamed(deps: Deps, user: PersonId): Promise<Message> {
 }
 
 async function cancelOne(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
   id: RequestId,
   user: PersonId,
 ): Promise<{ ok: true; request: AccessRequest } | { ok: false; refusal: Refusal }> {
-  const result = await transitionStored(deps, id, { type: 'cancel', by: user, at: deps.clock.now() });
+  const result = await deps.store.update(id, () => ({ event: { type: 'cancel', by: user, at: deps.clock.now() } }));
   if (!result.ok) {
     await audit(deps, user, id, result.request?.cluster, result.refusal);
     return { ok: false, refusal: result.refusal };
   }
-  const request = result.next;
-  await deps.audit.append({
-    type: 'cancelled',
-    at: request.updatedAt,
-    actor: user,
-    requestId: request.id,
-    cluster: request.cluster,
-    detail: { level: request.level, subject: request.subject },
-  });
+  const { request } = result;
   await refreshCards(deps, request);
   await replyInThread(deps, request, 'decision:cancelled', statusReply(request));
   return { ok: true, request };
 }
 
 async function audit(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock'>,
   user: string,
   requestId: string | undefined,
   cluster: string | undefined,
   refusal: Refusal,
 ): Promise<void> {
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'refused',
-    at: deps.clock.now(),
     actor: user,
     ...(requestId ? { requestId } : {}),
     ...(cluster ? { cluster } : {}),

@@ -15,7 +15,10 @@ const DIGEST_GRACE_MS = 1_000;
  * A request approved by policy is announced to its approvers (the approval channel, or each approver's DM) in that
  * channel's digest for the current window rather than as a card of its own. Safe to re-run.
  */
-export async function noteInDigest(deps: Deps, request: AccessRequest): Promise<void> {
+export async function noteInDigest(
+  deps: Pick<Deps, 'clock' | 'digests' | 'notifier' | 'queue' | 'settings' | 'tuning' | 'userGroups'>,
+  request: AccessRequest,
+): Promise<void> {
   const cluster = findCluster(deps.settings, request.cluster);
   if (!cluster) return;
   const windowMs = deps.tuning.digestWindowMs ?? DEFAULT_DIGEST_WINDOW_MS;
@@ -46,7 +49,11 @@ export async function noteInDigest(deps: Deps, request: AccessRequest): Promise<
 }
 
 /** The digest job: one post for the window's items (once per window, whatever retries happen). */
-export async function postDigest(deps: Deps, channel: string, window: number): Promise<{ items: number }> {
+export async function postDigest(
+  deps: Pick<Deps, 'clock' | 'digests' | 'messages' | 'notifier' | 'tuning'>,
+  channel: string,
+  window: number,
+): Promise<{ items: number }> {
   const items = await deps.digests.read(channel, window);
   if (items.length === 0) return { items: 0 };
   const windowMs = deps.tuning.digestWindowMs ?? DEFAULT_DIGEST_WINDOW_MS;

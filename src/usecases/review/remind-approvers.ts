@@ -12,8 +12,9 @@ import { type AccessRequest, kindOf } from '../../core/request/request.ts';
 import { approvalPolicyOf, type ClusterSettings, findCluster } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
+import { recordAudit } from '../support/record-audit.ts';
 
-function backoffOf(deps: Deps): ReminderBackoff {
+function backoffOf(deps: Pick<Deps, 'tuning'>): ReminderBackoff {
   return deps.tuning.approverReminders ?? DEFAULT_REMINDER_BACKOFF;
 }
 
@@ -21,7 +22,11 @@ function backoffOf(deps: Deps): ReminderBackoff {
  * Scheduled when a request is filed: its lapse at the cluster's `pendingTimeout`, and the first approver reminder.
  * Both are delayed jobs with ids derived from the request, so a retried filing schedules nothing twice.
  */
-export async function schedulePendingTimers(deps: Deps, request: AccessRequest, cluster: ClusterSettings) {
+export async function schedulePendingTimers(
+  deps: Pick<Deps, 'queue' | 'tuning'>,
+  request: AccessRequest,
+  cluster: ClusterSettings,
+) {
   if (request.status !== 'pending') return;
   const lapse = lapsesAt(request.createdAt, cluster.pendingTimeout);
   await deps.queue.enqueueLapse(request.id, lapse);
@@ -33,7 +38,11 @@ export async function schedulePendingTimers(deps: Deps, request: AccessRequest, 
  * Reminder `n`: a DM to each approver who has not acted, then reminder n+1 at the next back-off step, as long as the
  * request is still pending and that step falls before it lapses. Each DM is posted once per (n, approver).
  */
-export async function remindApprovers(deps: Deps, id: RequestId, n: number): Promise<{ reminded: number }> {
+export async function remindApprovers(
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'tuning'>,
+  id: RequestId,
+  n: number,
+): Promise<{ reminded: number }> {
   const request = await deps.store.get(id);
   if (request?.status !== 'pending') return { reminded: 0 };
   const cluster = findCluster(deps.settings, request.cluster);
@@ -45,9 +54,8 @@ export async function remindApprovers(deps: Deps, id: RequestId, n: number): Pro
     await postOnce(deps, requestOwner(request.id), `approver-reminder:${n}:${approver}`, { channel: dm }, message);
   }
   if (waiting.length > 0) {
-    await deps.audit.append({
+    await recordAudit(deps, {
       type: 'reminded',
-      at: deps.clock.now(),
       actor: 'eks-access',
       requestId: request.id,
       cluster: request.cluster,

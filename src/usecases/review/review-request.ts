@@ -4,10 +4,12 @@ import { plainReply, statusReply } from '../../core/messages/request-messages.ts
 import type { Refusal } from '../../core/refusals.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import { kindOf } from '../../core/request/request.ts';
-import { type RequestEvent, transition } from '../../core/request/transitions.ts';
+import type { RequestEvent } from '../../core/request/transitions.ts';
+import type { UpdateDecision } from '../../core/request/update-decision.ts';
 import { findCluster } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
 import { isOwnHomeView } from '../report/home-tab.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { isCardOf, refreshCards, replyInThread } from '../support/request-conversation.ts';
 import { resolvedPolicy } from './approval-policy.ts';
 
@@ -26,22 +28,17 @@ export interface ReviewInput {
 
 export type ReviewResult = { ok: true; status: AccessRequest['status'] } | { ok: false; refusal: Refusal };
 
-const MAX_CAS_ATTEMPTS = 20;
-
-/** An Approve or Deny click: one atomic transition, then the apply job or a visible refusal. */
-export async function reviewRequest(deps: Deps, input: ReviewInput): Promise<ReviewResult> {
+/** An Approve or Deny click: one atomic transition (with its audit event), then the apply job or a visible refusal. */
+export async function reviewRequest(
+  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
+  input: ReviewInput,
+): Promise<ReviewResult> {
   const user = asPersonId(input.user);
-  for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-    const request = await deps.store.get(input.requestId);
-    if (!request) return refuse(deps, input, { code: 'unknown_request' });
-    // A click job retried after a crash between the transition and the enqueue must still start the grant.
-    if (request.status === 'approved') await deps.queue.enqueueApply(request.id);
-    if (!(await isFromOwnSurface(deps, request, input))) return refuse(deps, input, { code: 'stale_card' });
-    if (isOwnRecordedDecision(request, user, input.decision)) return await resumeAfterDecision(deps, request, input);
+  const result = await deps.store.update(input.requestId, async (request): Promise<UpdateDecision> => {
+    if (!(await isFromOwnSurface(deps, request, input))) return { refusal: { code: 'stale_card' } };
+    if (isOwnRecordedDecision(request, user, input.decision)) return { keep: true };
     const cluster = findCluster(deps.settings, request.cluster);
-    if (!cluster) {
-      return refuse(deps, input, { code: 'unknown_cluster', given: request.cluster, available: [] });
-    }
+    if (!cluster) return { refusal: { code: 'unknown_cluster', given: request.cluster, available: [] } };
     const at = deps.clock.now();
     const policy = await resolvedPolicy(deps, cluster, kindOf(request), request.level);
     const event: RequestEvent =
@@ -55,25 +52,20 @@ export async function reviewRequest(deps: Deps, input: ReviewInput): Promise<Rev
             ...(input.confirmedCluster !== undefined ? { confirmedCluster: input.confirmedCluster } : {}),
           }
         : { type: 'deny', by: user, at, policy, ...(input.reason ? { reason: input.reason } : {}) };
-    const result = transition(request, event);
-    if (!result.ok) return refuse(deps, input, result.refusal, request);
-    if (!(await deps.store.compareAndSet(result.next, request.version))) continue;
-    await afterDecision(deps, result.next, input);
-    return { ok: true, status: result.next.status };
-  }
-  throw new Error(`request ${input.requestId} kept changing under ${MAX_CAS_ATTEMPTS} attempts`);
+    return { event };
+  });
+  // A click job retried after a crash between the transition and the enqueue must still start the grant.
+  if (result.request?.status === 'approved') await deps.queue.enqueueApply(result.request.id);
+  if (!result.ok) return refuse(deps, input, result.refusal, result.request);
+  if (!result.hasChanged) return await resumeAfterDecision(deps, result.request, input);
+  await afterDecision(deps, result.request);
+  return { ok: true, status: result.request.status };
 }
 
-async function afterDecision(deps: Deps, request: AccessRequest, input: ReviewInput): Promise<void> {
-  await deps.audit.append({
-    type: input.decision === 'approve' ? 'approved' : 'denied',
-    at: request.updatedAt,
-    actor: input.user,
-    requestId: request.id,
-    cluster: request.cluster,
-    detail: { status: request.status, approvals: request.approvals.map((a) => a.by).join(',') },
-  });
-  if (request.status === 'approved') await deps.queue.enqueueApply(request.id);
+async function afterDecision(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'userGroups'>,
+  request: AccessRequest,
+): Promise<void> {
   await refreshCards(deps, request);
   if (request.status !== 'pending')
     await replyInThread(deps, request, `decision:${request.status}`, statusReply(request));
@@ -89,7 +81,11 @@ function isOwnRecordedDecision(request: AccessRequest, user: string, decision: R
   return decision === 'approve' ? request.approvals.some((a) => a.by === user) : request.denial?.by === user;
 }
 
-async function resumeAfterDecision(deps: Deps, request: AccessRequest, input: ReviewInput): Promise<ReviewResult> {
+async function resumeAfterDecision(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'userGroups'>,
+  request: AccessRequest,
+  input: ReviewInput,
+): Promise<ReviewResult> {
   const decided = input.decision === 'approve' ? 'approved' : 'denied';
   await refreshCards(deps, request);
   await replyInThread(deps, request, `decision:${decided}`, statusReply({ ...request, status: decided }));
@@ -97,14 +93,13 @@ async function resumeAfterDecision(deps: Deps, request: AccessRequest, input: Re
 }
 
 async function refuse(
-  deps: Deps,
+  deps: Pick<Deps, 'audit' | 'clock' | 'notifier'>,
   input: ReviewInput,
   refusal: Refusal,
   request?: AccessRequest,
 ): Promise<ReviewResult> {
-  await deps.audit.append({
+  await recordAudit(deps, {
     type: 'refused',
-    at: deps.clock.now(),
     actor: input.user,
     requestId: input.requestId,
     ...(request ? { cluster: request.cluster } : {}),
@@ -118,7 +113,11 @@ async function refuse(
 }
 
 /** A request card of this request, or the Home view the bot published for the clicker; approver rights are checked after. */
-async function isFromOwnSurface(deps: Deps, request: AccessRequest, input: ReviewInput): Promise<boolean> {
+async function isFromOwnSurface(
+  deps: Pick<Deps, 'messages'>,
+  request: AccessRequest,
+  input: ReviewInput,
+): Promise<boolean> {
   if (input.card) return isCardOf(deps, request, input.card);
   return input.viewId !== undefined && (await isOwnHomeView(deps, input.user, input.viewId));
 }

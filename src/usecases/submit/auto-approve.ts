@@ -2,7 +2,7 @@ import { type AutoApproveDecision, decideAutoApprove } from '../../core/request/
 import { type AccessRequest, kindOf } from '../../core/request/request.ts';
 import { autoApproveRuleOf, type ClusterSettings } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
-import { advance } from '../support/request-lifecycle.ts';
+import { transitionRequest } from '../support/request-lifecycle.ts';
 
 export type AutoApproveOutcome = { request: AccessRequest; decision: AutoApproveDecision };
 
@@ -12,7 +12,7 @@ export type AutoApproveOutcome = { request: AccessRequest; decision: AutoApprove
  * `policy`, and goes to the apply job. At the cap, or filed for someone else, it stays pending for a person. Safe to re-run: the quota is idempotent per request and a decided request is kept.
  */
 export async function autoApproveIfAllowed(
-  deps: Deps,
+  deps: Pick<Deps, 'autoApprovals' | 'clock' | 'queue' | 'store'>,
   request: AccessRequest,
   cluster: ClusterSettings,
 ): Promise<AutoApproveOutcome> {
@@ -48,22 +48,11 @@ export async function autoApproveIfAllowed(
     return { request, decision };
   }
   const at = deps.clock.now();
-  const approved = await advance(deps, request.id, {
+  // Its `approved` audit event (actor `policy`, with the allowance left) is written with the transition.
+  const approved = await transitionRequest(deps, request.id, {
     type: 'auto_approve',
     at,
     info: { at, ...(decision.allowance ? { allowance: decision.allowance } : {}) },
-  });
-  await deps.audit.append({
-    type: 'approved',
-    at,
-    actor: 'policy',
-    requestId: request.id,
-    cluster: request.cluster,
-    detail: {
-      status: approved.status,
-      rule: `autoApprove ${request.level}`,
-      ...(decision.allowance ? { left: `${decision.allowance.left} of ${decision.allowance.of}` } : {}),
-    },
   });
   await deps.queue.enqueueApply(request.id);
   return { request: approved, decision };

@@ -18,7 +18,7 @@ import type { Deps } from '../ports/deps.ts';
  * re-checks at write time against the document as it is then). Undefined for access-entry clusters.
  */
 export async function awsAuthPreviewFor(
-  deps: Deps,
+  deps: Pick<Deps, 'awsAuth' | 'diagnostics' | 'gateways'>,
   cluster: ClusterSettings,
   principalArn: string,
   level: Level,

@@ -16,7 +16,7 @@ import { requestLink } from './request-link.ts';
  * user groups among the approvers and `requestForOthers` resolved. For yourself: no look-up at all.
  */
 export async function checkRequestForOthers(
-  deps: Deps,
+  deps: Pick<Deps, 'settings' | 'userGroups'>,
   cluster: ClusterSettings,
   input: { requester: PersonId; subject: PersonId; kind: RequestKind; level: Level },
 ): Promise<Refusal | undefined> {
@@ -33,7 +33,11 @@ export async function checkRequestForOthers(
 }
 
 /** The person a request was filed for by someone else hears of it in a DM, with a Cancel button. Posted once. */
-export async function tellSubject(deps: Deps, request: AccessRequest, cluster: ClusterSettings): Promise<void> {
+export async function tellSubject(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier'>,
+  request: AccessRequest,
+  cluster: ClusterSettings,
+): Promise<void> {
   if (request.requester === request.subject) return;
   const dm = await deps.notifier.openDm(request.subject);
   const notice = requestedForYouNotice(request, approvalChannelLink(cluster), await requestLink(deps, request));

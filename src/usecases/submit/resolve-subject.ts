@@ -9,7 +9,7 @@ import type { Deps } from '../ports/deps.ts';
  * workspace member list: exactly one match is that person; none or several is answered, never guessed.
  */
 export async function resolveSubject(
-  deps: Deps,
+  deps: Pick<Deps, 'people'>,
   subject: Subject,
   writer: PersonId,
 ): Promise<{ userId: PersonId } | { reply: Message; reason: string }> {

@@ -36,6 +36,7 @@ import { membersOf } from '../review/approval-policy.ts';
 import { noteInDigest } from '../review/policy-digest.ts';
 import { schedulePendingTimers } from '../review/remind-approvers.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
+import { recordAudit } from '../support/record-audit.ts';
 import { ackMessage } from '../support/request-conversation.ts';
 import { autoApproveIfAllowed } from './auto-approve.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
@@ -104,7 +105,7 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   const stored = isNew ? request : await deps.store.get(request.id);
   if (!stored) throw new Error(`request ${request.id} vanished after create`);
   if (isNew) {
-    await deps.audit.append({
+    await recordAudit(deps, {
       type: 'requested',
       at: now,
       actor: input.requester,
@@ -132,7 +133,11 @@ function mayNeedCard(cluster: ClusterSettings, kind: RequestKind, level: Level, 
   return !auto.auto || rule.cap !== undefined;
 }
 
-async function announce(deps: Deps, request: AccessRequest, decision?: AutoApproveDecision): Promise<void> {
+async function announce(
+  deps: Pick<Deps, 'clock' | 'digests' | 'messages' | 'notifier' | 'queue' | 'settings' | 'tuning' | 'userGroups'>,
+  request: AccessRequest,
+  decision?: AutoApproveDecision,
+): Promise<void> {
   const cluster = resolveCluster(deps.settings, request.cluster);
   if (isRefusal(cluster)) return;
   const owner = requestOwner(request.id);
@@ -173,10 +178,13 @@ async function announce(deps: Deps, request: AccessRequest, decision?: AutoAppro
   await tellSubject(deps, request, cluster);
 }
 
-async function refused(deps: Deps, input: SubmitInput, refusal: Refusal): Promise<SubmitResult> {
-  await deps.audit.append({
+async function refused(
+  deps: Pick<Deps, 'audit' | 'clock'>,
+  input: SubmitInput,
+  refusal: Refusal,
+): Promise<SubmitResult> {
+  await recordAudit(deps, {
     type: 'refused',
-    at: deps.clock.now(),
     actor: input.requester,
     requestId: input.requestId,
     detail: {

@@ -1,5 +1,6 @@
 import type { Refusal } from '../../core/refusals.ts';
 import type { Deps } from '../ports/deps.ts';
+import { recordAudit } from './record-audit.ts';
 
 /** What a refused action was, for the audit: who, which action, and the request or cluster it named. */
 export interface RefusedAction {
@@ -15,10 +16,9 @@ export interface RefusedAction {
  * Every refusal leaves one `refused` audit event carrying its code, so "who tried what and was told no" can be
  * answered from the audit trail alone, whichever path the refusal came from.
  */
-export async function auditRefusal(deps: Deps, refused: RefusedAction): Promise<void> {
-  await deps.audit.append({
+export async function auditRefusal(deps: Pick<Deps, 'audit' | 'clock'>, refused: RefusedAction): Promise<void> {
+  await recordAudit(deps, {
     type: 'refused',
-    at: deps.clock.now(),
     actor: refused.actor,
     ...(refused.requestId ? { requestId: refused.requestId } : {}),
     ...(refused.cluster ? { cluster: refused.cluster.slice(0, 100) } : {}),

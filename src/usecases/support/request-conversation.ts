@@ -29,7 +29,12 @@ export async function threadTarget(
 }
 
 /** Posts once per (request, key) in the requester's thread. */
-export async function replyInThread(deps: Deps, request: AccessRequest, key: string, message: Message): Promise<void> {
+export async function replyInThread(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier'>,
+  request: AccessRequest,
+  key: string,
+  message: Message,
+): Promise<void> {
   await postOnce(deps, requestOwner(request.id), key, await threadTarget(deps, request), message);
 }
 
@@ -37,7 +42,10 @@ export async function replyInThread(deps: Deps, request: AccessRequest, key: str
  * After a change to the request: its cards and "request received" reply are re-rendered by a queued refresh,
  * coalesced per request (see `refreshCardsNow`), and the Home tabs that show it are refreshed.
  */
-export async function refreshCards(deps: Deps, request: AccessRequest): Promise<void> {
+export async function refreshCards(
+  deps: Pick<Deps, 'messages' | 'queue' | 'settings' | 'userGroups'>,
+  request: AccessRequest,
+): Promise<void> {
   if (mayChangeOnRefresh(request)) await deps.queue.enqueueCardRefresh(request.id);
   await refreshHomes(deps, request);
 }
@@ -55,7 +63,10 @@ function mayChangeOnRefresh(request: AccessRequest): boolean {
  * stored now: a refresh that waited while the request went approved → applying → granted makes one update, and a
  * message that already shows the current content is not written at all.
  */
-export async function refreshCardsNow(deps: Deps, requestId: RequestId): Promise<number> {
+export async function refreshCardsNow(
+  deps: Pick<Deps, 'messages' | 'notifier' | 'settings' | 'store'>,
+  requestId: RequestId,
+): Promise<number> {
   const request = await deps.store.get(requestId);
   if (!request) return 0;
   const cluster = findCluster(deps.settings, request.cluster);
@@ -118,7 +129,7 @@ export function ackMessage(
 }
 
 export async function isCardOf(
-  deps: Deps,
+  deps: Pick<Deps, 'messages'>,
   request: AccessRequest,
   card: { channel: string; ts: string },
 ): Promise<boolean> {

@@ -1,3 +1,4 @@
+import type { AuditNote } from '../../core/audit/transition-event.ts';
 import type { RequestId } from '../../core/ids.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import { autoApprovedReply } from '../../core/messages/policy-messages.ts';
@@ -11,10 +12,11 @@ import {
   kindOf,
   type PreState,
 } from '../../core/request/request.ts';
-import { type RequestEvent, transition } from '../../core/request/transitions.ts';
+import type { RequestEvent } from '../../core/request/transitions.ts';
 import { autoApproveRuleOf, type ClusterSettings } from '../../core/settings.ts';
 import { AdapterError, DeferredError } from '../../shared/errors.ts';
 import type { Deps } from '../ports/deps.ts';
+import type { UpdateResult } from '../ports/requests.ts';
 import { resolvedPolicy } from '../review/approval-policy.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { refreshCards, replyInThread, threadTarget } from './request-conversation.ts';
@@ -23,7 +25,7 @@ export type ApplyResult = { status: AccessRequest['status'] };
 
 /** Approvals re-checked against the cluster's rules in force now (config may have changed); else the request fails. */
 export async function failUnlessApprovalsHold(
-  deps: Deps,
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
   request: AccessRequest,
   cluster: ClusterSettings,
 ): Promise<ApplyResult | undefined> {
@@ -41,28 +43,21 @@ export async function failUnlessApprovalsHold(
   return fail(deps, request.id, failure(refusal.code, describeRefusal(refusal), deps));
 }
 
-/** A verified grant: the transition, the active index and its expiry job, and the audit event with the calls made. */
+/** A verified grant: the transition with its audit event (the calls made), the active index and its expiry job. */
 export async function recordGrant(
-  deps: Deps,
+  deps: Pick<Deps, 'clock' | 'queue' | 'store' | 'tuning'>,
   request: AccessRequest,
   outcome: Omit<GrantOutcome, 'verifiedAt' | 'expiresAt'>,
   detail: Record<string, string>,
 ): Promise<AccessRequest> {
   const now = deps.clock.now();
-  const granted = await advance(deps, request.id, {
+  const event: RequestEvent = {
     type: 'granted',
     at: now,
     outcome: { ...outcome, verifiedAt: now, expiresAt: expiryOf(request, now) },
-  });
+  };
+  const granted = await transitionRequest(deps, request.id, event, { detail });
   await keepActive(deps, granted);
-  await deps.audit.append({
-    type: 'granted',
-    at: granted.updatedAt,
-    actor: 'eks-access',
-    requestId: granted.id,
-    cluster: granted.cluster,
-    detail,
-  });
   return granted;
 }
 
@@ -72,7 +67,10 @@ export function expiryOf(request: AccessRequest, grantedAt: number): number {
 }
 
 /** Indexes the grant and schedules its end; the reconciler catches the rare crash between the two. */
-export async function keepActive(deps: Deps, granted: AccessRequest): Promise<void> {
+export async function keepActive(
+  deps: Pick<Deps, 'queue' | 'store' | 'tuning'>,
+  granted: AccessRequest,
+): Promise<void> {
   if (granted.status !== 'granted' || granted.outcome?.expiresAt === undefined) return;
   await deps.store.markActive(granted);
   await deps.queue.enqueueExpiry(granted.id, granted.outcome.expiresAt);
@@ -81,24 +79,37 @@ export async function keepActive(deps: Deps, granted: AccessRequest): Promise<vo
 }
 
 /** `approved → applying` with a known pre-state; a request already applying is returned as stored. */
-export async function advanceFrom(deps: Deps, request: AccessRequest, preState: PreState) {
+export async function advanceFrom(deps: Pick<Deps, 'store' | 'clock'>, request: AccessRequest, preState: PreState) {
   if (request.status === 'applying') return request;
   return advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
 }
 
-/** Applies one transition with compare-and-set, re-reading on conflicts. */
-export async function advance(deps: Deps, id: RequestId, event: RequestEvent): Promise<AccessRequest> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const current = await deps.store.get(id);
-    if (!current) throw new Error(`request ${id} disappeared`);
-    const result = transition(current, event);
-    if (!result.ok) {
-      if (current.status === 'granted' || current.status === 'failed') return current;
-      throw new Error(`request ${id}: ${result.refusal.code}`);
-    }
-    if (await deps.store.compareAndSet(result.next, current.version)) return result.next;
-  }
-  throw new Error(`request ${id} kept changing`);
+/**
+ * One transition written without its audit event, for the apply and migrate flows that record it themselves
+ * (`applying` with its plan). A request already granted or failed is returned as stored; any other refusal throws.
+ */
+export async function advance(deps: Pick<Deps, 'store'>, id: RequestId, event: RequestEvent): Promise<AccessRequest> {
+  return settled(id, await deps.store.update(id, () => ({ event, audit: 'none' })));
+}
+
+/**
+ * One transition written with its audit event (derived from it, plus what `note` adds), as `advance` otherwise: a
+ * request already granted or failed is returned as stored, and any other refusal throws (the job retries).
+ */
+export async function transitionRequest(
+  deps: Pick<Deps, 'store'>,
+  id: RequestId,
+  event: RequestEvent,
+  note: AuditNote = {},
+): Promise<AccessRequest> {
+  return settled(id, await deps.store.update(id, () => ({ event, audit: note })));
+}
+
+function settled(id: RequestId, result: UpdateResult): AccessRequest {
+  if (result.ok) return result.request;
+  if (!result.request) throw new Error(`request ${id} disappeared`);
+  if (result.request.status === 'granted' || result.request.status === 'failed') return result.request;
+  throw new Error(`request ${id}: ${result.refusal.code}`);
 }
 
 /**
@@ -111,29 +122,26 @@ export function isRetryLater(error: unknown, finalAttempt: boolean): boolean {
   return error instanceof AdapterError && error.retryable && !finalAttempt;
 }
 
-/** Fails the request; the `failed` audit event is written once, by the call that made the transition. */
-export async function fail(deps: Deps, id: RequestId, info: FailureInfo): Promise<ApplyResult> {
-  const wasFailed = (await deps.store.get(id))?.status === 'failed';
-  const failed = await advance(deps, id, { type: 'failed', at: info.at, failure: info });
-  if (failed.status === 'failed' && !wasFailed) {
-    await deps.audit.append({
-      type: 'failed',
-      at: info.at,
-      actor: 'eks-access',
-      requestId: id,
-      cluster: failed.cluster,
-      detail: { code: info.code, message: info.message },
-    });
-  }
+/** Fails the request; the `failed` audit event is written once, with the transition. */
+export async function fail(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
+  id: RequestId,
+  info: FailureInfo,
+): Promise<ApplyResult> {
+  const failed = await transitionRequest(deps, id, { type: 'failed', at: info.at, failure: info });
   await announceOutcome(deps, failed);
   return { status: failed.status };
 }
 
-export function failure(code: string, message: string, deps: Deps): FailureInfo {
+export function failure(code: string, message: string, deps: Pick<Deps, 'clock'>): FailureInfo {
   return { code, message, at: deps.clock.now() };
 }
 
-export async function announceOutcome(deps: Deps, request: AccessRequest, evidence?: readonly string[]): Promise<void> {
+export async function announceOutcome(
+  deps: Pick<Deps, 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'userGroups'>,
+  request: AccessRequest,
+  evidence?: readonly string[],
+): Promise<void> {
   await refreshCards(deps, request);
   // Policy approval starts the grant before the filing job has answered the requester; when that answer waits for
   // a busy channel, post it here first (once, by the same key, deferred while the other job holds it).

@@ -1,3 +1,4 @@
+import { updateByCompareAndSet } from '../../../src/adapters/store/update-by-compare-and-set.ts';
 import { asChannelId, type PersonId, type RequestId } from '../../../src/core/ids.ts';
 import type { Message } from '../../../src/core/messages/message.ts';
 import type { AccessScope, AssociatedPolicy } from '../../../src/core/plan/access-entries.ts';
@@ -136,11 +137,21 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
         requests.set(request.id, request);
         return true;
       },
-      compareAndSet: async (next, expectedVersion) => {
-        if (requests.get(next.id)?.version !== expectedVersion) return false;
-        requests.set(next.id, next);
-        return true;
-      },
+      // The store's own update loop over a map: the request and its audit event land together, as in Redis.
+      update: (id, decide) =>
+        updateByCompareAndSet(
+          {
+            get: async (key) => requests.get(key),
+            compareAndSet: async (next, expectedVersion, event) => {
+              if (requests.get(next.id)?.version !== expectedVersion) return false;
+              requests.set(next.id, next);
+              if (event) world.audit.push(event);
+              return true;
+            },
+          },
+          id,
+          decide,
+        ),
       markActive: async () => {},
       markEnded: async () => {},
       dueBefore: async () => [],
