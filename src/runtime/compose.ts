@@ -21,6 +21,7 @@ import { createAutoApprovalQuota } from '../adapters/store/auto-approval-quota.t
 import { createDigests } from '../adapters/store/digests.ts';
 import { createMessageLog } from '../adapters/store/message-log.ts';
 import { createRequestStore } from '../adapters/store/request-store.ts';
+import { createSharedAnswers } from '../adapters/store/shared-answers.ts';
 import type { Env } from '../config/env.ts';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -87,7 +88,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     notifier: createSlackNotifier(slack, { postClient, pacer }),
     queue: producer,
     gateways,
-    diagnostics: createDiagnosticsGateways(awsClients),
+    diagnostics: createDiagnosticsGateways(awsClients, Date.now, createSharedAnswers(storeRedis, env.redisPrefix)),
     awsAuth: createAwsAuthGateways({ redis: storeRedis, prefix: env.redisPrefix, clients: awsClients, audit, log }),
     audit,
     userGroups: createSlackUserGroups(slack),

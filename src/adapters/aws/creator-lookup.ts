@@ -5,6 +5,7 @@ import { creatorFromRecord, eksClusterNameOf } from '../../core/cloudtrail/creat
 import type { ClusterFacts, CreatorFacts } from '../../core/diagnose/evidence.ts';
 import { accessPolicyArn } from '../../core/levels.ts';
 import { failedCall, toAdapterError } from '../../shared/errors.ts';
+import type { SharedAnswers } from '../store/shared-answers.ts';
 import { entriesWithPolicy } from './eks-diagnostics.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 
@@ -15,6 +16,11 @@ const WINDOW_MS = 15 * 60_000;
 /** Under CloudTrail's 2 calls/s per account and region, leaving room for other tools. */
 const LOOKUPS_PER_SECOND = 1.5;
 const MAX_PAGES = 10;
+/**
+ * A CloudTrail answer never changes; an inference (the bootstrap entry) or "unknown" may, once someone fixes
+ * the trail or the entry, so processes share it for an hour only.
+ */
+const INFERRED_ANSWER_TTL_MS = 3_600_000;
 
 export interface CreatorLookup {
   creator(cluster: { name: string; accountId: string; region: string }, facts: ClusterFacts): Promise<CreatorFacts>;
@@ -29,6 +35,7 @@ export interface CreatorLookup {
 export function createCreatorLookup(
   clientsFor: (cluster: { name: string }) => { cloudtrail: CloudTrailClient; eks: EKSClient },
   now: () => number = Date.now,
+  shared?: SharedAnswers,
 ): CreatorLookup {
   const cache = new Map<string, Promise<CreatorFacts>>();
   const limiters = new Map<string, () => Promise<void>>();
@@ -100,7 +107,15 @@ export function createCreatorLookup(
       const key = `${cluster.accountId}|${cluster.region}|${cluster.name}`;
       const cached = cache.get(key);
       if (cached) return cached;
-      const pending = lookUp(cluster, facts).catch((error: unknown) => {
+      // Across processes too: N workers make one CloudTrail search per cluster, not N.
+      const pending = (
+        shared
+          ? shared.once(`creator:${key}`, async () => {
+              const found = await lookUp(cluster, facts);
+              return found.source === 'cloudtrail' ? { value: found } : { value: found, ttlMs: INFERRED_ANSWER_TTL_MS };
+            })
+          : lookUp(cluster, facts)
+      ).catch((error: unknown) => {
         cache.delete(key);
         throw toAdapterError(error);
       });

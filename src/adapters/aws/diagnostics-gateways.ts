@@ -1,6 +1,7 @@
 import type { ClusterSettings } from '../../core/settings.ts';
 import type { DiagnosticsGateway, DiagnosticsGateways } from '../../usecases/ports/diagnostics.ts';
 import { readAwsAuth } from '../kubernetes/cluster-api.ts';
+import type { SharedAnswers } from '../store/shared-answers.ts';
 import type { ClusterClients } from './aws-clients.ts';
 import { createCreatorLookup } from './creator-lookup.ts';
 import { accessEntryFacts, describeClusterFacts } from './eks-diagnostics.ts';
@@ -15,13 +16,18 @@ export interface DiagnosticsGatewaysWithStats extends DiagnosticsGateways {
 export function createDiagnosticsGateways(
   clients: { forCluster(cluster: ClusterSettings): ClusterClients },
   now: () => number = Date.now,
+  shared?: SharedAnswers,
 ): DiagnosticsGatewaysWithStats {
   const settingsByName = new Map<string, ClusterSettings>();
-  const creators = createCreatorLookup((cluster) => {
-    const settings = settingsByName.get(cluster.name);
-    if (!settings) throw new Error(`cluster ${cluster.name} is not configured`);
-    return clients.forCluster(settings);
-  }, now);
+  const creators = createCreatorLookup(
+    (cluster) => {
+      const settings = settingsByName.get(cluster.name);
+      if (!settings) throw new Error(`cluster ${cluster.name} is not configured`);
+      return clients.forCluster(settings);
+    },
+    now,
+    shared,
+  );
   return {
     cloudTrailLookups: () => creators.lookups,
     forCluster(cluster): DiagnosticsGateway {

@@ -13,6 +13,9 @@ export function storeKeys(prefix: string) {
     activeOn: (cluster: string) => `${prefix}:grants:on:${cluster}`,
     pendingOn: (cluster: string) => `${prefix}:pending:${cluster}`,
     digest: (channel: string, window: number) => `${prefix}:digest:${channel}:${window}`,
+    /** An answer every process shares (e.g. who created a cluster), and the lock of the one computing it. */
+    sharedAnswer: (key: string) => `${prefix}:answer:${key}`,
+    sharedAnswerLock: (key: string) => `${prefix}:answer-lock:${key}`,
     grantsFor: (cluster: string, principalArn: string) =>
       `${prefix}:grants:by:${cluster}:${principalArn.toLowerCase()}`,
   };
