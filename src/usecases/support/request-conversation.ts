@@ -4,6 +4,7 @@ import { forSomeoneElseNote, requestedForYouNotice } from '../../core/messages/f
 import type { Message } from '../../core/messages/message.ts';
 import { autoApprovedReply, breakGlassCard, capReachedNote } from '../../core/messages/policy-messages.ts';
 import { requestCard, requestReceivedReply } from '../../core/messages/request-messages.ts';
+import { rich } from '../../core/messages/rich.ts';
 import { type AutoApproveDecision, approversFor } from '../../core/request/approval.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import { kindOf } from '../../core/request/request.ts';
@@ -107,7 +108,7 @@ export function ackMessage(
           ? forSomeoneElseNote(request)
           : undefined;
   if (!note) return reply;
-  const text = `${reply.text} ${note}`;
+  const text = rich`${reply.text} ${note}`;
   // The first part is the text; the rest (the Cancel button) stays.
   return { ...reply, text, parts: [{ kind: 'text', text }, ...reply.parts.slice(1)] };
 }
