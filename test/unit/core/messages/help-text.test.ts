@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCancelCommand } from '../../../../src/core/intent/cancel-command.ts';
 import { parseIntent } from '../../../../src/core/intent/parse.ts';
 import { helpExamples, helpMessage } from '../../../../src/core/messages/help-text.ts';
+import { asMrkdwn, asMrkdwnText } from '../../../support/mrkdwn-message.ts';
 
 const CLUSTERS = [
   { name: 'payments-eu', aliases: ['pay'] },
@@ -18,7 +19,7 @@ function commandsIn(example: string): string[] {
 
 describe('help built from the live configuration', () => {
   it('names only clusters that exist here, never a sample such as staging or prod-cluster', () => {
-    const text = helpExamples({ clusters: CLUSTERS }).join('\n');
+    const text = helpExamples({ clusters: CLUSTERS }).map(asMrkdwnText).join('\n');
 
     expect(text).toContain('payments-eu');
     expect(text).toContain('batch-us');
@@ -27,6 +28,7 @@ describe('help built from the live configuration', () => {
 
   it('offers only commands the bot understands, one of them ending a grant', () => {
     const kinds = helpExamples({ clusters: CLUSTERS })
+      .map(asMrkdwnText)
       .flatMap(commandsIn)
       .map((command) => {
         if (parseCancelCommand(command)) return 'cancel';
@@ -39,13 +41,13 @@ describe('help built from the live configuration', () => {
   });
 
   it('lists aliases beside their cluster and tells an unmapped person whom to ask', () => {
-    const message = helpMessage({ clusters: CLUSTERS, isMapped: false });
+    const message = asMrkdwn(helpMessage({ clusters: CLUSTERS, isMapped: false }));
     const all = message.parts.map((p) => ('text' in p ? p.text : '')).join('\n');
 
     expect(all).toContain('`payments-eu` (also `pay`)');
     expect(all).toContain('not set up for access yet');
     expect(
-      helpMessage({ clusters: CLUSTERS, isMapped: true })
+      asMrkdwn(helpMessage({ clusters: CLUSTERS, isMapped: true }))
         .parts.map((p) => ('text' in p ? p.text : ''))
         .join(),
     ).not.toContain('not set up');
