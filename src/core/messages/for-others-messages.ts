@@ -2,7 +2,7 @@ import { formatDuration } from '../intent/duration.ts';
 import type { AccessRequest } from '../request/request.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
 import { resolutionLine, scopeText, summary } from './request-messages.ts';
-import { code, icon, join, link, person, place, type Rich, rich, said } from './rich.ts';
+import { code, icon, join, link, person, place, type Rich, rich, said, type Text } from './rich.ts';
 
 /**
  * Where the request was asked, as the subject can follow it: a channel (its thread holds the bot's answers) is
@@ -21,7 +21,7 @@ function whereAsked(request: AccessRequest, url?: string): Rich {
  * button while it is pending (they may refuse access they did not ask for). Re-rendered without the button once
  * the request is decided.
  */
-export function requestedForYouNotice(request: AccessRequest, approvalWhere?: string, link?: string): Message {
+export function requestedForYouNotice(request: AccessRequest, approvalWhere?: Text, link?: string): Message {
   const duration = request.durationMs ? `, ${formatDuration(request.durationMs)}` : '';
   const reason = request.reason ? rich` Reason given: ${said(request.reason)}.` : '';
   const head = rich`${icon('notice')} ${person(request.requester)} asked for ${summary(request)} (${scopeText(request)}${duration})${whereAsked(request, link)}. Request ${code(request.id)}.${reason}`;

@@ -220,7 +220,7 @@ export function doneButton(request: AccessRequest): MessagePart {
   return { kind: 'buttons', buttons: [{ action: ACTIONS.done, label: "I'm done", value: request.id }] };
 }
 
-export function requestReceivedReply(request: AccessRequest, approvers: readonly string[], where?: string): Message {
+export function requestReceivedReply(request: AccessRequest, approvers: readonly string[], where?: Text): Message {
   const capped = request.requestedDurationMs
     ? ` (capped from ${formatDuration(request.requestedDurationMs)}: the maximum for ${request.level} here)`
     : '';

@@ -35,7 +35,7 @@ import { membersOf } from '../review/approval-policy.ts';
 import { noteInDigest } from '../review/policy-digest.ts';
 import { schedulePendingTimers } from '../review/remind-approvers.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
-import { ackMessage } from '../support/request-conversation.ts';
+import { ackMessage, approvalChannelLink } from '../support/request-conversation.ts';
 import { autoApproveIfAllowed } from './auto-approve.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
 import { currentAccessOf } from './current-access.ts';
@@ -135,7 +135,7 @@ async function announce(deps: Deps, request: AccessRequest, decision?: AutoAppro
   const cluster = resolveCluster(deps.settings, request.cluster);
   if (isRefusal(cluster)) return;
   const owner = requestOwner(request.id);
-  const where = cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
+  const where = approvalChannelLink(cluster);
   const policy = approvalPolicyOf(cluster, kindOf(request), request.level);
   await postOnce(
     deps,

@@ -4,7 +4,7 @@ import { forSomeoneElseNote, requestedForYouNotice } from '../../core/messages/f
 import type { Message } from '../../core/messages/message.ts';
 import { autoApprovedReply, breakGlassCard, capReachedNote } from '../../core/messages/policy-messages.ts';
 import { requestCard, requestReceivedReply } from '../../core/messages/request-messages.ts';
-import { rich } from '../../core/messages/rich.ts';
+import { place, type Rich, rich, type Text } from '../../core/messages/rich.ts';
 import { type AutoApproveDecision, approversFor } from '../../core/request/approval.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import { kindOf } from '../../core/request/request.ts';
@@ -83,8 +83,8 @@ export async function refreshCardsNow(deps: Deps, requestId: RequestId): Promise
   return updated;
 }
 
-export function approvalChannelLink(cluster: { approvalChannel?: string | undefined }): string | undefined {
-  return cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
+export function approvalChannelLink(cluster: { approvalChannel?: string | undefined }): Rich | undefined {
+  return cluster.approvalChannel ? [place(cluster.approvalChannel)] : undefined;
 }
 
 /**
@@ -94,7 +94,7 @@ export function approvalChannelLink(cluster: { approvalChannel?: string | undefi
 export function ackMessage(
   request: AccessRequest,
   approvers: readonly string[],
-  where: string | undefined,
+  where: Text | undefined,
   decision?: AutoApproveDecision,
 ): Message {
   if (request.autoApproval) return autoApprovedReply(request);
