@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mrkdwnText, renderBlockKitAsText } from '../../../../sandbox/demo/block-kit-text.ts';
 import { renderBlockKit } from '../../../../src/adapters/slack/render/block-kit.ts';
 import { SLACK_ACTION_IDS } from '../../../../src/adapters/slack/render/wire-ids.ts';
-import { mrkdwnText, renderBlockKitAsText } from '../../../../src/adapters/terminal/block-kit-text.ts';
 import { ACTIONS, type Message } from '../../../../src/core/messages/message.ts';
 
 const NAMES = { U0ALICE: 'alice', U0BOB: 'bob', C0APPROVALS: 'eks-approvals' };
