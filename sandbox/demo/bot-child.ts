@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 
-const BIN = resolve(import.meta.dirname, '../../../bin/eks-access.js');
+const BIN = resolve(import.meta.dirname, '../../bin/eks-access.js');
 const READY = /eks-access is running/;
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 12_000;
