@@ -4,8 +4,9 @@
  * where it was posted.
  * Buttons get numbers that keep growing, so `/click N` always means the button printed as [N].
  */
-import { renderBlockKitAsText, type TextButton } from '../../src/adapters/terminal/block-kit-text.ts';
+
 import type { SlackMessage, SlackWebApiFake } from '../slack/web-api.ts';
+import { renderBlockKitAsText, type TextButton } from './block-kit-text.ts';
 import { CHANNEL_NAMES, PERSONAS } from './personas.ts';
 
 export interface PressableButton {

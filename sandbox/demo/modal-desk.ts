@@ -4,9 +4,10 @@
  * `view_submission` and does what the app's answer says (close the view, show `errors` beside the fields, `update`,
  * `push` or `clear`); `/close` dismisses the top view and sends `view_closed` only if it asked (`notify_on_close`).
  */
-import { ModalForm } from '../../src/adapters/terminal/modal-form.ts';
+
 import type { SlackHttpResult } from '../slack/sign.ts';
 import type { SlackViewChange, SlackWebApiFake } from '../slack/web-api.ts';
+import { ModalForm } from './modal-form.ts';
 import { CHANNEL_NAMES, PERSONAS, type Persona } from './personas.ts';
 import type { SlackSender } from './slack-sender.ts';
 

@@ -3,7 +3,6 @@
  * block_actions, built with the sandbox's payload builders and signed exactly as Slack signs them.
  */
 import { randomUUID } from 'node:crypto';
-import type { TextButton } from '../../src/adapters/terminal/block-kit-text.ts';
 import {
   appMentionEvent,
   blockActions,
@@ -18,6 +17,7 @@ import {
 } from '../slack/payloads.ts';
 import { type SlackHttpResult, sendSlackRequest } from '../slack/sign.ts';
 import type { SlackMessage, SlackWebApiFake } from '../slack/web-api.ts';
+import type { TextButton } from './block-kit-text.ts';
 import { CHANNELS, PERSONAS, type Persona } from './personas.ts';
 
 export interface SlackSender {

@@ -4,8 +4,8 @@
  * in the order typed. Replies arrive through the message feed.
  */
 import { createInterface } from 'node:readline';
-import { CHAT_HELP, type ChatLine, parseChatLine } from '../../src/adapters/terminal/chat-line.ts';
 import type { SlackHttpResult } from '../slack/sign.ts';
+import { CHAT_HELP, type ChatLine, parseChatLine } from './chat-line.ts';
 import type { MessageFeed } from './message-feed.ts';
 import type { ModalDesk } from './modal-desk.ts';
 import { CLUSTERS, PERSONAS, type Persona, personaNamed } from './personas.ts';

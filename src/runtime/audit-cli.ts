@@ -4,6 +4,7 @@ import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { csvHeader, csvRow, jsonLine, parseSince } from '../core/audit/export-format.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { plainText } from '../core/messages/rich.ts';
 import { isRefusal, resolveCluster } from '../core/settings.ts';
 import { parseArgsHint } from './cli-words.ts';
 
@@ -54,7 +55,7 @@ export async function runAuditCli(argv: readonly string[], env: NodeJS.ProcessEn
       loadConfigFile(env['EKS_ACCESS_CONFIG']?.trim() || './eks-access.yaml'),
       values.cluster,
     );
-    if (isRefusal(resolved)) return usage(describeRefusal(resolved).replace(/`/g, ''));
+    if (isRefusal(resolved)) return usage(plainText(describeRefusal(resolved)).replace(/`/g, ''));
     cluster = resolved.name;
   }
   const redis = createWorkerConnection(redisUrl);

@@ -7,6 +7,7 @@ import { createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { plainText } from '../core/messages/rich.ts';
 import { isRefusal, resolveCluster } from '../core/settings.ts';
 import { createLogger } from '../shared/logger.ts';
 import { restoreAwsAuth } from '../usecases/end/restore-aws-auth.ts';
@@ -50,7 +51,7 @@ export async function runAwsAuthCli(argv: readonly string[], env: NodeJS.Process
   const config = loadConfigFile(env['EKS_ACCESS_CONFIG']?.trim() || './eks-access.yaml');
   const cluster = resolveCluster(config, values.cluster);
   if (isRefusal(cluster)) {
-    process.stderr.write(`${describeRefusal(cluster).replace(/`/g, '')}\n`);
+    process.stderr.write(`${plainText(describeRefusal(cluster)).replace(/`/g, '')}\n`);
     return 64;
   }
   const redis = createWorkerConnection(env['REDIS_URL']);

@@ -15,6 +15,7 @@ import type { Diagnosis } from '../core/diagnose/finding.ts';
 import type { ReaderFacts } from '../core/diagnose/reader.ts';
 import { isParsedArn, parseArn } from '../core/identity/arn.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
+import { plainText } from '../core/messages/rich.ts';
 import { type ClusterSettings, isRefusal, resolveCluster } from '../core/settings.ts';
 import { gatherEvidence } from '../usecases/diagnose/gather-evidence.ts';
 import { parseArgsHint } from './cli-words.ts';
@@ -92,7 +93,7 @@ export async function runDoctor(argv: readonly string[], env: NodeJS.ProcessEnv 
   const config = loadConfigFile(env['EKS_ACCESS_CONFIG']?.trim() || './eks-access.yaml');
   const cluster = resolveCluster(config, values.cluster);
   if (isRefusal(cluster)) {
-    process.stderr.write(`${describeRefusal(cluster).replace(/`/g, '')}\n`);
+    process.stderr.write(`${plainText(describeRefusal(cluster)).replace(/`/g, '')}\n`);
     return EXIT.usage;
   }
   const role: ReaderFacts['role'] = roleArn

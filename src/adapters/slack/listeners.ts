@@ -4,6 +4,7 @@ import type { Producer } from '../queue/producer.ts';
 import { clipText, requestIdFor } from './inbound-ids.ts';
 import type { ListenerRouter } from './listener-router.ts';
 import { appHomeOpenedEvent, directMessageEvent, homeAction, mentionEvent, reviewAction } from './payloads.ts';
+import { SLACK_ACTION_IDS } from './render/wire-ids.ts';
 
 const MAX_BUTTON_VALUE_STORED = 64;
 
@@ -58,7 +59,7 @@ export function registerListeners(app: App, router: ListenerRouter, producer: Pr
   });
 
   // Deny opens a modal for the reason (modal-listeners.ts); only Approve is stored straight from the click.
-  for (const [decision, actionId] of [['approve', ACTIONS.approve]] as const) {
+  for (const [decision, actionId] of [['approve', SLACK_ACTION_IDS[ACTIONS.approve]]] as const) {
     router.action(actionId, async ({ body, action, ack }) => {
       const parsed = reviewAction.safeParse(body);
       // The value is only a request id; an edited one is stored as given (clipped) and the worker
@@ -88,10 +89,10 @@ export function registerListeners(app: App, router: ListenerRouter, producer: Pr
   }
 
   for (const [kind, actionId] of [
-    ['migrate-entries', ACTIONS.migrateEntries],
-    ['done', ACTIONS.done],
-    ['extend', ACTIONS.extend],
-    ['ack-review', ACTIONS.acknowledgeReview],
+    ['migrate-entries', SLACK_ACTION_IDS[ACTIONS.migrateEntries]],
+    ['done', SLACK_ACTION_IDS[ACTIONS.done]],
+    ['extend', SLACK_ACTION_IDS[ACTIONS.extend]],
+    ['ack-review', SLACK_ACTION_IDS[ACTIONS.acknowledgeReview]],
   ] as const) {
     router.action(actionId, async ({ body, action, ack }) => {
       const parsed = reviewAction.safeParse(body);
@@ -118,8 +119,8 @@ export function registerListeners(app: App, router: ListenerRouter, producer: Pr
   }
 
   for (const [kind, actionId] of [
-    ['diagnose', ACTIONS.diagnose],
-    ['request', ACTIONS.requestAccess],
+    ['diagnose', SLACK_ACTION_IDS[ACTIONS.diagnose]],
+    ['request', SLACK_ACTION_IDS[ACTIONS.requestAccess]],
   ] as const) {
     router.action(actionId, async ({ body, action, ack }) => {
       const parsed = reviewAction.safeParse(body);

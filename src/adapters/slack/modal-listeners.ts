@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { asRequestId } from '../../core/ids.ts';
 import { accessPolicyArn } from '../../core/levels.ts';
-import { ACTIONS, VIEWS } from '../../core/messages/message.ts';
+import { ACTIONS } from '../../core/messages/message.ts';
 import { stepUpPrompt, stepUpSummary } from '../../core/messages/step-up-text.ts';
 import { needsStepUp } from '../../core/request/step-up.ts';
 import type { Settings } from '../../core/settings.ts';
@@ -14,6 +14,8 @@ import type { Producer } from '../queue/producer.ts';
 import type { ListenerRouter } from './listener-router.ts';
 import { homeAction, reviewAction } from './payloads.ts';
 import { DENY_REASON_MAX, denyReasonModal, MODAL_INPUTS, type ModalMetadata, stepUpModal } from './render/modals.ts';
+import { mrkdwn } from './render/mrkdwn.ts';
+import { SLACK_ACTION_IDS, SLACK_VIEWS } from './render/wire-ids.ts';
 
 /** What the modal listeners read besides the queue: the stored request (milliseconds, in Redis) and the audit trail. */
 export interface ModalDeps {
@@ -50,7 +52,7 @@ const viewSubmission = z.object({
  * Submissions are persisted as interaction jobs (job id from the view id) before the ack closes the modal.
  */
 export function registerModalListeners(router: ListenerRouter, producer: Producer, deps: ModalDeps): void {
-  router.action(ACTIONS.deny, async ({ body, action, ack, client }) => {
+  router.action(SLACK_ACTION_IDS[ACTIONS.deny], async ({ body, action, ack, client }) => {
     const source = clickSource(body);
     if (source) {
       const metadata: ModalMetadata = { requestId: buttonValue(action), ...source.where };
@@ -59,7 +61,7 @@ export function registerModalListeners(router: ListenerRouter, producer: Produce
     await ack();
   });
 
-  router.action(ACTIONS.approveStepUp, async ({ body, action, ack, client }) => {
+  router.action(SLACK_ACTION_IDS[ACTIONS.approveStepUp], async ({ body, action, ack, client }) => {
     const source = clickSource(body);
     if (source) {
       const requestId = buttonValue(action);
@@ -69,7 +71,7 @@ export function registerModalListeners(router: ListenerRouter, producer: Produce
         const metadata: ModalMetadata = { requestId, ...source.where, cluster: request.cluster };
         const view = stepUpModal(
           metadata,
-          stepUpSummary(request, accessPolicyArn(request.level, partitionOfCluster(cluster))),
+          mrkdwn(stepUpSummary(request, accessPolicyArn(request.level, partitionOfCluster(cluster)))),
           stepUpPrompt(request.cluster).label,
         );
         await openModal(deps, () => client.views.open({ trigger_id: source.triggerId, view }));
@@ -87,7 +89,7 @@ export function registerModalListeners(router: ListenerRouter, producer: Produce
     await ack();
   });
 
-  router.view(VIEWS.denyReason, async ({ body, ack }) => {
+  router.view(SLACK_VIEWS.denyReason, async ({ body, ack }) => {
     const submitted = readSubmission(body);
     if (submitted) {
       const typed = submitted.value(MODAL_INPUTS.reason.block, MODAL_INPUTS.reason.action);
@@ -104,7 +106,7 @@ export function registerModalListeners(router: ListenerRouter, producer: Produce
     await ack();
   });
 
-  router.view(VIEWS.stepUp, async ({ body, ack }) => {
+  router.view(SLACK_VIEWS.stepUp, async ({ body, ack }) => {
     const submitted = readSubmission(body);
     if (!submitted?.metadata.cluster) {
       await ack();
@@ -139,7 +141,7 @@ export function registerModalListeners(router: ListenerRouter, producer: Produce
     await ack();
   });
 
-  router.action(ACTIONS.cancel, async ({ body, action, ack }) => {
+  router.action(SLACK_ACTION_IDS[ACTIONS.cancel], async ({ body, action, ack }) => {
     const source = clickSource(body);
     if (source) {
       // From the Home tab there is no channel: the answer goes to the clicker's DM. Only the requester (or the person

@@ -1,16 +1,15 @@
 import type { YamlProblem } from '../aws-auth/types.ts';
 import type { EntryMigrationPlan } from '../plan/entry-migration.ts';
 import type { AccessRequest } from '../request/request.ts';
-import { code, mention } from './escape.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
+import { bullets, cluster, code, icon, join, person, type Rich, rich, type Span, strong, type Text } from './rich.ts';
 
-/** Slack sections hold 3,000 characters; long lists are cut with a count. */
+/** Long lists are cut with a count, so a message stays short (and within chat platforms' section limits). */
 const MAX_LISTED = 15;
 
-function listed(lines: readonly string[]): string {
-  const shown = lines.slice(0, MAX_LISTED).map((l) => `• ${l}`);
-  if (lines.length > MAX_LISTED) shown.push(`• …and ${lines.length - MAX_LISTED} more`);
-  return shown.join('\n');
+function listed(lines: readonly (Text | Span)[]): Rich {
+  const more = lines.length > MAX_LISTED ? [`…and ${lines.length - MAX_LISTED} more`] : [];
+  return bullets([...lines.slice(0, MAX_LISTED), ...more]);
 }
 
 export function migrationDoneMessage(
@@ -20,21 +19,21 @@ export function migrationDoneMessage(
   planProblem?: string,
 ): Message {
   const head = switched
-    ? `:white_check_mark: ${code(request.cluster)} now authenticates with access entries *and* aws-auth (API_AND_CONFIG_MAP). This cannot be undone.`
-    : `:information_source: ${code(request.cluster)} was already past CONFIG_MAP; nothing was changed.`;
+    ? rich`${icon('ok')} ${cluster(request.cluster)} now authenticates with access entries ${strong('and')} aws-auth (API_AND_CONFIG_MAP). This cannot be undone.`
+    : rich`${icon('info')} ${cluster(request.cluster)} was already past CONFIG_MAP; nothing was changed.`;
   const parts: MessagePart[] = [{ kind: 'text', text: head }];
   if (plan && plan.migrate.length > 0) {
     parts.push({
       kind: 'text',
-      text: `${plan.migrate.length} aws-auth item(s) can move to access entries (roles get their IAM path back; \`system:masters\` becomes AmazonEKSClusterAdminPolicy):\n${listed(plan.migrate.map((m) => code(m.awsAuthArn)))}`,
+      text: rich`${plan.migrate.length} aws-auth item(s) can move to access entries (roles get their IAM path back; ${code('system:masters')} becomes AmazonEKSClusterAdminPolicy):\n${listed(plan.migrate.map((m) => code(m.awsAuthArn)))}`,
     });
     if (plan.skipped.length > 0) {
       parts.push({
         kind: 'context',
-        text: `Staying in aws-auth: ${plan.skipped
-          .map((s) => `${code(s.arn)} (${s.reason})`)
-          .slice(0, MAX_LISTED)
-          .join(', ')}`,
+        text: rich`Staying in aws-auth: ${join(
+          plan.skipped.map((s) => rich`${code(s.arn)} (${s.reason})`).slice(0, MAX_LISTED),
+          ', ',
+        )}`,
       });
     }
     parts.push({
@@ -55,13 +54,16 @@ export function entriesMovedMessage(
   failed: readonly { arn: string; reason: string }[],
   by: string,
 ): Message {
-  const text = `${mention(by)} moved ${moved.length} aws-auth item(s) to access entries.`;
+  const text = rich`${person(by)} moved ${moved.length} aws-auth item(s) to access entries.`;
   const parts: MessagePart[] = [{ kind: 'text', text }];
-  if (moved.length > 0) parts.push({ kind: 'text', text: `Created:\n${listed(moved.map(code))}` });
+  if (moved.length > 0) parts.push({ kind: 'text', text: rich`Created:\n${listed(moved.map(code))}` });
   if (unchanged.length > 0)
-    parts.push({ kind: 'context', text: `Already had an entry (left as is): ${unchanged.map(code).join(', ')}` });
+    parts.push({ kind: 'context', text: rich`Already had an entry (left as is): ${join(unchanged.map(code), ', ')}` });
   if (failed.length > 0)
-    parts.push({ kind: 'text', text: `Not moved:\n${listed(failed.map((f) => `${code(f.arn)}: ${f.reason}`))}` });
+    parts.push({
+      kind: 'text',
+      text: rich`Not moved:\n${listed(failed.map((f) => rich`${code(f.arn)}: ${f.reason}`))}`,
+    });
   parts.push({
     kind: 'context',
     text: 'The aws-auth items stay until you remove them; in API_AND_CONFIG_MAP an access entry wins over an aws-auth item for the same principal.',
@@ -75,17 +77,22 @@ export function recoveryReport(
   verdict: { verdict: string; headline: string },
   brokenKeys: readonly { key: string; error: YamlProblem }[],
 ): Message {
-  const text = `:unlock: Recovery of ${code(request.cluster)}: ${mention(request.subject)} has cluster-admin through an access entry.`;
+  const text = rich`${icon('unlocked')} Recovery of ${cluster(request.cluster)}: ${person(request.subject)} has cluster-admin through an access entry.`;
   const parts: MessagePart[] = [
     { kind: 'text', text },
-    { kind: 'text', text: `Done:\n${listed(actions)}` },
-    { kind: 'text', text: `Check of ${mention(request.subject)}'s access: *${verdict.verdict}*: ${verdict.headline}` },
+    { kind: 'text', text: rich`Done:\n${listed(actions)}` },
+    {
+      kind: 'text',
+      text: rich`Check of ${person(request.subject)}'s access: ${strong(verdict.verdict)}: ${verdict.headline}`,
+    },
   ];
   if (brokenKeys.length > 0) {
-    const lines = brokenKeys.map((b) => `\`${b.key}\` line ${b.error.line ?? '?'}: ${b.error.message.split('\n')[0]}`);
+    const lines = brokenKeys.map(
+      (b) => rich`${code(b.key)} line ${b.error.line ?? '?'}: ${b.error.message.split('\n')[0] ?? ''}`,
+    );
     parts.push({
       kind: 'text',
-      text: `Fix next, the broken aws-auth (everyone mapped in these keys is still locked out):\n${listed(lines)}`,
+      text: rich`Fix next, the broken aws-auth (everyone mapped in these keys is still locked out):\n${listed(lines)}`,
     });
   } else {
     parts.push({

@@ -1,48 +1,52 @@
+import { utcMinute } from '../access/time-left.ts';
 import type { CurrentAccessInfo } from '../request/request.ts';
-import { code, escapeUserText } from './escape.ts';
 import type { MessagePart } from './message.ts';
+import { code, foreignCode, join, plainText, type Rich, rich, type Span, said, strong } from './rich.ts';
 
-/** The policy's short name (`AmazonEKSViewPolicy`) out of its ARN; anything unexpected is shown escaped. */
-export function policyName(policyArn: string): string {
+/** The policy's short name (`AmazonEKSViewPolicy`) out of its ARN; anything unexpected is shown as foreign code. */
+export function policySpan(policyArn: string): Span {
   const name = /cluster-access-policy\/([A-Za-z0-9]+)$/.exec(policyArn)?.[1];
-  return code(name ?? escapeUserText(policyArn, 200));
+  return name ? code(name) : foreignCode(policyArn.slice(0, 200));
 }
 
-function utc(at: number): string {
-  return `${new Date(at).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+/** The same as stored text (end notes and audit details keep strings). */
+export function policyName(policyArn: string): string {
+  return plainText([policySpan(policyArn)]);
 }
 
 /** The requester's access today, shown beside the change so the approver sees the difference. */
 export function currentAccessPart(current: CurrentAccessInfo | undefined): MessagePart[] {
   if (!current) return [];
-  const grants =
+  const grants: Rich =
     current.grants.length === 0
-      ? 'none'
-      : current.grants
-          .map(
-            (g) => `${escapeUserText(g.level, 20)} (${code(g.id)}${g.expiresAt ? `, ends ${utc(g.expiresAt)}` : ''})`,
-          )
-          .join(', ');
-  const entry = ((): string | undefined => {
+      ? ['none']
+      : join(
+          current.grants.map(
+            (g) => rich`${said(g.level, 20)} (${code(g.id)}${g.expiresAt ? `, ends ${utcMinute(g.expiresAt)}` : ''})`,
+          ),
+          ', ',
+        );
+  const entry = ((): Rich | undefined => {
     switch (current.entry.kind) {
       case 'aws-auth':
         return undefined; // not the method that will run: the aws-auth diff on the card says what the person has
       case 'none':
-        return 'no access entry';
+        return ['no access entry'];
       case 'unknown':
-        return `unknown (${escapeUserText(current.entry.reason, 200)})`;
+        return rich`unknown (${said(current.entry.reason, 200)})`;
       case 'present':
         return current.entry.policies.length === 0
-          ? 'an access entry with no policies'
-          : current.entry.policies
-              .map((p) => `${policyName(p.policyArn)} (${escapeUserText(p.scope, 200)})`)
-              .join(', ');
+          ? ['an access entry with no policies']
+          : join(
+              current.entry.policies.map((p) => rich`${policySpan(p.policyArn)} (${said(p.scope, 200)})`),
+              ', ',
+            );
     }
   })();
   return [
     {
       kind: 'text',
-      text: `*Current access on this cluster*\n• eks-access grants: ${grants}${entry === undefined ? '' : `\n• EKS access entry: ${entry}`}`,
+      text: rich`${strong('Current access on this cluster')}\n• eks-access grants: ${grants}${entry === undefined ? '' : rich`\n• EKS access entry: ${entry}`}`,
     },
   ];
 }

@@ -1,21 +1,22 @@
 import type { Refusal } from '../refusals.ts';
-import { code, escapeUserText, mention } from './escape.ts';
+import { cluster, code, foreignCode, join, oneLine, person, type Rich, rich, said, type Text } from './rich.ts';
 
 /** One sentence per refusal; the exhaustive switch makes a new refusal code fail to compile until it has words. */
-export function describeRefusal(refusal: Refusal): string {
+export function describeRefusal(refusal: Refusal): Text {
   switch (refusal.code) {
     case 'unknown_cluster': {
-      const hint = refusal.closest ? ` Did you mean ${code(refusal.closest)}?` : '';
-      const list = refusal.available.length > 0 ? ` You can ask for: ${refusal.available.map(code).join(', ')}.` : '';
-      return `I don't know a cluster called ${code(escapeUserText(refusal.given, 100))}.${hint}${list}`;
+      const hint = refusal.closest ? rich` Did you mean ${cluster(refusal.closest)}?` : '';
+      const list =
+        refusal.available.length > 0 ? rich` You can ask for: ${join(refusal.available.map(cluster), ', ')}.` : '';
+      return rich`I don't know a cluster called ${givenName(refusal.given)}.${hint}${list}`;
     }
     case 'unmapped_user': {
-      const whom = refusal.askWhom.map(mention).join(', ');
-      return `${mention(refusal.user)} is not mapped to an AWS identity in eks-access's \`users\` config, so I can't grant access. Ask ${whom || 'your platform team'} to add the IAM ARN for ${mention(refusal.user)}.`;
+      const whom = refusal.askWhom.length > 0 ? join(refusal.askWhom.map(person), ', ') : 'your platform team';
+      return rich`${person(refusal.user)} is not mapped to an AWS identity in eks-access's ${code('users')} config, so I can't grant access. Ask ${whom} to add the IAM ARN for ${person(refusal.user)}.`;
     }
     case 'not_an_approver':
       return refusal.approvers.length > 0
-        ? `You are not an approver for this cluster. Approvers: ${refusal.approvers.map(mention).join(', ')}.`
+        ? rich`You are not an approver for this cluster. Approvers: ${join(refusal.approvers.map(person), ', ')}.`
         : 'You are not an approver for this cluster, and it has no approvers configured; ask your platform team.';
     case 'self_approval':
       return 'You cannot approve or deny a request that you made or that grants you access.';
@@ -34,53 +35,58 @@ export function describeRefusal(refusal: Refusal): string {
     case 'approvals_no_longer_valid':
       return `The approvals no longer satisfy the cluster's rules (${refusal.valid} of ${refusal.needed} still count after a config change), so nothing was applied.`;
     case 'needs_two_approvers':
-      return `Changing the authentication mode or recovering ${code(refusal.cluster)} needs two distinct approvers other than the people asking and receiving, and its config leaves ${refusal.approvers}. Add approvers to the cluster's config first.`;
+      return rich`Changing the authentication mode or recovering ${code(refusal.cluster)} needs two distinct approvers other than the people asking and receiving, and its config leaves ${refusal.approvers}. Add approvers to the cluster's config first.`;
     case 'mode_already_migrated':
-      return `Cluster ${code(refusal.cluster)} is already in ${code(refusal.mode)} mode: access entries are on, and modes never go back. Nothing to migrate.`;
+      return rich`Cluster ${code(refusal.cluster)} is already in ${code(refusal.mode)} mode: access entries are on, and modes never go back. Nothing to migrate.`;
     case 'not_the_requester': {
-      const forWhom = refusal.subject ? ` or ${mention(refusal.subject)}, whom it is for,` : '';
-      return `Only ${mention(refusal.requester)}, who made this request,${forWhom} can cancel it; nothing was changed.`;
+      const forWhom = refusal.subject ? rich` or ${person(refusal.subject)}, whom it is for,` : '';
+      return rich`Only ${person(refusal.requester)}, who made this request,${forWhom} can cancel it; nothing was changed.`;
     }
     case 'request_for_others_not_allowed':
       return requestForOthersRefusal(refusal);
     case 'step_up_required':
-      return `Approving this level on ${code(refusal.cluster)} needs a step-up: use the card's Approve button, which asks you to type the cluster name. Nothing was approved.`;
+      return rich`Approving this level on ${code(refusal.cluster)} needs a step-up: use the card's Approve button, which asks you to type the cluster name. Nothing was approved.`;
     case 'step_up_mismatch':
-      return `The name you typed is not ${code(refusal.cluster)}, so nothing was approved.`;
+      return rich`The name you typed is not ${code(refusal.cluster)}, so nothing was approved.`;
     case 'no_pending_request':
-      return `You have no pending request on ${code(refusal.cluster)}; nothing was cancelled. To end access you already have, say \`revoke my access to ${refusal.cluster}\`.`;
+      return rich`You have no pending request on ${code(refusal.cluster)}; nothing was cancelled. To end access you already have, say ${code(`revoke my access to ${refusal.cluster}`)}.`;
     case 'break_glass_refused':
       return breakGlassRefusal(refusal.cluster, refusal.reason);
     case 'not_break_glass':
       return 'That request was not a break-glass grant; there is no review to acknowledge.';
     case 'review_already_acknowledged':
-      return `This break-glass review was already acknowledged by ${mention(refusal.by)}; nothing was changed.`;
+      return rich`This break-glass review was already acknowledged by ${person(refusal.by)}; nothing was changed.`;
     case 'node_entry_protected':
-      return `No access entry was created for ${code(refusal.principalArn)} on ${code(refusal.cluster)}: ${escapeUserText(refusal.reason)}. On API_AND_CONFIG_MAP clusters an access entry takes precedence over aws-auth for the same principal. Nothing was written.`;
+      return rich`No access entry was created for ${code(refusal.principalArn)} on ${code(refusal.cluster)}: ${said(refusal.reason)}. On API_AND_CONFIG_MAP clusters an access entry takes precedence over aws-auth for the same principal. Nothing was written.`;
     case 'aws_auth_cluster_admin':
-      return `${code(refusal.principalArn)} already has cluster-admin through aws-auth (\`system:masters\`) on ${code(refusal.cluster)}; an access entry would replace it. Nothing was written.`;
+      return rich`${code(refusal.principalArn)} already has cluster-admin through aws-auth (${code('system:masters')}) on ${code(refusal.cluster)}; an access entry would replace it. Nothing was written.`;
     case 'wrong_authentication_mode':
-      return `Cluster ${code(refusal.cluster)} is in ${code(refusal.mode)} mode, so it uses the aws-auth ConfigMap, not access entries. Switch it to API_AND_CONFIG_MAP (one way) or set \`method: aws-auth\` for it.`;
+      return rich`Cluster ${code(refusal.cluster)} is in ${code(refusal.mode)} mode, so it uses the aws-auth ConfigMap, not access entries. Switch it to API_AND_CONFIG_MAP (one way) or set ${code('method: aws-auth')} for it.`;
   }
 }
 
-function requestForOthersRefusal(refusal: Extract<Refusal, { code: 'request_for_others_not_allowed' }>): string {
+function requestForOthersRefusal(refusal: Extract<Refusal, { code: 'request_for_others_not_allowed' }>): Rich {
   const people = [...refusal.approvers, ...refusal.listed.filter((id) => !refusal.approvers.includes(id))];
-  const who = people.length > 0 ? people.map(mention).join(', ') : 'nobody';
-  return `You can ask for access only for yourself on ${code(refusal.cluster)}, so nothing was filed for ${mention(refusal.subject)}. Asking for someone else is for the cluster's approvers and the people its config lists under \`requestForOthers\` (${who}). ${mention(refusal.subject)} can ask for it themselves (\`grant me <level> on ${refusal.cluster}\`), or one of those people can ask for them.`;
+  const who = people.length > 0 ? join(people.map(person), ', ') : 'nobody';
+  return rich`You can ask for access only for yourself on ${cluster(refusal.cluster)}, so nothing was filed for ${person(refusal.subject)}. Asking for someone else is for the cluster's approvers and the people its config lists under ${code('requestForOthers')} (${who}). ${person(refusal.subject)} can ask for it themselves (${code(`grant me <level> on ${refusal.cluster}`)}), or one of those people can ask for them.`;
+}
+
+/** A cluster name as typed: quoted as code, but escaped like anything else a person typed. */
+function givenName(given: string): Rich {
+  return [foreignCode(oneLine(given, 100))];
 }
 
 function breakGlassRefusal(
   cluster: string,
   reason: 'not_configured' | 'not_allowed' | 'needs_reason' | 'only_for_yourself',
-): string {
+): Text {
   switch (reason) {
     case 'not_configured':
-      return `Break-glass is not enabled for ${code(cluster)}; nothing was granted. Ask for access the usual way.`;
+      return rich`Break-glass is not enabled for ${code(cluster)}; nothing was granted. Ask for access the usual way.`;
     case 'not_allowed':
-      return `You are not on the break-glass list for ${code(cluster)}; nothing was granted. Ask for access the usual way.`;
+      return rich`You are not on the break-glass list for ${code(cluster)}; nothing was granted. Ask for access the usual way.`;
     case 'needs_reason':
-      return 'Break-glass needs a reason, e.g. `break glass admin on prod-cluster because INC-123`; nothing was granted.';
+      return rich`Break-glass needs a reason, e.g. ${code('break glass admin on prod-cluster because INC-123')}; nothing was granted.`;
     case 'only_for_yourself':
       return 'Break-glass grants access only to the person asking; nothing was granted.';
   }

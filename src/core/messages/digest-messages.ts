@@ -1,6 +1,6 @@
 import { formatDuration } from '../intent/duration.ts';
-import { code, mention } from './escape.ts';
 import type { Message } from './message.ts';
+import { cluster, code, icon, lines as joinLines, person, rich, strong } from './rich.ts';
 
 /** What a digest line needs of a request approved by policy. */
 export interface DigestLine {
@@ -21,18 +21,17 @@ export const DIGEST_LINES_MAX = 15;
  */
 export function policyApprovalDigest(lines: readonly DigestLine[], windowMs: number): Message {
   const count = lines.length;
-  const head = `:robot_face: ${count} ${count === 1 ? 'request' : 'requests'} approved by policy in the last ${formatDuration(windowMs)}`;
+  const head = rich`${icon('automatic')} ${count} ${count === 1 ? 'request' : 'requests'} approved by policy in the last ${formatDuration(windowMs)}`;
   const shown = lines.slice(0, DIGEST_LINES_MAX).map((line) => {
     const forWhom =
       line.subject === line.requester
-        ? mention(line.requester)
-        : `${mention(line.subject)} (asked by ${mention(line.requester)})`;
-    return `• *${line.level}* on ${code(line.cluster)} for ${forWhom}, ${formatDuration(line.durationMs)} · ${code(line.requestId)}`;
+        ? [person(line.requester)]
+        : rich`${person(line.subject)} (asked by ${person(line.requester)})`;
+    return rich`• ${strong(line.level)} on ${cluster(line.cluster)} for ${forWhom}, ${formatDuration(line.durationMs)} · ${code(line.requestId)}`;
   });
   const more = count > DIGEST_LINES_MAX ? [`…and ${count - DIGEST_LINES_MAX} more.`] : [];
-  const footer =
-    'Every one is in the audit trail (`/eks audit <cluster>`, `eks-access audit --since 1h`); an approver can end any of them early: `revoke @person on <cluster>`.';
-  const body = [head, ...shown, ...more].join('\n');
+  const footer = rich`Every one is in the audit trail (${code('/eks audit <cluster>')}, ${code('eks-access audit --since 1h')}); an approver can end any of them early: ${code('revoke @person on <cluster>')}.`;
+  const body = joinLines([head, ...shown, ...more]);
   return {
     text: head,
     parts: [

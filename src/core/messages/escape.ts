@@ -1,5 +1,10 @@
-/** Longest piece of user text quoted back in a message; longer input is cut with an ellipsis. */
-export const USER_TEXT_MAX = 300;
+import { USER_TEXT_MAX } from './rich.ts';
+
+/*
+ * Slack mrkdwn written as strings: left for text that is stored as a string (entry-precedence notes) and for the
+ * few use-case sentences not yet built as rich text (reminders, drift notices, cancel replies). Messages built in
+ * core/messages use rich.ts instead, and the Slack adapter renders them.
+ */
 
 /**
  * Neutralises text a person typed before it is quoted in mrkdwn: `&`, `<` and `>` are escaped

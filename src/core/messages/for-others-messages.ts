@@ -1,18 +1,19 @@
 import { formatDuration } from '../intent/duration.ts';
 import type { AccessRequest } from '../request/request.ts';
-import { code, escapeUserText, mention } from './escape.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
 import { resolutionLine, scopeText, summary } from './request-messages.ts';
+import { code, icon, join, link, person, place, type Rich, rich, said, type Text } from './rich.ts';
 
 /**
  * Where the request was asked, as the subject can follow it: a channel (its thread holds the bot's answers) is
  * linked; a slash command or a DM with the bot lives in the requester's own DM, which the subject cannot open.
  */
-function whereAsked(request: AccessRequest, link?: string): string {
-  if (link && /^[CG][A-Z0-9]+$/.test(request.channel)) return ` in <${link}|this message> in <#${request.channel}>`;
+function whereAsked(request: AccessRequest, url?: string): Rich {
+  if (url && /^[CG][A-Z0-9]+$/.test(request.channel))
+    return rich` in ${link(url, 'this message')} in ${place(request.channel)}`;
   return /^[CG][A-Z0-9]+$/.test(request.channel)
-    ? ` in <#${request.channel}> (the bot answers in the thread of that message)`
-    : ` in their direct messages with me`;
+    ? rich` in ${place(request.channel)} (the bot answers in the thread of that message)`
+    : [' in their direct messages with me'];
 }
 
 /**
@@ -20,12 +21,15 @@ function whereAsked(request: AccessRequest, link?: string): string {
  * button while it is pending (they may refuse access they did not ask for). Re-rendered without the button once
  * the request is decided.
  */
-export function requestedForYouNotice(request: AccessRequest, approvalWhere?: string, link?: string): Message {
+export function requestedForYouNotice(request: AccessRequest, approvalWhere?: Text, link?: string): Message {
   const duration = request.durationMs ? `, ${formatDuration(request.durationMs)}` : '';
-  const reason = request.reason ? ` Reason given: ${escapeUserText(request.reason)}.` : '';
-  const head = `:envelope: ${mention(request.requester)} asked for ${summary(request)} (${scopeText(request)}${duration})${whereAsked(request, link)}. Request ${code(request.id)}.${reason}`;
+  const reason = request.reason ? rich` Reason given: ${said(request.reason)}.` : '';
+  const head = rich`${icon('notice')} ${person(request.requester)} asked for ${summary(request)} (${scopeText(request)}${duration})${whereAsked(request, link)}. Request ${code(request.id)}.${reason}`;
   if (request.status !== 'pending') {
-    const approvedBy = request.approvals.map((a) => mention(a.by)).join(', ');
+    const approvedBy = join(
+      request.approvals.map((a) => person(a.by)),
+      ', ',
+    );
     return {
       text: head,
       parts: [
@@ -35,7 +39,7 @@ export function requestedForYouNotice(request: AccessRequest, approvalWhere?: st
       requestId: request.id,
     };
   }
-  const text = `${head} Approvers decide${approvalWhere ? ` in ${approvalWhere}` : ''}; you cannot approve it yourself. If you do not want this access, cancel it: nothing is granted and approvers can no longer act on it.`;
+  const text = rich`${head} Approvers decide${approvalWhere ? ` in ${approvalWhere}` : ''}; you cannot approve it yourself. If you do not want this access, cancel it: nothing is granted and approvers can no longer act on it.`;
   const cancel: MessagePart = {
     kind: 'buttons',
     buttons: [{ action: ACTIONS.cancel, label: 'Cancel request', value: request.id, style: 'danger' }],
@@ -44,6 +48,6 @@ export function requestedForYouNotice(request: AccessRequest, approvalWhere?: st
 }
 
 /** Appended to the "waiting for approval" reply when the level is auto-approved but the request is for another. */
-export function forSomeoneElseNote(request: AccessRequest): string {
-  return `No automatic approval: it is for ${mention(request.subject)}, not for you, so a person must approve.`;
+export function forSomeoneElseNote(request: AccessRequest): Rich {
+  return rich`No automatic approval: it is for ${person(request.subject)}, not for you, so a person must approve.`;
 }

@@ -1,7 +1,19 @@
 import { timeLeft, utcMinute } from '../access/time-left.ts';
 import type { AccessRequest } from '../request/request.ts';
-import { code, escapeUserText, mention } from './escape.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
+import {
+  cluster,
+  code,
+  join,
+  lines as joinLines,
+  person,
+  plainText,
+  type Rich,
+  rich,
+  said,
+  strong,
+  type Text,
+} from './rich.ts';
 
 /**
  * Slack's limits for a Home view (https://docs.slack.dev/reference/views/home-tab-views: 100 blocks;
@@ -35,7 +47,7 @@ export interface HomeInput {
 /** The App Home tab: your access with time left (Revoke / Extend), your pending requests, and what waits on you. */
 export function homeView(input: HomeInput): Message {
   const parts: MessagePart[] = [{ kind: 'header', text: 'eks-access' }];
-  parts.push({ kind: 'text', text: '*Your active access*' });
+  parts.push({ kind: 'text', text: [strong('Your active access')] });
   if (input.grants.length === 0) parts.push({ kind: 'context', text: 'None right now.' });
   for (const grant of input.grants.slice(0, HOME_ITEMS_PER_LIST)) {
     parts.push({ kind: 'text', text: grantLine(grant, input) });
@@ -48,7 +60,7 @@ export function homeView(input: HomeInput): Message {
     });
   }
   parts.push(...andMore(input.grants.length - HOME_ITEMS_PER_LIST, 'active grants'));
-  parts.push({ kind: 'text', text: '*Your pending requests*' });
+  parts.push({ kind: 'text', text: [strong('Your pending requests')] });
   if (input.pending.length === 0) parts.push({ kind: 'context', text: 'None.' });
   for (const request of input.pending.slice(0, HOME_CANCELLABLE)) {
     parts.push({ kind: 'text', text: requestLine(request) });
@@ -59,16 +71,16 @@ export function homeView(input: HomeInput): Message {
     parts.push({
       kind: 'text',
       text: linesWithin(
-        listed.map((r) => `• ${requestLine(r)}`),
+        listed.map((r) => rich`• ${requestLine(r)}`),
         HOME_SECTION_TEXT_MAX,
       ),
     });
   }
   if (input.isApprover) {
-    parts.push({ kind: 'text', text: '*Waiting for your approval*' });
+    parts.push({ kind: 'text', text: [strong('Waiting for your approval')] });
     if (input.waiting.length === 0) parts.push({ kind: 'context', text: 'Nothing waits on you.' });
     for (const request of input.waiting.slice(0, HOME_ITEMS_PER_LIST)) {
-      parts.push({ kind: 'text', text: `${requestLine(request)}, asked by ${mention(request.requester)}` });
+      parts.push({ kind: 'text', text: rich`${requestLine(request)}, asked by ${person(request.requester)}` });
       parts.push({
         kind: 'buttons',
         buttons: [
@@ -85,35 +97,42 @@ export function homeView(input: HomeInput): Message {
     }
     parts.push(...andMore(input.waiting.length - HOME_ITEMS_PER_LIST, 'requests waiting on you'));
   }
-  parts.push({ kind: 'context', text: `Updated ${utcMinute(input.now)}. Ask me \`status\` or \`help\` in a DM.` });
+  parts.push({
+    kind: 'context',
+    text: rich`Updated ${utcMinute(input.now)}. Ask me ${code('status')} or ${code('help')} in a DM.`,
+  });
   return { text: 'eks-access', parts: parts.slice(0, HOME_MAX_BLOCKS) };
 }
 
-function grantLine(grant: AccessRequest, input: HomeInput): string {
-  const whom = grant.subject === input.user ? '' : ` for ${mention(grant.subject)}`;
+function grantLine(grant: AccessRequest, input: HomeInput): Rich {
+  const whom = grant.subject === input.user ? '' : rich` for ${person(grant.subject)}`;
   const ends = grant.outcome?.expiresAt;
-  return `*${grant.level}* on ${code(grant.cluster)}${whom}: ${timeLeft(ends, input.now)}${ends ? ` (ends ${utcMinute(ends)})` : ''} · ${code(grant.id)}`;
+  return rich`${strong(grant.level)} on ${cluster(grant.cluster)}${whom}: ${timeLeft(ends, input.now)}${ends ? ` (ends ${utcMinute(ends)})` : ''} · ${code(grant.id)}`;
 }
 
-function requestLine(request: AccessRequest): string {
-  const scope = request.namespaces.length > 0 ? ` in ${request.namespaces.map(code).join(', ')}` : '';
-  const reason = request.reason ? ` — ${escapeUserText(request.reason, 120)}` : '';
-  return `*${request.level}* on ${code(request.cluster)}${scope} for ${mention(request.subject)} · ${code(request.id)}${reason}`;
+function requestLine(request: AccessRequest): Rich {
+  const scope = request.namespaces.length > 0 ? rich` in ${join(request.namespaces.map(code), ', ')}` : '';
+  const reason = request.reason ? rich` — ${said(request.reason, 120)}` : '';
+  return rich`${strong(request.level)} on ${cluster(request.cluster)}${scope} for ${person(request.subject)} · ${code(request.id)}${reason}`;
 }
 
 function andMore(hidden: number, what: string): MessagePart[] {
   return hidden > 0 ? [{ kind: 'context', text: `…and ${hidden} more ${what}.` }] : [];
 }
 
-/** Joins lines until the next would pass `max` characters, then says how many were left out. */
-export function linesWithin(lines: readonly string[], max: number): string {
-  const kept: string[] = [];
+/**
+ * Joins lines until the next would pass `max` characters, then says how many were left out. Lengths are counted
+ * on the plain text (markup adds a few characters per span; the callers keep a margin below the platform limit).
+ */
+export function linesWithin(lines: readonly Text[], max: number): Rich {
+  const kept: Text[] = [];
   let length = 0;
   for (const [i, line] of lines.entries()) {
     const suffix = `\n…and ${lines.length - i} more`;
-    if (length + line.length + 1 + suffix.length > max) return `${kept.join('\n')}${suffix}`;
+    const size = plainText(line).length;
+    if (length + size + 1 + suffix.length > max) return rich`${joinLines(kept)}${suffix}`;
     kept.push(line);
-    length += line.length + 1;
+    length += size + 1;
   }
-  return kept.join('\n');
+  return joinLines(kept);
 }

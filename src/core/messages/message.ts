@@ -1,17 +1,19 @@
+import type { Text } from './rich.ts';
+
 /**
- * A neutral message: request logic builds these, the Slack adapter renders them as Block Kit
- * (and a terminal renderer could print them). Text parts use Slack mrkdwn conventions
- * (*bold*, `code`, <@U…> mentions); anything a user typed goes through `escapeUserText` first.
+ * A neutral message: request logic builds these, and each chat front end renders them its own way (the Slack
+ * adapter as Block Kit and mrkdwn, the terminal adapter as text). Text is rich text (`rich.ts`): typed spans for
+ * people, clusters, code and status marks, never a platform's markup or ids.
  */
 export interface Message {
   /** Plain fallback for notifications and screen readers. */
-  text: string;
+  text: Text;
   parts: readonly MessagePart[];
   requestId?: string;
   /**
-   * Who posted it and why (postOnce's owner and key), carried as Slack message metadata: after an uncertain post
-   * (a 5xx or a dropped connection, when Slack may have posted it anyway) the message is looked up by it instead
-   * of being posted twice.
+   * Who posted it and why (postOnce's owner and key), carried with the message (Slack: message metadata): after an
+   * uncertain post (a 5xx or a dropped connection, when the platform may have posted it anyway) the message is
+   * looked up by it instead of being posted twice.
    */
   tag?: MessageTag;
 }
@@ -22,42 +24,42 @@ export interface MessageTag {
 }
 
 export type MessagePart =
+  /** A heading, plain words only. */
   | { kind: 'header'; text: string }
-  | { kind: 'text'; text: string }
-  | { kind: 'fields'; fields: readonly { label: string; value: string }[] }
+  | { kind: 'text'; text: Text }
+  | { kind: 'fields'; fields: readonly { label: string; value: Text }[] }
+  /** Lines shown as they are, in a fixed-width block (a diff, a command), under a title. */
+  | { kind: 'code'; title?: Text; lines: readonly string[]; foreign?: true }
   | { kind: 'buttons'; buttons: readonly Button[] }
-  | { kind: 'context'; text: string };
+  /** A quieter status line (counts, footnotes). */
+  | { kind: 'context'; text: Text };
 
+/** What a button asks for; each front end maps these to its own wire ids and back. */
 export const ACTIONS = {
-  approve: 'eks_access_approve',
-  deny: 'eks_access_deny',
+  approve: 'approve',
+  deny: 'deny',
   /** From a diagnosis whose fix is access: opens a prefilled request; the value is the cluster name. */
-  requestAccess: 'eks_access_request',
+  requestAccess: 'request-access',
   /** Runs the diagnosis for the clicker; the value is the cluster name. */
-  diagnose: 'eks_access_diagnose',
+  diagnose: 'diagnose',
   /** After a mode migration: move aws-auth items to access entries; the value is the migration's request id. */
-  migrateEntries: 'eks_access_migrate_entries',
+  migrateEntries: 'migrate-entries',
   /** Ends a granted request early; the value is the request id. */
-  done: 'eks_access_done',
+  done: 'done',
   /** On the reminder before expiry: asks for the same access again (same approval rules); value: request id. */
-  extend: 'eks_access_extend',
-  /** Approve on a step-up level (cluster-admin or `stepUpLevels`): opens the retype-the-cluster-name modal. */
-  approveStepUp: 'eks_access_approve_step_up',
+  extend: 'extend',
+  /** Approve on a step-up level (cluster-admin or `stepUpLevels`): asks the approver to retype the cluster name. */
+  approveStepUp: 'approve-step-up',
   /** On the requester's "request received" reply: withdraws a pending request; value: request id. */
-  cancel: 'eks_access_cancel',
+  cancel: 'cancel',
   /** On a break-glass card: an approver acknowledges the post-hoc review; value: request id. */
-  acknowledgeReview: 'eks_access_ack_review',
+  acknowledgeReview: 'ack-review',
 } as const;
 
-/** Modal callback ids: the deny reason and the step-up confirmation. */
-export const VIEWS = {
-  denyReason: 'eks_access_deny_reason',
-  stepUp: 'eks_access_step_up',
-} as const;
-export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
+export type Action = (typeof ACTIONS)[keyof typeof ACTIONS];
 
 export interface Button {
-  action: ActionId;
+  action: Action;
   label: string;
   /** Only an id: the worker reads everything else from the stored request, so edited payloads change nothing. */
   value: string;

@@ -1,16 +1,11 @@
+import { utcMinute } from '../access/time-left.ts';
 import { formatDuration } from '../intent/duration.ts';
 import type { Allowance } from '../request/approval.ts';
-import { isUserGroupId } from '../request/approval.ts';
 import type { AccessRequest } from '../request/request.ts';
-import { code, escapeUserText, mention } from './escape.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
+import { cluster, code, everyone, icon, join, person, type Rich, rich, said, strong } from './rich.ts';
 
 const DAY_MS = 86_400_000;
-
-/** A user (`<@U…>`) or a user group (`<!subteam^S…>`), as Slack renders mentions of each. */
-export function approverMention(id: string): string {
-  return isUserGroupId(id) ? `<!subteam^${id}>` : mention(id);
-}
 
 /** "today" for a one-day period, "this week" for seven days, else "in any 12h". */
 function periodWords(periodMs: number): string {
@@ -24,17 +19,17 @@ export function allowanceText(allowance: Allowance): string {
   return `${allowance.left} of ${allowance.of} automatic approvals left ${periodWords(allowance.periodMs)}`;
 }
 
-function what(request: AccessRequest): string {
+function what(request: AccessRequest): Rich {
   const scope =
-    request.namespaces.length === 0 ? 'whole cluster' : `namespaces ${request.namespaces.map(code).join(', ')}`;
+    request.namespaces.length === 0 ? 'whole cluster' : rich`namespaces ${join(request.namespaces.map(code), ', ')}`;
   const duration = request.durationMs ? `, ${formatDuration(request.durationMs)}` : '';
-  return `*${request.level}* on ${code(request.cluster)} for ${mention(request.subject)} (${scope}${duration})`;
+  return rich`${strong(request.level)} on ${cluster(request.cluster)} for ${person(request.subject)} (${scope}${duration})`;
 }
 
 /** The requester's thread, and the card's note, when the cluster's policy approved the request. */
 export function autoApprovedReply(request: AccessRequest): Message {
   const left = request.autoApproval?.allowance ? ` ${allowanceText(request.autoApproval.allowance)}.` : '';
-  const text = `Request ${code(request.id)}: ${what(request)}. :robot_face: Approved by policy (automatic approval for ${request.level} on ${code(request.cluster)}); applying now.${left}`;
+  const text = rich`Request ${code(request.id)}: ${what(request)}. ${icon('automatic')} Approved by policy (automatic approval for ${request.level} on ${cluster(request.cluster)}); applying now.${left}`;
   return { text, parts: [{ kind: 'text', text }], requestId: request.id };
 }
 
@@ -47,8 +42,7 @@ function untilText(request: AccessRequest): string {
   const end =
     request.outcome?.expiresAt ?? (request.breakGlass ? request.breakGlass.at + (request.durationMs ?? 0) : undefined);
   if (end === undefined) return 'unknown';
-  const at = new Date(end).toISOString().replace('T', ' ').slice(0, 16);
-  return `${at} UTC${request.outcome?.expiresAt ? '' : ' (about; counted from the verified grant)'}`;
+  return `${utcMinute(end)}${request.outcome?.expiresAt ? '' : ' (about; counted from the verified grant)'}`;
 }
 
 /** The loud card in the approval channel: who, what, why and until when, with the post-hoc review button. */
@@ -59,22 +53,22 @@ export function breakGlassCard(request: AccessRequest): Message {
     { kind: 'header', text: `🚨 ${head}` },
     {
       kind: 'text',
-      text: `<!here> ${mention(request.requester)} broke glass: ${what(request)}, granted at once without approval.`,
+      text: rich`${everyone} ${person(request.requester)} broke glass: ${what(request)}, granted at once without approval.`,
     },
     {
       kind: 'fields',
       fields: [
-        { label: 'Who', value: mention(request.requester) },
-        { label: 'What', value: `${request.level} on ${code(request.cluster)}` },
-        { label: 'Why', value: request.reason ? escapeUserText(request.reason) : '—' },
+        { label: 'Who', value: [person(request.requester)] },
+        { label: 'What', value: rich`${request.level} on ${cluster(request.cluster)}` },
+        { label: 'Why', value: request.reason ? [said(request.reason)] : '—' },
         { label: 'Until', value: untilText(request) },
         { label: 'Status', value: request.status },
-        { label: 'Request', value: code(request.id) },
+        { label: 'Request', value: [code(request.id)] },
       ],
     },
   ];
   if (ack) {
-    parts.push({ kind: 'text', text: `:white_check_mark: Review acknowledged by ${mention(ack.by)}.` });
+    parts.push({ kind: 'text', text: rich`${icon('ok')} Review acknowledged by ${person(ack.by)}.` });
   } else {
     parts.push({ kind: 'context', text: 'Needs a post-hoc review: an approver of this cluster acknowledges it.' });
     parts.push({
@@ -84,25 +78,25 @@ export function breakGlassCard(request: AccessRequest): Message {
       ],
     });
   }
-  return { text: `${head} by ${request.requester}`, parts, requestId: request.id };
+  return { text: rich`${head} by ${request.requester}`, parts, requestId: request.id };
 }
 
 /** The requester's thread after breaking glass. */
 export function breakGlassReply(request: AccessRequest, cappedFromMs?: number): Message {
   const capped = cappedFromMs ? ` (capped from ${formatDuration(cappedFromMs)}: the break-glass maximum here)` : '';
-  const text = `:rotating_light: Break-glass ${code(request.id)}: ${what(request)}${capped}. Granting now without approval; this is announced to the approvers and needs their post-hoc review.`;
+  const text = rich`${icon('break-glass')} Break-glass ${code(request.id)}: ${what(request)}${capped}. Granting now without approval; this is announced to the approvers and needs their post-hoc review.`;
   return { text, parts: [{ kind: 'text', text }], requestId: request.id };
 }
 
 /** The daily reminder in the break-glass card's thread. */
 export function reviewReminder(request: AccessRequest): Message {
-  const text = `:alarm_clock: Break-glass ${code(request.id)} by ${mention(request.requester)} (${request.level} on ${code(request.cluster)}) still needs its post-hoc review. An approver: press *Acknowledge review* on the card.`;
+  const text = rich`${icon('reminder')} Break-glass ${code(request.id)} by ${person(request.requester)} (${request.level} on ${cluster(request.cluster)}) still needs its post-hoc review. An approver: press ${strong('Acknowledge review')} on the card.`;
   return { text, parts: [{ kind: 'text', text }], requestId: request.id };
 }
 
 /** Posted in the card's thread when an approver acknowledges. */
 export function reviewAcknowledgedReply(request: AccessRequest): Message {
   const by = request.breakGlass?.acknowledged?.by ?? '';
-  const text = `:white_check_mark: ${mention(by)} acknowledged the review of break-glass ${code(request.id)}.`;
+  const text = rich`${icon('ok')} ${person(by)} acknowledged the review of break-glass ${code(request.id)}.`;
   return { text, parts: [{ kind: 'text', text }], requestId: request.id };
 }

@@ -1,40 +1,43 @@
+import { utcMinute } from '../access/time-left.ts';
 import { formatDuration } from '../intent/duration.ts';
 import type { Level } from '../levels.ts';
 import { type AccessRequest, kindOf } from '../request/request.ts';
 import { needsStepUp } from '../request/step-up.ts';
 import { currentAccessPart } from './current-access.ts';
-import { code, escapeUserText, mention } from './escape.ts';
 import { listOr } from './list-text.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
 import { restorePreviewPart } from './restore-preview.ts';
+import { bullets, cluster, code, icon, join, lines, person, type Rich, rich, said, strong, type Text } from './rich.ts';
 
-export function scopeText(request: AccessRequest): string {
-  return request.namespaces.length === 0 ? 'whole cluster' : `namespaces ${request.namespaces.map(code).join(', ')}`;
+export function scopeText(request: AccessRequest): Rich {
+  return request.namespaces.length === 0
+    ? ['whole cluster']
+    : rich`namespaces ${join(request.namespaces.map(code), ', ')}`;
 }
 
-export function summary(request: AccessRequest): string {
+export function summary(request: AccessRequest): Rich {
   switch (kindOf(request)) {
     case 'migrate':
-      return `a one-way switch of ${code(request.cluster)} from CONFIG_MAP to API_AND_CONFIG_MAP`;
+      return rich`a one-way switch of ${cluster(request.cluster)} from CONFIG_MAP to API_AND_CONFIG_MAP`;
     case 'recover':
-      return `lock-out recovery on ${code(request.cluster)}: *cluster-admin* for ${mention(request.subject)}`;
+      return rich`lock-out recovery on ${cluster(request.cluster)}: ${strong('cluster-admin')} for ${person(request.subject)}`;
     case 'grant':
-      return `*${request.level}* on ${code(request.cluster)} for ${mention(request.subject)}`;
+      return rich`${strong(request.level)} on ${cluster(request.cluster)} for ${person(request.subject)}`;
   }
 }
 
 /** What approving will do, in the card's words. */
-function changeText(request: AccessRequest, policyArn: string): string {
+function changeText(request: AccessRequest, policyArn: string): Text {
   switch (kindOf(request)) {
     case 'migrate':
       return 'UpdateClusterConfig authenticationMode=API_AND_CONFIG_MAP. One way: the cluster can never go back to CONFIG_MAP. aws-auth keeps working; access entries start to work too.';
     case 'recover':
-      return `switch to API_AND_CONFIG_MAP if the cluster is in CONFIG_MAP (one way), then an access entry for ${code(request.principalArn)} + ${code(policyArn)}`;
+      return rich`switch to API_AND_CONFIG_MAP if the cluster is in CONFIG_MAP (one way), then an access entry for ${code(request.principalArn)} + ${code(policyArn)}`;
     case 'grant':
       // Only the method that will run: an aws-auth grant edits the ConfigMap (its diff follows on the card).
       return request.awsAuthPreview
-        ? `aws-auth item for ${code(request.principalArn)} in kube-system/aws-auth (the change is shown below)`
-        : `access entry for ${code(request.principalArn)} + ${code(policyArn)}`;
+        ? rich`aws-auth item for ${code(request.principalArn)} in kube-system/aws-auth (the change is shown below)`
+        : rich`access entry for ${code(request.principalArn)} + ${code(policyArn)}`;
   }
 }
 
@@ -42,15 +45,16 @@ function detailFields(request: AccessRequest, policyArn: string): MessagePart {
   return {
     kind: 'fields',
     fields: [
-      { label: 'Requested by', value: mention(request.requester) },
-      { label: 'For', value: mention(request.subject) },
-      { label: 'Cluster', value: code(request.cluster) },
+      { label: 'Requested by', value: [person(request.requester)] },
+      { label: 'For', value: [person(request.subject)] },
+      { label: 'Cluster', value: [cluster(request.cluster)] },
       { label: 'Level', value: request.level },
       { label: 'Scope', value: scopeText(request) },
       { label: 'Duration', value: request.durationMs ? formatDuration(request.durationMs) : 'not given' },
-      { label: 'Reason', value: request.reason ? escapeUserText(request.reason) : '—' },
-      { label: 'Request', value: code(request.id) },
-    ].concat([{ label: 'Change', value: changeText(request, policyArn) }]),
+      { label: 'Reason', value: request.reason ? [said(request.reason)] : '—' },
+      { label: 'Request', value: [code(request.id)] },
+      { label: 'Change', value: changeText(request, policyArn) },
+    ],
   };
 }
 
@@ -59,17 +63,17 @@ function awsAuthPreviewParts(request: AccessRequest): MessagePart[] {
   const preview = request.awsAuthPreview;
   if (!preview) return [];
   if ('unavailable' in preview)
-    return [{ kind: 'context', text: `aws-auth preview unavailable: ${escapeUserText(preview.unavailable)}` }];
-  const fence = (lines: readonly string[]) => `\`\`\`${lines.join('\n').replace(/`/g, "'")}\`\`\``;
+    return [{ kind: 'context', text: rich`aws-auth preview unavailable: ${said(preview.unavailable)}` }];
   return [
-    { kind: 'text', text: `*Change to aws-auth* (kube-system/aws-auth):\n${fence(preview.lines)}` },
+    { kind: 'code', title: rich`${strong('Change to aws-auth')} (kube-system/aws-auth):`, lines: preview.lines },
     {
-      kind: 'text',
-      text: `*Safety checks*${preview.isSafe ? '' : ' (this change will be refused)'}:\n${fence(preview.checks)}`,
+      kind: 'code',
+      title: rich`${strong('Safety checks')}${preview.isSafe ? '' : ' (this change will be refused)'}:`,
+      lines: preview.checks,
     },
     {
       kind: 'context',
-      text: '*What the end restores*: the item goes back to exactly what it is now, byte for byte (removed if there was none), and the RBAC bindings the grant creates are deleted once nothing needs them.',
+      text: rich`${strong('What the end restores')}: the item goes back to exactly what it is now, byte for byte (removed if there was none), and the RBAC bindings the grant creates are deleted once nothing needs them.`,
     },
   ];
 }
@@ -87,7 +91,7 @@ export function requestCard(
       : `${kindOf(request) === 'migrate' ? 'Mode migration' : 'Lock-out recovery'} ${request.id} on ${request.cluster}`;
   const parts: MessagePart[] = [
     { kind: 'header', text: head },
-    { kind: 'text', text: `${mention(request.requester)} asks for ${summary(request)}.` },
+    { kind: 'text', text: rich`${person(request.requester)} asks for ${summary(request)}.` },
     detailFields(request, policyArn),
     ...currentAccessPart(request.currentAccess),
     // Access-entry grants only: an aws-auth grant shows its exact diff below instead.
@@ -99,7 +103,7 @@ export function requestCard(
       ? [
           {
             kind: 'text' as const,
-            text: `*aws-auth precedence*${request.entryPrecedence.isRefused ? ' (this grant will be refused)' : ''}: ${request.entryPrecedence.text}`,
+            text: rich`${strong('aws-auth precedence')}${request.entryPrecedence.isRefused ? ' (this grant will be refused)' : ''}: ${request.entryPrecedence.text}`,
           },
         ]
       : []),
@@ -108,7 +112,7 @@ export function requestCard(
   if (request.status === 'pending') {
     parts.push({
       kind: 'context',
-      text: `Approvals: ${request.approvals.length} of ${requiredApprovals}${request.approvals.length > 0 ? ` (${approvedBy})` : ''}`,
+      text: rich`Approvals: ${request.approvals.length} of ${requiredApprovals}${request.approvals.length > 0 ? rich` (${approvedBy})` : ''}`,
     });
     parts.push({
       kind: 'buttons',
@@ -130,38 +134,38 @@ export function requestCard(
 }
 
 /** Who approved: the people, or the policy / break-glass that stood in for them. */
-function approvedByText(request: AccessRequest): string {
-  if (request.autoApproval) return 'policy';
-  if (request.breakGlass) return 'nobody (break-glass)';
+function approvedByText(request: AccessRequest): Rich {
+  if (request.autoApproval) return ['policy'];
+  if (request.breakGlass) return ['nobody (break-glass)'];
   return listOr(
-    request.approvals.map((a) => mention(a.by)),
+    request.approvals.map((a) => person(a.by)),
     'nobody on record',
   );
 }
 
-export function resolutionLine(request: AccessRequest, approvedBy: string): string {
+export function resolutionLine(request: AccessRequest, approvedBy: Text): Rich {
   switch (request.status) {
     case 'denied':
-      return `:no_entry: Denied by ${mention(request.denial?.by ?? '')}${request.denial?.reason ? `: ${escapeUserText(request.denial.reason)}` : ''}.`;
+      return rich`${icon('denied')} Denied by ${person(request.denial?.by ?? '')}${request.denial?.reason ? rich`: ${said(request.denial.reason)}` : ''}.`;
     case 'approved':
     case 'applying':
-      return `:hourglass_flowing_sand: Approved by ${approvedBy}; applying…`;
+      return rich`${icon('working')} Approved by ${approvedBy}; applying…`;
     case 'granted':
-      return `:white_check_mark: Approved by ${approvedBy}; granted and verified.`;
+      return rich`${icon('ok')} Approved by ${approvedBy}; granted and verified.`;
     case 'failed':
-      return `:x: Approved by ${approvedBy}; failed: ${request.failure?.message ?? 'unknown error'}`;
+      return rich`${icon('failed')} Approved by ${approvedBy}; failed: ${request.failure?.message ?? 'unknown error'}`;
     case 'pending':
-      return 'Waiting for approval.';
+      return ['Waiting for approval.'];
     case 'expired':
-      return `:hourglass: Approved by ${approvedBy}; granted, then expired${afterEnd(request, 'and removed')}.`;
+      return rich`${icon('expired')} Approved by ${approvedBy}; granted, then expired${afterEnd(request, 'and removed')}.`;
     case 'revoked':
       if (request.ended?.reason === 'drift')
-        return `:warning: Approved by ${approvedBy}; granted, then removed outside eks-access (drift).`;
-      return `:lock: Approved by ${approvedBy}; granted, then revoked${request.ended?.by ? ` by ${mention(request.ended.by)}` : ''}${afterEnd(request, '')}.`;
+        return rich`${icon('warning')} Approved by ${approvedBy}; granted, then removed outside eks-access (drift).`;
+      return rich`${icon('locked')} Approved by ${approvedBy}; granted, then revoked${request.ended?.by ? rich` by ${person(request.ended.by)}` : ''}${afterEnd(request, '')}.`;
     case 'cancelled':
-      return `:heavy_multiplication_x: Cancelled by ${mention(request.cancelled?.by ?? request.requester)} before a decision.`;
+      return rich`${icon('cancelled')} Cancelled by ${person(request.cancelled?.by ?? request.requester)} before a decision.`;
     case 'lapsed':
-      return ':zzz: Lapsed: nobody decided before the request timed out. Ask again if it is still needed.';
+      return rich`${icon('lapsed')} Lapsed: nobody decided before the request timed out. Ask again if it is still needed.`;
   }
 }
 
@@ -180,12 +184,11 @@ export function endedReply(request: AccessRequest): Message {
       ? 'expired'
       : request.ended?.reason === 'drift'
         ? 'was removed outside eks-access (drift); the grant is ended'
-        : `was revoked${request.ended?.by ? ` by ${mention(request.ended.by)}` : ''}`;
+        : rich`was revoked${request.ended?.by ? rich` by ${person(request.ended.by)}` : ''}`;
   const left = request.ended?.leftForPerson ?? [];
   const leftNote = left.length > 0 ? ' Some changes made outside eks-access were left for a person to decide.' : '';
-  const text = `:lock: ${mention(request.subject)}'s ${summary(request)} ${how}.${leftNote} Tokens already issued stay valid for up to 15 minutes.`;
+  const text = rich`${icon('locked')} ${person(request.subject)}'s ${summary(request)} ${how}.${leftNote} Tokens already issued stay valid for up to 15 minutes.`;
   const evidence = request.ended?.evidence ?? [];
-  const bullets = (lines: readonly string[]) => lines.map((e) => `• ${e}`).join('\n');
   return {
     text,
     parts: [
@@ -195,7 +198,7 @@ export function endedReply(request: AccessRequest): Message {
         ? [
             {
               kind: 'text' as const,
-              text: `:warning: *Changed outside eks-access during the grant; left as it is for a person to decide:*\n${bullets(left)}`,
+              text: rich`${icon('warning')} ${strong('Changed outside eks-access during the grant; left as it is for a person to decide:')}\n${bullets(left)}`,
             },
           ]
         : []),
@@ -217,16 +220,16 @@ export function doneButton(request: AccessRequest): MessagePart {
   return { kind: 'buttons', buttons: [{ action: ACTIONS.done, label: "I'm done", value: request.id }] };
 }
 
-export function requestReceivedReply(request: AccessRequest, approvers: readonly string[], where?: string): Message {
+export function requestReceivedReply(request: AccessRequest, approvers: readonly string[], where?: Text): Message {
   const capped = request.requestedDurationMs
     ? ` (capped from ${formatDuration(request.requestedDurationMs)}: the maximum for ${request.level} here)`
     : '';
   // `approvers` comes without the people barred from deciding (the subject, and the requester unless allowed).
   const waiting =
     approvers.length > 0
-      ? `Waiting for approval from ${approvers.map(mention).join(', ')}${where ? ` in ${where}` : ''}.`
+      ? rich`Waiting for approval from ${join(approvers.map(person), ', ')}${where ? rich` in ${where}` : ''}.`
       : 'Waiting for approval, but no configured approver can decide it: the approvers are the people asking and receiving. Ask the platform team to add an approver for this cluster.';
-  const text = `Request ${code(request.id)}: ${summary(request)} (${scopeText(request)}${
+  const text = rich`Request ${code(request.id)}: ${summary(request)} (${scopeText(request)}${
     request.durationMs ? `, ${formatDuration(request.durationMs)}${capped}` : ''
   }). ${waiting}`;
   // Cancel is offered only while nobody has decided; refreshes re-render this reply without it.
@@ -239,24 +242,24 @@ export function requestReceivedReply(request: AccessRequest, approvers: readonly
 
 export function statusReply(request: AccessRequest): Message {
   const approvedBy = approvedByText(request);
-  const text = `Request ${code(request.id)}: ${resolutionLine(request, approvedBy)}`;
+  const text = rich`Request ${code(request.id)}: ${resolutionLine(request, approvedBy)}`;
   const parts: MessagePart[] = [{ kind: 'text', text }];
   if (request.status === 'denied') parts.push(diagnoseButton(request));
   return { text, parts, requestId: request.id };
 }
 
 export function grantedReply(request: AccessRequest, evidence: readonly string[]): Message {
-  const text = `:white_check_mark: ${mention(request.subject)} now has ${summary(request)} (${scopeText(request)}). Verified on the cluster:`;
+  const text = rich`${icon('ok')} ${person(request.subject)} now has ${summary(request)} (${scopeText(request)}). Verified on the cluster:`;
   return {
     text,
     parts: [
       { kind: 'text', text },
-      { kind: 'text', text: evidence.map((line) => `• ${line}`).join('\n') },
+      { kind: 'text', text: bullets(evidence) },
       ...(request.outcome?.expiresAt
         ? [
             {
               kind: 'text' as const,
-              text: `Access ends by itself at *${new Date(request.outcome.expiresAt).toISOString().replace('T', ' ').slice(0, 16)} UTC*${request.durationMs ? ` (${formatDuration(request.durationMs)})` : ''}.`,
+              text: rich`Access ends by itself at ${strong(utcMinute(request.outcome.expiresAt))}${request.durationMs ? ` (${formatDuration(request.durationMs)})` : ''}.`,
             },
             doneButton(request),
           ]
@@ -282,27 +285,28 @@ function diagnoseButton(request: AccessRequest): MessagePart {
 export function slowGrantNote(request: AccessRequest, cause: 'throttled' | 'unavailable'): Message {
   const why =
     cause === 'throttled' ? 'AWS is throttling our calls' : 'AWS is answering with errors (a service-side problem)';
-  const text = `:hourglass_flowing_sand: Still working on ${code(request.id)}: ${why}. I keep retrying with backoff and will post here when ${mention(request.subject)} has access; no need to ask again.`;
+  const text = rich`${icon('working')} Still working on ${code(request.id)}: ${why}. I keep retrying with backoff and will post here when ${person(request.subject)} has access; no need to ask again.`;
   return { text, parts: [{ kind: 'text', text }], requestId: request.id };
 }
 
 export function failedReply(request: AccessRequest): Message {
-  const text = `:x: Request ${code(request.id)} failed: ${request.failure?.message ?? 'unknown error'}`;
+  const text = rich`${icon('failed')} Request ${code(request.id)} failed: ${request.failure?.message ?? 'unknown error'}`;
   return { text, parts: [{ kind: 'text', text }, diagnoseButton(request)], requestId: request.id };
 }
 
 export function myRequestsReply(requests: readonly AccessRequest[]): Message {
   if (requests.length === 0) {
-    const text = 'You have no access requests yet. Try `grant me view on <cluster> for 4h`.';
+    const text = rich`You have no access requests yet. Try ${code('grant me view on <cluster> for 4h')}.`;
     return { text, parts: [{ kind: 'text', text }] };
   }
-  const lines = requests.map(
-    (r) => `• ${code(r.id)} ${r.level} on ${code(r.cluster)} for ${mention(r.subject)}: *${r.status}*`,
+  const recent = bullets(
+    requests.map(
+      (r) => rich`${code(r.id)} ${r.level} on ${cluster(r.cluster)} for ${person(r.subject)}: ${strong(r.status)}`,
+    ),
   );
-  const text = `Your recent requests:\n${lines.join('\n')}`;
-  return { text: 'Your recent requests', parts: [{ kind: 'text', text }] };
+  return { text: 'Your recent requests', parts: [{ kind: 'text', text: lines(['Your recent requests:', recent]) }] };
 }
 
-export function plainReply(text: string): Message {
+export function plainReply(text: Text): Message {
   return { text, parts: [{ kind: 'text', text }] };
 }

@@ -1,8 +1,9 @@
 import { mergeScope, scopeCovers, wantedScope } from '../plan/access-entries.ts';
 import type { CurrentAccessInfo } from '../request/request.ts';
-import { policyName } from './current-access.ts';
+import { policySpan } from './current-access.ts';
 import type { MessagePart } from './message.ts';
-import { scopePhrase } from './restore-notes.ts';
+import { scopeRich } from './restore-notes.ts';
+import { type Rich, rich, strong } from './rich.ts';
 
 /**
  * The approval card's "now → during → after" line for an access-entry grant: what the principal holds today, what
@@ -20,29 +21,29 @@ export function restorePreviewPart(
     current && current.grants.length > 0
       ? ' (other eks-access grants are active here: each end gives back only what it added)'
       : '';
-  return [{ kind: 'text', text: `*What the end restores*\n${line}${others}` }];
+  return [{ kind: 'text', text: rich`${strong('What the end restores')}\n${line}${others}` }];
 }
 
 function previewLine(
   current: CurrentAccessInfo | undefined,
   policyArn: string,
   namespaces: readonly string[],
-): string | undefined {
+): Rich | undefined {
   if (!current) return undefined;
-  const name = policyName(policyArn);
+  const name = policySpan(policyArn);
   const wanted = wantedScope(namespaces);
   if (current.entry.kind === 'unknown' || current.entry.kind === 'aws-auth') return undefined;
   if (current.entry.kind === 'none') {
-    return `Now: no access entry → during the grant: an access entry with ${name} on ${scopePhrase(wanted)} → after: the entry is deleted again`;
+    return rich`Now: no access entry → during the grant: an access entry with ${name} on ${scopeRich(wanted)} → after: the entry is deleted again`;
   }
   const held = current.entry.policies.find((p) => p.policyArn === policyArn);
   if (!held) {
-    return `Now: no ${name} → during the grant: ${name} on ${scopePhrase(wanted)} → after: ${name} removed again; the rest of the entry stays as it is`;
+    return rich`Now: no ${name} → during the grant: ${name} on ${scopeRich(wanted)} → after: ${name} removed again; the rest of the entry stays as it is`;
   }
   if (!held.accessScope) return undefined;
   if (scopeCovers(held.accessScope, wanted)) {
-    return `Now: ${name} on ${scopePhrase(held.accessScope)} → during the grant: unchanged (it already covers the request) → after: unchanged`;
+    return rich`Now: ${name} on ${scopeRich(held.accessScope)} → during the grant: unchanged (it already covers the request) → after: unchanged`;
   }
   const during = mergeScope(held.accessScope, wanted);
-  return `Now: ${name} on ${scopePhrase(held.accessScope)} → during the grant: ${scopePhrase(during)} → after: back to ${scopePhrase(held.accessScope)}`;
+  return rich`Now: ${name} on ${scopeRich(held.accessScope)} → during the grant: ${scopeRich(during)} → after: back to ${scopeRich(held.accessScope)}`;
 }

@@ -1,14 +1,13 @@
 import { timeLeft } from '../access/time-left.ts';
 import type { AccessRequest } from '../request/request.ts';
 import { ACTIONS, type Message } from './message.ts';
-
-const mention = (user: string) => `<@${user}>`;
+import { person, rich } from './rich.ts';
 
 /** "revoke" / "I'm done" with no cluster and nothing active: says so instead of asking which cluster. */
 export function nothingToRevokeReply(subject: string, isSelf: boolean): Message {
   const text = isSelf
     ? 'Nothing to revoke: you have no active eks-access grant.'
-    : `Nothing to revoke: ${mention(subject)} has no active eks-access grant.`;
+    : rich`Nothing to revoke: ${person(subject)} has no active eks-access grant.`;
   return { text, parts: [{ kind: 'text', text }] };
 }
 
@@ -22,8 +21,8 @@ export function revokeChoiceReply(
   grants: readonly AccessRequest[],
   now: number,
 ): Message {
-  const whose = isSelf ? 'You have' : `${mention(subject)} has`;
-  const text = `${whose} ${grants.length} active grants. Which one should end?`;
+  const whose = isSelf ? 'You have' : rich`${person(subject)} has`;
+  const text = rich`${whose} ${grants.length} active grants. Which one should end?`;
   const buttons = grants.map((grant) => ({
     action: ACTIONS.done,
     label: `End ${grant.level} on ${grant.cluster} (${timeLeft(grant.outcome?.expiresAt, now)})`,

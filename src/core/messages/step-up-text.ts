@@ -1,44 +1,44 @@
 import { formatDuration } from '../intent/duration.ts';
 import { type AccessRequest, kindOf } from '../request/request.ts';
-import { code, escapeUserText, mention } from './escape.ts';
+import { cluster, code, join, lines, person, type Rich, rich, said, strong } from './rich.ts';
 
 /**
  * The exact change a step-up approval makes, restated in the modal before the approver types the cluster name:
  * who, the principal ARN, the cluster, the level and its policy, the scope and the duration.
  */
-export function stepUpSummary(request: AccessRequest, policyArn: string): string {
+export function stepUpSummary(request: AccessRequest, policyArn: string): Rich {
   const kind = kindOf(request);
   if (kind === 'migrate') {
-    return [
-      `*You are approving the authentication-mode migration of ${code(request.cluster)}.*`,
-      `• *Change*: ${code('CONFIG_MAP')} → ${code('API_AND_CONFIG_MAP')} (UpdateClusterConfig)`,
-      '• *This cannot be undone*: EKS never lets a cluster go back to CONFIG_MAP.',
-      `• *Asked by*: ${mention(request.requester)}`,
+    return lines([
+      strong(rich`You are approving the authentication-mode migration of ${cluster(request.cluster)}.`),
+      rich`• ${strong('Change')}: ${code('CONFIG_MAP')} → ${code('API_AND_CONFIG_MAP')} (UpdateClusterConfig)`,
+      rich`• ${strong('This cannot be undone')}: EKS never lets a cluster go back to CONFIG_MAP.`,
+      rich`• ${strong('Asked by')}: ${person(request.requester)}`,
       reasonLine(request),
-    ].join('\n');
+    ]);
   }
   if (kind === 'recover') {
-    return [
-      `*You are approving a lock-out recovery of ${code(request.cluster)}.*`,
-      `• *Who*: ${mention(request.subject)} gets cluster-admin (asked by ${mention(request.requester)})`,
-      `• *Principal*: ${code(request.principalArn)}`,
-      `• *How*: an access entry with ${code(policyArn)}; on a CONFIG_MAP cluster the mode is switched to API_AND_CONFIG_MAP first, which cannot be undone`,
+    return lines([
+      strong(rich`You are approving a lock-out recovery of ${cluster(request.cluster)}.`),
+      rich`• ${strong('Who')}: ${person(request.subject)} gets cluster-admin (asked by ${person(request.requester)})`,
+      rich`• ${strong('Principal')}: ${code(request.principalArn)}`,
+      rich`• ${strong('How')}: an access entry with ${code(policyArn)}; on a CONFIG_MAP cluster the mode is switched to API_AND_CONFIG_MAP first, which cannot be undone`,
       durationLine(request),
       reasonLine(request),
-    ].join('\n');
+    ]);
   }
   const scope =
-    request.namespaces.length === 0 ? 'whole cluster' : `namespaces ${request.namespaces.map(code).join(', ')}`;
-  return [
-    `*You are approving ${request.level} on ${code(request.cluster)}.*`,
-    `• *Who*: ${mention(request.subject)}${request.requester !== request.subject ? ` (asked by ${mention(request.requester)})` : ''}`,
-    `• *Principal*: ${code(request.principalArn)}`,
-    `• *Cluster*: ${code(request.cluster)}`,
-    `• *Level*: ${request.level} → ${code(policyArn)}`,
-    `• *Scope*: ${scope}`,
+    request.namespaces.length === 0 ? 'whole cluster' : rich`namespaces ${join(request.namespaces.map(code), ', ')}`;
+  return lines([
+    strong(rich`You are approving ${request.level} on ${cluster(request.cluster)}.`),
+    rich`• ${strong('Who')}: ${person(request.subject)}${request.requester !== request.subject ? rich` (asked by ${person(request.requester)})` : ''}`,
+    rich`• ${strong('Principal')}: ${code(request.principalArn)}`,
+    rich`• ${strong('Cluster')}: ${cluster(request.cluster)}`,
+    rich`• ${strong('Level')}: ${request.level} → ${code(policyArn)}`,
+    rich`• ${strong('Scope')}: ${scope}`,
     durationLine(request),
     reasonLine(request),
-  ].join('\n');
+  ]);
 }
 
 /** What the approver must type, and the error shown beside the field when it does not match. */
@@ -49,10 +49,10 @@ export function stepUpPrompt(cluster: string): { label: string; mismatch: string
   };
 }
 
-function reasonLine(request: AccessRequest): string {
-  return `• *Reason*: ${request.reason ? escapeUserText(request.reason) : '—'}`;
+function reasonLine(request: AccessRequest): Rich {
+  return rich`• ${strong('Reason')}: ${request.reason ? said(request.reason) : '—'}`;
 }
 
-function durationLine(request: AccessRequest): string {
-  return `• *Duration*: ${request.durationMs ? formatDuration(request.durationMs) : 'the level default'}`;
+function durationLine(request: AccessRequest): Rich {
+  return rich`• ${strong('Duration')}: ${request.durationMs ? formatDuration(request.durationMs) : 'the level default'}`;
 }

@@ -5,6 +5,7 @@ import { isNodeEntry } from '../aws-auth/nodes.ts';
 import { awsAuthArn, isParsedArn, parseArn } from '../identity/arn.ts';
 import { describeRefusal } from '../messages/describe-refusal.ts';
 import { code, escapeUserText } from '../messages/escape.ts';
+import { plainText } from '../messages/rich.ts';
 import type { Refusal } from '../refusals.ts';
 import type { EntryPrecedenceInfo } from '../request/request.ts';
 
@@ -75,7 +76,7 @@ function isEntryUsername(username: string): boolean {
 /** The card's line: what aws-auth gives the principal now and what the entry keeps, or why it will be refused. */
 export function precedenceLine(decision: EntryPrecedence, principalArn: string): EntryPrecedenceInfo | undefined {
   if (decision.kind === 'unmapped') return undefined;
-  if (decision.kind === 'refuse') return { text: describeRefusal(decision.refusal), isRefused: true };
+  if (decision.kind === 'refuse') return { text: plainText(describeRefusal(decision.refusal)), isRefused: true };
   const { username, groups } = decision.mapped;
   const what = /:role\//.test(principalArn) ? 'role' : 'user';
   const as = username === '' ? '' : ` as ${code(escapeUserText(username, 200))}`;

@@ -1,5 +1,6 @@
 import { parseAwsAuth } from '../../core/aws-auth/document.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
+import { plainText } from '../../core/messages/rich.ts';
 import { decideEntryPrecedence, type EntryPrecedence, precedenceLine } from '../../core/plan/entry-precedence.ts';
 import type { AccessRequest, EntryPrecedenceInfo, FailureInfo } from '../../core/request/request.ts';
 import type { ClusterSettings } from '../../core/settings.ts';
@@ -50,7 +51,7 @@ export async function entryPrecedenceCheck(
       },
     };
   }
-  const message = describeRefusal(decision.refusal);
+  const message = plainText(describeRefusal(decision.refusal));
   await recordAudit(deps, {
     type: 'refused',
     actor: 'eks-access',

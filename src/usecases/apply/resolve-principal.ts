@@ -4,6 +4,7 @@ import { noAccessEntryFor, noSuchRole } from '../../core/messages/grant-texts.ts
 import type { AccessRequest, FailureInfo } from '../../core/request/request.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { IamDirectory } from '../ports/eks.ts';
+import { failure } from '../support/request-lifecycle.ts';
 
 /**
  * The ARN an access entry is keyed by. EKS never accepts a session ARN: an assumed-role ARN is turned into its
@@ -16,11 +17,7 @@ export async function resolvePrincipal(
   calls: string[],
 ): Promise<{ arn: string } | { failure: FailureInfo }> {
   const invalid = (reason: string) => ({
-    failure: {
-      code: 'invalid_principal',
-      message: describeRefusal({ code: 'invalid_principal', reason }),
-      at: deps.clock.now(),
-    },
+    failure: failure('invalid_principal', describeRefusal({ code: 'invalid_principal', reason }), deps),
   });
   const parsed = parseArn(request.principalArn);
   if (!isParsedArn(parsed)) return invalid(parsed.reason);

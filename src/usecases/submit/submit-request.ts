@@ -37,7 +37,7 @@ import { noteInDigest } from '../review/policy-digest.ts';
 import { schedulePendingTimers } from '../review/remind-approvers.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
 import { recordAudit } from '../support/record-audit.ts';
-import { ackMessage } from '../support/request-conversation.ts';
+import { ackMessage, approvalChannelLink } from '../support/request-conversation.ts';
 import { autoApproveIfAllowed } from './auto-approve.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
 import { currentAccessOf } from './current-access.ts';
@@ -141,7 +141,7 @@ async function announce(
   const cluster = resolveCluster(deps.settings, request.cluster);
   if (isRefusal(cluster)) return;
   const owner = requestOwner(request.id);
-  const where = cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
+  const where = approvalChannelLink(cluster);
   const policy = approvalPolicyOf(cluster, kindOf(request), request.level);
   await postOnce(
     deps,

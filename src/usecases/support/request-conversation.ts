@@ -4,6 +4,7 @@ import { forSomeoneElseNote, requestedForYouNotice } from '../../core/messages/f
 import type { Message } from '../../core/messages/message.ts';
 import { autoApprovedReply, breakGlassCard, capReachedNote } from '../../core/messages/policy-messages.ts';
 import { requestCard, requestReceivedReply } from '../../core/messages/request-messages.ts';
+import { place, type Rich, rich, type Text } from '../../core/messages/rich.ts';
 import { type AutoApproveDecision, approversFor } from '../../core/request/approval.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import { kindOf } from '../../core/request/request.ts';
@@ -98,8 +99,8 @@ export async function refreshCardsNow(
   return updated;
 }
 
-export function approvalChannelLink(cluster: { approvalChannel?: string | undefined }): string | undefined {
-  return cluster.approvalChannel ? `<#${cluster.approvalChannel}>` : undefined;
+export function approvalChannelLink(cluster: { approvalChannel?: string | undefined }): Rich | undefined {
+  return cluster.approvalChannel ? [place(cluster.approvalChannel)] : undefined;
 }
 
 /**
@@ -109,7 +110,7 @@ export function approvalChannelLink(cluster: { approvalChannel?: string | undefi
 export function ackMessage(
   request: AccessRequest,
   approvers: readonly string[],
-  where: string | undefined,
+  where: Text | undefined,
   decision?: AutoApproveDecision,
 ): Message {
   if (request.autoApproval) return autoApprovedReply(request);
@@ -123,7 +124,7 @@ export function ackMessage(
           ? forSomeoneElseNote(request)
           : undefined;
   if (!note) return reply;
-  const text = `${reply.text} ${note}`;
+  const text = rich`${reply.text} ${note}`;
   // The first part is the text; the rest (the Cancel button) stays.
   return { ...reply, text, parts: [{ kind: 'text', text }, ...reply.parts.slice(1)] };
 }

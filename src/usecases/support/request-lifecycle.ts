@@ -3,6 +3,7 @@ import type { RequestId } from '../../core/ids.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import { autoApprovedReply } from '../../core/messages/policy-messages.ts';
 import { failedReply, grantedReply, statusReply } from '../../core/messages/request-messages.ts';
+import { plainText, type Text } from '../../core/messages/rich.ts';
 import { hasQuorum, validApprovals } from '../../core/request/approval.ts';
 import { effectiveDuration } from '../../core/request/duration-policy.ts';
 import {
@@ -133,8 +134,8 @@ export async function fail(
   return { status: failed.status };
 }
 
-export function failure(code: string, message: string, deps: Pick<Deps, 'clock'>): FailureInfo {
-  return { code, message, at: deps.clock.now() };
+export function failure(code: string, message: Text, deps: Pick<Deps, 'clock'>): FailureInfo {
+  return { code, message: plainText(message), at: deps.clock.now() };
 }
 
 export async function announceOutcome(

@@ -5,6 +5,7 @@ import { lapseRequest } from '../../../src/usecases/review/lapse-request.ts';
 import { remindApprovers } from '../../../src/usecases/review/remind-approvers.ts';
 import { submitRequest } from '../../../src/usecases/submit/submit-request.ts';
 import { inMemoryWorld } from '../../fakes/in-memory/ports.ts';
+import { mrkdwnText } from '../../support/mrkdwn-message.ts';
 import { ALICE, BOB, CAROL, DAVE, pendingRequest } from '../core/request/fixtures.ts';
 
 const NOW = 1_700_000_000_000;
@@ -114,7 +115,7 @@ describe('pending timeout', () => {
     expect(result).toEqual({ status: 'lapsed' });
     expect(world.requests.get(request.id)).toMatchObject({ status: 'lapsed', lapsedAt: NOW });
     expect(world.audit.map((e) => e.type)).toEqual(['lapsed']);
-    expect(world.posts.map((p) => p.message.text).join('\n')).toContain('Lapsed');
+    expect(world.posts.map((p) => mrkdwnText(p.message)).join('\n')).toContain('Lapsed');
   });
 
   it('a job that runs early re-schedules itself instead of lapsing the request', async () => {

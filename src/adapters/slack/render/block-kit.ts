@@ -13,6 +13,8 @@ import {
   SLACK_SECTION_TEXT_MAX,
   truncate,
 } from './limits.ts';
+import { codeBlock, mrkdwn } from './mrkdwn.ts';
+import { SLACK_ACTION_IDS } from './wire-ids.ts';
 
 /** Slack message metadata `event_type` of every message the bot posts through postOnce (owner and key in it). */
 export const MESSAGE_TAG_EVENT = 'eks_access_message';
@@ -23,11 +25,11 @@ export interface RenderedMessage {
   metadata?: { event_type: string; event_payload: Record<string, string> };
 }
 
-/** Neutral message → Block Kit within Slack's limits (long parts are cut, never rejected). */
+/** Neutral message → Block Kit and mrkdwn within Slack's limits (long parts are cut, never rejected). */
 export function renderBlockKit(message: Message): RenderedMessage {
   const blocks = message.parts.flatMap(renderPart).slice(0, SLACK_MAX_BLOCKS);
   return {
-    text: truncate(withoutEmojiCodes(message.text), SLACK_FALLBACK_TEXT_MAX),
+    text: truncate(withoutEmojiCodes(mrkdwn(message.text)), SLACK_FALLBACK_TEXT_MAX),
     blocks,
     ...metadataOf(message),
   };
@@ -62,18 +64,24 @@ function renderPart(part: MessagePart): KnownBlock[] {
   switch (part.kind) {
     case 'header':
       return [{ type: 'header', text: { type: 'plain_text', text: truncate(part.text, SLACK_HEADER_TEXT_MAX) } }];
-    case 'text':
-      return part.text
-        ? [{ type: 'section', text: { type: 'mrkdwn', text: truncate(part.text, SLACK_SECTION_TEXT_MAX) } }]
-        : [];
+    case 'text': {
+      const text = mrkdwn(part.text);
+      return text ? [section(text)] : [];
+    }
+    case 'code': {
+      const fence = codeBlock(part.lines, part.foreign === true);
+      return [section(part.title === undefined ? fence : `${mrkdwn(part.title)}\n${fence}`)];
+    }
     case 'context':
-      return [{ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(part.text, SLACK_CONTEXT_TEXT_MAX) }] }];
+      return [
+        { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(mrkdwn(part.text), SLACK_CONTEXT_TEXT_MAX) }] },
+      ];
     case 'fields': {
       const blocks: KnownBlock[] = [];
       for (let i = 0; i < part.fields.length; i += SLACK_SECTION_FIELDS_MAX) {
         const fields = part.fields.slice(i, i + SLACK_SECTION_FIELDS_MAX).map((f) => ({
           type: 'mrkdwn' as const,
-          text: truncate(`*${f.label}*\n${f.value}`, SLACK_FIELD_TEXT_MAX),
+          text: truncate(`*${f.label}*\n${mrkdwn(f.value)}`, SLACK_FIELD_TEXT_MAX),
         }));
         blocks.push({ type: 'section', fields });
       }
@@ -85,7 +93,7 @@ function renderPart(part: MessagePart): KnownBlock[] {
           type: 'actions',
           elements: part.buttons.map((b) => ({
             type: 'button' as const,
-            action_id: b.action,
+            action_id: SLACK_ACTION_IDS[b.action],
             text: { type: 'plain_text' as const, text: truncate(b.label, SLACK_BUTTON_TEXT_MAX) },
             value: truncate(b.value, SLACK_BUTTON_VALUE_MAX),
             ...(b.style ? { style: b.style } : {}),
@@ -93,4 +101,8 @@ function renderPart(part: MessagePart): KnownBlock[] {
         },
       ];
   }
+}
+
+function section(text: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, SLACK_SECTION_TEXT_MAX) } };
 }

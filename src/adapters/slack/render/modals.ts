@@ -1,6 +1,6 @@
 import type { ModalView } from '@slack/types';
-import { VIEWS } from '../../../core/messages/message.ts';
 import { truncate } from './limits.ts';
+import { SLACK_VIEWS } from './wire-ids.ts';
 
 /** Block and action ids of the modal inputs, read back from `view.state.values` on submission. */
 export const MODAL_INPUTS = {
@@ -26,7 +26,7 @@ const SECTION_TEXT_MAX = 3_000;
 export function denyReasonModal(metadata: ModalMetadata): ModalView {
   return {
     type: 'modal',
-    callback_id: VIEWS.denyReason,
+    callback_id: SLACK_VIEWS.denyReason,
     private_metadata: JSON.stringify(metadata),
     title: { type: 'plain_text', text: 'Deny request' },
     submit: { type: 'plain_text', text: 'Deny' },
@@ -57,7 +57,7 @@ export function denyReasonModal(metadata: ModalMetadata): ModalView {
 export function stepUpModal(metadata: ModalMetadata, summary: string, label: string): ModalView {
   return {
     type: 'modal',
-    callback_id: VIEWS.stepUp,
+    callback_id: SLACK_VIEWS.stepUp,
     private_metadata: JSON.stringify(metadata),
     title: { type: 'plain_text', text: 'Confirm approval' },
     submit: { type: 'plain_text', text: 'Approve' },

@@ -1,14 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import { codeBlock as slackCodeBlock, mrkdwn as slackMrkdwn } from '../../../../src/adapters/slack/render/mrkdwn.ts';
+import { SLACK_ACTION_IDS } from '../../../../src/adapters/slack/render/wire-ids.ts';
 import { diagnose } from '../../../../src/core/diagnose/diagnose.ts';
-import { codeBlock, diagnosisMessage, mrkdwn } from '../../../../src/core/diagnose/diagnosis-message.ts';
+import {
+  copyable,
+  diagnosisMessage as neutralDiagnosisMessage,
+} from '../../../../src/core/diagnose/diagnosis-message.ts';
 import type { Evidence } from '../../../../src/core/diagnose/evidence.ts';
 import { diagnosisToJson, renderDiagnosisText } from '../../../../src/core/diagnose/render-text.ts';
-import { ACTIONS, type MessagePart } from '../../../../src/core/messages/message.ts';
+import { ACTIONS } from '../../../../src/core/messages/message.ts';
+import { asMrkdwn, type MrkdwnPart } from '../../../support/mrkdwn-message.ts';
 import { CLUSTER, healthy, ROLE_ARN, SESSION_ARN, unknown, unmapped } from './builders.ts';
 
-function parts<K extends MessagePart['kind']>(all: readonly MessagePart[], kind: K) {
-  return all.filter((p): p is Extract<MessagePart, { kind: K }> => p.kind === kind);
+function parts<K extends MrkdwnPart['kind']>(all: readonly MrkdwnPart[], kind: K) {
+  return all.filter((p): p is Extract<MrkdwnPart, { kind: K }> => p.kind === kind);
 }
+
+/** The diagnosis as the Slack adapter writes it (mrkdwn). */
+const diagnosisMessage = (...args: Parameters<typeof neutralDiagnosisMessage>) =>
+  asMrkdwn(neutralDiagnosisMessage(...args));
+/** Free text with its copyable tokens, as mrkdwn. */
+const mrkdwn = (text: string) => slackMrkdwn(copyable(text));
+/** A fix command as Slack's fenced block. */
+const codeBlock = (command: string) => slackCodeBlock([command], true);
 
 describe('renderDiagnosisText', () => {
   it('prints the verdict, the checks with marks, and each finding with evidence, fix and command', () => {
@@ -137,7 +151,7 @@ describe('diagnosisMessage', () => {
         buttons: [{ action: ACTIONS.requestAccess, label: 'Request access', value: CLUSTER, style: 'primary' }],
       },
     ]);
-    expect(ACTIONS.requestAccess).toBe('eks_access_request');
+    expect(SLACK_ACTION_IDS[ACTIONS.requestAccess]).toBe('eks_access_request');
   });
 
   it.each([

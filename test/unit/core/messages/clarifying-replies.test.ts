@@ -3,14 +3,16 @@ import { slackMessageText } from '../../../../src/adapters/slack/inbound-text.ts
 import type { ParseFailure } from '../../../../src/core/intent/intent.ts';
 import { parseIntent } from '../../../../src/core/intent/parse.ts';
 import { helpMessage } from '../../../../src/core/messages/help-text.ts';
+import { asMrkdwn } from '../../../support/mrkdwn-message.ts';
 
 const context = { clusterNames: ['prod', 'staging'] };
 
 function replyTo(text: string): string {
   const parsed = parseIntent(slackMessageText(text), context);
   expect(parsed.kind).toBe('failure');
-  return helpMessage({ clusters: context.clusterNames.map((name) => ({ name, aliases: [] })) }, parsed as ParseFailure)
-    .text;
+  return asMrkdwn(
+    helpMessage({ clusters: context.clusterNames.map((name) => ({ name, aliases: [] })) }, parsed as ParseFailure),
+  ).text;
 }
 
 describe('the clarifying reply to a request that cannot be filed as written', () => {

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { asPersonId } from '../../../../src/core/ids.ts';
 import { describeRefusal } from '../../../../src/core/messages/describe-refusal.ts';
 import { listOr } from '../../../../src/core/messages/list-text.ts';
+import { asMrkdwnText } from '../../../support/mrkdwn-message.ts';
 
 describe('sentences that end in a list still read when the list is empty', () => {
   it('names the approvers when there are some, and says there are none otherwise', () => {
-    const some = describeRefusal({ code: 'not_an_approver', approvers: [asPersonId('U0APPROVER1')] });
-    const none = describeRefusal({ code: 'not_an_approver', approvers: [] });
+    const some = asMrkdwnText(describeRefusal({ code: 'not_an_approver', approvers: [asPersonId('U0APPROVER1')] }));
+    const none = asMrkdwnText(describeRefusal({ code: 'not_an_approver', approvers: [] }));
 
     expect(some).toBe('You are not an approver for this cluster. Approvers: <@U0APPROVER1>.');
     expect(none).not.toContain('Approvers:');
@@ -14,7 +15,7 @@ describe('sentences that end in a list still read when the list is empty', () =>
   });
 
   it('an unknown cluster with no list to offer ends after the name', () => {
-    const text = describeRefusal({ code: 'unknown_cluster', given: 'qa', available: [] });
+    const text = asMrkdwnText(describeRefusal({ code: 'unknown_cluster', given: 'qa', available: [] }));
 
     expect(text).toBe("I don't know a cluster called `qa`.");
   });
@@ -24,6 +25,6 @@ describe('sentences that end in a list still read when the list is empty', () =>
     [['a'], 'nobody', 'a'],
     [['a', 'b'], 'nobody', 'a, b'],
   ])('listOr(%j)', (items, whenEmpty, expected) => {
-    expect(listOr(items, whenEmpty)).toBe(expected);
+    expect(asMrkdwnText(listOr(items, whenEmpty))).toBe(expected);
   });
 });

@@ -3,6 +3,7 @@ import { slackMessageText } from '../../../../src/adapters/slack/inbound-text.ts
 import { parseCancelCommand } from '../../../../src/core/intent/cancel-command.ts';
 import { parseIntent } from '../../../../src/core/intent/parse.ts';
 import { helpExamples, helpMessage } from '../../../../src/core/messages/help-text.ts';
+import { asMrkdwn, asMrkdwnText } from '../../../support/mrkdwn-message.ts';
 
 const CLUSTERS = [
   { name: 'payments-eu', aliases: ['pay'] },
@@ -19,7 +20,7 @@ function commandsIn(example: string): string[] {
 
 describe('help built from the live configuration', () => {
   it('names only clusters that exist here, never a sample such as staging or prod-cluster', () => {
-    const text = helpExamples({ clusters: CLUSTERS }).join('\n');
+    const text = helpExamples({ clusters: CLUSTERS }).map(asMrkdwnText).join('\n');
 
     expect(text).toContain('payments-eu');
     expect(text).toContain('batch-us');
@@ -28,6 +29,7 @@ describe('help built from the live configuration', () => {
 
   it('offers only commands the bot understands, one of them ending a grant', () => {
     const kinds = helpExamples({ clusters: CLUSTERS })
+      .map(asMrkdwnText)
       .flatMap(commandsIn)
       .map((command) => {
         if (parseCancelCommand(slackMessageText(command).parts)) return 'cancel';
@@ -40,13 +42,13 @@ describe('help built from the live configuration', () => {
   });
 
   it('lists aliases beside their cluster and tells an unmapped person whom to ask', () => {
-    const message = helpMessage({ clusters: CLUSTERS, isMapped: false });
+    const message = asMrkdwn(helpMessage({ clusters: CLUSTERS, isMapped: false }));
     const all = message.parts.map((p) => ('text' in p ? p.text : '')).join('\n');
 
     expect(all).toContain('`payments-eu` (also `pay`)');
     expect(all).toContain('not set up for access yet');
     expect(
-      helpMessage({ clusters: CLUSTERS, isMapped: true })
+      asMrkdwn(helpMessage({ clusters: CLUSTERS, isMapped: true }))
         .parts.map((p) => ('text' in p ? p.text : ''))
         .join(),
     ).not.toContain('not set up');

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { SLACK_ACTION_IDS } from '../../../../src/adapters/slack/render/wire-ids.ts';
 import { asPersonId, asRequestId } from '../../../../src/core/ids.ts';
-import { HOME_CANCELLABLE, HOME_MAX_BLOCKS, homeView, linesWithin } from '../../../../src/core/messages/home-view.ts';
-import type { MessagePart } from '../../../../src/core/messages/message.ts';
+import {
+  HOME_CANCELLABLE,
+  HOME_MAX_BLOCKS,
+  type HomeInput,
+  linesWithin,
+  homeView as neutralHomeView,
+} from '../../../../src/core/messages/home-view.ts';
 import type { AccessRequest } from '../../../../src/core/request/request.ts';
+import { asMrkdwn, asMrkdwnText, type MrkdwnPart } from '../../../support/mrkdwn-message.ts';
 import { ALICE, BOB, pendingRequest } from '../request/fixtures.ts';
 
 const NOW = 1_700_000_000_000;
@@ -25,9 +32,11 @@ function granted(n: number, expiresAt = NOW + 2 * 3_600_000 + 5 * 60_000): Acces
 const pending = (n: number, overrides: Partial<AccessRequest> = {}) =>
   pendingRequest({ id: asRequestId(`RP${n}`), requester: BOB, subject: BOB, reason: 'x'.repeat(200), ...overrides });
 
-const buttons = (parts: readonly MessagePart[]) =>
+const buttons = (parts: readonly MrkdwnPart[]) =>
   parts.flatMap((p) => (p.kind === 'buttons' ? p.buttons.map((b) => `${b.label}:${b.value}`) : []));
-const texts = (parts: readonly MessagePart[]) => parts.map((p) => ('text' in p ? p.text : '')).join('\n');
+/** The view as the Slack adapter writes its texts (mrkdwn). */
+const homeView = (input: HomeInput) => asMrkdwn(neutralHomeView(input));
+const texts = (parts: readonly MrkdwnPart[]) => parts.map((p) => ('text' in p ? p.text : '')).join('\n');
 
 describe('homeView', () => {
   it('shows active grants with time left and Revoke / Extend, pending requests, and what waits on an approver', () => {
@@ -58,7 +67,7 @@ describe('homeView', () => {
     });
 
     const actions = view.parts.flatMap((p) =>
-      p.kind === 'buttons' ? p.buttons.map((b) => `${b.action}:${b.value}`) : [],
+      p.kind === 'buttons' ? p.buttons.map((b) => `${SLACK_ACTION_IDS[b.action]}:${b.value}`) : [],
     );
     expect(actions).toContain('eks_access_approve:RP1');
     expect(actions).toContain('eks_access_approve_step_up:RP2');
@@ -121,6 +130,6 @@ describe('linesWithin', () => {
     [['a', 'b'], 100, 'a\nb'],
     [['aaaa', 'bbbb', 'cccc'], 20, 'aaaa\n…and 2 more'],
   ])('%j within %i → %j', (lines, max, expected) => {
-    expect(linesWithin(lines, max)).toBe(expected);
+    expect(asMrkdwnText(linesWithin(lines, max))).toBe(expected);
   });
 });

@@ -4,6 +4,7 @@ import { ACTIONS, type Message } from '../../../../src/core/messages/message.ts'
 import { requestCard, requestReceivedReply, statusReply } from '../../../../src/core/messages/request-messages.ts';
 import { stepUpSummary } from '../../../../src/core/messages/step-up-text.ts';
 import type { AccessRequest } from '../../../../src/core/request/request.ts';
+import { asMrkdwn, asMrkdwnText } from '../../../support/mrkdwn-message.ts';
 import { BOB, pendingRequest } from '../request/fixtures.ts';
 
 const POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
@@ -13,7 +14,9 @@ function actions(message: Message): string[] {
 }
 
 function allText(message: Message): string {
-  return message.parts.map((p) => ('text' in p ? p.text : JSON.stringify(p))).join('\n');
+  return asMrkdwn(message)
+    .parts.map((p) => ('text' in p ? p.text : JSON.stringify(p)))
+    .join('\n');
 }
 
 describe('approval card for a pending request', () => {
@@ -70,14 +73,17 @@ describe('approval card for a pending request', () => {
     [{ kind: 'none' as const }, 'no access entry'],
     [{ kind: 'unknown' as const, reason: 'AWS said ThrottlingException' }, 'unknown (AWS said ThrottlingException)'],
   ])('says %j plainly', (entry, expected) => {
-    const [part] = currentAccessPart({ grants: [], entry });
+    const [part] = asMrkdwn({ text: '', parts: currentAccessPart({ grants: [], entry }) }).parts;
 
     expect(part).toEqual({ kind: 'text', text: expect.stringContaining(`EKS access entry: ${expected}`) });
     expect(part).toEqual({ kind: 'text', text: expect.stringContaining('eks-access grants: none') });
   });
 
   it('escapes what AWS or a person could have put in the current-access text', () => {
-    const [part] = currentAccessPart({ grants: [], entry: { kind: 'unknown', reason: '<!channel> *boom*' } });
+    const [part] = asMrkdwn({
+      text: '',
+      parts: currentAccessPart({ grants: [], entry: { kind: 'unknown', reason: '<!channel> *boom*' } }),
+    }).parts;
 
     expect(part && 'text' in part ? part.text : '').not.toContain('<!channel>');
   });
@@ -99,7 +105,7 @@ describe('the requester’s side', () => {
     const reason = `<!channel> not without a ticket ${'x'.repeat(400)}`;
     const denied = pendingRequest({ status: 'denied', denial: { by: BOB, at: 2, reason } });
 
-    const text = statusReply(denied).text;
+    const text = asMrkdwn(statusReply(denied)).text;
 
     expect(text).toContain('&lt;!channel&gt; not without a ticket');
     expect(text).not.toContain('<!channel>');
@@ -107,13 +113,13 @@ describe('the requester’s side', () => {
   });
 
   it('says a lapsed request timed out, which is not an expired grant', () => {
-    expect(statusReply(pendingRequest({ status: 'lapsed', lapsedAt: 5 })).text).toContain('Lapsed');
+    expect(asMrkdwn(statusReply(pendingRequest({ status: 'lapsed', lapsedAt: 5 }))).text).toContain('Lapsed');
   });
 
   it('restates the exact change in the step-up modal', () => {
     const request = pendingRequest({ level: 'cluster-admin', namespaces: ['payments'], durationMs: 3_600_000 });
 
-    const summary = stepUpSummary(request, POLICY);
+    const summary = asMrkdwnText(stepUpSummary(request, POLICY));
 
     for (const expected of [
       request.principalArn,

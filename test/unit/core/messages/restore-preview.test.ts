@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { restorePreviewPart } from '../../../../src/core/messages/restore-preview.ts';
 import type { CurrentAccessInfo } from '../../../../src/core/request/request.ts';
+import { asMrkdwn } from '../../../support/mrkdwn-message.ts';
 
 const ADMIN = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy';
 const VIEW = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
@@ -43,7 +44,7 @@ describe('the card says what the end of an access-entry grant restores', () => {
       'Now: no access entry → during the grant: an access entry with `AmazonEKSViewPolicy` on the whole cluster → after: the entry is deleted again',
     ],
   ])('%s', (_, current: CurrentAccessInfo, policyArn, namespaces: string[], expected) => {
-    const [part] = restorePreviewPart(current, policyArn, namespaces);
+    const [part] = asMrkdwn({ text: '', parts: restorePreviewPart(current, policyArn, namespaces) }).parts;
 
     expect(part?.kind === 'text' ? part.text : '').toContain(expected);
   });

@@ -4,6 +4,7 @@ import { stepUpSummary } from '../../../../src/core/messages/step-up-text.ts';
 import type { RequestStatus } from '../../../../src/core/request/request.ts';
 import { checkStepUp, needsStepUp } from '../../../../src/core/request/step-up.ts';
 import { transition } from '../../../../src/core/request/transitions.ts';
+import { asMrkdwnText } from '../../../support/mrkdwn-message.ts';
 import { ALICE, BOB, CAROL, pendingRequest, policy } from './fixtures.ts';
 
 describe('cancel: only the requester or the subject, only while pending', () => {
@@ -106,10 +107,12 @@ describe('step-up for dangerous levels', () => {
   });
 
   it('restates a migration as the one-way mode change, and a recovery as cluster-admin for the subject', () => {
-    const migration = stepUpSummary(pendingRequest({ kind: 'migrate' }), 'unused');
-    const recovery = stepUpSummary(
-      pendingRequest({ kind: 'recover', level: 'cluster-admin' }),
-      'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+    const migration = asMrkdwnText(stepUpSummary(pendingRequest({ kind: 'migrate' }), 'unused'));
+    const recovery = asMrkdwnText(
+      stepUpSummary(
+        pendingRequest({ kind: 'recover', level: 'cluster-admin' }),
+        'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      ),
     );
 
     expect(migration).toContain('cannot be undone');

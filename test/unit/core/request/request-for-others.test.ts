@@ -8,6 +8,7 @@ import { ACTIONS } from '../../../../src/core/messages/message.ts';
 import { decideAutoApprove } from '../../../../src/core/request/approval.ts';
 import { decideRequestForOthers } from '../../../../src/core/request/request-for-others.ts';
 import { requestForOthersRule } from '../../../../src/core/settings.ts';
+import { asMrkdwn, asMrkdwnText } from '../../../support/mrkdwn-message.ts';
 import { ALICE, BOB, CAROL, DAVE, pendingRequest } from './fixtures.ts';
 
 const LEADS = asPersonId('S0LEADS');
@@ -62,7 +63,7 @@ describe('who may ask for whom', () => {
     const decision = decideRequestForOthers({ ...base, requester: ERIN, subject: ALICE });
     if (decision.allowed) throw new Error('allowed');
 
-    const text = describeRefusal(decision.refusal);
+    const text = asMrkdwnText(describeRefusal(decision.refusal));
 
     expect(text).toContain('only for yourself on `prod-cluster`');
     expect(text).toContain('nothing was filed for <@U0ALICE>');
@@ -137,7 +138,7 @@ describe('the DM to the person a request is for', () => {
       durationMs: 3_600_000,
     });
 
-    const notice = requestedForYouNotice(request, '<#C0APPROVALS>');
+    const notice = asMrkdwn(requestedForYouNotice(request, '<#C0APPROVALS>'));
 
     expect(notice.text).toContain('<@U0BOB> asked for *view* on `prod-cluster` for <@U0ALICE>');
     expect(notice.text).toContain('in <#C0REQUESTS>');
@@ -158,7 +159,7 @@ describe('the DM to the person a request is for', () => {
       cancelled: { by: ALICE, at: 2 },
     });
 
-    const notice = requestedForYouNotice(request);
+    const notice = asMrkdwn(requestedForYouNotice(request));
 
     expect(notice.parts.some((p) => p.kind === 'buttons')).toBe(false);
     expect(JSON.stringify(notice.parts)).toContain('Cancelled by <@U0ALICE>');
@@ -167,6 +168,6 @@ describe('the DM to the person a request is for', () => {
   it('does not link a DM the person cannot open', () => {
     const request = pendingRequest({ requester: BOB, subject: ALICE, channel: asChannelId('D0BOBDM') });
 
-    expect(requestedForYouNotice(request).text).not.toContain('<#D0BOBDM>');
+    expect(asMrkdwn(requestedForYouNotice(request)).text).not.toContain('<#D0BOBDM>');
   });
 });

@@ -8,6 +8,7 @@ import {
   remindReview,
 } from '../../../../src/usecases/break-glass/break-glass.ts';
 import { inMemoryWorld } from '../../../fakes/in-memory/ports.ts';
+import { asMrkdwn, mrkdwnText } from '../../../support/mrkdwn-message.ts';
 import { ALICE, BOB, CAROL } from '../../core/request/fixtures.ts';
 
 const NOW = 1_700_000_000_000;
@@ -76,14 +77,16 @@ describe('break-glass use case', () => {
     const afterAck = await remindReview(world.deps, id);
 
     expect(first).toEqual({ reminded: true });
-    const reminders = world.posts.filter((p) => /still needs its post-hoc review/.test(p.message.text));
+    const reminders = world.posts.filter((p) => /still needs its post-hoc review/.test(mrkdwnText(p.message)));
     expect(reminders.map((p) => p.target)).toEqual([{ channel: 'C0APPROVALS', threadTs: card?.ts }]);
     expect(world.reviewReminders.map((r) => r.round)).toEqual([1, 2]);
     expect(world.reviewReminders[1]?.at).toBe(NOW + REVIEW_REMINDER_MS);
     expect(acked).toEqual({ ok: true });
     expect(afterAck).toEqual({ reminded: false });
     expect(world.requests.get(id)?.breakGlass).toMatchObject({ reminders: 1, acknowledged: { by: CAROL, at: NOW } });
-    expect(world.updates.some((u) => /Review acknowledged by <@U0CAROL>/.test(JSON.stringify(u.message)))).toBe(true);
+    expect(
+      world.updates.some((u) => /Review acknowledged by <@U0CAROL>/.test(JSON.stringify(asMrkdwn(u.message)))),
+    ).toBe(true);
   });
 
   it.each([

@@ -5,6 +5,7 @@ import type { Settings } from '../../../../src/core/settings.ts';
 import { DEFAULT_AUDIT_RETENTION_MS, trimAuditTrail } from '../../../../src/usecases/reconcile/audit-retention.ts';
 import { checkDrift } from '../../../../src/usecases/reconcile/reconcile-drift.ts';
 import { inMemoryWorld } from '../../../fakes/in-memory/ports.ts';
+import { mrkdwnText } from '../../../support/mrkdwn-message.ts';
 import { pendingRequest } from '../../core/request/fixtures.ts';
 
 const NOW = 1_700_000_000_000;
@@ -66,7 +67,9 @@ describe('checkDrift', () => {
     expect(w.requests.get('R2')?.status).toBe('revoked');
     expect(w.requests.get('R2')?.ended?.reason).toBe('drift');
     expect(w.audit.filter((e) => e.type === 'drift').map((e) => e.requestId)).toEqual(['R2']);
-    expect(w.posts.some((p) => p.target.channel === 'C0APPROVALS' && /Drift on/.test(p.message.text))).toBe(true);
+    expect(w.posts.some((p) => p.target.channel === 'C0APPROVALS' && /Drift on/.test(mrkdwnText(p.message)))).toBe(
+      true,
+    );
     expect(w.awsCalls.filter((c) => c.startsWith('Delete') || c.startsWith('Disassociate'))).toEqual([]);
   });
 

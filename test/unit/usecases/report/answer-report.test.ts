@@ -3,6 +3,7 @@ import { asPersonId } from '../../../../src/core/ids.ts';
 import type { ClusterSettings, Settings } from '../../../../src/core/settings.ts';
 import { answerReport } from '../../../../src/usecases/report/answer-report.ts';
 import { inMemoryWorld } from '../../../fakes/in-memory/ports.ts';
+import { mrkdwnText } from '../../../support/mrkdwn-message.ts';
 
 const prod: ClusterSettings = {
   name: 'prod-cluster',
@@ -27,7 +28,7 @@ describe('audit and who-has-access reports', () => {
 
     const reply = await answerReport(world.deps, asPersonId(user), { kind: 'audit', cluster: 'prod-cluster' });
 
-    expect(reply.text).not.toContain('not an approver');
+    expect(mrkdwnText(reply)).not.toContain('not an approver');
     expect(world.audit.filter((e) => e.type === 'refused')).toHaveLength(0);
   });
 
@@ -39,7 +40,7 @@ describe('audit and who-has-access reports', () => {
       cluster: 'prod-cluster',
     });
 
-    expect(reply.text).toContain('not an approver');
+    expect(mrkdwnText(reply)).toContain('not an approver');
     expect(world.audit.filter((e) => e.type === 'refused')).toHaveLength(1);
   });
 });

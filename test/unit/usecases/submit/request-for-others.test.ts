@@ -4,6 +4,7 @@ import type { ClusterSettings, Settings } from '../../../../src/core/settings.ts
 import { cancelFromButton } from '../../../../src/usecases/review/cancel-request.ts';
 import { submitRequest } from '../../../../src/usecases/submit/submit-request.ts';
 import { inMemoryWorld } from '../../../fakes/in-memory/ports.ts';
+import { mrkdwnText } from '../../../support/mrkdwn-message.ts';
 import { ALICE, BOB, CAROL, DAVE } from '../../core/request/fixtures.ts';
 
 const ERIN = asPersonId('U0ERIN');
@@ -81,11 +82,11 @@ describe('requests for someone else, through the submit use case', () => {
     expect(world.autoApproved.size).toBe(0);
     const last = world.posts.at(-1);
     expect(last?.target.channel).toBe(`D${ALICE}`);
-    expect(last?.message.text).toContain(`<@${BOB}> asked for *view*`);
+    expect(mrkdwnText(last?.message)).toContain(`<@${BOB}> asked for *view*`);
     const ack = world.posts.find((p) => p.target.channel === 'C0REQ');
-    expect(ack?.message.text).toContain('it is for <@U0ALICE>, not for you, so a person must approve');
+    expect(mrkdwnText(ack?.message)).toContain('it is for <@U0ALICE>, not for you, so a person must approve');
     // Bob is the only approver and asked: nobody else may decide, and the reply says so instead of naming him.
-    expect(ack?.message.text).toContain('no configured approver can decide it');
+    expect(mrkdwnText(ack?.message)).toContain('no configured approver can decide it');
     expect(world.posts.some((p) => p.target.channel === `D${BOB}`)).toBe(false);
   });
 
@@ -97,7 +98,7 @@ describe('requests for someone else, through the submit use case', () => {
     const subject = await cancelFromButton(world.deps, { requestId: asRequestId('RX5'), user: ALICE, channel: 'DX' });
 
     expect(stranger.ok).toBe(false);
-    expect(world.ephemerals[0]?.message.text).toContain('or <@U0ALICE>, whom it is for,');
+    expect(mrkdwnText(world.ephemerals[0]?.message)).toContain('or <@U0ALICE>, whom it is for,');
     expect(subject.ok).toBe(true);
     expect(world.requests.get('RX5')?.cancelled?.by).toBe(ALICE);
   });

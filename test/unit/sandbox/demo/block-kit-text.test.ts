@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mrkdwnText, renderBlockKitAsText } from '../../../../sandbox/demo/block-kit-text.ts';
 import { renderBlockKit } from '../../../../src/adapters/slack/render/block-kit.ts';
-import { mrkdwnText, renderBlockKitAsText } from '../../../../src/adapters/terminal/block-kit-text.ts';
+import { SLACK_ACTION_IDS } from '../../../../src/adapters/slack/render/wire-ids.ts';
 import { ACTIONS, type Message } from '../../../../src/core/messages/message.ts';
 
 const NAMES = { U0ALICE: 'alice', U0BOB: 'bob', C0APPROVALS: 'eks-approvals' };
@@ -60,8 +61,13 @@ describe('Block Kit → terminal text', () => {
       '  [4] Approve   [5] Deny',
     ]);
     expect(rendered.buttons).toEqual([
-      expect.objectContaining({ number: 4, actionId: ACTIONS.approve, value: 'R1', label: 'Approve' }),
-      expect.objectContaining({ number: 5, actionId: ACTIONS.deny, value: 'R1', label: 'Deny' }),
+      expect.objectContaining({
+        number: 4,
+        actionId: SLACK_ACTION_IDS[ACTIONS.approve],
+        value: 'R1',
+        label: 'Approve',
+      }),
+      expect.objectContaining({ number: 5, actionId: SLACK_ACTION_IDS[ACTIONS.deny], value: 'R1', label: 'Deny' }),
     ]);
   });
 

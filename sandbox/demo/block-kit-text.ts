@@ -4,7 +4,7 @@
  * ids or wording, so a new card renders without a change here. Buttons are numbered from `firstButton` and returned,
  * so the caller can turn "/click 2" back into the button's action id and value.
  */
-import { parseSlackMarkup, type SlackSegment } from '../slack/slack-markup.ts';
+import { parseSlackMarkup, type SlackSegment } from '../../src/adapters/slack/slack-markup.ts';
 
 export interface TextButton {
   number: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChatLine } from '../../../../src/adapters/terminal/chat-line.ts';
+import { parseChatLine } from '../../../../sandbox/demo/chat-line.ts';
 
 describe('a line typed into the terminal chat', () => {
   it.each([

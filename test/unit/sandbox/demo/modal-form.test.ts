@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ModalForm, REQUIRED_FIELD } from '../../../../sandbox/demo/modal-form.ts';
 import { denyReasonModal, MODAL_INPUTS, stepUpModal } from '../../../../src/adapters/slack/render/modals.ts';
-import { ModalForm, REQUIRED_FIELD } from '../../../../src/adapters/terminal/modal-form.ts';
 
 const metadata = { requestId: 'R0000000001', channel: 'C0APPROVALS', ts: '1.000001' };
 const opened = (view: object, id = 'V0001') => ({ ...(view as Record<string, unknown>), id, state: { values: {} } });
