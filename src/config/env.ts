@@ -101,11 +101,14 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
   const worker: WorkerTuning = {
     // Jobs mostly wait on AWS and Slack, so a worker runs many at once; AWS throttling is retried with backoff.
     concurrency: intSetting(env, 'EKS_ACCESS_WORKER_CONCURRENCY', 50, problems, 'jobs run at once per worker', 1, 200),
-    lockDurationMs: intSetting(env, 'EKS_ACCESS_LOCK_MS', 30_000, problems, 'BullMQ job lock duration', 500, 600_000),
+    // A SIGKILLed worker's job waits for its lock to expire and the next stalled check: 10 s + 4 s, so another
+    // worker resumes it within 15 s. Locks are renewed every 5 s; a worker whose event loop stalls longer may lose
+    // one, and the job then runs twice, which every step tolerates (tokens, compare-and-set, one aws-auth writer).
+    lockDurationMs: intSetting(env, 'EKS_ACCESS_LOCK_MS', 10_000, problems, 'BullMQ job lock duration', 500, 600_000),
     stalledIntervalMs: intSetting(
       env,
       'EKS_ACCESS_STALLED_INTERVAL_MS',
-      15_000,
+      4_000,
       problems,
       'stall check interval',
       200,

@@ -148,7 +148,7 @@ export interface E2eSandbox {
     user: string,
     action: 'approve' | 'deny',
     card: { channel: string; ts: string; value: string },
-    options?: Partial<SendSlackRequestOptions>,
+    options?: Partial<SendSlackRequestOptions> & { port?: number },
   ): Promise<{ status: number }>;
   /** Clicks a button (Diagnose, Request access) on a message the bot posted. */
   clickButton(
@@ -167,6 +167,8 @@ export interface E2eSandbox {
 }
 
 interface SendOptions extends Partial<SendSlackRequestOptions> {
+  /** Another web process's PORT (several `eks-access web` on one Redis); default the sandbox's own. */
+  port?: number;
   eventId?: string;
   /** The message's own ts; a redelivery sends the same event_id and ts again. */
   ts?: string;
@@ -297,7 +299,8 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
     ...sandboxAwsEnv({ eks, sts, iam, cloudtrail }, BOT_KEY),
     LOG_LEVEL: 'info',
   };
-  const url = `http://127.0.0.1:${port}/slack/events`;
+  const urlFor = (to = port) => `http://127.0.0.1:${to}/slack/events`;
+  const url = urlFor();
   const sign = (extra?: Partial<SendSlackRequestOptions>): SendSlackRequestOptions => ({
     secret: SIGNING_SECRET,
     ...extra,
@@ -316,7 +319,7 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
     const event = kind === 'mention' ? appMentionEvent(input) : directMessageEvent(input);
     slack.userPosted({ channel, ts, user, text: input.text });
     const built = eventCallback({ event, ...(options.eventId ? { eventId: options.eventId } : {}) });
-    const result = await sendSlackRequest(url, 'event', built.body, sign(options));
+    const result = await sendSlackRequest(urlFor(options.port), 'event', built.body, sign(options));
     return { status: result.status, eventId: String(built.payload['event_id']), ts };
   };
   return {
@@ -353,7 +356,7 @@ export async function startE2eSandbox(options: SandboxOptions = {}): Promise<E2e
         channelId: card.channel,
         messageTs: card.ts,
       });
-      const result = await sendSlackRequest(url, 'interaction', built.body, sign(options));
+      const result = await sendSlackRequest(urlFor(options?.port), 'interaction', built.body, sign(options));
       return { status: result.status };
     },
     async clickButton(user, actionId, value, on) {
