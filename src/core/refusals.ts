@@ -41,4 +41,12 @@ export type Refusal =
   /** aws-auth maps the principal as a node (or to another `system:` group); an access entry would override it. */
   | { code: 'node_entry_protected'; cluster: string; principalArn: string; reason: string }
   /** aws-auth maps the principal to `system:masters`; an access entry would replace cluster-admin with less. */
-  | { code: 'aws_auth_cluster_admin'; cluster: string; principalArn: string };
+  | { code: 'aws_auth_cluster_admin'; cluster: string; principalArn: string }
+  /** The person's IAM identity lives in another AWS partition than the cluster (e.g. `aws` for a China cluster). */
+  | {
+      code: 'partition_mismatch';
+      cluster: string;
+      principalArn: string;
+      principalPartition: string;
+      clusterPartition: string;
+    };

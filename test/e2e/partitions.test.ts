@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fileAndApprove } from '../support/approved-request.ts';
-import type { E2eSandbox } from '../support/e2e-sandbox.ts';
+import { ARNS, type E2eSandbox, PEOPLE } from '../support/e2e-sandbox.ts';
 import { textOf } from '../support/policy-sandbox.ts';
 import { useRunningBot } from '../support/running-bot.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -34,6 +34,19 @@ async function granted(id: string): Promise<void> {
 }
 
 describe('clusters in China and GovCloud', () => {
+  it("refuses, and files nothing, when the person's identity is in another partition than the cluster", async () => {
+    const requestsBefore = (await sandbox.auditEvents()).filter((e) => e.type === 'requested').length;
+    const sent = await sandbox.mention(PEOPLE.alice, 'grant me view on cn-prod for 1h because INC-6');
+    const reply = await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts, 20_000);
+
+    expect(textOf(reply)).toContain('partition');
+    expect(textOf(reply)).toContain('aws-cn');
+    const audit = await sandbox.auditEvents();
+    expect(audit.filter((e) => e.type === 'requested')).toHaveLength(requestsBefore);
+    expect(audit.some((e) => e.type === 'refused' && e.detail?.['code'] === 'partition_mismatch')).toBe(true);
+    expect(sandbox.eks.entries('cn-prod').map((e) => e.principalArn)).not.toContain(ARNS.alice);
+  });
+
   it('grants on a China cluster with the aws-cn access policy, shown on the card', async () => {
     const { id, card } = await fileAndApprove(sandbox, LI, 'grant me view on cn-prod for 1h because INC-7');
     await granted(id);

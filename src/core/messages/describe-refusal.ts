@@ -10,6 +10,8 @@ export function describeRefusal(refusal: Refusal): Text {
         refusal.available.length > 0 ? rich` You can ask for: ${join(refusal.available.map(cluster), ', ')}.` : '';
       return rich`I don't know a cluster called ${givenName(refusal.given)}.${hint}${list}`;
     }
+    case 'partition_mismatch':
+      return rich`${code(refusal.principalArn)} is an identity in the ${code(refusal.principalPartition)} partition, and ${cluster(refusal.cluster)} is in ${code(refusal.clusterPartition)}: IAM identities never cross partitions, so no grant could work. Map this person to their ${code(refusal.clusterPartition)} identity, or ask for a cluster in ${code(refusal.principalPartition)}. Nothing was filed.`;
     case 'unmapped_user': {
       const whom = refusal.askWhom.length > 0 ? join(refusal.askWhom.map(person), ', ') : 'your platform team';
       return rich`${person(refusal.user)} is not mapped to an AWS identity in eks-access's ${code('users')} config, so I can't grant access. Ask ${whom} to add the IAM ARN for ${person(refusal.user)}.`;

@@ -82,6 +82,8 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
       askWhom: approvalPolicyOf(cluster).approvers,
     });
   }
+  const partitionRefusal = kind === 'migrate' ? undefined : partitionMismatch(cluster, principalArn);
+  if (partitionRefusal) return refused(deps, input, partitionRefusal);
   const now = deps.clock.now();
   const duration = effectiveDuration(input.level, input.durationMs, durationOverrides(cluster));
   const preview =
@@ -194,4 +196,12 @@ async function refused(
     },
   });
   return { ok: false, code: refusal.code, message: plainReply(describeRefusal(refusal)) };
+}
+
+/** A principal of another partition can never be granted here; saying so beats an AWS error after approval. */
+function partitionMismatch(cluster: ClusterSettings, principalArn: string): Refusal | undefined {
+  const principalPartition = principalArn.split(':')[1];
+  const clusterPartition = partitionOfCluster(cluster);
+  if (principalPartition === undefined || principalPartition === clusterPartition) return undefined;
+  return { code: 'partition_mismatch', cluster: cluster.name, principalArn, principalPartition, clusterPartition };
 }

@@ -101,6 +101,13 @@ const REFUSALS: { [C in Refusal['code']]: Extract<Refusal, { code: C }> } = {
   not_extendable: { code: 'not_extendable', status: 'denied' },
   stale_card: { code: 'stale_card' },
   invalid_principal: { code: 'invalid_principal', reason: 'root principals cannot have access entries' },
+  partition_mismatch: {
+    code: 'partition_mismatch',
+    cluster: 'cn-prod',
+    principalArn: 'arn:aws:iam::111122223333:user/alice',
+    principalPartition: 'aws',
+    clusterPartition: 'aws-cn',
+  },
   approvals_no_longer_valid: { code: 'approvals_no_longer_valid', needed: 2, valid: 1 },
   wrong_authentication_mode: {
     code: 'wrong_authentication_mode',
