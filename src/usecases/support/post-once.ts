@@ -10,6 +10,9 @@ import { contentHash } from './content-hash.ts';
  * attempt's post reached Slack but its answer did not reach us: the attempt was marked first, so this one looks
  * for the tagged message before posting. While one job posts a key, another that wants it is deferred.
  */
+/** How soon a job that found another posting the same message looks again. */
+const BUSY_RECHECK_MS = 500;
+
 export async function postOnce(
   deps: Pick<Deps, 'messages' | 'notifier' | 'clock'>,
   owner: string,
@@ -19,7 +22,11 @@ export async function postOnce(
   options: { updateIfPosted?: boolean } = {},
 ): Promise<MessageRef> {
   const claimed = await deps.messages.claim(owner, key, deps.clock.now());
-  if (claimed.busyForMs !== undefined) throw new DeferredError(claimed.busyForMs, `another job is posting ${key}`);
+  if (claimed.busyForMs !== undefined) {
+    // busyForMs is when a dead holder's claim would lapse; a live one saves within a Slack call, so look again soon
+    // instead of waiting out the lapse (that wait put a refusal 30 s behind its "Approved by" reply).
+    throw new DeferredError(Math.min(claimed.busyForMs, BUSY_RECHECK_MS), `another job is posting ${key}`);
+  }
   if (claimed.ref) {
     if (options.updateIfPosted) await updateIfChanged(deps, owner, key, claimed.ref, message);
     return claimed.ref;
