@@ -1,7 +1,7 @@
 import { formatDuration } from '../intent/duration.ts';
 import type { AccessRequest } from '../request/request.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
-import { resolutionLine, scopeText, summary } from './request-messages.ts';
+import { plainReply, resolutionLine, scopeText, summary } from './request-messages.ts';
 import { code, icon, join, link, person, place, type Rich, rich, said, type Text } from './rich.ts';
 
 /**
@@ -50,4 +50,13 @@ export function requestedForYouNotice(request: AccessRequest, approvalWhere?: Te
 /** Appended to the "waiting for approval" reply when the level is auto-approved but the request is for another. */
 export function forSomeoneElseNote(request: AccessRequest): Rich {
   return rich`No automatic approval: it is for ${person(request.subject)}, not for you, so a person must approve.`;
+}
+
+/** A plain-text `@name` (not a mention) that matched nobody (`matches` 0) or several people: never guessed. */
+export function unknownNameReply(name: string, matches: number): Message {
+  return plainReply(
+    matches === 0
+      ? `I couldn't find @${name} — mention them so Slack links the name.`
+      : `@${name} matches several people — mention them so Slack links the name.`,
+  );
 }
