@@ -311,7 +311,10 @@ export function messageCatalogue(): CatalogueEntry[] {
     {
       builder: 'requestedForYouNotice',
       case: 'pending',
-      message: requestedForYouNotice(forOther, '#approvals', 'https://example.slack.com/archives/C1/p1'),
+      message: requestedForYouNotice(forOther, '#approvals', {
+        place: forOther.channel,
+        link: 'https://example.slack.com/archives/C1/p1',
+      }),
       quotes: true,
     },
     {
