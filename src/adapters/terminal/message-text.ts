@@ -43,6 +43,7 @@ const ICON_TEXT: Record<Icon, string> = {
   unknown: '?',
   'break-glass': '🚨',
   reminder: '⏰',
+  nudge: '🔔',
 };
 
 export function renderMessageText(message: Message, options: TextOptions = {}): RenderedText {

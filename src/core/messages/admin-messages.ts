@@ -2,6 +2,7 @@ import type { YamlProblem } from '../aws-auth/types.ts';
 import type { EntryMigrationPlan } from '../plan/entry-migration.ts';
 import type { AccessRequest } from '../request/request.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
+import { plainReply } from './request-messages.ts';
 import { bullets, cluster, code, icon, join, person, type Rich, rich, type Span, strong, type Text } from './rich.ts';
 
 /** Long lists are cut with a count, so a message stays short (and within chat platforms' section limits). */
@@ -101,4 +102,14 @@ export function recoveryReport(
     });
   }
   return { text, parts, requestId: request.id };
+}
+
+/** "recover X" without the person to give cluster-admin to. */
+export function recoverNeedsSubjectReply(clusterGiven: string): Message {
+  return plainReply(rich`Whom should I give cluster-admin to? Say ${code(`recover ${clusterGiven} for @someone`)}.`);
+}
+
+/** "Move them to access entries" when aws-auth cannot be read; `problem` says why. */
+export function awsAuthUnreadableReply(problem: string | undefined): Message {
+  return plainReply(`aws-auth could not be read: ${problem ?? 'unknown'}`);
 }

@@ -1,9 +1,9 @@
 import { USER_TEXT_MAX } from './rich.ts';
 
 /*
- * Slack mrkdwn written as strings: left for text that is stored as a string (entry-precedence notes) and for the
- * few use-case sentences not yet built as rich text (reminders, drift notices, cancel replies). Messages built in
- * core/messages use rich.ts instead, and the Slack adapter renders them.
+ * Slack mrkdwn written as strings: left only for text that is stored as a string (entry-precedence notes). Messages
+ * built in core/messages use rich.ts instead, and the Slack adapter renders them; use cases use neither (a unit test,
+ * test/unit/usecases/no-chat-markup.test.ts, keeps chat markup out of them).
  */
 
 /**

@@ -1,7 +1,8 @@
 /**
  * What the executor says about a grant: the sentence a person reads when it stops one (stored as the request's
  * failure message and shown by `failedReply`), and the evidence lines of a verified one (shown by `grantedReply`).
- * Kept here so the use cases decide and the core words.
+ * Kept here so the use cases decide and the core words. These are stored strings (a failure message, evidence
+ * lines), so they carry no spans and no chat markup: a status mark is a Unicode symbol every front end shows as is.
  */
 
 /** The access-entry creator-safety check refused (`checkAccessEntryChange`); `reason` is its own message. */
@@ -14,7 +15,7 @@ export function creatorRefusedAwsAuth(
   refusal: { code?: string; message?: string; key?: string; line?: number } = {},
 ): string {
   // An unparseable aws-auth means nobody mapped by it may be able to log in: it is flagged for a person to act now.
-  const urgent = refusal.code === 'aws_auth_unparseable' ? ':rotating_light: URGENT: ' : '';
+  const urgent = refusal.code === 'aws_auth_unparseable' ? '🚨 URGENT: ' : '';
   const where = refusal.key ? ` (${refusal.key}${refusal.line ? ` line ${refusal.line}` : ''})` : '';
   return `${urgent}creator-safety check refused the aws-auth change${where}: ${refusal.message ?? 'refused'}`;
 }
@@ -59,4 +60,9 @@ export function awsAuthGrantLines(grant: {
     ...grant.bindings.map((b) => `RBAC ${b}`),
     `SubjectAccessReview: \`${item.username}\` may ${proof.verb} ${proof.resource}${proof.namespace ? ` in ${proof.namespace}` : ''}: allowed`,
   ];
+}
+
+/** An evidence line of an aws-auth end: a change someone made to the item during the grant, left in place. */
+export function leftInPlaceLine(change: string): string {
+  return `⚠️ changed outside eks-access during the grant, left for a person: ${change}`;
 }

@@ -3,6 +3,7 @@ import type { WhoHasAccess } from '../access/who-has-access.ts';
 import type { AccessRequest } from '../request/request.ts';
 import { linesWithin } from './home-view.ts';
 import type { Message, MessagePart } from './message.ts';
+import { plainReply } from './request-messages.ts';
 import { cluster, code, foreignCode, icon, join, oneLine, person, rich, said, strong } from './rich.ts';
 
 /** Slack's section text limit (https://docs.slack.dev/reference/block-kit/blocks/section-block). */
@@ -136,4 +137,16 @@ export function myAccessReply(requests: readonly AccessRequest[], now: number): 
       { kind: 'text', text: rich`${strong('Your recent requests:')}\n${recent}` },
     ],
   };
+}
+
+/** "who has access to X" listed only part of the access entries; this line says how many more there are. */
+export function moreEntriesNote(notShown: number): MessagePart {
+  return { kind: 'context', text: `…and ${notShown} more access entries not described here.` };
+}
+
+/** "who has access to X" when EKS cannot be read; `errorCode`: the adapter's error code. */
+export function entriesUnreadableReply(clusterName: string, errorCode: string): Message {
+  return plainReply(
+    rich`I could not read the access entries of ${cluster(clusterName)} (${errorCode}); nothing was changed. Try again in a minute.`,
+  );
 }

@@ -7,7 +7,7 @@ import { currentAccessPart } from './current-access.ts';
 import { listOr } from './list-text.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
 import { restorePreviewPart } from './restore-preview.ts';
-import { bullets, cluster, code, icon, join, lines, person, type Rich, rich, said, strong, type Text } from './rich.ts';
+import { bullets, cluster, code, icon, join, person, type Rich, rich, said, strong, type Text } from './rich.ts';
 
 export function scopeText(request: AccessRequest): Rich {
   return request.namespaces.length === 0
@@ -292,19 +292,6 @@ export function slowGrantNote(request: AccessRequest, cause: 'throttled' | 'unav
 export function failedReply(request: AccessRequest): Message {
   const text = rich`${icon('failed')} Request ${code(request.id)} failed: ${request.failure?.message ?? 'unknown error'}`;
   return { text, parts: [{ kind: 'text', text }, diagnoseButton(request)], requestId: request.id };
-}
-
-export function myRequestsReply(requests: readonly AccessRequest[]): Message {
-  if (requests.length === 0) {
-    const text = rich`You have no access requests yet. Try ${code('grant me view on <cluster> for 4h')}.`;
-    return { text, parts: [{ kind: 'text', text }] };
-  }
-  const recent = bullets(
-    requests.map(
-      (r) => rich`${code(r.id)} ${r.level} on ${cluster(r.cluster)} for ${person(r.subject)}: ${strong(r.status)}`,
-    ),
-  );
-  return { text: 'Your recent requests', parts: [{ kind: 'text', text: lines(['Your recent requests:', recent]) }] };
 }
 
 export function plainReply(text: Text): Message {

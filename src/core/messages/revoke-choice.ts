@@ -1,7 +1,8 @@
 import { timeLeft } from '../access/time-left.ts';
 import type { AccessRequest } from '../request/request.ts';
 import { ACTIONS, type Message } from './message.ts';
-import { person, rich } from './rich.ts';
+import { plainReply } from './request-messages.ts';
+import { cluster, person, rich } from './rich.ts';
 
 /** "revoke" / "I'm done" with no cluster and nothing active: says so instead of asking which cluster. */
 export function nothingToRevokeReply(subject: string, isSelf: boolean): Message {
@@ -36,4 +37,23 @@ export function revokeChoiceReply(
       { kind: 'buttons', buttons },
     ],
   };
+}
+
+/** "revoke X" for someone with nothing active there; `isMapped`: the person has an IAM identity configured. */
+export function nothingToRevokeOnReply(subject: string, clusterName: string, isMapped: boolean): Message {
+  return plainReply(
+    rich`Nothing to revoke: ${person(subject)} has no active eks-access grant on ${cluster(clusterName)}${isMapped ? '' : ' (and is not mapped)'}.`,
+  );
+}
+
+/** "revoke X" answered where no grant notice was posted (the notices went to each request's thread). */
+export function revokedReply(count: number, subject: string, clusterName: string): Message {
+  return plainReply(
+    rich`Revoked ${count} grant(s) of ${person(subject)} on ${cluster(clusterName)}; the evidence is in each request's thread. Tokens already issued stay valid for up to 15 minutes.`,
+  );
+}
+
+/** An approver's "revoke @someone" without a cluster: asked first, so nothing about that person is said yet. */
+export function whichClusterToRevokeReply(subject: string): Message {
+  return plainReply(rich`Which cluster? Say \`revoke ${person(subject)} on <cluster>\`.`);
 }

@@ -28,7 +28,9 @@ export type Icon =
   | 'info'
   | 'unknown'
   | 'break-glass'
-  | 'reminder';
+  | 'reminder'
+  /** Nudges someone about a decision still waiting on them. */
+  | 'nudge';
 
 export type Span =
   | { kind: 'strong'; text: Rich }

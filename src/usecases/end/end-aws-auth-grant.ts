@@ -1,5 +1,6 @@
 import { parseAwsAuth } from '../../core/aws-auth/document.ts';
 import { matchCaller } from '../../core/aws-auth/match.ts';
+import { leftInPlaceLine } from '../../core/messages/grant-texts.ts';
 import { type AwsAuthEndPlan, planAwsAuthEnd } from '../../core/plan/aws-auth-delta.ts';
 import { type AwsAuthGrantPlan, planAwsAuthGrant } from '../../core/plan/aws-auth-grant.ts';
 import { type AwsAuthPrior, currentMapping } from '../../core/plan/aws-auth-prior.ts';
@@ -60,7 +61,7 @@ export async function removeFromAwsAuth(
   const bindings = await removeUnneededBindings(deps, gateway, request, plan, after?.data ?? {});
   return [
     ...(refusal ? [`aws-auth item left in place: ${refusal}`] : ended.restored),
-    ...ended.drift.map((d) => `:warning: changed outside eks-access during the grant, left for a person: ${d}`),
+    ...ended.drift.map(leftInPlaceLine),
     ...bindings,
   ];
 }

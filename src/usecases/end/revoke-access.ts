@@ -2,6 +2,7 @@ import { asPersonId, type PersonId, type RequestId } from '../../core/ids.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import type { Message } from '../../core/messages/message.ts';
 import { plainReply } from '../../core/messages/request-messages.ts';
+import { nothingToRevokeOnReply, revokedReply } from '../../core/messages/revoke-choice.ts';
 import type { Refusal } from '../../core/refusals.ts';
 import { isListed } from '../../core/request/approval.ts';
 import { approvalPolicyOf, isRefusal, principalOf, resolveCluster } from '../../core/settings.ts';
@@ -53,9 +54,7 @@ export async function revokeAccess(
   const active = requests.filter(
     (r) => r.cluster === cluster.name && r.subject === input.subject && r.status === 'granted',
   );
-  const nothing = plainReply(
-    `Nothing to revoke: <@${input.subject}> has no active eks-access grant on \`${cluster.name}\`${principal ? '' : ' (and is not mapped)'}.`,
-  );
+  const nothing = nothingToRevokeOnReply(input.subject, cluster.name, Boolean(principal));
   if (active.length === 0) return nothing;
   let ended = 0;
   for (const request of active) {
@@ -64,9 +63,7 @@ export async function revokeAccess(
   }
   if (ended === 0) return nothing; // ended meanwhile (expiry, a click): nobody was told here yet
   if (input.askedIn) return undefined;
-  return plainReply(
-    `Revoked ${ended} grant(s) of <@${input.subject}> on \`${cluster.name}\`; the evidence is in each request's thread. Tokens already issued stay valid for up to 15 minutes.`,
-  );
+  return revokedReply(ended, input.subject, cluster.name);
 }
 
 /** The "I'm done" button: the person it was for, the requester or an approver may end it early. */

@@ -1,7 +1,10 @@
 import type { PersonId } from '../../core/ids.ts';
 import type { Message } from '../../core/messages/message.ts';
-import { plainReply } from '../../core/messages/request-messages.ts';
-import { nothingToRevokeReply, revokeChoiceReply } from '../../core/messages/revoke-choice.ts';
+import {
+  nothingToRevokeReply,
+  revokeChoiceReply,
+  whichClusterToRevokeReply,
+} from '../../core/messages/revoke-choice.ts';
 import type { Deps } from '../ports/deps.ts';
 import { revokeAccess } from './revoke-access.ts';
 
@@ -29,7 +32,7 @@ export async function revokeUnnamed(
   const isSelf = input.by === input.subject;
   // Someone else's grants are named only to the cluster's approvers (as in "who has access"), so the cluster is
   // asked for first: the approver check then runs on it before anything about that person is said.
-  if (!isSelf) return plainReply(`Which cluster? Say \`revoke <@${input.subject}> on <cluster>\`.`);
+  if (!isSelf) return whichClusterToRevokeReply(input.subject);
   const active = (await deps.store.listForUser(input.subject, 50)).filter(
     (r) => r.subject === input.subject && r.status === 'granted',
   );

@@ -1,6 +1,7 @@
 import { asPersonId, asRequestId, type PersonId, type RequestId } from '../../core/ids.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
-import { extendButton, plainReply } from '../../core/messages/request-messages.ts';
+import { expiryReminder } from '../../core/messages/reminder-messages.ts';
+import { plainReply } from '../../core/messages/request-messages.ts';
 import type { Refusal } from '../../core/refusals.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import type { Deps } from '../ports/deps.ts';
@@ -20,8 +21,7 @@ export async function remindBeforeExpiry(
   const request = await deps.store.get(id);
   if (request?.status !== 'granted' || request.outcome?.expiresAt === undefined) return;
   const minutes = Math.max(1, Math.round((request.outcome.expiresAt - deps.clock.now()) / 60_000));
-  const text = `:alarm_clock: <@${request.subject}>'s ${request.level} access to \`${request.cluster}\` ends in about ${minutes} min. Extend asks for the same access again, under the same approval rules.`;
-  const message = { text, parts: [{ kind: 'text' as const, text }, extendButton(request)], requestId: request.id };
+  const message = expiryReminder(request, minutes);
   await replyInThread(deps, request, 'reminder', message);
   const dm = await deps.notifier.openDm(request.subject);
   await postOnce(deps, requestOwner(request.id), 'reminder-dm', { channel: dm }, message);

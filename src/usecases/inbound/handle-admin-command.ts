@@ -1,8 +1,8 @@
 import type { PersonId } from '../../core/ids.ts';
 import { asPersonId } from '../../core/ids.ts';
 import type { AdminCommand } from '../../core/intent/admin-command.ts';
+import { recoverNeedsSubjectReply } from '../../core/messages/admin-messages.ts';
 import type { Message } from '../../core/messages/message.ts';
-import { plainReply } from '../../core/messages/request-messages.ts';
 import type { Deps } from '../ports/deps.ts';
 import { submitRequest } from '../submit/submit-request.ts';
 import { auditRefusal } from '../support/audit-refusal.ts';
@@ -25,7 +25,7 @@ export async function handleAdminCommand(
       requestId: input.requestId,
       cluster: command.cluster,
     });
-    await reply(plainReply(`Whom should I give cluster-admin to? Say \`recover ${command.cluster} for @someone\`.`));
+    await reply(recoverNeedsSubjectReply(command.cluster));
     return { kind: 'replied', reason: 'recover_needs_subject' };
   }
   const subject = command.kind === 'recover' ? asPersonId(command.subject) : user;

@@ -1,5 +1,5 @@
 import { asPersonId, type RequestId } from '../../core/ids.ts';
-import { entriesMovedMessage } from '../../core/messages/admin-messages.ts';
+import { awsAuthUnreadableReply, entriesMovedMessage } from '../../core/messages/admin-messages.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import { plainReply } from '../../core/messages/request-messages.ts';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../../core/plan/access-entries.ts';
@@ -46,8 +46,7 @@ export async function moveEntries(
   }
   const { plan, problem } = await entryPlan(deps, cluster);
   if (!plan) {
-    const text = `aws-auth could not be read: ${problem ?? 'unknown'}`;
-    await replyInThread(deps, request, 'move-entries', plainReply(text));
+    await replyInThread(deps, request, 'move-entries', awsAuthUnreadableReply(problem));
     return { moved: 0 };
   }
   const gateway = deps.gateways.forCluster(cluster);

@@ -1,8 +1,8 @@
 import { parseAwsAuth } from '../../core/aws-auth/document.ts';
 import { matchCaller } from '../../core/aws-auth/match.ts';
 import type { PersonId } from '../../core/ids.ts';
-import { code, mention } from '../../core/messages/escape.ts';
-import { endedReply, plainReply } from '../../core/messages/request-messages.ts';
+import { driftNotice } from '../../core/messages/drift-messages.ts';
+import { endedReply } from '../../core/messages/request-messages.ts';
 import { scopePhrase } from '../../core/messages/restore-notes.ts';
 import { scopeCovers, wantedScope } from '../../core/plan/access-entries.ts';
 import { planAwsAuthGrant } from '../../core/plan/aws-auth-grant.ts';
@@ -177,12 +177,7 @@ async function reportDrift(
   await deps.store.markEnded(ended);
   await refreshCards(deps, ended);
   await replyInThread(deps, ended, 'ended', endedReply(ended));
-  const after = restore
-    ? 'The grant is ended; what eks-access could prove was its own was given back (see the thread), the rest left as it is.'
-    : 'The grant is ended; nothing else was touched.';
-  const notice = plainReply(
-    `:warning: Drift on ${code(ended.cluster)}: ${mention(ended.subject)}'s *${ended.level}* grant ${code(ended.id)} was changed outside eks-access (${missing.join('; ')}). ${after} Check who changed the cluster.`,
-  );
+  const notice = driftNotice(ended, missing, restore !== undefined);
   const owner = requestOwner(ended.id);
   if (cluster?.approvalChannel) {
     await postOnce(deps, owner, 'drift-approvals', { channel: cluster.approvalChannel }, notice);

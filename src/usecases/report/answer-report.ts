@@ -3,7 +3,12 @@ import type { PersonId } from '../../core/ids.ts';
 import type { ReportCommand } from '../../core/intent/report-command.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import type { Message } from '../../core/messages/message.ts';
-import { auditReply, whoHasAccessReply } from '../../core/messages/report-messages.ts';
+import {
+  auditReply,
+  entriesUnreadableReply,
+  moreEntriesNote,
+  whoHasAccessReply,
+} from '../../core/messages/report-messages.ts';
 import { plainReply } from '../../core/messages/request-messages.ts';
 import { isListed } from '../../core/request/approval.ts';
 import { approvalPolicyOf, isRefusal, resolveCluster } from '../../core/settings.ts';
@@ -52,16 +57,8 @@ export async function answerReport(
     const found = await whoHasAccess(deps, cluster);
     const reply = whoHasAccessReply(cluster.name, found, deps.clock.now());
     if (found.entriesNotShown === 0) return reply;
-    return {
-      ...reply,
-      parts: [
-        ...reply.parts,
-        { kind: 'context', text: `…and ${found.entriesNotShown} more access entries not described here.` },
-      ],
-    };
+    return { ...reply, parts: [...reply.parts, moreEntriesNote(found.entriesNotShown)] };
   } catch (error) {
-    return plainReply(
-      `I could not read the access entries of \`${cluster.name}\` (${toAdapterError(error).code}); nothing was changed. Try again in a minute.`,
-    );
+    return entriesUnreadableReply(cluster.name, toAdapterError(error).code);
   }
 }

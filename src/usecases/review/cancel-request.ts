@@ -1,6 +1,6 @@
 import { asPersonId, type PersonId, type RequestId } from '../../core/ids.ts';
+import { cancelledReply, nothingPendingReply, whichPendingReply } from '../../core/messages/cancel-messages.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
-import { escapeUserText } from '../../core/messages/escape.ts';
 import type { Message } from '../../core/messages/message.ts';
 import { plainReply, statusReply } from '../../core/messages/request-messages.ts';
 import type { Refusal } from '../../core/refusals.ts';
@@ -53,13 +53,9 @@ export async function cancelByText(
   const cancelled: string[] = [];
   for (const request of pending) {
     const result = await cancelOne(deps, request.id, input.user);
-    if (result.ok) cancelled.push(`\`${request.id}\``);
+    if (result.ok) cancelled.push(request.id);
   }
-  return plainReply(
-    cancelled.length === 0
-      ? 'Nothing was cancelled: the request was decided in the meantime.'
-      : `Cancelled ${cancelled.join(', ')} on \`${escapeUserText(cluster.name, 100)}\`; approvers can no longer act on it.`,
-  );
+  return cancelledReply(cancelled, cluster.name);
 }
 
 /** A bare "cancel": the one pending request is cancelled; none or several is answered (no guess). */
@@ -71,17 +67,8 @@ async function cancelUnnamed(
     (r) => (r.requester === user || r.subject === user) && r.status === 'pending',
   );
   const [only] = pending;
-  if (only === undefined) {
-    return plainReply(
-      "You have no pending request; nothing was cancelled. To end access you already have, say `revoke` or `I'm done`.",
-    );
-  }
-  if (pending.length > 1) {
-    const clusters = [...new Set(pending.map((r) => `\`${escapeUserText(r.cluster, 100)}\``))].join(', ');
-    return plainReply(
-      `You have ${pending.length} pending requests (on ${clusters}). Which one? Say \`cancel <cluster>\`.`,
-    );
-  }
+  if (only === undefined) return nothingPendingReply();
+  if (pending.length > 1) return whichPendingReply(pending.length, [...new Set(pending.map((r) => r.cluster))]);
   return await cancelByText(deps, { user, clusterGiven: only.cluster });
 }
 

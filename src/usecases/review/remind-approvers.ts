@@ -1,6 +1,5 @@
 import type { RequestId } from '../../core/ids.ts';
-import { code, mention } from '../../core/messages/escape.ts';
-import type { Message } from '../../core/messages/message.ts';
+import { approverReminder } from '../../core/messages/reminder-messages.ts';
 import {
   approversToRemind,
   DEFAULT_REMINDER_BACKOFF,
@@ -48,7 +47,7 @@ export async function remindApprovers(
   const cluster = findCluster(deps.settings, request.cluster);
   if (!cluster) return { reminded: 0 };
   const waiting = approversToRemind(request, approvalPolicyOf(cluster, kindOf(request)).approvers);
-  const message = reminderMessage(request, n, cluster);
+  const message = approverReminder(request, n, cluster.approvalChannel);
   for (const approver of waiting) {
     const dm = await deps.notifier.openDm(approver);
     await postOnce(deps, requestOwner(request.id), `approver-reminder:${n}:${approver}`, { channel: dm }, message);
@@ -70,10 +69,4 @@ export async function remindApprovers(
   );
   if (next !== undefined) await deps.queue.enqueueApproverReminder(request.id, n + 1, next);
   return { reminded: waiting.length };
-}
-
-function reminderMessage(request: AccessRequest, n: number, cluster: ClusterSettings): Message {
-  const where = cluster.approvalChannel ? ` in <#${cluster.approvalChannel}>` : ' (the card is in this DM above)';
-  const text = `:bell: Reminder ${n}: request ${code(request.id)} from ${mention(request.requester)} for *${request.level}* on ${code(request.cluster)} is still waiting for your decision${where}.`;
-  return { text, parts: [{ kind: 'text', text }], requestId: request.id };
 }

@@ -9,7 +9,7 @@ import type { Deps } from '../ports/deps.ts';
 import { membersOf } from '../review/approval-policy.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
 import { approvalChannelLink, SUBJECT_DM_KEY } from '../support/request-conversation.ts';
-import { requestLink } from './request-link.ts';
+import { sharedPlaceOf } from './request-link.ts';
 
 /**
  * Whether `requester` may file this request for `subject` on the cluster (see `decideRequestForOthers`), with the
@@ -40,6 +40,6 @@ export async function tellSubject(
 ): Promise<void> {
   if (request.requester === request.subject) return;
   const dm = await deps.notifier.openDm(request.subject);
-  const notice = requestedForYouNotice(request, approvalChannelLink(cluster), await requestLink(deps, request));
+  const notice = requestedForYouNotice(request, approvalChannelLink(cluster), await sharedPlaceOf(deps, request));
   await postOnce(deps, requestOwner(request.id), SUBJECT_DM_KEY, { channel: dm }, notice);
 }

@@ -1,7 +1,7 @@
 import type { PersonId } from '../../core/ids.ts';
 import type { Subject } from '../../core/intent/intent.ts';
+import { unknownNameReply } from '../../core/messages/for-others-messages.ts';
 import type { Message } from '../../core/messages/message.ts';
-import { plainReply } from '../../core/messages/request-messages.ts';
 import type { Deps } from '../ports/deps.ts';
 
 /**
@@ -18,10 +18,8 @@ export async function resolveSubject(
   const found = await deps.people.findByName(subject.name);
   const [only] = found;
   if (only !== undefined && found.length === 1) return { userId: only };
-  const name = `@${subject.name}`;
-  const text =
-    found.length === 0
-      ? `I couldn't find ${name} — mention them so Slack links the name.`
-      : `${name} matches several people — mention them so Slack links the name.`;
-  return { reply: plainReply(text), reason: found.length === 0 ? 'unknown_name' : 'ambiguous_name' };
+  return {
+    reply: unknownNameReply(subject.name, found.length),
+    reason: found.length === 0 ? 'unknown_name' : 'ambiguous_name',
+  };
 }

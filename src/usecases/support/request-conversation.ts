@@ -11,7 +11,7 @@ import { kindOf } from '../../core/request/request.ts';
 import { approvalPolicyOf, findCluster, partitionOfCluster } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
 import { refreshHomes } from '../report/home-tab.ts';
-import { requestLink } from '../submit/request-link.ts';
+import { sharedPlaceOf } from '../submit/request-link.ts';
 import { postOnce, requestOwner, updateIfChanged } from './post-once.ts';
 
 /** The message key of a break-glass card: not `card:…`, which holds Approve / Deny cards. */
@@ -92,7 +92,7 @@ export async function refreshCardsNow(
           key === 'ack' && cluster && request.status !== 'pending'
           ? ackMessage(request, approversFor(request, policy ?? { approvers: [] }), approvalChannelLink(cluster))
           : key === SUBJECT_DM_KEY && request.status !== 'pending'
-            ? requestedForYouNotice(request, undefined, await requestLink(deps, request))
+            ? requestedForYouNotice(request, undefined, await sharedPlaceOf(deps, request))
             : undefined;
     if (next && (await updateIfChanged(deps, owner, key, ref, next))) updated += 1;
   }

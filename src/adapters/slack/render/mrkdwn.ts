@@ -20,6 +20,7 @@ const ICON_EMOJI: Record<Icon, string> = {
   unknown: ':grey_question:',
   'break-glass': ':rotating_light:',
   reminder: ':alarm_clock:',
+  nudge: ':bell:',
 };
 
 /**

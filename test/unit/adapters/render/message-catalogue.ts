@@ -2,10 +2,17 @@ import { diagnose } from '../../../../src/core/diagnose/diagnose.ts';
 import { diagnosisMessage } from '../../../../src/core/diagnose/diagnosis-message.ts';
 import { asChannelId, asPersonId, asRequestId } from '../../../../src/core/ids.ts';
 import {
+  awsAuthUnreadableReply,
   entriesMovedMessage,
   migrationDoneMessage,
+  recoverNeedsSubjectReply,
   recoveryReport,
 } from '../../../../src/core/messages/admin-messages.ts';
+import {
+  cancelledReply,
+  nothingPendingReply,
+  whichPendingReply,
+} from '../../../../src/core/messages/cancel-messages.ts';
 import { describeRefusal } from '../../../../src/core/messages/describe-refusal.ts';
 import {
   checkingMessage,
@@ -14,7 +21,12 @@ import {
   whichClusterPrompt,
 } from '../../../../src/core/messages/diagnosis-prompts.ts';
 import { policyApprovalDigest } from '../../../../src/core/messages/digest-messages.ts';
-import { forSomeoneElseNote, requestedForYouNotice } from '../../../../src/core/messages/for-others-messages.ts';
+import { driftNotice } from '../../../../src/core/messages/drift-messages.ts';
+import {
+  forSomeoneElseNote,
+  requestedForYouNotice,
+  unknownNameReply,
+} from '../../../../src/core/messages/for-others-messages.ts';
 import { helpMessage } from '../../../../src/core/messages/help-text.ts';
 import { homeView } from '../../../../src/core/messages/home-view.ts';
 import type { Message } from '../../../../src/core/messages/message.ts';
@@ -26,14 +38,20 @@ import {
   reviewAcknowledgedReply,
   reviewReminder,
 } from '../../../../src/core/messages/policy-messages.ts';
-import { auditReply, myAccessReply, whoHasAccessReply } from '../../../../src/core/messages/report-messages.ts';
+import { approverReminder, expiryReminder } from '../../../../src/core/messages/reminder-messages.ts';
+import {
+  auditReply,
+  entriesUnreadableReply,
+  moreEntriesNote,
+  myAccessReply,
+  whoHasAccessReply,
+} from '../../../../src/core/messages/report-messages.ts';
 import {
   doneButton,
   endedReply,
   extendButton,
   failedReply,
   grantedReply,
-  myRequestsReply,
   plainReply,
   requestCard,
   requestReceivedReply,
@@ -41,7 +59,13 @@ import {
   statusReply,
 } from '../../../../src/core/messages/request-messages.ts';
 import { restorePreviewPart } from '../../../../src/core/messages/restore-preview.ts';
-import { nothingToRevokeReply, revokeChoiceReply } from '../../../../src/core/messages/revoke-choice.ts';
+import {
+  nothingToRevokeOnReply,
+  nothingToRevokeReply,
+  revokeChoiceReply,
+  revokedReply,
+  whichClusterToRevokeReply,
+} from '../../../../src/core/messages/revoke-choice.ts';
 import { stepUpSummary } from '../../../../src/core/messages/step-up-text.ts';
 import type { Refusal } from '../../../../src/core/refusals.ts';
 import type { AccessRequest, RequestStatus } from '../../../../src/core/request/request.ts';
@@ -220,8 +244,6 @@ export function messageCatalogue(): CatalogueEntry[] {
     { builder: 'grantedReply', case: 'granted', message: grantedReply(granted, ['entry exists', 'policy associated']) },
     { builder: 'slowGrantNote', case: 'throttled', message: slowGrantNote(granted, 'throttled') },
     { builder: 'failedReply', case: 'failed', message: failedReply(statusCase('failed')) },
-    { builder: 'myRequestsReply', case: 'none', message: myRequestsReply([]) },
-    { builder: 'myRequestsReply', case: 'some', message: myRequestsReply([hostile, granted]) },
     { builder: 'plainReply', case: 'text', message: plainReply('Nothing to do.') },
     { builder: 'extendButton', case: 'part', message: { text: 'Extend?', parts: [extendButton(granted)] } },
     { builder: 'doneButton', case: 'part', message: { text: 'Done?', parts: [doneButton(granted)] } },
@@ -296,7 +318,10 @@ export function messageCatalogue(): CatalogueEntry[] {
     {
       builder: 'requestedForYouNotice',
       case: 'pending',
-      message: requestedForYouNotice(forOther, '#approvals', 'https://example.slack.com/archives/C1/p1'),
+      message: requestedForYouNotice(forOther, '#approvals', {
+        place: forOther.channel,
+        link: 'https://example.slack.com/archives/C1/p1',
+      }),
       quotes: true,
     },
     {
@@ -397,6 +422,40 @@ export function messageCatalogue(): CatalogueEntry[] {
     { builder: 'myAccessReply', case: 'some', message: myAccessReply([granted, hostile], NOW) },
     { builder: 'myAccessReply', case: 'none', message: myAccessReply([], NOW) },
     { builder: 'nothingToRevokeReply', case: 'other', message: nothingToRevokeReply(BOB, false) },
+    {
+      builder: 'nothingToRevokeOnReply',
+      case: 'unmapped',
+      message: nothingToRevokeOnReply(BOB, 'prod-cluster', false),
+    },
+    { builder: 'revokedReply', case: 'two', message: revokedReply(2, BOB, 'prod-cluster') },
+    { builder: 'whichClusterToRevokeReply', case: 'other', message: whichClusterToRevokeReply(BOB) },
+    { builder: 'approverReminder', case: 'channel', message: approverReminder(hostile, 2, 'C0APPROVALS') },
+    { builder: 'approverReminder', case: 'dm', message: approverReminder(hostile, 1) },
+    { builder: 'expiryReminder', case: 'granted', message: expiryReminder(granted, 15) },
+    { builder: 'cancelledReply', case: 'two', message: cancelledReply(['R1', 'R2'], 'prod-cluster') },
+    { builder: 'cancelledReply', case: 'none', message: cancelledReply([], 'prod-cluster') },
+    { builder: 'nothingPendingReply', case: 'plain', message: nothingPendingReply() },
+    { builder: 'whichPendingReply', case: 'two', message: whichPendingReply(2, ['prod-cluster', 'staging']) },
+    {
+      builder: 'driftNotice',
+      case: 'restored',
+      message: driftNotice(granted, ['access entry `arn:aws:iam::111122223333:user/alice` is gone'], true),
+    },
+    { builder: 'driftNotice', case: 'untouched', message: driftNotice(granted, ['policy gone'], false) },
+    { builder: 'recoverNeedsSubjectReply', case: 'plain', message: recoverNeedsSubjectReply('prod-cluster') },
+    { builder: 'awsAuthUnreadableReply', case: 'plain', message: awsAuthUnreadableReply('Forbidden') },
+    { builder: 'unknownNameReply', case: 'nobody', message: unknownNameReply('nobody', 0) },
+    { builder: 'unknownNameReply', case: 'several', message: unknownNameReply('sam', 2) },
+    {
+      builder: 'moreEntriesNote',
+      case: 'part',
+      message: { text: 'More', parts: [moreEntriesNote(12)] },
+    },
+    {
+      builder: 'entriesUnreadableReply',
+      case: 'throttled',
+      message: entriesUnreadableReply('prod-cluster', 'throttled'),
+    },
     { builder: 'revokeChoiceReply', case: 'two', message: revokeChoiceReply(ALICE, true, [granted, granted], NOW) },
     { builder: 'stepUpSummary', case: 'grant', message: withText(stepUpSummary(hostile, POLICY)), quotes: true },
     { builder: 'stepUpSummary', case: 'migrate', message: withText(stepUpSummary(migrate, POLICY)), quotes: true },

@@ -4,15 +4,18 @@ import { actionOfSlackId, SLACK_ACTION_IDS } from '../../../../src/adapters/slac
 import { renderMessageText } from '../../../../src/adapters/terminal/message-text.ts';
 import * as diagnosisMessage from '../../../../src/core/diagnose/diagnosis-message.ts';
 import * as adminMessages from '../../../../src/core/messages/admin-messages.ts';
+import * as cancelMessages from '../../../../src/core/messages/cancel-messages.ts';
 import * as currentAccess from '../../../../src/core/messages/current-access.ts';
 import * as describeRefusal from '../../../../src/core/messages/describe-refusal.ts';
 import * as diagnosisPrompts from '../../../../src/core/messages/diagnosis-prompts.ts';
 import * as digestMessages from '../../../../src/core/messages/digest-messages.ts';
+import * as driftMessages from '../../../../src/core/messages/drift-messages.ts';
 import * as forOthersMessages from '../../../../src/core/messages/for-others-messages.ts';
 import * as helpText from '../../../../src/core/messages/help-text.ts';
 import * as homeView from '../../../../src/core/messages/home-view.ts';
 import { ACTIONS } from '../../../../src/core/messages/message.ts';
 import * as policyMessages from '../../../../src/core/messages/policy-messages.ts';
+import * as reminderMessages from '../../../../src/core/messages/reminder-messages.ts';
 import * as reportMessages from '../../../../src/core/messages/report-messages.ts';
 import * as requestMessages from '../../../../src/core/messages/request-messages.ts';
 import * as restorePreview from '../../../../src/core/messages/restore-preview.ts';
@@ -48,14 +51,17 @@ const NOT_MESSAGES = new Set([
 const MODULES = {
   diagnosisMessage,
   adminMessages,
+  cancelMessages,
   currentAccess,
   describeRefusal,
   diagnosisPrompts,
   digestMessages,
+  driftMessages,
   forOthersMessages,
   helpText,
   homeView,
   policyMessages,
+  reminderMessages,
   reportMessages,
   requestMessages,
   restorePreview,

@@ -138,7 +138,8 @@ describe('the DM to the person a request is for', () => {
       durationMs: 3_600_000,
     });
 
-    const notice = asMrkdwn(requestedForYouNotice(request, '<#C0APPROVALS>'));
+    // Asked in a channel: the use case passes it as the place the person can follow (sharedPlaceOf).
+    const notice = asMrkdwn(requestedForYouNotice(request, '<#C0APPROVALS>', { place: request.channel }));
 
     expect(notice.text).toContain('<@U0BOB> asked for *view* on `prod-cluster` for <@U0ALICE>');
     expect(notice.text).toContain('in <#C0REQUESTS>');
@@ -168,6 +169,9 @@ describe('the DM to the person a request is for', () => {
   it('does not link a DM the person cannot open', () => {
     const request = pendingRequest({ requester: BOB, subject: ALICE, channel: asChannelId('D0BOBDM') });
 
-    expect(asMrkdwn(requestedForYouNotice(request)).text).not.toContain('<#D0BOBDM>');
+    // No shared place (sharedPlaceOf gives none for a DM): the notice says where, without a link.
+    const text = asMrkdwn(requestedForYouNotice(request)).text;
+    expect(text).not.toContain('<#D0BOBDM>');
+    expect(text).toContain('in their direct messages with me');
   });
 });
