@@ -14,6 +14,11 @@ export interface Env {
    */
   metricsPort: number | undefined;
   redisUrl: string | undefined;
+  /**
+   * REDIS_MIN_REPLICAS_ACKED: replicas that must hold what Slack sent before Slack is answered; absent: 1 when
+   * the primary has a connected replica, else 0. With EKS_ACCESS_REPLICA_WAIT_MS, how long to wait for them.
+   */
+  replicaWait: { minReplicas?: number; timeoutMs: number };
   configPath: string;
   /** Key prefix for every Redis key and queue; braces keep a queue on one Redis Cluster slot. */
   redisPrefix: string;
@@ -210,8 +215,30 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
   if (slackApiUrl && !/^https?:\/\//.test(slackApiUrl)) {
     problems.push('SLACK_API_URL must be an http(s) URL (the Slack Web API base, e.g. https://slack.com/api/)');
   }
+  const minReplicasRaw = env['REDIS_MIN_REPLICAS_ACKED']?.trim();
+  const minReplicas = minReplicasRaw
+    ? intSetting(
+        env,
+        'REDIS_MIN_REPLICAS_ACKED',
+        0,
+        problems,
+        'replicas that must acknowledge before Slack is answered',
+        0,
+        16,
+      )
+    : undefined;
+  const replicaWaitMs = intSetting(
+    env,
+    'EKS_ACCESS_REPLICA_WAIT_MS',
+    500,
+    problems,
+    'wait for Redis replicas',
+    10,
+    10_000,
+  );
   if (problems.length > 0) throw new EnvError(problems);
   return {
+    replicaWait: { ...(minReplicas !== undefined ? { minReplicas } : {}), timeoutMs: replicaWaitMs },
     slackBotToken: env['SLACK_BOT_TOKEN'] ?? '',
     slackSigningSecret: env['SLACK_SIGNING_SECRET'] ?? '',
     slackAppToken,

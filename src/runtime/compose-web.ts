@@ -22,7 +22,7 @@ export function composeWeb(env: Env, redisUrl: string, log: Logger): WebComposit
   redis.on('error', (error: Error) =>
     log.warn({ connection: 'producer', err: error.message }, 'redis connection error'),
   );
-  const producer = createProducer(redis, env.redisPrefix, log);
+  const producer = createProducer(redis, env.redisPrefix, log, env.replicaWait);
   return {
     producer,
     redis,

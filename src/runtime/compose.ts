@@ -50,7 +50,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
       log.warn({ connection: name, err: error.message }, 'redis connection error'),
     );
   }
-  const producer = createProducer(redis, env.redisPrefix, log);
+  const producer = createProducer(redis, env.redisPrefix, log, env.replicaWait);
   const metrics = createMetrics({ queue: producer.queue, redis, prefix: env.redisPrefix });
   const awsClients = createAwsClients({ observe: (call) => metrics.observeAws(call) });
   const gateways = createClusterGateways(awsClients);

@@ -12,6 +12,7 @@ import {
   jobId,
   QUEUE_NAME,
 } from './jobs.ts';
+import { createReplicaWait, type ReplicaWaitOptions } from './replica-wait.ts';
 
 export interface Producer extends JobQueue {
   enqueueInbound(payload: InboundPayload): Promise<void>;
@@ -42,22 +43,33 @@ function logAfterAnswer(log: Logger | undefined, fields: Record<string, string>,
 }
 
 /** With `log`, each stored Slack request is logged with its request id, which the worker's lines carry too. */
-export function createProducer(connection: Redis, prefix: string, log?: Logger): Producer {
+export function createProducer(
+  connection: Redis,
+  prefix: string,
+  log?: Logger,
+  replicas?: Omit<ReplicaWaitOptions, 'recheckMs'>,
+): Producer {
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
+  // Only what Slack will not send again waits for replicas: the three adds made before Slack is answered.
+  // BullMQ writes through the connection it was given (a Queue never duplicates it), so WAIT on it covers the add.
+  const replicated = replicas ? createReplicaWait(async () => connection, replicas) : undefined;
   return {
     queue,
     async enqueueInbound(payload) {
       const id = jobId('in', payload.inboundId);
       await queue.add(JOB.inbound, payload, { ...JOB_OPTIONS, jobId: id });
+      await replicated?.afterWrite();
       logAfterAnswer(log, { requestId: payload.requestId, job: id, source: payload.source }, 'slack request stored');
     },
     async enqueueInteraction(key, payload) {
       const id = jobId('click', key);
       await queue.add(JOB.interaction, payload, { ...JOB_OPTIONS, jobId: id });
+      await replicated?.afterWrite();
       logAfterAnswer(log, { requestId: payload.requestId, job: id, kind: payload.kind }, 'slack click stored');
     },
     async enqueueHome(payload) {
       await queue.add(JOB.home, payload, { ...JOB_OPTIONS, jobId: jobId('home', payload.eventId) });
+      await replicated?.afterWrite();
     },
     async enqueueHomeRefresh(user) {
       // Throttled per user: one job per window, run at its end, reading the state as it is then, so every change
