@@ -7,7 +7,7 @@ import { waitFor } from '../support/wait-for.ts';
 
 // Two `eks-access web` and two `eks-access worker` processes on one Redis, with the production defaults for the
 // job lock and the stalled-job check (the other tests shorten them): a worker SIGKILLed while it applies grants
-// must have them resumed by the other worker within 15 s, each granted exactly once, each thread answered once.
+// must have them resumed by the other worker within 15 s, each granted exactly once, each thread answered once (one "received" reply, one "now has").
 const PEOPLE_ASKING = [
   [PEOPLE.alice, ARNS.alice],
   [PEOPLE.bob, ARNS.bob],
@@ -99,7 +99,7 @@ it('two web and two worker processes: a worker SIGKILLed mid-grant has its jobs 
   for (const { id, threadTs } of asked) {
     const thread = sandbox.slack.messages({ threadTs });
     expect(
-      thread.filter((m) => /Request `R/.test(m.text ?? '')),
+      thread.filter((m) => /Waiting for approval/.test(m.text ?? '')),
       id,
     ).toHaveLength(1);
     expect(
