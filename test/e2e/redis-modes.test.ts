@@ -105,8 +105,10 @@ describe('Redis at start-up', () => {
         stdio: 'ignore',
       },
     );
-    await waitFor(async () => existsSync(pidFile), { timeoutMs: 10_000, what: 'the stale pid file' });
-    const stalePid = Number(readFileSync(pidFile, 'utf8').trim());
+    // redis-server creates the file, then writes the pid: wait for the number, not just the file.
+    const pidIn = () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0);
+    await waitFor(async () => pidIn() > 0, { timeoutMs: 10_000, what: 'the stale pid file' });
+    const stalePid = pidIn();
 
     const bot = spawnBot(['start'], await baseEnv(), { cwd });
     await bot.waitForOutput(/eks-access is running/, 30_000);
