@@ -16,6 +16,22 @@ import { restoreAccessEntry } from './restore-access-entry.ts';
 
 export type EndResult = { status: AccessRequest['status']; isNoop: boolean };
 
+/** What ending a grant touches: the executors (access entries, aws-auth), the store and the thread. */
+export type EndDeps = Pick<
+  Deps,
+  | 'audit'
+  | 'awsAuth'
+  | 'clock'
+  | 'diagnostics'
+  | 'gateways'
+  | 'messages'
+  | 'notifier'
+  | 'queue'
+  | 'settings'
+  | 'store'
+  | 'userGroups'
+>;
+
 /**
  * Ends a grant (expiry, "I'm done", a revoke) by removing exactly what it added, never what the principal had
  * before or still holds through another active grant, then reads back to prove it is gone. An access-entry grant
@@ -23,20 +39,7 @@ export type EndResult = { status: AccessRequest['status']; isNoop: boolean };
  * what already ended is a success. Throws AdapterError when AWS or the cluster did not answer; the job retries.
  */
 export async function endGrant(
-  deps: Pick<
-    Deps,
-    | 'audit'
-    | 'awsAuth'
-    | 'clock'
-    | 'diagnostics'
-    | 'gateways'
-    | 'messages'
-    | 'notifier'
-    | 'queue'
-    | 'settings'
-    | 'store'
-    | 'userGroups'
-  >,
+  deps: EndDeps,
   id: RequestId,
   how: { reason: EndInfo['reason']; by?: string; askedIn?: { channel: string; threadTs?: string } },
 ): Promise<EndResult> {

@@ -6,10 +6,9 @@ import { nothingToRevokeOnReply, revokedReply } from '../../core/messages/revoke
 import type { Refusal } from '../../core/refusals.ts';
 import { isListed } from '../../core/request/approval.ts';
 import { approvalPolicyOf, isRefusal, principalOf, resolveCluster } from '../../core/settings.ts';
-import type { Deps } from '../ports/deps.ts';
 import { membersOf } from '../review/approval-policy.ts';
 import { auditRefusal } from '../support/audit-refusal.ts';
-import { endGrant } from './end-grant.ts';
+import { type EndDeps, endGrant } from './end-grant.ts';
 
 /**
  * "revoke my access to X", `/eks revoke X`, or an approver revoking someone else's: ends every active grant of
@@ -18,20 +17,7 @@ import { endGrant } from './end-grant.ts';
  * only for a refusal or when nothing was left to end.
  */
 export async function revokeAccess(
-  deps: Pick<
-    Deps,
-    | 'audit'
-    | 'awsAuth'
-    | 'clock'
-    | 'diagnostics'
-    | 'gateways'
-    | 'messages'
-    | 'notifier'
-    | 'queue'
-    | 'settings'
-    | 'store'
-    | 'userGroups'
-  >,
+  deps: EndDeps,
   input: {
     by: PersonId;
     subject: PersonId;
@@ -68,20 +54,7 @@ export async function revokeAccess(
 
 /** The "I'm done" button: the person it was for, the requester or an approver may end it early. */
 export async function endFromButton(
-  deps: Pick<
-    Deps,
-    | 'audit'
-    | 'awsAuth'
-    | 'clock'
-    | 'diagnostics'
-    | 'gateways'
-    | 'messages'
-    | 'notifier'
-    | 'queue'
-    | 'settings'
-    | 'store'
-    | 'userGroups'
-  >,
+  deps: EndDeps,
   input: { requestId: RequestId; user: string; channel: string },
 ): Promise<void> {
   const user = asPersonId(input.user);

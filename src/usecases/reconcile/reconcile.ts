@@ -1,5 +1,5 @@
 import { toAdapterError } from '../../shared/errors.ts';
-import { endGrant } from '../end/end-grant.ts';
+import { type EndDeps, endGrant } from '../end/end-grant.ts';
 import type { Deps } from '../ports/deps.ts';
 import { recordAudit } from '../support/record-audit.ts';
 import { trimAuditTrail } from './audit-retention.ts';
@@ -19,24 +19,7 @@ export interface ReconcileResult {
  * The independent sweep behind the per-grant expiry jobs: any grant past its expiry (workers were down, a
  * delayed job ran late or was lost) is ended now. It only ever touches grants the bot itself recorded.
  */
-export async function reconcile(
-  deps: Pick<
-    Deps,
-    | 'audit'
-    | 'auditTrail'
-    | 'awsAuth'
-    | 'clock'
-    | 'diagnostics'
-    | 'gateways'
-    | 'messages'
-    | 'notifier'
-    | 'queue'
-    | 'settings'
-    | 'store'
-    | 'tuning'
-    | 'userGroups'
-  >,
-): Promise<ReconcileResult> {
+export async function reconcile(deps: EndDeps & Pick<Deps, 'auditTrail' | 'tuning'>): Promise<ReconcileResult> {
   const due = await deps.store.dueBefore(deps.clock.now(), SWEEP_LIMIT);
   let expired = 0;
   let failed = 0;
