@@ -41,7 +41,16 @@ export const KEY_DOCS: Readonly<Record<string, string>> = {
   'clusters[].policies.<level>.requiredApprovals': 'Distinct approvals this level needs.',
   'clusters[].policies.<level>.allowSelfApproval': 'As `allowSelfApproval`, for this level.',
   'clusters[].policies.<level>.autoApprove': 'Approve this level by policy (as `autoApprove.levels`).',
-  users: 'Slack user ID → the IAM role or user ARN that person uses (a session ARN is resolved to its role).',
+  users:
+    'Slack user ID → the IAM role or user ARN that person uses (a session ARN is resolved to its role), or `{ role, session }` for one person’s session on a shared role (the grant binds only that session).',
+  identity: 'Where people not listed in `users` are found: IAM Identity Center roles, and links.',
+  'identity.sso':
+    'Per account, the permission-set role people sign in with; a person is found by their Slack profile email.',
+  'identity.sso[].accountId': 'The 12-digit AWS account the role is in (a cluster’s account picks its entry).',
+  'identity.sso[].roleArn': 'The role’s full IAM ARN, with its `aws-reserved/sso.amazonaws.com/` path.',
+  'identity.sso[].sessionName': 'The session name people sign in with: the whole email, or the part before `@`.',
+  'identity.linkTtl': 'How long an identity proved with `link` holds (default `30d`).',
+  'identity.profileCacheTtl': 'How long a Slack profile email looked up for `identity.sso` is reused (default `1h`).',
   requestForOthers:
     'Default for every cluster: Slack users and user groups who may request access for someone else besides the approvers.',
   audit: 'The audit trail (a Redis stream).',

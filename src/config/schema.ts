@@ -19,6 +19,19 @@ const iamPrincipalArn = z
     'an IAM user or role ARN such as arn:aws:iam::111122223333:role/platform/alice',
   );
 
+const iamRoleArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+    'an IAM role ARN such as arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Dev_0123abcd',
+  );
+
+// STS session names: 2-64 characters of [\w+=,.@-].
+const sessionName = z.string().regex(/^[\w+=,.@-]{2,64}$/, 'an STS session name (2-64 of letters, digits, +=,.@_-)');
+
+/** A person who signs in to a role others use too: the grant binds only their session's username. */
+const sessionOnRole = z.object({ role: iamRoleArn, session: sessionName }).strict();
+
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 // Seconds are allowed here (not in chat requests) so short-lived test and demo setups can be expressed.
 const durationText = z
@@ -116,10 +129,40 @@ export const clusterSchema = z
     }
   });
 
+const ssoAccountRole = z
+  .object({
+    accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+    roleArn: iamRoleArn,
+    sessionName: z.enum(['email', 'email-local-part']),
+  })
+  .strict()
+  .refine((entry) => entry.roleArn.split(':')[4] === entry.accountId, {
+    message: 'roleArn must be in accountId',
+    path: ['roleArn'],
+  });
+
+const identitySchema = z
+  .object({
+    sso: z.array(ssoAccountRole).optional(),
+    linkTtl: durationText.optional(),
+    profileCacheTtl: durationText.optional(),
+  })
+  .strict()
+  .superRefine((identity, ctx) => {
+    const seen = new Set<string>();
+    (identity.sso ?? []).forEach((entry, index) => {
+      if (seen.has(entry.accountId)) {
+        ctx.addIssue({ code: 'custom', path: ['sso', index, 'accountId'], message: 'one sso role per account' });
+      }
+      seen.add(entry.accountId);
+    });
+  });
+
 export const configSchema = z
   .object({
     clusters: z.array(clusterSchema).min(1, 'at least one cluster'),
-    users: z.record(slackUserId, iamPrincipalArn).default({}),
+    users: z.record(slackUserId, z.union([iamPrincipalArn, sessionOnRole])).default({}),
+    identity: identitySchema.optional(),
     requestForOthers,
     /** `retention`: audit events older than this are trimmed by the reconciler. Absent: 400 days (DEFAULT_AUDIT_RETENTION_MS). */
     audit: z.object({ retention: durationText.optional() }).strict().optional(),

@@ -1,4 +1,5 @@
-import type { PersonId, PrincipalArn } from './ids.ts';
+import type { PersonIdentity } from './identity/person-identity.ts';
+import { asPrincipalArn, type PersonId, type PrincipalArn } from './ids.ts';
 import { closestName } from './intent/suggest.ts';
 import type { Level } from './levels.ts';
 import type { Refusal } from './refusals.ts';
@@ -58,10 +59,31 @@ export function durationOverrides(cluster: ClusterSettings): DurationOverrides {
   return overrides;
 }
 
+/** A `users:` value: an IAM ARN, or one person's session on a role others sign in to as well. */
+export type UserMapping = string | { readonly role: string; readonly session: string };
+
+/** One permission-set role people sign in with in an account (`identity.sso`). */
+export interface SsoAccountRole {
+  readonly accountId: string;
+  readonly roleArn: string;
+  /** What the session name is made of: the Slack profile email, or the part before its `@`. */
+  readonly sessionName: 'email' | 'email-local-part';
+}
+
+/** `identity:` from the config: where people not listed in `users:` are found. */
+export interface IdentitySettings {
+  readonly sso?: readonly SsoAccountRole[] | undefined;
+  /** How long a `link` holds (ms); default 30 days. */
+  readonly linkTtl?: number | undefined;
+  /** How long a Slack profile email looked up for `sso` is reused (ms); default 1 hour. */
+  readonly profileCacheTtl?: number | undefined;
+}
+
 /** The configured world: clusters and who each Slack user is in IAM. */
 export interface Settings {
   readonly clusters: readonly ClusterSettings[];
-  readonly users: Readonly<Record<string, string>>;
+  readonly users: Readonly<Record<string, UserMapping>>;
+  readonly identity?: IdentitySettings | undefined;
   /** The default `requestForOthers` for clusters that set none. */
   readonly requestForOthers?: readonly string[] | undefined;
 }
@@ -89,8 +111,19 @@ export function isRefusal(value: ClusterSettings | Refusal): value is Refusal {
   return 'code' in value;
 }
 
+/** The ARN `users:` lists for the person (the role, for a `{ role, session }` entry). */
 export function principalOf(settings: Settings, user: PersonId): PrincipalArn | undefined {
-  return settings.users[user] as PrincipalArn | undefined;
+  const mapped = settings.users[user];
+  if (mapped === undefined) return undefined;
+  return asPrincipalArn(typeof mapped === 'string' ? mapped : mapped.role);
+}
+
+/** The person's identity as `users:` gives it, the first of the identity sources; undefined when not listed. */
+export function configuredIdentity(settings: Settings, user: PersonId): PersonIdentity | undefined {
+  const mapped = settings.users[user];
+  if (mapped === undefined) return undefined;
+  if (typeof mapped === 'string') return { kind: 'principal', arn: asPrincipalArn(mapped), source: 'users' };
+  return { kind: 'session', roleArn: asPrincipalArn(mapped.role), session: mapped.session, source: 'users' };
 }
 
 /**

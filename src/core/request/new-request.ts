@@ -1,3 +1,4 @@
+import type { IdentitySource } from '../identity/person-identity.ts';
 import { asChannelId, type PersonId, type PrincipalArn, type RequestId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 import type { AccessRequest, RequestKind } from './request.ts';
@@ -9,6 +10,9 @@ export interface NewRequestFields {
   requester: PersonId;
   subject: PersonId;
   principalArn: PrincipalArn;
+  /** One person's session on a shared role, with where the identity came from (see AccessRequest). */
+  session?: string | undefined;
+  identitySource?: IdentitySource | undefined;
   cluster: string;
   level: Level;
   namespaces: readonly string[];
@@ -27,6 +31,8 @@ export function newPendingRequest(fields: NewRequestFields, now: number): Access
     requester: fields.requester,
     subject: fields.subject,
     principalArn: fields.principalArn,
+    ...(fields.session ? { session: fields.session } : {}),
+    ...(fields.identitySource && fields.identitySource !== 'users' ? { identitySource: fields.identitySource } : {}),
     cluster: fields.cluster,
     level: fields.level,
     namespaces: [...fields.namespaces],

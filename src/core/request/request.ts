@@ -1,3 +1,4 @@
+import type { IdentitySource } from '../identity/person-identity.ts';
 import type { ChannelId, PersonId, PrincipalArn, RequestId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 import type { AccessScope } from '../plan/access-entries.ts';
@@ -112,8 +113,18 @@ export interface AccessRequest {
   kind?: RequestKind;
   requester: PersonId;
   subject: PersonId;
-  /** The principal as configured in `users`; the executor resolves it to the IAM ARN EKS wants. */
+  /**
+   * The principal as resolved when the request was filed (`users`, `identity.sso` or a link); the executor resolves
+   * it to the IAM ARN EKS wants. With `session`: the shared role the person signs in to.
+   */
   principalArn: PrincipalArn;
+  /**
+   * Set when the grant is for one person's session on a shared role: the session name as they sign in. The grant
+   * then binds only that session's Kubernetes username (RBAC); it never associates a policy with the role.
+   */
+  session?: string;
+  /** Where the identity came from (absent on requests filed before identity sources: `users`). */
+  identitySource?: IdentitySource;
   cluster: string;
   level: Level;
   namespaces: readonly string[];
