@@ -21,6 +21,7 @@ import type { UpdateResult } from '../ports/requests.ts';
 import { resolvedPolicy } from '../review/approval-policy.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { refreshCards, replyInThread, threadTarget } from './request-conversation.ts';
+import { settleAll } from './settle-all.ts';
 
 export type ApplyResult = { status: AccessRequest['status'] };
 
@@ -180,16 +181,10 @@ export async function announceOutcome(
     // depend on each other: both go at once, and the person waits for one Slack call, not two. When it is not
     // there yet it is posted first, so the thread reads in order.
     if (await deps.messages.get(requestOwner(request.id), 'decision:approved')) {
-      await settleBoth(decision(), outcome());
+      await settleAll([decision(), outcome()]);
       return;
     }
     await decision();
   }
   await outcome();
-}
-
-/** Waits for both, then throws the first failure: neither is left running unobserved. */
-async function settleBoth(a: Promise<unknown>, b: Promise<unknown>): Promise<void> {
-  const results = await Promise.allSettled([a, b]);
-  for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
