@@ -1,4 +1,9 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  GetCallerIdentityCommand,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+  STSClient,
+} from '@aws-sdk/client-sts';
 import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { regionPartition } from '../../config/partition.ts';
 import { LINK_AUDIENCE, LINK_AUDIENCE_HEADER, type LinkToken } from '../../core/identity/link-token.ts';
@@ -54,7 +59,7 @@ export function createStsLinkVerifier(): LinkVerifier {
 }
 
 /** Sets the HTTP request to the token's GET: its query as signed, its host, and the audience header. */
-function replayToken(token: LinkToken): FinalizeRequestMiddleware<object, object> {
+function replayToken(token: LinkToken): FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> {
   return (next) => async (args) => {
     const request = args.request as {
       method: string;

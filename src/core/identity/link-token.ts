@@ -302,3 +302,8 @@ function parseAmzDate(value: string): number | undefined {
 function refuse(code: LinkTokenRefusalCode, detail: string): LinkTokenRefusal {
   return { kind: 'refused', code, detail };
 }
+
+/** The text with every token cut to its prefix: what may be kept once the message has been answered. */
+export function redactLinkTokens(text: string): string {
+  return text.replace(/k8s-aws-v1\.[A-Za-z0-9_-]*/g, `${LINK_TOKEN_PREFIX}[removed]`);
+}
