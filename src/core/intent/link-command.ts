@@ -16,7 +16,7 @@ export function parseLinkCommand(message: readonly MessagePart[]): LinkCommand |
   if (UNLINK.test(text)) return { kind: 'unlink' };
   if (mentionsLinkToken(plainText(message))) {
     const rest = LINK.exec(text)?.[1];
-    return { kind: 'link', pasted: rest ?? text };
+    return { kind: 'link', pasted: (rest ?? text).trim() };
   }
   const link = LINK.exec(text);
   if (link && (link[1] === undefined || link[1].trim() === '')) return { kind: 'link', pasted: '' };
