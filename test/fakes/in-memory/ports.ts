@@ -296,7 +296,11 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
         get: async (person: string) => links.get(person),
         put: async (person: string, link: LinkedIdentity) => void links.set(person, link),
         remove: async (person: string) => links.delete(person),
-        claimToken: async (digest: string) => (used.has(digest) ? false : (used.add(digest), true)),
+        claimToken: async (digest: string) => {
+          if (used.has(digest)) return false;
+          used.add(digest);
+          return true;
+        },
       };
     })(),
     linkVerifier: {
