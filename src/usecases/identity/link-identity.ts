@@ -16,6 +16,7 @@ import {
   unlinkedReply,
 } from '../../core/messages/link-messages.ts';
 import type { Message } from '../../core/messages/message.ts';
+import { partitionOfCluster } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { LinkedIdentity } from '../ports/identity.ts';
 import { homeOwner } from '../report/home-tab.ts';
@@ -54,6 +55,12 @@ export async function linkIdentity(deps: LinkDeps, input: LinkInput): Promise<Me
     return await refused(deps, person, 'token_in_channel', linkInChannelReply(burned));
   }
   if (isLinkTokenRefusal(token)) return await refused(deps, person, token.code, linkRefusedReply(token));
+  // An identity is only of use in the partition of a cluster the bot serves (IAM principals do not cross them).
+  const partitions = new Set(deps.settings.clusters.map(partitionOfCluster));
+  if (partitions.size > 0 && !partitions.has(token.partition)) {
+    const detail = `the token is for partition ${token.partition}, and no cluster here is in it`;
+    return await refused(deps, person, 'not_sts_host', linkRefusedReply({ code: 'not_sts_host', detail }));
+  }
   if (!(await deps.identityLinks.claimToken(digestOf(token.token), token.expiresAt))) {
     return await refused(deps, person, 'token_reused', linkReusedReply());
   }

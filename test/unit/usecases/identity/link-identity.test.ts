@@ -6,7 +6,7 @@ import { parseLinkCommand } from '../../../../src/core/intent/link-command.ts';
 import { plainMessage } from '../../../../src/core/intent/message-text.ts';
 import { parseMessage } from '../../../../src/core/intent/parse-message.ts';
 import { plainText } from '../../../../src/core/messages/rich.ts';
-import type { Settings } from '../../../../src/core/settings.ts';
+import type { ClusterSettings, Settings } from '../../../../src/core/settings.ts';
 import { DEFAULT_LINK_TTL_MS, linkIdentity, unlinkIdentity } from '../../../../src/usecases/identity/link-identity.ts';
 import type { LinkVerification } from '../../../../src/usecases/ports/link-verifier.ts';
 import { inMemoryWorld } from '../../../fakes/in-memory/ports.ts';
@@ -129,6 +129,32 @@ describe('linkIdentity', () => {
       expect(asked).toEqual(['sts.us-east-1.amazonaws.com']);
       expect(await w.deps.identityLinks.get(alice)).toBeUndefined();
     }
+  });
+
+  it('refuses a token of a partition no configured cluster is in, without asking STS', async () => {
+    const prod: ClusterSettings = {
+      name: 'prod',
+      aliases: [],
+      region: 'us-east-1',
+      partition: 'aws',
+      accountId: '111122223333',
+      method: 'access-entries',
+      approvers: [],
+      requiredApprovals: 1,
+    };
+    const { w, asked } = world(erinRole, { settings: { clusters: [prod], users: {} } });
+    const url = await presignedStsUrl({
+      clusterName: 'eks-access-link',
+      region: 'cn-north-1',
+      hostname: 'sts.cn-north-1.amazonaws.com.cn',
+      credentials: { accessKeyId: 'AKIAUNIT000000000001', secretAccessKey: 's' },
+      signingDate: new Date(NOW),
+    });
+    const reply = await linkIdentity(w.deps, { person: alice, pasted: tokenFromUrl(url), where: 'private', length: 9 });
+    expect(text(reply)).toContain('partition aws-cn');
+    expect(asked).toEqual([]);
+    const own = await linkIdentity(w.deps, { person: alice, pasted: await makeToken(), where: 'private', length: 9 });
+    expect(text(own)).toContain('Linked you to');
   });
 
   it('refuses a message longer than the parser reads', async () => {
