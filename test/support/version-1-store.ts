@@ -78,7 +78,8 @@ export async function writeVersion1Store(
   }
   const withJobs = requests.filter((r) => options.expiryJobFor?.includes(r.id) && r.outcome?.expiresAt);
   if (withJobs.length === 0) return;
-  const queue = new Queue(QUEUE_NAME, { connection: redis.duplicate(), prefix });
+  const connection = redis.duplicate();
+  const queue = new Queue(QUEUE_NAME, { connection, prefix });
   for (const request of withJobs) {
     await queue.add(
       'expire',
@@ -87,6 +88,7 @@ export async function writeVersion1Store(
     );
   }
   await queue.close();
+  await connection.quit();
 }
 
 /** Every key under `prefix` with its type and content, in a form two dumps compare equal by (TTLs left out). */

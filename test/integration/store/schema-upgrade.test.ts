@@ -22,6 +22,12 @@ const HOUR = 3_600_000;
 const PENDING_TIMEOUT = 2 * HOUR;
 const VIEW = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
 const opened: { close(): Promise<unknown> }[] = [];
+/** A connection of its own, quit after the file's last test (after what uses it: `opened` closes in reverse). */
+function own(redis: Redis): Redis {
+  const connection = redis.duplicate();
+  opened.push({ close: () => connection.quit() });
+  return connection;
+}
 afterAll(async () => {
   for (const thing of opened.reverse()) await thing.close();
 });
@@ -83,7 +89,7 @@ async function version1Store() {
     expiryJobFor: ['RV1GRANTED'],
   });
   await redis.set(`${prefix}:req:RV1BROKEN`, '{not json');
-  const producer = createProducer(redis.duplicate(), prefix);
+  const producer = createProducer(own(redis), prefix);
   opened.push(producer);
   const parts = (connection: Redis = redis): SchemaUpgradeParts => ({
     redis: connection,
@@ -179,7 +185,7 @@ describe('upgrading a store written in the previous format', () => {
   it('replaces a lapse job that already finished while its request is still pending', async () => {
     const { redis, prefix, producer, parts } = await version1Store();
     await producer.queue.add(JOB.lapse, { requestId: 'RV1PENDING' }, { jobId: jobId('lapse', 'RV1PENDING') });
-    const worker = new Worker(QUEUE_NAME, async () => 'ran early', { connection: redis.duplicate(), prefix });
+    const worker = new Worker(QUEUE_NAME, async () => 'ran early', { connection: own(redis), prefix });
     await new Promise<void>((resolve) => worker.on('completed', () => resolve()));
     await worker.close();
     const stateBefore = (await jobState(producer, 'lapse', 'RV1PENDING'))?.state;
@@ -196,8 +202,7 @@ describe('who upgrades, and when a start is refused', () => {
     const { redis, prefix, parts } = await version1Store();
     // A third process holds the lock as both start, so both find it taken; it goes away without upgrading.
     await redis.set(`${prefix}:schema-upgrade-lock`, 'someone-else', 'PX', 400);
-    const [a, b] = [redis.duplicate(), redis.duplicate()];
-    opened.push({ close: () => a.quit() }, { close: () => b.quit() });
+    const [a, b] = [own(redis), own(redis)];
     const logs = [quietLog(), quietLog()];
 
     const checks = await Promise.all(
@@ -217,7 +222,7 @@ describe('who upgrades, and when a start is refused', () => {
   it('an empty store is marked current at once', async () => {
     const { redis, prefix } = testRedis();
     opened.push({ close: () => redis.quit() });
-    const producer = createProducer(redis.duplicate(), prefix);
+    const producer = createProducer(own(redis), prefix);
     opened.push(producer);
 
     const check = await ensureCurrentSchema({
