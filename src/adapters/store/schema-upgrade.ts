@@ -63,8 +63,8 @@ const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis
 const RAISE_VERSION = `local v = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
 if v < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) return 1 end return 0`;
 
-/** One function per step of core's SCHEMA_UPGRADES, by the version it starts from. */
-const STEPS: Record<number, (parts: SchemaUpgradeParts) => Promise<UpgradeCounts>> = {
+/** One function per step of core's SCHEMA_UPGRADES, by the version it starts from (a unit test holds them equal). */
+export const UPGRADE_STEPS: Readonly<Record<number, (parts: SchemaUpgradeParts) => Promise<UpgradeCounts>>> = {
   1: reindexRequests,
 };
 
@@ -117,7 +117,7 @@ async function runSteps(
   const total: UpgradeCounts = { requests: 0, unreadable: 0, indexEntriesAdded: 0, jobsAdded: 0 };
   try {
     for (const step of steps) {
-      const run = STEPS[step.from];
+      const run = UPGRADE_STEPS[step.from];
       if (!run) throw new Error(`no upgrade step from stored version ${step.from}`);
       parts.log.info({ from: step.from, to: step.to }, `upgrading the stored data: ${step.what}`);
       const counts = await run(parts);
