@@ -23,6 +23,7 @@ import {
   approvalPolicyOf,
   autoApproveRuleOf,
   type ClusterSettings,
+  configuredIdentity,
   durationOverrides,
   isRefusal,
   partitionOfCluster,
@@ -98,7 +99,18 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   const precedence =
     kind === 'grant' && !preview && !existing ? await entryPrecedencePreview(deps, cluster, principalArn) : undefined;
   const request: AccessRequest = {
-    ...newPendingRequest({ ...input, id: input.requestId, kind, principalArn, cluster: cluster.name, duration }, now),
+    ...newPendingRequest(
+      {
+        ...input,
+        id: input.requestId,
+        kind,
+        principalArn,
+        cluster: cluster.name,
+        duration,
+        session: sessionOf(configuredIdentity(deps.settings, input.subject)),
+      },
+      now,
+    ), // h-ident replaces session
     ...(preview ? { awsAuthPreview: preview } : {}),
     ...(currentAccess ? { currentAccess } : {}),
     ...(precedence ? { entryPrecedence: precedence } : {}),
@@ -204,4 +216,9 @@ function partitionMismatch(cluster: ClusterSettings, principalArn: string): Refu
   const clusterPartition = partitionOfCluster(cluster);
   if (principalPartition === undefined || principalPartition === clusterPartition) return undefined;
   return { code: 'partition_mismatch', cluster: cluster.name, principalArn, principalPartition, clusterPartition };
+}
+
+/** Until the identity sources resolve it (h-ident): the session of a `users: { role, session }` entry. */
+function sessionOf(identity: ReturnType<typeof configuredIdentity>): string | undefined {
+  return identity?.kind === 'session' ? identity.session : undefined;
 }
