@@ -149,6 +149,30 @@ describe('per-person grant on a shared IAM Identity Center role, access entries'
     expect(callsOn('DeleteAccessEntry', SSO_ROLE, 'prod-cluster/')).toEqual([]);
   });
 
+  it('two people on the same role share the entry eks-access created: the last end removes it', async () => {
+    const creates = () => sandbox.eks.callsTo('CreateAccessEntry').filter((c) => c.body.includes(ROLE_NAME)).length;
+    const createsBefore = creates();
+    const erin = await grant(ERIN, 'grant me view on staging for 1h');
+    const frank = await grant(FRANK, 'grant me view on staging for 1h');
+
+    expect((await sandbox.request(frank.id))?.outcome?.createdRoleEntry).toBe(true);
+    expect(creates() - createsBefore).toBe(1);
+    expect(bindingsNaming('staging', ERIN_USER)).toHaveLength(1);
+    expect(bindingsNaming('staging', FRANK_USER)).toHaveLength(1);
+
+    await done(ERIN, erin.id);
+
+    expect(bindingsNaming('staging', ERIN_USER)).toEqual([]);
+    expect(sandbox.eks.entry('staging', SSO_ROLE)).toBeDefined();
+    expect(sandbox.kube.staging.review({ user: FRANK_USER, verb: 'get', resource: 'pods' })).toBe(true);
+    expect((await sandbox.request(erin.id))?.ended?.evidence.join('\n')).toContain('1 other active grant(s) use it');
+
+    await done(FRANK, frank.id);
+
+    expect(bindingsNaming('staging', FRANK_USER)).toEqual([]);
+    expect(sandbox.eks.entry('staging', SSO_ROLE)).toBeUndefined();
+  });
+
   it('a namespaced grant makes one RoleBinding in each namespace and nothing cluster-wide', async () => {
     const { id } = await grant(ERIN, 'grant me edit on staging in namespaces payments and web for 1h');
 
