@@ -107,7 +107,7 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
         principalArn,
         cluster: cluster.name,
         duration,
-        session: sessionOf(configuredIdentity(deps.settings, input.subject)),
+        session: kind === 'grant' ? sessionOf(configuredIdentity(deps.settings, input.subject)) : undefined,
       },
       now,
     ), // h-ident replaces session
