@@ -24,6 +24,7 @@ import {
   approvalPolicyOf,
   autoApproveRuleOf,
   type ClusterSettings,
+  configuredIdentity,
   durationOverrides,
   isRefusal,
   partitionOfCluster,
@@ -101,7 +102,18 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
     kind === 'grant' && !preview && !existing ? entryPrecedencePreview(deps, cluster, principalArn) : undefined,
   ]);
   const request: AccessRequest = {
-    ...newPendingRequest({ ...input, id: input.requestId, kind, principalArn, cluster: cluster.name, duration }, now),
+    ...newPendingRequest(
+      {
+        ...input,
+        id: input.requestId,
+        kind,
+        principalArn,
+        cluster: cluster.name,
+        duration,
+        session: kind === 'grant' ? sessionOf(configuredIdentity(deps.settings, input.subject)) : undefined,
+      },
+      now,
+    ), // h-ident replaces session
     ...(preview ? { awsAuthPreview: preview } : {}),
     ...(currentAccess ? { currentAccess } : {}),
     ...(precedence ? { entryPrecedence: precedence } : {}),
@@ -222,4 +234,9 @@ function partitionMismatch(cluster: ClusterSettings, principalArn: string): Refu
   const clusterPartition = partitionOfCluster(cluster);
   if (principalPartition === undefined || principalPartition === clusterPartition) return undefined;
   return { code: 'partition_mismatch', cluster: cluster.name, principalArn, principalPartition, clusterPartition };
+}
+
+/** Until the identity sources resolve it (h-ident): the session of a `users: { role, session }` entry. */
+function sessionOf(identity: ReturnType<typeof configuredIdentity>): string | undefined {
+  return identity?.kind === 'session' ? identity.session : undefined;
 }
