@@ -15,10 +15,12 @@ import { createSlackHomeTab } from '../adapters/slack/home-tab.ts';
 import { createSlackNotifier } from '../adapters/slack/notifier.ts';
 import { ObservedWebClient } from '../adapters/slack/observed-client.ts';
 import { createSlackPeople } from '../adapters/slack/people.ts';
+import { createSlackProfiles } from '../adapters/slack/profiles.ts';
 import { createSlackUserGroups } from '../adapters/slack/user-groups.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { createAutoApprovalQuota } from '../adapters/store/auto-approval-quota.ts';
 import { createDigests } from '../adapters/store/digests.ts';
+import { createIdentityLinks } from '../adapters/store/identity-links.ts';
 import { createMessageLog } from '../adapters/store/message-log.ts';
 import { createRequestStore } from '../adapters/store/request-store.ts';
 import { createSharedAnswers } from '../adapters/store/shared-answers.ts';
@@ -95,6 +97,13 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     people: createSlackPeople(slack),
     autoApprovals: createAutoApprovalQuota(storeRedis, env.redisPrefix),
     digests: createDigests(storeRedis, env.redisPrefix),
+    // Cached in Redis, so every process shares one users.info per person per `identity.profileCacheTtl`.
+    profiles: createSlackProfiles(
+      slack,
+      { redis: storeRedis, prefix: env.redisPrefix },
+      { ttlMs: config.identity?.profileCacheTtl },
+    ),
+    identityLinks: createIdentityLinks(storeRedis, env.redisPrefix),
     auditTrail: audit,
     home: createSlackHomeTab(slack),
     tuning: {

@@ -5,6 +5,7 @@ import type { HomeTab, MessageLog, Notifier, People, UserGroups } from './chat.t
 import type { Clock } from './clock.ts';
 import type { DiagnosticsGateways } from './diagnostics.ts';
 import type { ClusterGateways } from './eks.ts';
+import type { IdentityLinks, PersonProfiles } from './identity.ts';
 import type { AutoApprovalQuota, Digests, JobQueue, RequestStore } from './requests.ts';
 
 /** Everything a use case may touch; composed once per process by the runtime. */
@@ -27,6 +28,10 @@ export interface Deps {
   people: People;
   autoApprovals: AutoApprovalQuota;
   digests: Digests;
+  /** What the chat knows of a person (profile email, deactivated, bot), for `identity.sso`. */
+  profiles: PersonProfiles;
+  /** Identities people proved with `link`. */
+  identityLinks: IdentityLinks;
 }
 
 /** How long the bot waits before its reminders, digests and notes; set once from the environment and config. */

@@ -8,6 +8,7 @@ import type { AuditEvent } from '../../../src/usecases/ports/audit.ts';
 import type { MessageRef } from '../../../src/usecases/ports/chat.ts';
 import type { Deps } from '../../../src/usecases/ports/deps.ts';
 import type { AccessEntries, AccessEntryInfo, ClusterInfo } from '../../../src/usecases/ports/eks.ts';
+import type { LinkedIdentity, PersonProfile } from '../../../src/usecases/ports/identity.ts';
 import type { DigestItem } from '../../../src/usecases/ports/requests.ts';
 import { refreshCardsNow } from '../../../src/usecases/support/request-conversation.ts';
 
@@ -41,6 +42,10 @@ export interface InMemoryWorld {
   digestJobs: { channel: string; window: number; at: number }[];
   /** The cluster's aws-auth `data` as the Kubernetes API would return it; unset: no ConfigMap. */
   awsAuth: { data?: Record<string, string> };
+  /** What the chat answers for a person's profile (`identity.sso`); absent: no such person. */
+  profiles: Map<string, PersonProfile>;
+  /** Identities proved with `link`, by person. */
+  links: Map<string, LinkedIdentity>;
 }
 
 async function unsupported(): Promise<never> {
@@ -72,6 +77,8 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
     digests: new Map(),
     digestJobs: [],
     awsAuth: {},
+    profiles: new Map(),
+    links: new Map(),
   };
   const aws = <T>(name: string, fn: () => T): T => {
     world.awsCalls.push(name);
@@ -267,6 +274,18 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
     tuning: { reminderLeadMs: 15 * 60_000 },
     userGroups: { members: async (groupId) => world.groups[groupId] ?? [] },
     people: { findByName: async () => [] },
+    profiles: { profile: async (person) => world.profiles.get(person) },
+    identityLinks: {
+      get: async (person) => {
+        const link = world.links.get(person);
+        return link && link.expiresAt > now ? link : undefined;
+      },
+      put: async (person, link) => {
+        world.links.set(person, link);
+      },
+      remove: async (person) => world.links.delete(person),
+      claimToken: unsupported,
+    },
     digests: {
       add: async (channel, window, item) => {
         const key = `${channel}|${window}`;
