@@ -15,6 +15,9 @@ export type IdentityResolution =
     }
   | { ok: false; refusal: Refusal };
 
+/** A resolution that found the person. */
+export type ResolvedIdentity = Extract<IdentityResolution, { ok: true }>;
+
 export type ResolveIdentityDeps = Pick<Deps, 'settings' | 'profiles' | 'identityLinks'>;
 
 /**
@@ -66,12 +69,14 @@ export async function resolveIdentity(
 }
 
 /** What a request stores of a resolved identity (NewRequestFields plus `linkedAt`): for a session, the role ARN. */
-export function identityFields(resolved: Extract<IdentityResolution, { ok: true }>): {
+export interface IdentityFields {
   principalArn: PrincipalArn;
   session?: string;
-  identitySource: IdentitySource;
+  identitySource?: IdentitySource;
   linkedAt?: number;
-} {
+}
+
+export function identityFields(resolved: ResolvedIdentity): IdentityFields {
   const { identity } = resolved;
   return {
     principalArn: identity.kind === 'session' ? identity.roleArn : identity.arn,
