@@ -46,9 +46,9 @@ export function sessionScopeText(request: AccessRequest): Rich | undefined {
 function sharedReasonText(shared: SharedRole): Rich {
   switch (shared.reason) {
     case 'sso-reserved':
-      return ['it is an IAM Identity Center role: everyone with its permission set in the account signs in to it'];
+      return ['an IAM Identity Center role: everyone with its permission set in the account signs in to it'];
     case 'identity-sso':
-      return rich`it is the account's IAM Identity Center role under ${code('identity.sso')}`;
+      return rich`the account's IAM Identity Center role under ${code('identity.sso')}`;
     case 'several-users':
       return rich`${String(shared.people ?? 2)} people in ${code('users')} map to it`;
   }
@@ -58,5 +58,5 @@ function sharedReasonText(shared: SharedRole): Rich {
 export function sharedRoleWarning(request: AccessRequest): Rich | undefined {
   const shared = request.sharedRole;
   if (!shared) return undefined;
-  return rich`${strong(rich`This grants ${request.level} to everyone who signs in to ${code(shared.roleArn)}`)}, not only ${person(request.subject)}: ${sharedReasonText(shared)}. Approving it needs a step-up.`;
+  return rich`${strong(rich`This grants ${request.level} to everyone who signs in to ${code(shared.roleArn)}`)}, not only ${person(request.subject)} (${sharedReasonText(shared)}). Approving it needs a step-up.`;
 }
