@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asChannelId, asPersonId, asRequestId } from '../../../../src/core/ids.ts';
+import { describeRefusal } from '../../../../src/core/messages/describe-refusal.ts';
+import { plainText } from '../../../../src/core/messages/rich.ts';
 import type { ClusterSettings, Settings } from '../../../../src/core/settings.ts';
 import { identityFields, resolveIdentity } from '../../../../src/usecases/identity/resolve-identity.ts';
 import type { LinkedIdentity } from '../../../../src/usecases/ports/identity.ts';
@@ -201,5 +203,30 @@ describe('submitting with a resolved identity', () => {
     expect(result).toMatchObject({ ok: false, code: 'sso_identity_unavailable' });
     expect(world.requests.size).toBe(0);
     expect(world.audit.map((e) => `${e.type}:${e.detail?.['code']}`)).toEqual(['refused:sso_identity_unavailable']);
+  });
+});
+
+describe('the refusals say what to do', () => {
+  it('not mapped: names users, identity.sso and link, with the exact get-token command', () => {
+    const text = plainText(describeRefusal({ code: 'unmapped_user', user: ERIN, askWhom: [BOB], accountId: ACCOUNT }));
+
+    expect(text).toContain('@U0ERIN is not mapped to an AWS identity');
+    expect(text).toContain('`identity.sso` in account `111122223333`');
+    expect(text).toContain('`aws eks get-token --cluster-name eks-access-link`');
+    expect(text).toContain('ask @U0BOB to add the IAM ARN for @U0ERIN to `users`');
+  });
+
+  it.each([
+    ['no_email', 'their Slack profile shows no email'],
+    ['invalid_session', 'does not make a valid AWS session name'],
+  ] as const)('SSO %s: says so, and offers link and users', (reason, words) => {
+    const text = plainText(
+      describeRefusal({ code: 'sso_identity_unavailable', user: ERIN, accountId: ACCOUNT, reason, askWhom: [BOB] }),
+    );
+
+    expect(text).toContain(words);
+    expect(text).toContain('eks-access-link');
+    expect(text).toContain('add @U0ERIN to `users`');
+    expect(text).toContain('Nothing was filed');
   });
 });
