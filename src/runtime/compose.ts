@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { createAwsClients } from '../adapters/aws/aws-clients.ts';
 import { createClusterGateways } from '../adapters/aws/cluster-gateways.ts';
 import { createDiagnosticsGateways } from '../adapters/aws/diagnostics-gateways.ts';
+import { createStsLinkVerifier } from '../adapters/aws/sts-link-verifier.ts';
 import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
 import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.ts';
 import {
@@ -104,6 +105,7 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
       { ttlMs: config.identity?.profileCacheTtl },
     ),
     identityLinks: createIdentityLinks(storeRedis, env.redisPrefix),
+    linkVerifier: createStsLinkVerifier(),
     auditTrail: audit,
     home: createSlackHomeTab(slack),
     tuning: {

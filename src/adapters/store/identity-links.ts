@@ -3,55 +3,39 @@ import type { PersonId } from '../../core/ids.ts';
 import type { IdentityLinks, LinkedIdentity } from '../../usecases/ports/identity.ts';
 
 /**
- * The IdentityLinks port in Redis: one JSON value per person that expires with the link (PX), and one key per
- * claimed token digest (SET NX PX), so a token links nobody twice. Expired links read as absent even before Redis
- * drops them. The token itself is never given to this store, only its digest.
+ * `link` results in Redis: one JSON value per person that Redis itself expires at the link's `expiresAt` (PXAT), and
+ * one marker per used token, keyed by the token's digest (never the token) and kept until the token would expire
+ * anyway, so the same token links nobody a second time. Keys share the prefix's hash tag (`{eks-access}`).
  */
-export function createIdentityLinks(
-  redis: Redis,
-  prefix = 'eks-access',
-  options: { now?: () => number } = {},
-): IdentityLinks {
-  const now = options.now ?? Date.now;
+export function createIdentityLinks(redis: Redis, prefix = '{eks-access}'): IdentityLinks {
   const linkKey = (person: PersonId) => `${prefix}:link:${person}`;
-  const tokenKey = (digest: string) => `${prefix}:link-token:${digest}`;
+  const usedKey = (digest: string) => `${prefix}:link-used:${digest}`;
   return {
     async get(person) {
-      const text = await redis.get(linkKey(person));
-      if (text === null) return undefined;
-      const link = parseLink(text);
-      return link && link.expiresAt > now() ? link : undefined;
+      const raw = await redis.get(linkKey(person));
+      return raw === null ? undefined : decode(raw);
     },
     async put(person, link) {
-      const ttl = Math.max(1, Math.ceil(link.expiresAt - now()));
-      await redis.set(linkKey(person), JSON.stringify(link), 'PX', ttl);
+      await redis.set(linkKey(person), JSON.stringify(link), 'PXAT', link.expiresAt);
     },
     async remove(person) {
       return (await redis.del(linkKey(person))) > 0;
     },
     async claimToken(digest, untilMs) {
-      const ttl = Math.max(1, Math.ceil(untilMs - now()));
-      return (await redis.set(tokenKey(digest), '1', 'PX', ttl, 'NX')) === 'OK';
+      return (await redis.set(usedKey(digest), '1', 'PXAT', Math.ceil(untilMs), 'NX')) === 'OK';
     },
   };
 }
 
-function parseLink(text: string): LinkedIdentity | undefined {
+function decode(raw: string): LinkedIdentity | undefined {
   try {
-    const value = JSON.parse(text) as Partial<LinkedIdentity>;
-    if (
-      typeof value.principalArn !== 'string' ||
-      typeof value.callerArn !== 'string' ||
-      typeof value.account !== 'string' ||
-      typeof value.linkedAt !== 'number' ||
-      typeof value.expiresAt !== 'number'
-    ) {
-      return undefined;
-    }
+    const value = JSON.parse(raw) as Partial<LinkedIdentity>;
+    if (typeof value.principalArn !== 'string' || typeof value.callerArn !== 'string') return undefined;
+    if (typeof value.expiresAt !== 'number' || typeof value.linkedAt !== 'number') return undefined;
     return {
       principalArn: value.principalArn,
       callerArn: value.callerArn,
-      account: value.account,
+      account: String(value.account ?? ''),
       linkedAt: value.linkedAt,
       expiresAt: value.expiresAt,
       ...(typeof value.session === 'string' ? { session: value.session } : {}),

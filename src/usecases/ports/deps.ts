@@ -6,6 +6,7 @@ import type { Clock } from './clock.ts';
 import type { DiagnosticsGateways } from './diagnostics.ts';
 import type { ClusterGateways } from './eks.ts';
 import type { IdentityLinks, PersonProfiles } from './identity.ts';
+import type { LinkVerifier } from './link-verifier.ts';
 import type { AutoApprovalQuota, Digests, JobQueue, RequestStore } from './requests.ts';
 
 /** Everything a use case may touch; composed once per process by the runtime. */
@@ -32,6 +33,8 @@ export interface Deps {
   profiles: PersonProfiles;
   /** Identities people proved with `link`. */
   identityLinks: IdentityLinks;
+  /** Checks a `link` token with STS. */
+  linkVerifier: LinkVerifier;
 }
 
 /** How long the bot waits before its reminders, digests and notes; set once from the environment and config. */

@@ -46,6 +46,8 @@ export interface InMemoryWorld {
   profiles: Map<string, PersonProfile>;
   /** Identities proved with `link`, by person. */
   links: Map<string, LinkedIdentity>;
+  /** Token digests `link` has claimed. */
+  usedTokens: Set<string>;
 }
 
 async function unsupported(): Promise<never> {
@@ -79,6 +81,7 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
     awsAuth: {},
     profiles: new Map(),
     links: new Map(),
+    usedTokens: new Set(),
   };
   const aws = <T>(name: string, fn: () => T): T => {
     world.awsCalls.push(name);
@@ -284,7 +287,11 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
         world.links.set(person, link);
       },
       remove: async (person) => world.links.delete(person),
-      claimToken: unsupported,
+      claimToken: async (digest) => {
+        if (world.usedTokens.has(digest)) return false;
+        world.usedTokens.add(digest);
+        return true;
+      },
     },
     digests: {
       add: async (channel, window, item) => {
@@ -306,6 +313,10 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
         world.autoApproved.set(key, [...recent, { id: requestId, at }]);
         return { isTaken: true, usedBefore: recent.length };
       },
+    },
+    linkVerifier: {
+      partitionOf: () => undefined,
+      verify: async () => ({ ok: false, reason: 'unavailable', detail: 'no STS in the in-memory world' }),
     },
     home: {
       publish: async (user, view) => {
