@@ -1,5 +1,7 @@
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import type { SlackMessage } from '../../sandbox/slack/web-api.ts';
+import { createEksToken } from '../../src/adapters/kubernetes/eks-token.ts';
 import { APPROVAL_CHANNEL, type E2eSandbox, PEOPLE } from '../support/e2e-sandbox.ts';
 import { useRunningBot } from '../support/running-bot.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -12,6 +14,10 @@ const ADMIN = `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSRe
 const SSO_USER = 'U0SSOUSER';
 const NO_EMAIL = 'U0NOEMAIL';
 const SHARED = 'U0SHARED';
+/** No users: entry and no Slack email: found only through a link to a role session. */
+const LINKER = 'U0LINKER';
+const LINKER_KEY = { accessKeyId: 'AKIALINKER0000000001', secretAccessKey: 'linker-secret-not-real' };
+const LINK_ROLE = `arn:aws:iam::${ACCOUNT}:role/teams/link-role`;
 
 let sandbox: E2eSandbox;
 useRunningBot(
@@ -19,6 +25,13 @@ useRunningBot(
     sandbox = started;
     sandbox.slack.addUser({ id: SSO_USER, name: 'sam', email: 'sam@example.com' });
     sandbox.slack.addUser({ id: NO_EMAIL, name: 'nomail' });
+    sandbox.slack.addUser({ id: LINKER, name: 'lee' });
+    sandbox.sts.addKey(LINKER_KEY.accessKeyId, LINKER_KEY.secretAccessKey, {
+      account: ACCOUNT,
+      arn: `arn:aws:iam::${ACCOUNT}:user/lee`,
+      userId: 'AIDALINKER',
+    });
+    sandbox.sts.allowRole(LINK_ROLE);
     sandbox.iam.addRole(ADMIN);
   },
   {
@@ -107,5 +120,38 @@ describe('identity sources through Slack: users:, IAM Identity Center by profile
 
     expect((await sandbox.request(id))?.status).toBe('pending');
     expect(sandbox.eks.entry('prod-cluster', ADMIN)).toBeUndefined();
+  });
+});
+
+describe('a linked identity on the card', () => {
+  it('a person found only through a link to a role session: the card says the session, the role and when it was linked', async () => {
+    const sts = new STSClient({ region: 'us-east-1', credentials: LINKER_KEY, endpoint: sandbox.sts.url });
+    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: LINK_ROLE, RoleSessionName: 'lee' }));
+    sts.destroy();
+    const c = assumed.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRole gave no credentials');
+    const { token } = await createEksToken({
+      clusterName: 'eks-access-link',
+      region: 'us-east-1',
+      credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken },
+      now: Date.now(),
+      dnsSuffix: 'amazonaws.com',
+    });
+    const sent = await sandbox.dm(LINKER, `link ${token}`);
+    await sandbox.slack.waitForMessage((m) => m.threadTs === sent.ts && textOf(m).includes('Linked you to'), 20_000);
+
+    const { id, card } = await filed(LINKER, 'grant me view on prod for 1h');
+
+    const stored = await sandbox.request(id);
+    expect(stored).toMatchObject({
+      principalArn: `arn:aws:iam::${ACCOUNT}:role/link-role`,
+      session: 'lee',
+      identitySource: 'link',
+    });
+    // The date the card shows is the day the link was proved (stored with the request).
+    expect(stored?.linkedAt).toBeGreaterThan(Date.now() - 120_000);
+    const today = new Date(stored?.linkedAt ?? 0).toISOString().slice(0, 10);
+    expect(textOf(card)).toContain(`<@${LINKER}> as \`lee\` on \`link-role\` (linked ${today})`);
+    expect(textOf(card)).toContain('other people who sign in to `link-role` are not affected');
   });
 });
