@@ -4,7 +4,24 @@ import type { RequestStatus } from './request/request.ts';
 /** Normal "no" outcomes. Each carries what a person needs to act; `describeRefusal` words them. */
 export type Refusal =
   | { code: 'unknown_cluster'; given: string; closest?: string; available: readonly string[] }
-  | { code: 'unmapped_user'; user: PersonId; askWhom: readonly PersonId[] }
+  /**
+   * No identity source knows the person: not in `users`, no `identity.sso` role for the cluster's account
+   * (`accountId`, when a cluster was named), no link proved in that account.
+   */
+  | { code: 'unmapped_user'; user: PersonId; askWhom: readonly PersonId[]; accountId?: string }
+  /**
+   * `identity.sso` covers the cluster's account, but the person's Slack profile gives no session name: no email,
+   * or one that is not a valid STS session name. `users` or a `link` would still work.
+   */
+  | {
+      code: 'sso_identity_unavailable';
+      user: PersonId;
+      accountId: string;
+      reason: 'no_email' | 'invalid_session';
+      askWhom: readonly PersonId[];
+    }
+  /** The chat says the person is deactivated, or a bot: never resolved to an AWS identity. */
+  | { code: 'inactive_person'; user: PersonId; reason: 'deactivated' | 'bot' }
   | { code: 'not_an_approver'; approvers: readonly PersonId[] }
   | { code: 'self_approval' }
   | { code: 'already_approved_by_you' }

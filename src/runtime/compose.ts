@@ -16,6 +16,7 @@ import { createSlackHomeTab } from '../adapters/slack/home-tab.ts';
 import { createSlackNotifier } from '../adapters/slack/notifier.ts';
 import { ObservedWebClient } from '../adapters/slack/observed-client.ts';
 import { createSlackPeople } from '../adapters/slack/people.ts';
+import { createSlackProfiles } from '../adapters/slack/profiles.ts';
 import { createSlackUserGroups } from '../adapters/slack/user-groups.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { createAutoApprovalQuota } from '../adapters/store/auto-approval-quota.ts';
@@ -97,6 +98,12 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     people: createSlackPeople(slack),
     autoApprovals: createAutoApprovalQuota(storeRedis, env.redisPrefix),
     digests: createDigests(storeRedis, env.redisPrefix),
+    // Cached in Redis, so every process shares one users.info per person per `identity.profileCacheTtl`.
+    profiles: createSlackProfiles(
+      slack,
+      { redis: storeRedis, prefix: env.redisPrefix },
+      { ttlMs: config.identity?.profileCacheTtl },
+    ),
     identityLinks: createIdentityLinks(storeRedis, env.redisPrefix),
     linkVerifier: createStsLinkVerifier(),
     auditTrail: audit,

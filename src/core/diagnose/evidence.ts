@@ -1,3 +1,4 @@
+import type { PersonIdentity } from '../identity/person-identity.ts';
 import type { AccessScope } from '../plan/access-entries.ts';
 import type { ReaderFacts } from './reader.ts';
 
@@ -81,8 +82,10 @@ export interface IdentityFacts {
   /** The ARN being diagnosed, exactly as given. */
   given: string;
   source: 'mapped' | 'pasted_arn' | 'caller_identity';
-  /** The Slack user's configured principal, when the user is mapped. */
+  /** The Slack user's configured principal, when the user is mapped (for a session: the role's ARN). */
   mapped?: string;
+  /** The person's identity as the identity sources resolved it for this cluster (`users`, `identity.sso`, a link). */
+  person?: PersonIdentity;
   /** The IAM ARN access entries use (the role's path recovered through IAM), when known. */
   iamArn?: string;
 }

@@ -1,3 +1,4 @@
+import type { PersonId } from '../ids.ts';
 import type { Refusal } from '../refusals.ts';
 import { cluster, code, foreignCode, join, oneLine, person, type Rich, rich, said, type Text } from './rich.ts';
 
@@ -13,9 +14,21 @@ export function describeRefusal(refusal: Refusal): Text {
     case 'partition_mismatch':
       return rich`${code(refusal.principalArn)} is an identity in the ${code(refusal.principalPartition)} partition, and ${cluster(refusal.cluster)} is in ${code(refusal.clusterPartition)}: IAM identities never cross partitions, so no grant could work. Map this person to their ${code(refusal.clusterPartition)} identity, or ask for a cluster in ${code(refusal.principalPartition)}. Nothing was filed.`;
     case 'unmapped_user': {
-      const whom = refusal.askWhom.length > 0 ? join(refusal.askWhom.map(person), ', ') : 'your platform team';
-      return rich`${person(refusal.user)} is not mapped to an AWS identity in eks-access's ${code('users')} config, so I can't grant access. Ask ${whom} to add the IAM ARN for ${person(refusal.user)}.`;
+      const whom = askWhomText(refusal.askWhom);
+      const where = refusal.accountId ? rich` in account ${code(refusal.accountId)}` : '';
+      return rich`${person(refusal.user)} is not mapped to an AWS identity: not in eks-access's ${code('users')} config, no IAM Identity Center role under ${code('identity.sso')}${where}, and no identity proved with ${code('link')}${where}, so I can't grant access. ${linkHow(refusal.user)} Or ask ${whom} to add the IAM ARN for ${person(refusal.user)} to ${code('users')} (or the account's IAM Identity Center role to ${code('identity.sso')}).`;
     }
+    case 'sso_identity_unavailable': {
+      const why =
+        refusal.reason === 'no_email'
+          ? rich`their Slack profile shows no email`
+          : rich`their Slack profile email does not make a valid AWS session name (2 to 64 letters, digits or ${code('+=,.@_-')})`;
+      return rich`I can't tell who ${person(refusal.user)} is in IAM Identity Center for account ${code(refusal.accountId)}: ${why}, and it is what gives the session name they sign in with. Nothing was filed. ${linkHow(refusal.user)} Or ask ${askWhomText(refusal.askWhom)} to add ${person(refusal.user)} to ${code('users')} (as ${code('{ role, session }')}).`;
+    }
+    case 'inactive_person':
+      return refusal.reason === 'deactivated'
+        ? rich`${person(refusal.user)} is deactivated in this workspace, so I don't resolve them to an AWS identity. Nothing was filed.`
+        : rich`${person(refusal.user)} is a bot, and bots get no AWS access through eks-access. Nothing was filed.`;
     case 'not_an_approver':
       return refusal.approvers.length > 0
         ? rich`You are not an approver for this cluster. Approvers: ${join(refusal.approvers.map(person), ', ')}.`
@@ -71,6 +84,15 @@ function requestForOthersRefusal(refusal: Extract<Refusal, { code: 'request_for_
   const people = [...refusal.approvers, ...refusal.listed.filter((id) => !refusal.approvers.includes(id))];
   const who = people.length > 0 ? join(people.map(person), ', ') : 'nobody';
   return rich`You can ask for access only for yourself on ${cluster(refusal.cluster)}, so nothing was filed for ${person(refusal.subject)}. Asking for someone else is for the cluster's approvers and the people its config lists under ${code('requestForOthers')} (${who}). ${person(refusal.subject)} can ask for it themselves (${code(`grant me <level> on ${refusal.cluster}`)}), or one of those people can ask for them.`;
+}
+
+function askWhomText(askWhom: readonly PersonId[]): Text {
+  return askWhom.length > 0 ? join(askWhom.map(person), ', ') : 'your platform team';
+}
+
+/** How a person proves their AWS identity to the bot (issue 19's `link`): the token is useless against a cluster. */
+function linkHow(user: PersonId): Rich {
+  return rich`${person(user)} can prove their identity: run ${code('aws eks get-token --cluster-name eks-access-link')} with the AWS profile they use for kubectl, and send me the token in a DM (or ${code('/eks link <token>')}).`;
 }
 
 /** A cluster name as typed: quoted as code, but escaped like anything else a person typed. */

@@ -58,7 +58,7 @@ export function helpMessage(context: HelpContext, failure?: ParseFailure): Messa
       ? [
           {
             kind: 'text' as const,
-            text: rich`You are not set up for access yet: an approver adds your IAM role under ${code('users')} in the config.`,
+            text: rich`You are not set up for access yet: prove your AWS identity by running ${code('aws eks get-token --cluster-name eks-access-link')} (with the profile you use for kubectl) and sending me the token in a DM, or an approver adds your IAM role under ${code('users')} in the config.`,
           },
         ]
       : [];

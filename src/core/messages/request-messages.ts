@@ -4,10 +4,24 @@ import type { Level } from '../levels.ts';
 import { type AccessRequest, kindOf } from '../request/request.ts';
 import { needsStepUp } from '../request/step-up.ts';
 import { currentAccessPart } from './current-access.ts';
+import { identityText, sessionScopeText, sharedRoleWarning } from './identity-text.ts';
 import { listOr } from './list-text.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
 import { restorePreviewPart } from './restore-preview.ts';
-import { bullets, cluster, code, icon, join, person, type Rich, rich, said, strong, type Text } from './rich.ts';
+import {
+  bullets,
+  cluster,
+  code,
+  foreignCode,
+  icon,
+  join,
+  person,
+  type Rich,
+  rich,
+  said,
+  strong,
+  type Text,
+} from './rich.ts';
 
 export function scopeText(request: AccessRequest): Rich {
   return request.namespaces.length === 0
@@ -34,6 +48,11 @@ function changeText(request: AccessRequest, policyArn: string): Text {
     case 'recover':
       return rich`switch to API_AND_CONFIG_MAP if the cluster is in CONFIG_MAP (one way), then an access entry for ${code(request.principalArn)} + ${code(policyArn)}`;
     case 'grant':
+      // One session on a shared role: an RBAC binding for that session's username, never a policy on the role.
+      if (request.session) {
+        const binding = request.namespaces.length === 0 ? 'a ClusterRoleBinding' : 'a RoleBinding in each namespace';
+        return rich`${binding} of the Kubernetes username of the session ${foreignCode(request.session)} to the ClusterRole ${code(request.level)}; the role ${code(request.principalArn)} gets no access policy`;
+      }
       // Only the method that will run: an aws-auth grant edits the ConfigMap (its diff follows on the card).
       return request.awsAuthPreview
         ? rich`aws-auth item for ${code(request.principalArn)} in kube-system/aws-auth (the change is shown below)`
@@ -92,6 +111,7 @@ export function requestCard(
   const parts: MessagePart[] = [
     { kind: 'header', text: head },
     { kind: 'text', text: rich`${person(request.requester)} asks for ${summary(request)}.` },
+    ...identityParts(request),
     detailFields(request, policyArn),
     ...currentAccessPart(request.currentAccess),
     // Access-entry grants only: an aws-auth grant shows its exact diff below instead.
@@ -131,6 +151,22 @@ export function requestCard(
     parts.push({ kind: 'text', text: resolutionLine(request, approvedBy) });
   }
   return { text: head, parts, requestId: request.id };
+}
+
+/**
+ * Who in IAM gets the access and where the bot learned it; for a session, that only that session gets it; for a
+ * whole shared role, the bold warning. A migration names no person.
+ */
+function identityParts(request: AccessRequest): MessagePart[] {
+  if (kindOf(request) === 'migrate' || request.principalArn === '') return [];
+  const parts: MessagePart[] = [
+    { kind: 'text', text: rich`${strong('Identity')}: ${person(request.subject)} ${identityText(request)}` },
+  ];
+  const onlySession = sessionScopeText(request);
+  if (onlySession) parts.push({ kind: 'text', text: onlySession });
+  const warning = sharedRoleWarning(request);
+  if (warning) parts.push({ kind: 'text', text: rich`${icon('warning')} ${warning}` });
+  return parts;
 }
 
 /** Who approved: the people, or the policy / break-glass that stood in for them. */

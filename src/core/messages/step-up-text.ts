@@ -1,5 +1,6 @@
 import { formatDuration } from '../intent/duration.ts';
 import { type AccessRequest, kindOf } from '../request/request.ts';
+import { identityText, sharedRoleWarning } from './identity-text.ts';
 import { cluster, code, join, lines, person, type Rich, rich, said, strong } from './rich.ts';
 
 /**
@@ -33,6 +34,8 @@ export function stepUpSummary(request: AccessRequest, policyArn: string): Rich {
     strong(rich`You are approving ${request.level} on ${cluster(request.cluster)}.`),
     rich`• ${strong('Who')}: ${person(request.subject)}${request.requester !== request.subject ? rich` (asked by ${person(request.requester)})` : ''}`,
     rich`• ${strong('Principal')}: ${code(request.principalArn)}`,
+    ...(request.sharedRole || request.session ? [rich`• ${strong('Identity')}: ${identityText(request)}`] : []),
+    ...sharedLine(request),
     rich`• ${strong('Cluster')}: ${cluster(request.cluster)}`,
     rich`• ${strong('Level')}: ${request.level} → ${code(policyArn)}`,
     rich`• ${strong('Scope')}: ${scope}`,
@@ -47,6 +50,12 @@ export function stepUpPrompt(cluster: string): { label: string; mismatch: string
     label: `Type the cluster name (${cluster}) to confirm`,
     mismatch: `That is not ${cluster}. Type the cluster name exactly to approve; nothing was approved.`,
   };
+}
+
+/** A grant to a whole shared role: the reason it needs this step-up, in bold. */
+function sharedLine(request: AccessRequest): Rich[] {
+  const warning = sharedRoleWarning(request);
+  return warning ? [rich`• ${warning}`] : [];
 }
 
 function reasonLine(request: AccessRequest): Rich {

@@ -1,4 +1,5 @@
 import type { IdentitySource } from '../identity/person-identity.ts';
+import type { SharedRole } from '../identity/shared-role.ts';
 import type { ChannelId, PersonId, PrincipalArn, RequestId } from '../ids.ts';
 import type { Level } from '../levels.ts';
 import type { AccessScope } from '../plan/access-entries.ts';
@@ -149,6 +150,14 @@ export interface AccessRequest {
   session?: string;
   /** Where the identity came from (absent on requests filed before identity sources: `users`). */
   identitySource?: IdentitySource;
+  /** With `identitySource: 'link'`: when the person proved the identity (shown on the card). */
+  linkedAt?: number;
+  /**
+   * Set when the grant goes to a whole principal that others sign in to as well (an IAM Identity Center role, a
+   * role listed under `identity.sso`, one `users:` maps to several people): the card says so in bold, and approving
+   * needs the same step-up as cluster-admin.
+   */
+  sharedRole?: SharedRole;
   cluster: string;
   level: Level;
   namespaces: readonly string[];

@@ -9,9 +9,10 @@ export const DEFAULT_STEP_UP_LEVELS: readonly Level[] = ['cluster-admin'];
  * Whether approving this request needs the approver to retype the cluster name: a grant (or extension) of a
  * step-up level, and always a mode migration (it can never be undone) or a lock-out recovery (cluster-admin for
  * someone, often with a mode switch). Those two also keep their rule of two approvers besides the people involved.
+ * A grant to a shared role (`sharedRole`: it reaches everyone who signs in to it) needs it at any level.
  */
 export function needsStepUp(request: AccessRequest, stepUpLevels: readonly Level[] = DEFAULT_STEP_UP_LEVELS): boolean {
-  return kindOf(request) !== 'grant' || stepUpLevels.includes(request.level);
+  return kindOf(request) !== 'grant' || stepUpLevels.includes(request.level) || request.sharedRole !== undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { sharedRoleOf } from '../../core/identity/shared-role.ts';
 import { asPersonId, type PersonId, type RequestId } from '../../core/ids.ts';
 import type { Level } from '../../core/levels.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
@@ -14,7 +15,8 @@ import { checkReviewer, decideBreakGlass, peopleIn } from '../../core/request/ap
 import { newPendingRequest } from '../../core/request/new-request.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import type { UpdateDecision } from '../../core/request/update-decision.ts';
-import { findCluster, isRefusal, principalOf, resolveCluster } from '../../core/settings.ts';
+import { findCluster, isRefusal, resolveCluster } from '../../core/settings.ts';
+import { identityFields, resolveIdentity } from '../identity/resolve-identity.ts';
 import type { MessageRef } from '../ports/chat.ts';
 import type { Deps } from '../ports/deps.ts';
 import { membersOf, resolvedPolicy } from '../review/approval-policy.ts';
@@ -48,7 +50,19 @@ export type BreakGlassResult =
  * post-hoc review. Refused, audited and nothing applied for anyone the cluster does not list. Safe to re-run.
  */
 export async function breakGlass(
-  deps: Pick<Deps, 'audit' | 'clock' | 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
+  deps: Pick<
+    Deps,
+    | 'audit'
+    | 'clock'
+    | 'identityLinks'
+    | 'messages'
+    | 'notifier'
+    | 'profiles'
+    | 'queue'
+    | 'settings'
+    | 'store'
+    | 'userGroups'
+  >,
   input: BreakGlassInput,
 ): Promise<BreakGlassResult> {
   const cluster = resolveCluster(deps.settings, input.clusterGiven);
@@ -64,19 +78,19 @@ export async function breakGlass(
   if (!decision.allowed) {
     return refused(deps, input, { code: 'break_glass_refused', cluster: cluster.name, reason: decision.reason });
   }
-  const principalArn = principalOf(deps.settings, input.subject);
-  if (principalArn === undefined) {
-    return refused(deps, input, {
-      code: 'unmapped_user',
-      user: input.subject,
-      askWhom: cluster.approvers as PersonId[],
-    });
-  }
+  const resolved = await resolveIdentity(deps, input.subject, cluster);
+  if (!resolved.ok) return refused(deps, input, resolved.refusal);
+  const identity = identityFields(resolved);
+  const sharedRole = sharedRoleOf(resolved.identity, deps.settings);
   const now = deps.clock.now();
-  const request = newPendingRequest(
-    { ...input, id: input.requestId, kind: 'grant', principalArn, cluster: cluster.name, duration: decision },
-    now,
-  );
+  const request: AccessRequest = {
+    ...newPendingRequest(
+      { ...input, ...identity, id: input.requestId, kind: 'grant', cluster: cluster.name, duration: decision },
+      now,
+    ),
+    ...(identity.linkedAt !== undefined ? { linkedAt: identity.linkedAt } : {}),
+    ...(sharedRole ? { sharedRole } : {}),
+  };
   if (await deps.store.create(request)) {
     await recordAudit(deps, {
       type: 'requested',

@@ -14,7 +14,8 @@ import {
   whichClusterPrompt,
 } from '../../core/messages/diagnosis-prompts.ts';
 import { plainReply } from '../../core/messages/request-messages.ts';
-import { isRefusal, principalOf, resolveCluster } from '../../core/settings.ts';
+import { type ClusterSettings, isRefusal, resolveCluster } from '../../core/settings.ts';
+import { identityFields, type ResolveIdentityDeps, resolveIdentity } from '../identity/resolve-identity.ts';
 import type { Deps } from '../ports/deps.ts';
 import { auditRefusal } from '../support/audit-refusal.ts';
 import { postOnce } from '../support/post-once.ts';
@@ -46,7 +47,19 @@ export type DiagnosisOutcome =
  * the verdict and the fix for the ARN (core `diagnosisAudience`, `diagnosisFor`).
  */
 export async function answerDiagnosis(
-  deps: Pick<Deps, 'audit' | 'clock' | 'diagnostics' | 'messages' | 'notifier' | 'settings' | 'store' | 'userGroups'>,
+  deps: Pick<
+    Deps,
+    | 'audit'
+    | 'clock'
+    | 'diagnostics'
+    | 'identityLinks'
+    | 'messages'
+    | 'notifier'
+    | 'profiles'
+    | 'settings'
+    | 'store'
+    | 'userGroups'
+  >,
   input: DiagnosisInput,
 ): Promise<DiagnosisOutcome> {
   const { conversation } = input;
@@ -62,7 +75,7 @@ export async function answerDiagnosis(
     await reply('diagnosis', plainReply(describeRefusal(cluster)));
     return { kind: 'refused', reason: cluster.code };
   }
-  const identity = identityFor(deps, input);
+  const identity = await identityFor(deps, input, cluster);
   if ('problem' in identity) {
     await reply('diagnosis', identity.problem);
     return { kind: 'refused', reason: 'no_identity' };
@@ -95,13 +108,16 @@ export async function answerDiagnosis(
   return { kind: 'diagnosed', diagnosis, evidence, audience };
 }
 
-function identityFor(
-  deps: Pick<Deps, 'settings'>,
+async function identityFor(
+  deps: ResolveIdentityDeps,
   input: DiagnosisInput,
-): Omit<IdentityFacts, 'iamArn'> | { problem: ReturnType<typeof plainReply> } {
-  const mapped = principalOf(deps.settings, asPersonId(input.user));
+  cluster: ClusterSettings,
+): Promise<Omit<IdentityFacts, 'iamArn'> | { problem: ReturnType<typeof plainReply> }> {
+  // Every identity source, for this cluster; a refusal (no email, not linked) just means no mapped identity here.
+  const resolved = await resolveIdentity(deps, asPersonId(input.user), cluster);
+  const mapped = resolved.ok ? identityFields(resolved).principalArn : undefined;
   const pasted = input.identity;
-  const withMapped = mapped ? { mapped } : {};
+  const withMapped = resolved.ok ? { mapped: identityFields(resolved).principalArn, person: resolved.identity } : {};
   switch (pasted.kind) {
     case 'caller_identity':
       return { given: pasted.arn, source: 'caller_identity', ...withMapped };
@@ -114,7 +130,7 @@ function identityFor(
         problem: notCallerIdentityMessage(`\`${pasted.given}\` is not a valid IAM or STS ARN (${pasted.reason})`),
       };
     case 'none':
-      return mapped ? { given: mapped, source: 'mapped', mapped } : { problem: noIdentityMessage() };
+      return mapped ? { given: mapped, source: 'mapped', ...withMapped } : { problem: noIdentityMessage() };
   }
 }
 

@@ -5,7 +5,8 @@ import { plainReply } from '../../core/messages/request-messages.ts';
 import { nothingToRevokeOnReply, revokedReply } from '../../core/messages/revoke-choice.ts';
 import type { Refusal } from '../../core/refusals.ts';
 import { isListed } from '../../core/request/approval.ts';
-import { approvalPolicyOf, isRefusal, principalOf, resolveCluster } from '../../core/settings.ts';
+import { approvalPolicyOf, isRefusal, resolveCluster } from '../../core/settings.ts';
+import { type ResolveIdentityDeps, resolveIdentity } from '../identity/resolve-identity.ts';
 import { membersOf } from '../review/approval-policy.ts';
 import { auditRefusal } from '../support/audit-refusal.ts';
 import { type EndDeps, endGrant } from './end-grant.ts';
@@ -17,7 +18,7 @@ import { type EndDeps, endGrant } from './end-grant.ts';
  * only for a refusal or when nothing was left to end.
  */
 export async function revokeAccess(
-  deps: EndDeps,
+  deps: EndDeps & ResolveIdentityDeps,
   input: {
     by: PersonId;
     subject: PersonId;
@@ -35,19 +36,20 @@ export async function revokeAccess(
   if (input.subject !== input.by && !isListed(approvers, input.by, await membersOf(deps, approvers))) {
     return await refused({ code: 'not_an_approver', approvers }, cluster.name);
   }
-  const principal = principalOf(deps.settings, input.subject);
   const requests = await deps.store.listForUser(input.subject, 50);
   const active = requests.filter(
     (r) => r.cluster === cluster.name && r.subject === input.subject && r.status === 'granted',
   );
-  const nothing = nothingToRevokeOnReply(input.subject, cluster.name, Boolean(principal));
-  if (active.length === 0) return nothing;
+  // Whether the person is known at all (any identity source) is asked only when there is nothing to end.
+  const nothing = async () =>
+    nothingToRevokeOnReply(input.subject, cluster.name, (await resolveIdentity(deps, input.subject, cluster)).ok);
+  if (active.length === 0) return await nothing();
   let ended = 0;
   for (const request of active) {
     const how = { reason: 'revoked' as const, by: input.by, ...(input.askedIn ? { askedIn: input.askedIn } : {}) };
     if (!(await endGrant(deps, request.id, how)).isNoop) ended += 1;
   }
-  if (ended === 0) return nothing; // ended meanwhile (expiry, a click): nobody was told here yet
+  if (ended === 0) return await nothing(); // ended meanwhile (expiry, a click): nobody was told here yet
   if (input.askedIn) return undefined;
   return revokedReply(ended, input.subject, cluster.name);
 }

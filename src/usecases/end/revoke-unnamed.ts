@@ -5,6 +5,7 @@ import {
   revokeChoiceReply,
   whichClusterToRevokeReply,
 } from '../../core/messages/revoke-choice.ts';
+import type { ResolveIdentityDeps } from '../identity/resolve-identity.ts';
 import type { EndDeps } from './end-grant.ts';
 import { revokeAccess } from './revoke-access.ts';
 
@@ -13,7 +14,7 @@ import { revokeAccess } from './revoke-access.ts';
  * one is ended as if its cluster had been named, several are offered as buttons so nothing is ended on a guess.
  */
 export async function revokeUnnamed(
-  deps: EndDeps,
+  deps: EndDeps & ResolveIdentityDeps,
   input: { by: PersonId; subject: PersonId; askedIn?: { channel: string; threadTs?: string } },
 ): Promise<Message | undefined> {
   const isSelf = input.by === input.subject;

@@ -3,7 +3,7 @@ import { parseMessage } from '../../core/intent/parse-message.ts';
 import { helpMessage } from '../../core/messages/help-text.ts';
 import type { Message } from '../../core/messages/message.ts';
 import { myAccessReply } from '../../core/messages/report-messages.ts';
-import { clusterNames, principalOf } from '../../core/settings.ts';
+import { clusterNames, configuredIdentity } from '../../core/settings.ts';
 import { breakGlass } from '../break-glass/break-glass.ts';
 import { answerDiagnosis } from '../diagnose/answer-diagnosis.ts';
 import { revokeAccess } from '../end/revoke-access.ts';
@@ -30,10 +30,11 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
     clusterNames: names,
     ...(input.botUserId ? { botUserId: input.botUserId } : {}),
   });
-  const help = {
+  // Only help reads it, so the identity look-up runs only for help.
+  const help = async () => ({
     clusters: deps.settings.clusters.map((c) => ({ name: c.name, aliases: c.aliases })),
-    isMapped: principalOf(deps.settings, user) !== undefined,
-  };
+    isMapped: await mayHaveIdentity(deps, user),
+  });
 
   const unresolved = async (who: { reply: Message; reason: string }): Promise<HandleResult> => {
     await reply(who.reply);
@@ -69,10 +70,10 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
         requestId: input.requestId,
         detail: { code: 'unparseable', reason: intent.reason, length: String(input.text.length) },
       });
-      await reply(helpMessage(help, intent));
+      await reply(helpMessage(await help(), intent));
       return { kind: 'replied', reason: `unparseable:${intent.reason}` };
     case 'help':
-      await reply(helpMessage(help));
+      await reply(helpMessage(await help()));
       return { kind: 'replied', reason: 'help' };
     case 'status': {
       await reply(myAccessReply(await deps.store.listForUser(user, 20), deps.clock.now()));
@@ -141,4 +142,14 @@ async function conversationFor(
     return { owner, channel: dm };
   }
   return { owner, channel: input.channel, threadTs: input.threadTs ?? input.ts ?? '' };
+}
+
+/**
+ * Whether the person could be resolved to an AWS identity on some cluster, without naming one: listed in `users`,
+ * or `identity.sso` is configured (their profile email decides per account, when they ask), or they hold a link.
+ */
+async function mayHaveIdentity(deps: Pick<Deps, 'settings' | 'identityLinks'>, user: PersonId): Promise<boolean> {
+  if (configuredIdentity(deps.settings, user)) return true;
+  if ((deps.settings.identity?.sso ?? []).length > 0) return true;
+  return (await deps.identityLinks.get(user)) !== undefined;
 }

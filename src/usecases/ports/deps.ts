@@ -5,7 +5,7 @@ import type { HomeTab, MessageLog, Notifier, People, UserGroups } from './chat.t
 import type { Clock } from './clock.ts';
 import type { DiagnosticsGateways } from './diagnostics.ts';
 import type { ClusterGateways } from './eks.ts';
-import type { IdentityLinks } from './identity.ts';
+import type { IdentityLinks, PersonProfiles } from './identity.ts';
 import type { LinkVerifier } from './link-verifier.ts';
 import type { AutoApprovalQuota, Digests, JobQueue, RequestStore } from './requests.ts';
 
@@ -29,6 +29,9 @@ export interface Deps {
   people: People;
   autoApprovals: AutoApprovalQuota;
   digests: Digests;
+  /** What the chat knows of a person (profile email, deactivated, bot), for `identity.sso`. */
+  profiles: PersonProfiles;
+  /** Identities people proved with `link`. */
   identityLinks: IdentityLinks;
   /** Checks a `link` token with STS. */
   linkVerifier: LinkVerifier;

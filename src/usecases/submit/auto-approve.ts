@@ -16,7 +16,9 @@ export async function autoApproveIfAllowed(
   request: AccessRequest,
   cluster: ClusterSettings,
 ): Promise<AutoApproveOutcome> {
-  const rule = autoApproveRuleOf(cluster, request.level);
+  const configured = autoApproveRuleOf(cluster, request.level);
+  // A grant to a whole shared role needs a person's step-up, whatever the level's policy says.
+  const rule = request.sharedRole ? { ...configured, isAutoLevel: false } : configured;
   const isForSomeoneElse = request.requester !== request.subject;
   let decision = decideAutoApprove({
     kind: kindOf(request),

@@ -1,3 +1,4 @@
+import { sharedRoleOf } from '../../core/identity/shared-role.ts';
 import { asPrincipalArn, type PersonId, type RequestId } from '../../core/ids.ts';
 import { accessPolicyArn, type Level } from '../../core/levels.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
@@ -24,14 +25,18 @@ import {
   approvalPolicyOf,
   autoApproveRuleOf,
   type ClusterSettings,
-  configuredIdentity,
   durationOverrides,
   isRefusal,
   partitionOfCluster,
-  principalOf,
   resolveCluster,
 } from '../../core/settings.ts';
 import { entryPrecedencePreview } from '../apply/entry-precedence.ts';
+import {
+  type IdentityFields,
+  identityFields,
+  type ResolvedIdentity,
+  resolveIdentity,
+} from '../identity/resolve-identity.ts';
 import type { Deps } from '../ports/deps.ts';
 import { refreshHomes } from '../report/home-tab.ts';
 import { membersOf } from '../review/approval-policy.ts';
@@ -77,43 +82,46 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
     }
   }
   // A migration changes the cluster, not a person's access: it needs no IAM principal.
-  const principalArn = kind === 'migrate' ? asPrincipalArn('') : principalOf(deps.settings, input.subject);
-  if (principalArn === undefined) {
-    return refused(deps, input, {
-      code: 'unmapped_user',
-      user: input.subject,
-      askWhom: approvalPolicyOf(cluster).approvers,
-    });
+  let resolved: ResolvedIdentity | undefined;
+  if (kind !== 'migrate') {
+    const resolution = await resolveIdentity(deps, input.subject, cluster);
+    if (!resolution.ok) return refused(deps, input, resolution.refusal);
+    resolved = resolution;
   }
+  const identity: IdentityFields = resolved ? identityFields(resolved) : { principalArn: asPrincipalArn('') };
+  const { principalArn } = identity;
+  // A whole principal others sign in to as well: the card says so in bold, and approving it needs a step-up.
+  const sharedRole = resolved ? sharedRoleOf(resolved.identity, deps.settings) : undefined;
+  // One session on a shared role gets an RBAC binding: the role's aws-auth diff, its access entry's policies and
+  // aws-auth precedence describe the role, not this person, so none of them is shown.
+  const isSession = identity.session !== undefined;
   const partitionRefusal = kind === 'migrate' ? undefined : partitionMismatch(cluster, principalArn);
   if (partitionRefusal) return refused(deps, input, partitionRefusal);
   const now = deps.clock.now();
   const duration = effectiveDuration(input.level, input.durationMs, durationOverrides(cluster));
   const preview =
-    kind === 'grant' ? await awsAuthPreviewFor(deps, cluster, principalArn, input.level, input.namespaces) : undefined;
+    kind === 'grant' && !isSession
+      ? await awsAuthPreviewFor(deps, cluster, principalArn, input.level, input.namespaces)
+      : undefined;
   // A preview exists exactly when the grant goes through aws-auth (or whether it does could not be read).
   // Only for a request not filed before: a retried job keeps what the card already shows.
   const existing = await deps.store.get(input.requestId);
   // The card's look-ups do not depend on each other: one round of calls, not two.
   const [currentAccess, precedence] = await Promise.all([
-    kind !== 'migrate' && !existing && mayNeedCard(cluster, kind, input.level, input.requester !== input.subject)
+    kind !== 'migrate' &&
+    !isSession &&
+    !existing &&
+    mayNeedCard(cluster, kind, input.level, input.requester !== input.subject, sharedRole !== undefined)
       ? currentAccessOf(deps, cluster, principalArn, { viaAwsAuth: preview !== undefined })
       : undefined,
-    kind === 'grant' && !preview && !existing ? entryPrecedencePreview(deps, cluster, principalArn) : undefined,
+    kind === 'grant' && !isSession && !preview && !existing
+      ? entryPrecedencePreview(deps, cluster, principalArn)
+      : undefined,
   ]);
   const request: AccessRequest = {
-    ...newPendingRequest(
-      {
-        ...input,
-        id: input.requestId,
-        kind,
-        principalArn,
-        cluster: cluster.name,
-        duration,
-        session: kind === 'grant' ? sessionOf(configuredIdentity(deps.settings, input.subject)) : undefined,
-      },
-      now,
-    ), // h-ident replaces session
+    ...newPendingRequest({ ...input, ...identity, id: input.requestId, kind, cluster: cluster.name, duration }, now),
+    ...(identity.linkedAt !== undefined ? { linkedAt: identity.linkedAt } : {}),
+    ...(sharedRole ? { sharedRole } : {}),
     ...(preview ? { awsAuthPreview: preview } : {}),
     ...(currentAccess ? { currentAccess } : {}),
     ...(precedence ? { entryPrecedence: precedence } : {}),
@@ -144,7 +152,14 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
  * (an auto-approved level with no cap that could leave it to a person) never gets a card: its look-up (two EKS
  * calls) is skipped.
  */
-function mayNeedCard(cluster: ClusterSettings, kind: RequestKind, level: Level, isForSomeoneElse: boolean): boolean {
+function mayNeedCard(
+  cluster: ClusterSettings,
+  kind: RequestKind,
+  level: Level,
+  isForSomeoneElse: boolean,
+  isSharedRole: boolean,
+): boolean {
+  if (isSharedRole) return true; // never approved by policy (see autoApproveIfAllowed)
   const rule = autoApproveRuleOf(cluster, level);
   const auto = decideAutoApprove({ kind, isAutoLevel: rule.isAutoLevel, isForSomeoneElse, usedInPeriod: 0 });
   return !auto.auto || rule.cap !== undefined;
@@ -234,9 +249,4 @@ function partitionMismatch(cluster: ClusterSettings, principalArn: string): Refu
   const clusterPartition = partitionOfCluster(cluster);
   if (principalPartition === undefined || principalPartition === clusterPartition) return undefined;
   return { code: 'partition_mismatch', cluster: cluster.name, principalArn, principalPartition, clusterPartition };
-}
-
-/** Until the identity sources resolve it (h-ident): the session of a `users: { role, session }` entry. */
-function sessionOf(identity: ReturnType<typeof configuredIdentity>): string | undefined {
-  return identity?.kind === 'session' ? identity.session : undefined;
 }

@@ -8,7 +8,7 @@ import type { AuditEvent } from '../../../src/usecases/ports/audit.ts';
 import type { MessageRef } from '../../../src/usecases/ports/chat.ts';
 import type { Deps } from '../../../src/usecases/ports/deps.ts';
 import type { AccessEntries, AccessEntryInfo, ClusterInfo } from '../../../src/usecases/ports/eks.ts';
-import type { LinkedIdentity } from '../../../src/usecases/ports/identity.ts';
+import type { LinkedIdentity, PersonProfile } from '../../../src/usecases/ports/identity.ts';
 import type { DigestItem } from '../../../src/usecases/ports/requests.ts';
 import { refreshCardsNow } from '../../../src/usecases/support/request-conversation.ts';
 
@@ -42,6 +42,12 @@ export interface InMemoryWorld {
   digestJobs: { channel: string; window: number; at: number }[];
   /** The cluster's aws-auth `data` as the Kubernetes API would return it; unset: no ConfigMap. */
   awsAuth: { data?: Record<string, string> };
+  /** What the chat answers for a person's profile (`identity.sso`); absent: no such person. */
+  profiles: Map<string, PersonProfile>;
+  /** Identities proved with `link`, by person. */
+  links: Map<string, LinkedIdentity>;
+  /** Token digests `link` has claimed. */
+  usedTokens: Set<string>;
 }
 
 async function unsupported(): Promise<never> {
@@ -73,6 +79,9 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
     digests: new Map(),
     digestJobs: [],
     awsAuth: {},
+    profiles: new Map(),
+    links: new Map(),
+    usedTokens: new Set(),
   };
   const aws = <T>(name: string, fn: () => T): T => {
     world.awsCalls.push(name);
@@ -271,6 +280,22 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
     tuning: { reminderLeadMs: 15 * 60_000 },
     userGroups: { members: async (groupId) => world.groups[groupId] ?? [] },
     people: { findByName: async () => [] },
+    profiles: { profile: async (person) => world.profiles.get(person) },
+    identityLinks: {
+      get: async (person) => {
+        const link = world.links.get(person);
+        return link && link.expiresAt > now ? link : undefined;
+      },
+      put: async (person, link) => {
+        world.links.set(person, link);
+      },
+      remove: async (person) => world.links.delete(person),
+      claimToken: async (digest) => {
+        if (world.usedTokens.has(digest)) return false;
+        world.usedTokens.add(digest);
+        return true;
+      },
+    },
     digests: {
       add: async (channel, window, item) => {
         const key = `${channel}|${window}`;
@@ -292,20 +317,6 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
         return { isTaken: true, usedBefore: recent.length };
       },
     },
-    identityLinks: (() => {
-      const links = new Map<string, LinkedIdentity>();
-      const used = new Set<string>();
-      return {
-        get: async (person: string) => links.get(person),
-        put: async (person: string, link: LinkedIdentity) => void links.set(person, link),
-        remove: async (person: string) => links.delete(person),
-        claimToken: async (digest: string) => {
-          if (used.has(digest)) return false;
-          used.add(digest);
-          return true;
-        },
-      };
-    })(),
     linkVerifier: {
       partitionOf: () => undefined,
       verify: async () => ({ ok: false, reason: 'unavailable', detail: 'no STS in the in-memory world' }),

@@ -16,7 +16,8 @@ const METHOD_SCOPES: Readonly<Record<string, string | readonly string[] | null>>
   // One scope per conversation type; the bot reads approval channels (public or private) and its DMs.
   'conversations.history': ['channels:history', 'groups:history', 'im:history'],
   'conversations.replies': ['channels:history', 'groups:history', 'im:history'],
-  'users.info': 'users:read',
+  // The profile email (identity.sso) needs users:read.email besides users:read.
+  'users.info': ['users:read', 'users:read.email'],
   'users.list': 'users:read',
   'usergroups.users.list': 'usergroups:read',
   'views.open': null,

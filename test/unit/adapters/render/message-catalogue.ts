@@ -1,6 +1,6 @@
 import { diagnose } from '../../../../src/core/diagnose/diagnose.ts';
 import { diagnosisMessage } from '../../../../src/core/diagnose/diagnosis-message.ts';
-import { asChannelId, asPersonId, asRequestId } from '../../../../src/core/ids.ts';
+import { asChannelId, asPersonId, asPrincipalArn, asRequestId } from '../../../../src/core/ids.ts';
 import {
   awsAuthUnreadableReply,
   entriesMovedMessage,
@@ -76,6 +76,7 @@ import { ALICE, BOB, CAROL, pendingRequest } from '../../core/request/fixtures.t
 export const HOSTILE = '<!channel> *urgent* & <@U0EVIL>';
 
 const POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
+const SSO_ROLE = 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Developer_0123abcd';
 const NOW = 1_700_000_000_000;
 const GRANTED: Partial<AccessRequest> = {
   status: 'granted',
@@ -116,7 +117,20 @@ const STATUSES: RequestStatus[] = [
 /** Every refusal code, so each has words in both renderers (the record type makes a new code fail to compile here). */
 const REFUSALS: { [C in Refusal['code']]: Extract<Refusal, { code: C }> } = {
   unknown_cluster: { code: 'unknown_cluster', given: HOSTILE, closest: 'prod-cluster', available: ['prod-cluster'] },
-  unmapped_user: { code: 'unmapped_user', user: ALICE, askWhom: [BOB, asPersonId('S0LEADS')] },
+  unmapped_user: {
+    code: 'unmapped_user',
+    user: ALICE,
+    askWhom: [BOB, asPersonId('S0LEADS')],
+    accountId: '111122223333',
+  },
+  sso_identity_unavailable: {
+    code: 'sso_identity_unavailable',
+    user: ALICE,
+    accountId: '111122223333',
+    reason: 'no_email',
+    askWhom: [BOB],
+  },
+  inactive_person: { code: 'inactive_person', user: ALICE, reason: 'deactivated' },
   not_an_approver: { code: 'not_an_approver', approvers: [BOB] },
   self_approval: { code: 'self_approval' },
   already_approved_by_you: { code: 'already_approved_by_you' },
@@ -209,6 +223,22 @@ export function messageCatalogue(): CatalogueEntry[] {
       },
     },
   });
+  const ssoSession = pendingRequest({
+    principalArn: asPrincipalArn(SSO_ROLE),
+    session: 'alice@example.com',
+    identitySource: 'sso',
+    reason: HOSTILE,
+  });
+  const linkedSession = pendingRequest({
+    principalArn: asPrincipalArn('arn:aws:iam::111122223333:role/dev'),
+    session: HOSTILE,
+    identitySource: 'link',
+    linkedAt: NOW,
+  });
+  const sharedRole = pendingRequest({
+    principalArn: asPrincipalArn(SSO_ROLE),
+    sharedRole: { roleArn: SSO_ROLE, reason: 'sso-reserved' },
+  });
   const breakGlass = pendingRequest({ ...GRANTED, breakGlass: { at: 1 }, reason: HOSTILE });
   const acknowledged = pendingRequest({ ...GRANTED, breakGlass: { at: 1, acknowledged: { by: CAROL, at: 5 } } });
   const evidenceFull = unmapped('API');
@@ -219,6 +249,9 @@ export function messageCatalogue(): CatalogueEntry[] {
     { builder: 'requestCard', case: 'migration', message: requestCard(migrate, POLICY, 2), quotes: true },
     { builder: 'requestCard', case: 'recovery', message: requestCard(recover, POLICY, 2), quotes: true },
     { builder: 'requestCard', case: 'aws-auth preview', message: requestCard(awsAuth, POLICY, 1) },
+    { builder: 'requestCard', case: 'SSO session', message: requestCard(ssoSession, POLICY, 1), quotes: true },
+    { builder: 'requestCard', case: 'linked session', message: requestCard(linkedSession, POLICY, 1) },
+    { builder: 'requestCard', case: 'shared role', message: requestCard(sharedRole, POLICY, 1) },
     { builder: 'requestCard', case: 'current access', message: requestCard(current, POLICY, 1) },
     ...STATUSES.map((status) => ({
       builder: 'requestCard',
