@@ -20,6 +20,11 @@ export type Refusal =
       reason: 'no_email' | 'invalid_session';
       askWhom: readonly PersonId[];
     }
+  /**
+   * Lock-out recovery gives cluster-admin through an access policy on the principal; for a session on a shared
+   * role that principal is the role, so everyone who signs in to it would become cluster-admin.
+   */
+  | { code: 'recovery_needs_own_principal'; user: PersonId; roleArn: string }
   /** The chat says the person is deactivated, or a bot: never resolved to an AWS identity. */
   | { code: 'inactive_person'; user: PersonId; reason: 'deactivated' | 'bot' }
   | { code: 'not_an_approver'; approvers: readonly PersonId[] }

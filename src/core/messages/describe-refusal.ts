@@ -25,6 +25,8 @@ export function describeRefusal(refusal: Refusal): Text {
           : rich`their Slack profile email does not make a valid AWS session name (2 to 64 letters, digits or ${code('+=,.@_-')})`;
       return rich`I can't tell who ${person(refusal.user)} is in IAM Identity Center for account ${code(refusal.accountId)}: ${why}, and it is what gives the session name they sign in with. Nothing was filed. ${linkHow(refusal.user)} Or ask ${askWhomText(refusal.askWhom)} to add ${person(refusal.user)} to ${code('users')} (as ${code('{ role, session }')}).`;
     }
+    case 'recovery_needs_own_principal':
+      return rich`A lock-out recovery gives cluster-admin through an access policy on the principal, and ${person(refusal.user)} signs in to the shared role ${code(refusal.roleArn)}: everyone who signs in to it would become cluster-admin. Name an admin mapped to their own IAM role or user in ${code('users')}. Nothing was filed.`;
     case 'inactive_person':
       return refusal.reason === 'deactivated'
         ? rich`${person(refusal.user)} is deactivated in this workspace, so I don't resolve them to an AWS identity. Nothing was filed.`

@@ -95,6 +95,9 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   // One session on a shared role gets an RBAC binding: the role's aws-auth diff, its access entry's policies and
   // aws-auth precedence describe the role, not this person, so none of them is shown.
   const isSession = identity.session !== undefined;
+  if (kind === 'recover' && isSession) {
+    return refused(deps, input, { code: 'recovery_needs_own_principal', user: input.subject, roleArn: principalArn });
+  }
   const partitionRefusal = kind === 'migrate' ? undefined : partitionMismatch(cluster, principalArn);
   if (partitionRefusal) return refused(deps, input, partitionRefusal);
   const now = deps.clock.now();

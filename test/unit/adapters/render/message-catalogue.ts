@@ -131,6 +131,11 @@ const REFUSALS: { [C in Refusal['code']]: Extract<Refusal, { code: C }> } = {
     askWhom: [BOB],
   },
   inactive_person: { code: 'inactive_person', user: ALICE, reason: 'deactivated' },
+  recovery_needs_own_principal: {
+    code: 'recovery_needs_own_principal',
+    user: ALICE,
+    roleArn: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123abcd',
+  },
   not_an_approver: { code: 'not_an_approver', approvers: [BOB] },
   self_approval: { code: 'self_approval' },
   already_approved_by_you: { code: 'already_approved_by_you' },

@@ -173,6 +173,29 @@ describe('submitting with a resolved identity', () => {
     expect(world.awsCalls).toEqual([]);
   });
 
+  it('refuses a lock-out recovery for a session on a shared role, and files nothing', async () => {
+    const world = inMemoryWorld(
+      settings({ clusters: [{ ...CLUSTER, approvers: [BOB, ALICE, asPersonId('U0CAROL')] }] }),
+      NOW,
+    );
+    world.profiles.set(ERIN, { email: 'erin@example.com', isDeleted: false, isBot: false });
+
+    const result = await submitRequest(world.deps, {
+      requestId: asRequestId('R0000000043'),
+      kind: 'recover',
+      requester: BOB,
+      subject: ERIN,
+      clusterGiven: 'prod-cluster',
+      level: 'cluster-admin',
+      namespaces: [],
+      conversation: { channel: asChannelId('C0REQUESTS') },
+    });
+
+    expect(result).toMatchObject({ ok: false, code: 'recovery_needs_own_principal' });
+    expect(JSON.stringify(result)).toContain('everyone who signs in to it would become cluster-admin');
+    expect(world.requests.get('R0000000043')).toBeUndefined();
+  });
+
   it('a whole shared role is marked, never approved by policy, and its card asks for the step-up', async () => {
     const world = inMemoryWorld(
       {
