@@ -22,7 +22,7 @@ import { EksFake } from '../sandbox/aws/eks.ts';
 import { sandboxAwsEnv } from '../sandbox/aws/endpoint-env.ts';
 import { IamFake } from '../sandbox/aws/iam.ts';
 import { StsFake } from '../sandbox/aws/sts.ts';
-import { blockActions, directMessageEvent, eventCallback } from '../sandbox/slack/payloads.ts';
+import { appMentionEvent, blockActions, directMessageEvent, eventCallback } from '../sandbox/slack/payloads.ts';
 import { sendSlackRequest } from '../sandbox/slack/sign.ts';
 import { SlackWebApiFake } from '../sandbox/slack/web-api.ts';
 import { requestIdFor } from '../src/adapters/slack/inbound-ids.ts';
@@ -48,6 +48,10 @@ const CLUSTER = 'bench-latency';
 const APPROVER = 'U0LATAPPROVER';
 const CREATOR = `arn:aws:iam::${ACCOUNT}:role/platform/cluster-creator`;
 const userOf = (i: number) => `U0LAT${String(i).padStart(4, '0')}`;
+/** Issue 21, "busy channels": three people ask in one channel and are approved at the same moment. */
+const BUSY_CHANNEL = 'C0LATBUSY';
+const busyUserOf = (i: number) => `U0LATBUSY${i}`;
+const BUSY_PEOPLE = 3;
 const roleOf = (user: string) => `arn:aws:iam::${ACCOUNT}:role/teams/latency/${user.toLowerCase()}`;
 
 export interface ClickLatencyResult {
@@ -58,6 +62,12 @@ export interface ClickLatencyResult {
   card: { limitMs: number; medianMs: number; p95Ms: number; medianRatio: number };
   /** EKS calls between the click and the reply, per grant, by operation: what stands between them. */
   eksCallsPerGrant: Record<string, number>;
+  /**
+   * Three requesters in one channel, approved at once: each reply's wait after the click, and how many of the bot's
+   * messages to that channel went before it. Slack's budget is about one message per second per channel, so a reply
+   * may wait about a second per message ahead of it; `worstExcessMs` is the largest wait beyond that and the limit.
+   */
+  busyChannel: { waitsMs: number[]; aheadOf: number[]; worstExcessMs: number };
 }
 
 export async function measureClickLatency(options: ClickLatencyOptions): Promise<ClickLatencyResult> {
@@ -78,7 +88,10 @@ export async function measureClickLatency(options: ClickLatencyOptions): Promise
       userIdentity: { type: 'AssumedRole', roleArn: CREATOR, sessionName: 'creator' },
     }),
   );
-  const users = Array.from({ length: options.grants + 1 }, (_, i) => userOf(i));
+  const users = [
+    ...Array.from({ length: options.grants + 1 }, (_, i) => userOf(i)),
+    ...Array.from({ length: BUSY_PEOPLE }, (_, i) => busyUserOf(i)),
+  ];
   for (const user of users) iam.addRole(roleOf(user));
   for (const fake of [eks, iam, sts, cloudtrail]) fake.setLatency(options.awsMs);
   slack.setLatency(options.slackMs);
@@ -163,6 +176,61 @@ ${users.map((u) => `  ${u}: ${roleOf(u)}`).join('\n')}
         eksOps: eks.calls.slice(eksBefore).map((c) => c.op),
       };
     };
+    /** Three mentions in one channel, three cards, three Approve clicks sent together. */
+    const busyChannelRound = async (): Promise<{ waitsMs: number[]; aheadOf: number[] }> => {
+      const filed = await Promise.all(
+        Array.from({ length: BUSY_PEOPLE }, async (_, i) => {
+          const eventId = `EvLATBUSY${i}`;
+          const id = requestIdFor(eventId);
+          const event = appMentionEvent({
+            user: busyUserOf(i),
+            channel: BUSY_CHANNEL,
+            text: `grant me view on ${CLUSTER}`,
+          });
+          await sendSlackRequest(url, 'event', eventCallback({ event, eventId }).body, sign);
+          const card = await slack.waitForMessage(
+            (m) => m.channel === slack.dmChannelFor(APPROVER) && JSON.stringify(m.blocks ?? m.text).includes(id),
+            30_000,
+          );
+          return { id, card };
+        }),
+      );
+      await new Promise((done) => setTimeout(done, 2 * CHANNEL_GAP_MS)); // the filing replies are out of the way
+      const clickedAt = Date.now();
+      await Promise.all(
+        filed.map(({ id, card }) =>
+          sendSlackRequest(
+            url,
+            'interaction',
+            blockActions({
+              userId: APPROVER,
+              actionId: 'eks_access_approve',
+              value: id,
+              channelId: card.channel,
+              messageTs: card.ts,
+            }).body,
+            sign,
+          ),
+        ),
+      );
+      const replies = await Promise.all(
+        filed.map((_, i) =>
+          slack.waitForMessage(
+            (m) =>
+              m.channel === BUSY_CHANNEL &&
+              m.postedAt >= clickedAt &&
+              /now has/.test(m.text ?? '') &&
+              (m.text ?? '').includes(busyUserOf(i)),
+            60_000,
+          ),
+        ),
+      );
+      const posts = slack.messages({ channel: BUSY_CHANNEL }).filter((m) => m.postedAt >= clickedAt);
+      return {
+        waitsMs: replies.map((r) => r.postedAt - clickedAt),
+        aheadOf: replies.map((r) => posts.filter((m) => m.postedAt < r.postedAt).length),
+      };
+    };
     await grantOne(userOf(options.grants), options.grants); // warm-up: caches, connections, JIT
     const cardMs: number[] = [];
     const clickMs: number[] = [];
@@ -176,6 +244,7 @@ ${users.map((u) => `  ${u}: ${roleOf(u)}`).join('\n')}
       clickMs.push(one.clickMs);
       for (const op of one.eksOps) ops.set(op, (ops.get(op) ?? 0) + 1);
     }
+    const busy = await busyChannelRound();
     const clickLimit = 3 * options.awsMs + options.slackMs;
     const cardLimit = options.awsMs + options.slackMs;
     const clickMedian = median(clickMs);
@@ -199,6 +268,12 @@ ${users.map((u) => `  ${u}: ${roleOf(u)}`).join('\n')}
         medianRatio: round2(cardMedian / cardLimit),
       },
       eksCallsPerGrant: Object.fromEntries([...ops].map(([op, n]) => [op, round2(n / options.grants)])),
+      busyChannel: {
+        ...busy,
+        worstExcessMs: Math.max(
+          ...busy.waitsMs.map((ms, i) => Math.round(ms - (busy.aheadOf[i] ?? 0) * 1000 - clickLimit)),
+        ),
+      },
     };
   } finally {
     await bot.kill('SIGTERM');
@@ -216,6 +291,8 @@ export async function benchClickLatency(): Promise<boolean> {
   const result = await measureClickLatency(CLICK_LATENCY_FULL);
   const clickOk = result.click.medianRatio <= 1.15 && result.click.p95Ratio <= 1.4;
   const cardOk = result.card.medianRatio <= 1.3;
+  // A reply in a busy channel may wait a second per message ahead of it (Slack's budget) and the p95 bound.
+  const busyOk = result.busyChannel.worstExcessMs <= 0.4 * result.click.limitMs;
   console.log(`\nLatency with ${result.awsMs} ms per AWS call and ${result.slackMs} ms per Slack call`);
   console.log(row('click → verified reply: limit', `${result.click.limitMs} ms`));
   console.log(
@@ -237,6 +314,20 @@ export async function benchClickLatency(): Promise<boolean> {
   console.log(row('request → card: limit', `${result.card.limitMs} ms`));
   console.log(row('  median (ratio)', `${result.card.medianMs} ms (${result.card.medianRatio}×)`, '≤ 1.3×', cardOk));
   console.log(row('EKS calls per grant after the click', JSON.stringify(result.eksCallsPerGrant)));
-  recordResult('clickLatency', { ...result, targetsMet: clickOk && cardOk });
-  return clickOk && cardOk;
+  console.log(
+    row(
+      'busy channel: waits (messages ahead)',
+      result.busyChannel.waitsMs.map((ms, i) => `${ms} (${result.busyChannel.aheadOf[i]})`).join(', '),
+    ),
+  );
+  console.log(
+    row(
+      '  worst wait beyond 1 s per message ahead + limit',
+      `${result.busyChannel.worstExcessMs} ms`,
+      '≤ 0.4× limit',
+      busyOk,
+    ),
+  );
+  recordResult('clickLatency', { ...result, targetsMet: clickOk && cardOk && busyOk });
+  return clickOk && cardOk && busyOk;
 }
