@@ -138,7 +138,9 @@ describe('Redis Cluster (REDIS_CLUSTER_NODES, three primaries)', () => {
     expect(owner?.keys.some((k) => k.startsWith(`${PREFIX}:req:`))).toBe(true);
     expect(owner?.keys).toContain(`${PREFIX}:audit`);
     expect(owner?.keys.some((k) => k.includes('awsauth'))).toBe(true);
-    expect(owner?.keys.some((k) => /^\{eks-access\}:[^:]+:(wait|completed|delayed|events|meta|id)$/.test(k))).toBe(true);
+    expect(owner?.keys.some((k) => /^\{eks-access\}:[^:]+:(wait|completed|delayed|events|meta|id)$/.test(k))).toBe(
+      true,
+    );
     expect(owner?.keys.every((k) => k.startsWith(PREFIX))).toBe(true);
     expect(new Set(owner?.slots)).toEqual(new Set([expected]));
   });

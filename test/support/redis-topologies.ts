@@ -29,7 +29,11 @@ async function spawnRedis(args: readonly string[], port: number): Promise<TestRe
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`redis-server exited:\n${output}`);
-      const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new Redis(port, '127.0.0.1', {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       probe.on('error', () => {});
       try {
         await probe.connect();
@@ -93,7 +97,10 @@ export async function startSentinelSet(): Promise<SentinelSet> {
     const port = await freePortPair();
     const data = join(dir, label);
     mkdirSync(data, { recursive: true });
-    return await spawnRedis(['--port', String(port), '--bind', '127.0.0.1', '--dir', data, ...DATA_NODE, ...extra], port);
+    return await spawnRedis(
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', data, ...DATA_NODE, ...extra],
+      port,
+    );
   };
   const primary = await node('primary', []);
   const replica = await node('replica', ['--replicaof', '127.0.0.1', String(primary.port)]);
