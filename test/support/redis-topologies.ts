@@ -175,11 +175,12 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-/** Three primaries, no replicas, slots spread by `redis-cli --cluster create`. */
-export async function startRedisCluster(): Promise<TestCluster> {
+/** Three primaries (and `replicasPerPrimary` replicas of each), slots spread by `redis-cli --cluster create`. */
+export async function startRedisCluster(options: { replicasPerPrimary?: number } = {}): Promise<TestCluster> {
+  const replicas = options.replicasPerPrimary ?? 0;
   const dir = mkdtempSync(join(tmpdir(), 'eks-access-cluster-'));
   const nodes: TestRedisProcess[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 3 * (1 + replicas); i++) {
     const port = await freePortPair();
     const data = join(dir, `node-${i}`);
     mkdirSync(data, { recursive: true });
@@ -206,7 +207,14 @@ export async function startRedisCluster(): Promise<TestCluster> {
   }
   const created = spawnSync(
     'redis-cli',
-    ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'],
+    [
+      '--cluster',
+      'create',
+      ...nodes.map((n) => `127.0.0.1:${n.port}`),
+      '--cluster-replicas',
+      String(replicas),
+      '--cluster-yes',
+    ],
     { encoding: 'utf8', timeout: 30_000 },
   );
   if (created.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${created.stdout}\n${created.stderr}`);
@@ -217,6 +225,21 @@ export async function startRedisCluster(): Promise<TestCluster> {
       intervalMs: 100,
       what: `cluster_state:ok on ${node.port}`,
     });
+    await waitFor(
+      async () => {
+        const info = await client.info('replication');
+        return /role:master/.test(info) || /master_link_status:up/.test(info);
+      },
+      { timeoutMs: 20_000, intervalMs: 100, what: `replica ${node.port} in sync` },
+    );
+    // Every node must know every shard's replicas (gossip), or a client may see a shard without them.
+    await waitFor(
+      async () => {
+        const ranges = (await client.call('CLUSTER', 'SLOTS')) as unknown[][];
+        return ranges.length > 0 && ranges.every((range) => range.length >= 3 + replicas);
+      },
+      { timeoutMs: 20_000, intervalMs: 100, what: `every shard's replicas known to ${node.port}` },
+    );
     client.disconnect();
   }
   return {
