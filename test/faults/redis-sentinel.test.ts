@@ -57,6 +57,19 @@ interface Sent {
 
 it(`Sentinel failover during ${TOTAL} requests: every acknowledged request is one card, refused ones complete when re-sent, each approved grant applied once`, async () => {
   const startedAt = Date.now();
+  // /readyz sampled through the run: it must say "not ready" while the primary is gone, and "ready" again after.
+  const readiness: { at: number; status: number }[] = [];
+  let isSampling = true;
+  const sampler = (async () => {
+    while (isSampling) {
+      const at = Date.now();
+      const status = await fetch(`http://127.0.0.1:${sandbox.port}/readyz`, { signal: AbortSignal.timeout(5_000) })
+        .then((r) => r.status)
+        .catch(() => 0);
+      readiness.push({ at, status });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
   const sent: Sent[] = [];
   const inFlight: Promise<void>[] = [];
   let killedAt = 0;
@@ -88,6 +101,14 @@ it(`Sentinel failover during ${TOTAL} requests: every acknowledged request is on
     { timeoutMs: 20_000, intervalMs: 200, what: 'Sentinel to promote the replica' },
   );
   expect(failedOverTo).toBe(sentinel.replica.port);
+  await waitFor(() => readiness.at(-1)?.status === 200, {
+    timeoutMs: 20_000,
+    what: '/readyz ready after the failover',
+  });
+  isSampling = false;
+  await sampler;
+  expect(readiness.filter((r) => r.at < killedAt).every((r) => r.status === 200)).toBe(true);
+  expect(readiness.some((r) => r.at > killedAt && r.status === 503)).toBe(true);
 
   const acked = sent.filter((s) => s.status === 200);
   const refused = sent.filter((s) => s.status !== 200);
