@@ -1,5 +1,5 @@
 /** `npm run bench`: every benchmark with its baseline in the same run; figures go to bench/results.json. */
-import { benchAck } from './ack-latency.ts';
+import { benchAck, benchAckReplica } from './ack-latency.ts';
 import { benchAwsAuthBatching } from './aws-auth-batching.ts';
 import { benchAwsAuthCpu } from './aws-auth-cpu.ts';
 import { benchDiagnose } from './diagnose.ts';
@@ -8,6 +8,7 @@ import { benchPipeline } from './pipeline.ts';
 
 const BENCHMARKS: Record<string, () => Promise<boolean>> = {
   ack: benchAck,
+  ackReplica: benchAckReplica,
   expiry: benchExpiry,
   pipeline: benchPipeline,
   diagnose: benchDiagnose,
@@ -15,8 +16,11 @@ const BENCHMARKS: Record<string, () => Promise<boolean>> = {
   awsAuthBatching: benchAwsAuthBatching,
 };
 
-/** `npm run bench -- memory` runs the ack benchmark, which also measures the web process's RSS. */
-const ALIASES: Record<string, string> = { memory: 'ack', 'aws-auth': 'awsAuthBatching' };
+/**
+ * `npm run bench -- memory` runs the ack benchmark, which also measures the web process's RSS; `-- replica` the
+ * cost of waiting for a replica before the ack.
+ */
+const ALIASES: Record<string, string> = { memory: 'ack', 'aws-auth': 'awsAuthBatching', replica: 'ackReplica' };
 const only = process.argv.slice(2).map((name) => ALIASES[name] ?? name);
 const unknown = only.filter((name) => !(name in BENCHMARKS));
 if (unknown.length > 0) {
