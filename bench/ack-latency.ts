@@ -19,17 +19,8 @@ import { Redis } from 'ioredis';
 import { appMentionEvent, eventCallback } from '../sandbox/slack/payloads.ts';
 import { SlackWebApiFake } from '../sandbox/slack/web-api.ts';
 import { QUEUE_NAME } from '../src/adapters/queue/jobs.ts';
-import { type RunningRedis, startRedisServer } from '../src/runtime/redis-server.ts';
-import {
-  type BotProcess,
-  freePort,
-  rssMb,
-  SIGNING_SECRET,
-  sendPaced,
-  spawnCli,
-  spawnScript,
-  waitFor,
-} from './harness.ts';
+import { startRedisServer } from '../src/runtime/redis-server.ts';
+import { type BotProcess, freePort, rssMb, SIGNING_SECRET, sendPaced, spawnCli, spawnScript } from './harness.ts';
 import { median, percentile, recordResult, row } from './lib.ts';
 import { maxPostsPerChannelSecond } from './slack-budget.ts';
 
@@ -38,11 +29,6 @@ export interface AckOptions {
   ratePerSec: number;
   rounds: number;
   warmUp: number;
-  /**
-   * Replicas of the Redis; with 1 the product runs with REDIS_MIN_REPLICAS_ACKED=1 and the persist baseline WAITs
-   * for the same replica after its add, so both pay for "acknowledged means replicated".
-   */
-  replicas?: 0 | 1;
 }
 
 export const ACK_FULL: AckOptions = { events: 2_000, ratePerSec: 200, rounds: 5, warmUp: 200 };
@@ -85,8 +71,6 @@ const CONFIG = `clusters:
 
 export async function measureAck(options: AckOptions): Promise<AckResult> {
   const redisServer = await startRedisServer();
-  const replica = options.replicas === 1 ? await startReplicaOf(redisServer.port) : undefined;
-  const waitEnv = options.replicas === 1 ? { REDIS_MIN_REPLICAS_ACKED: '1' } : {};
   const slack = await SlackWebApiFake.start();
   const dir = mkdtempSync(join(tmpdir(), 'eks-access-bench-ack-'));
   const configPath = join(dir, 'eks-access.yaml');
@@ -112,7 +96,6 @@ export async function measureAck(options: AckOptions): Promise<AckResult> {
       EKS_ACCESS_CONFIG: configPath,
       EKS_ACCESS_REDIS_PREFIX: prefix,
       LOG_LEVEL: 'info',
-      ...waitEnv,
     });
     processes.push(product);
     const baseline = spawnScript('bare-bolt.ts', { ...common, NODE_ENV: 'production', PORT: String(basePort) });
@@ -122,7 +105,6 @@ export async function measureAck(options: AckOptions): Promise<AckResult> {
       NODE_ENV: 'production',
       PORT: String(persistPort),
       REDIS_URL: redisServer.url,
-      ...waitEnv,
     });
     processes.push(persist);
     await Promise.all([
@@ -187,66 +169,9 @@ export async function measureAck(options: AckOptions): Promise<AckResult> {
     await queue.close();
     await redis.quit();
     await slack.close();
-    await replica?.stop();
     await redisServer.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** A second private redis-server, made a replica of the first, once it is in sync. */
-async function startReplicaOf(primaryPort: number): Promise<RunningRedis> {
-  const replica = await startRedisServer();
-  const client = new Redis(replica.url, { maxRetriesPerRequest: null });
-  try {
-    await client.call('REPLICAOF', '127.0.0.1', String(primaryPort));
-    await waitFor(async () => /master_link_status:up/.test(await client.info('replication')), {
-      timeoutMs: 15_000,
-      what: 'the replica in sync',
-    });
-  } finally {
-    client.disconnect();
-  }
-  return replica;
-}
-
-/** A smaller run than the full one: it is done twice (without, then with a replica) to give the difference. */
-export const ACK_REPLICA: AckOptions = { events: 1_000, ratePerSec: 200, rounds: 3, warmUp: 200 };
-
-/**
- * What "acknowledged means replicated" costs: the same ack measurement on a lone Redis and on a primary with one
- * replica (REDIS_MIN_REPLICAS_ACKED=1; the persist baseline WAITs for it too). Reported, not judged against a
- * target, except that nothing acknowledged may be missing.
- */
-export async function benchAckReplica(): Promise<boolean> {
-  const lone = await measureAck({ ...ACK_REPLICA, replicas: 0 });
-  const replicated = await measureAck({ ...ACK_REPLICA, replicas: 1 });
-  const cost = (a: number, b: number) => round2(b - a);
-  const result = {
-    events: ACK_REPLICA.events,
-    ratePerSec: ACK_REPLICA.ratePerSec,
-    rounds: ACK_REPLICA.rounds,
-    lone: { product: lone.product, persist: lone.persist },
-    replicated: { product: replicated.product, persist: replicated.persist },
-    productAddedP50Ms: cost(lone.product.p50Ms, replicated.product.p50Ms),
-    productAddedP99Ms: cost(lone.product.p99Ms, replicated.product.p99Ms),
-    persistAddedP50Ms: cost(lone.persist.p50Ms, replicated.persist.p50Ms),
-    persistAddedP99Ms: cost(lone.persist.p99Ms, replicated.persist.p99Ms),
-    lost: lone.lost + replicated.lost,
-  };
-  recordResult('ackReplica', result);
-  const lostOk = result.lost === 0 && lone.product.errors === 0 && replicated.product.errors === 0;
-  console.log(
-    `\nAck latency with a replica (WAIT 1): ${ACK_REPLICA.events} events at ${ACK_REPLICA.ratePerSec}/s, ${ACK_REPLICA.rounds} rounds, lone Redis then primary + 1 replica`,
-  );
-  const pair = (s: Side) => `${s.p50Ms} / ${s.p99Ms} ms`;
-  console.log(row('product p50 / p99: lone Redis', pair(lone.product)));
-  console.log(row('product p50 / p99: waits for 1 replica', pair(replicated.product)));
-  console.log(row('  added by the wait, p50 / p99', `${result.productAddedP50Ms} / ${result.productAddedP99Ms} ms`));
-  console.log(row('Bolt + 1 BullMQ add, p50 / p99: lone Redis', pair(lone.persist)));
-  console.log(row('Bolt + 1 BullMQ add + WAIT 1, p50 / p99', pair(replicated.persist)));
-  console.log(row('  added by the wait, p50 / p99', `${result.persistAddedP50Ms} / ${result.persistAddedP99Ms} ms`));
-  console.log(row('acknowledged but not stored, or not 200', `${result.lost}`, '0', lostOk));
-  return lostOk;
 }
 
 export async function benchAck(): Promise<boolean> {

@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark with its baseline in the same run; figures go to bench/results.json. */
-import { benchAck, benchAckReplica } from './ack-latency.ts';
+import { benchAck } from './ack-latency.ts';
+import { benchAckReplica } from './ack-replica.ts';
 import { benchAwsAuthBatching } from './aws-auth-batching.ts';
 import { benchAwsAuthCpu } from './aws-auth-cpu.ts';
 import { benchDiagnose } from './diagnose.ts';
