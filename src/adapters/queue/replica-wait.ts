@@ -1,5 +1,6 @@
 import { Cluster, type Redis } from 'ioredis';
 import type { RedisConnection } from './connection.ts';
+import { createWaitGroup, type WaitGroup } from './wait-group.ts';
 
 /**
  * "Acknowledged means replicated": after a job from Slack is stored, and before Slack is answered, WAIT until
@@ -39,6 +40,13 @@ export function createReplicaWait(
 ): ReplicaWait {
   const recheckMs = options.recheckMs ?? 5_000;
   let known: { replicas: number; at: number } | undefined;
+  // One group per connection WAIT is sent on (on a cluster, the slot owner's, which a failover replaces).
+  const groups = new WeakMap<Redis, WaitGroup>();
+  const groupOf = (redis: Redis): WaitGroup => {
+    const group = groups.get(redis) ?? createWaitGroup(redis, options.timeoutMs);
+    groups.set(redis, group);
+    return group;
+  };
   const needed = async (redis: Redis): Promise<number> => {
     if (options.minReplicas !== undefined) return options.minReplicas;
     if (!known || Date.now() - known.at > recheckMs) {
@@ -55,7 +63,7 @@ export function createReplicaWait(
       const want = await needed(redis);
       if (want === 0) return;
       // WAIT covers every earlier write of this connection, the job just added included.
-      const acked = Number(await redis.call('WAIT', want, options.timeoutMs));
+      const acked = await groupOf(redis).wait(want);
       if (acked < want) {
         known = undefined; // a failover may have just taken the replica away: count again next time
         throw new NotReplicatedError(want, acked, options.timeoutMs);
