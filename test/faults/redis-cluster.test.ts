@@ -44,7 +44,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await bot?.kill('SIGTERM');
+  await bot?.kill('SIGKILL'); // the last test leaves the cluster without the slot's owner
   await client?.quit().catch(() => undefined);
   await sandbox?.close();
   await redisCluster?.stop();
@@ -143,5 +143,24 @@ describe('Redis Cluster (REDIS_CLUSTER_NODES, three primaries)', () => {
     );
     expect(owner?.keys.every((k) => k.startsWith(PREFIX))).toBe(true);
     expect(new Set(owner?.slots)).toEqual(new Set([expected]));
+  });
+
+  it('/readyz turns 503 when the primary owning the slot dies (no replica to promote here), /healthz too', async () => {
+    const readyz = () => fetch(`http://127.0.0.1:${sandbox.port}/readyz`).then((r) => r.status);
+    expect(await readyz()).toBe(200);
+    const direct = new Redis(redisCluster.nodes[0]?.port ?? 0, '127.0.0.1');
+    const slot = Number(await direct.call('CLUSTER', 'KEYSLOT', PREFIX));
+    const ranges = (await direct.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
+    direct.disconnect();
+    const ownerPort = ranges.find(([start, end]) => start <= slot && slot <= end)?.[2][1];
+    const owner = redisCluster.nodes.find((n) => n.port === ownerPort);
+    expect(owner).toBeDefined();
+
+    await owner?.stop('SIGKILL');
+
+    await waitFor(async () => (await readyz()) === 503, { timeoutMs: 10_000, what: '/readyz 503' });
+    const health = await fetch(`http://127.0.0.1:${sandbox.port}/healthz`);
+    expect(health.status).toBe(503);
+    expect(bot.child.exitCode).toBeNull();
   });
 });
