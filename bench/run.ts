@@ -3,6 +3,7 @@ import { benchAck } from './ack-latency.ts';
 import { benchAckReplica } from './ack-replica.ts';
 import { benchAwsAuthBatching } from './aws-auth-batching.ts';
 import { benchAwsAuthCpu } from './aws-auth-cpu.ts';
+import { benchClickLatency } from './click-latency.ts';
 import { benchDiagnose } from './diagnose.ts';
 import { benchExpiry } from './expiry.ts';
 import { benchPipeline } from './pipeline.ts';
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<boolean>> = {
   diagnose: benchDiagnose,
   awsAuthCpu: benchAwsAuthCpu,
   awsAuthBatching: benchAwsAuthBatching,
+  latency: benchClickLatency,
 };
 
 /**

@@ -203,6 +203,33 @@ export class KubernetesApiFake extends FakeServer {
     return stored && bindingView(stored);
   }
 
+  /** Every ClusterRoleBinding and RoleBinding (all namespaces) now, e.g. to count those naming one user. */
+  bindings(): BindingView[] {
+    return [...this.#clusterRoleBindings.list(), ...this.#roleBindings.list()].map(bindingView);
+  }
+
+  /**
+   * What a SubjectAccessReview for `spec` would answer now (the same RBAC decision the endpoint makes), for tests
+   * that ask about people the product never asks about.
+   */
+  review(spec: { user: string; groups?: string[]; verb: string; resource: string; namespace?: string }): boolean {
+    const resource = { namespace: spec.namespace ?? '', verb: spec.verb, group: '', resource: spec.resource };
+    return this.#authorize({
+      user: spec.user,
+      groups: spec.groups ?? [],
+      resource: { ...resource, subresource: '', name: '' },
+    }).allowed;
+  }
+
+  #authorize(request: Parameters<typeof authorize>[0]): ReturnType<typeof authorize> {
+    return authorize(request, {
+      clusterRoleBindings: this.#clusterRoleBindings.list(),
+      roleBindings: this.#roleBindings.list(),
+      clusterRoles: this.#clusterRoles,
+      roles: this.#roles,
+    });
+  }
+
   /** Defines (or replaces) a ClusterRole's rules; `view`, `edit`, `admin` and `cluster-admin` exist already. */
   addClusterRole(name: string, rules: PolicyRule[]): void {
     this.#clusterRoles.set(name, rules);
@@ -275,12 +302,7 @@ export class KubernetesApiFake extends FakeServer {
       () => sar,
       (r) => {
         const review = parseBody(r) as AccessReviewBody;
-        const decision = authorize(subjectAccessRequest(review), {
-          clusterRoleBindings: this.#clusterRoleBindings.list(),
-          roleBindings: this.#roleBindings.list(),
-          clusterRoles: this.#clusterRoles,
-          roles: this.#roles,
-        });
+        const decision = this.#authorize(subjectAccessRequest(review));
         const status = decision.reason === '' ? { allowed: decision.allowed } : decision;
         return json(201, { ...review, metadata: { creationTimestamp: null }, status });
       },

@@ -11,6 +11,7 @@ import { hasRedisServer, REDIS_INSTALL_HINT, startRedisServer } from './redis-se
 import { readSettings } from './settings.ts';
 import { type Closer, closeWithGrace, createLifecycle, installShutdown, SHUTDOWN_DEADLINE_MS } from './shutdown.ts';
 import { StartupError } from './startup-error.ts';
+import { ensureStoreSchema } from './store-schema.ts';
 import { startMetricsHttp, startWeb, startWorkerHttp } from './web.ts';
 
 /** How long the worker may finish its jobs on SIGTERM before it is closed by force (the rest closes after it). */
@@ -34,6 +35,8 @@ export async function run(role: Role, environment: NodeJS.ProcessEnv = process.e
     });
   }
   const where = env.redisTopology ? await checkSharedRedis(env.redisTopology, log) : await embeddedRedis(closers, log);
+  // Before any worker or Slack listener touches the store: upgrade older data, refuse data a newer version wrote.
+  await ensureStoreSchema(env, config, where, log);
   // The workers' adapters (AWS SDK, Kubernetes client: ~120 MB) are loaded only by the roles that run jobs.
   const full = role === 'web' ? undefined : (await import('./compose.ts')).compose(env, config, where, log);
   const composition = full ?? composeWeb(env, where, log);

@@ -10,7 +10,13 @@ import { canI } from './access-review.ts';
 import { readAwsAuthVersioned } from './aws-auth-object.ts';
 import { createAwsAuthWriter } from './aws-auth-writer.ts';
 import { type ClusterApiTarget, clusterApisFor } from './cluster-api.ts';
-import { deleteGroupBinding, ensureGroupBinding } from './rbac.ts';
+import {
+  deleteGroupBinding,
+  deleteUserBinding,
+  ensureGroupBinding,
+  ensureUserBinding,
+  hasUserBinding,
+} from './rbac.ts';
 
 /** History entries are written once per Kubernetes write, however many requests its batch carried. */
 const HISTORY_MARK_TTL_SECONDS = 7 * 24 * 3600;
@@ -83,6 +89,18 @@ export function createAwsAuthGateways(options: {
               done.push({ group: binding.group, ...removed });
           }
           return done;
+        },
+        async ensureUserBindings(binding) {
+          const { rbac } = await clusterApisFor(target);
+          return await ensureUserBinding(rbac, binding);
+        },
+        async removeUserBindings(binding) {
+          const { rbac } = await clusterApisFor(target);
+          return await deleteUserBinding(rbac, binding);
+        },
+        async hasUserBinding(binding) {
+          const { rbac } = await clusterApisFor(target);
+          return await hasUserBinding(rbac, binding);
         },
         async canI(question) {
           const { authorization } = await clusterApisFor(target);

@@ -1,9 +1,12 @@
 /**
  * The RBAC half of an aws-auth grant: the mapped Kubernetes group must be bound to the level's ClusterRole, or the
- * mapping authenticates the person and every request is still a 403. Bindings are named deterministically, created
+ * mapping authenticates the person and every request is still a 403. A per-person grant on a shared role binds one
+ * session's username (a User subject) the same way. Bindings are named deterministically, created
  * when absent, labelled as ours, and never silently replaced: roleRef cannot change on a binding, so a same-named
  * binding with another roleRef is somebody else's decision and an error, never overwritten.
  */
+
+import { createHash } from 'node:crypto';
 import {
   ApiException,
   type RbacAuthorizationV1Api,
@@ -75,12 +78,89 @@ export async function ensureGroupBinding(
   if (spec.group === '' || spec.group.startsWith('system:')) {
     throw new RangeError(`refusing to bind the group "${spec.group}": system: groups are never granted`);
   }
-  if (spec.namespaces === undefined) return [await ensureOne(clusterScoped(api), spec, undefined)];
+  if (spec.namespaces === undefined) return [await ensureOne(clusterScoped(api), groupTarget(spec), undefined)];
   if (spec.namespaces.length === 0) throw new RangeError('namespaces is empty: omit it for cluster scope');
   const ensured: EnsuredBinding[] = [];
   for (const namespace of new Set(spec.namespaces))
-    ensured.push(await ensureOne(namespaced(api, namespace), spec, namespace));
+    ensured.push(await ensureOne(namespaced(api, namespace), groupTarget(spec), namespace));
   return ensured;
+}
+
+export interface UserBindingSpec {
+  /** The Kubernetes username, exactly as the authenticator renders it (RBAC compares it exactly). */
+  user: string;
+  clusterRole: string;
+  /** RoleBindings in these namespaces (made concurrently); absent means one ClusterRoleBinding. */
+  namespaces?: readonly string[];
+}
+
+/**
+ * `eks-access:<clusterRole>:<first 12 hex of sha256(username)>`: deterministic, so a retry finds its own binding,
+ * one per username and level, and short whatever the username (an STS ARN can be long).
+ */
+export function userBindingName(user: string, clusterRole: string): string {
+  return `eks-access:${clusterRole}:${createHash('sha256').update(user).digest('hex').slice(0, 12)}`;
+}
+
+/** Binds one username to the ClusterRole: one ClusterRoleBinding, or one RoleBinding per namespace, concurrently. */
+export async function ensureUserBinding(api: RbacAuthorizationV1Api, spec: UserBindingSpec): Promise<EnsuredBinding[]> {
+  if (spec.user === '' || spec.user.startsWith('system:')) {
+    throw new RangeError(`refusing to bind the user "${spec.user}": system: users are never granted`);
+  }
+  const target = userTarget(spec);
+  if (spec.namespaces === undefined) return [await ensureOne(clusterScoped(api), target, undefined)];
+  if (spec.namespaces.length === 0) throw new RangeError('namespaces is empty: omit it for cluster scope');
+  return await Promise.all(
+    [...new Set(spec.namespaces)].map((namespace) => ensureOne(namespaced(api, namespace), target, namespace)),
+  );
+}
+
+/** Deletes what `ensureUserBinding` made, on the same terms as `deleteGroupBinding`. */
+export async function deleteUserBinding(api: RbacAuthorizationV1Api, spec: UserBindingSpec): Promise<RemovedBinding[]> {
+  const target = userTarget(spec);
+  if (spec.namespaces === undefined) return [await deleteOne(clusterScopedDelete(api), target, undefined)];
+  return await Promise.all(
+    [...new Set(spec.namespaces)].map((namespace) => deleteOne(namespacedDelete(api, namespace), target, namespace)),
+  );
+}
+
+/** Reads the binding back: true when it exists and binds the ClusterRole to that username. */
+export async function hasUserBinding(
+  api: RbacAuthorizationV1Api,
+  spec: { user: string; clusterRole: string; namespace?: string },
+): Promise<boolean> {
+  const name = userBindingName(spec.user, spec.clusterRole);
+  const ops = spec.namespace === undefined ? clusterScoped(api) : namespaced(api, spec.namespace);
+  const found = await attempt(() => ops.read(name));
+  if (found === 'gone' || found === 'conflict') return false;
+  return (
+    found.roleRef.kind === 'ClusterRole' &&
+    found.roleRef.name === spec.clusterRole &&
+    (found.subjects ?? []).some((s) => s.kind === 'User' && s.name === spec.user)
+  );
+}
+
+/** One subject bound to one ClusterRole, under the name its kind of binding uses. */
+interface BindingTarget {
+  subject: { kind: 'Group' | 'User'; name: string };
+  clusterRole: string;
+  nameIn(namespace: string | undefined): string;
+}
+
+function groupTarget(spec: GroupBindingSpec): BindingTarget {
+  return {
+    subject: { kind: 'Group', name: spec.group },
+    clusterRole: spec.clusterRole,
+    nameIn: (namespace) => groupBindingName(spec.group, namespace),
+  };
+}
+
+function userTarget(spec: UserBindingSpec): BindingTarget {
+  return {
+    subject: { kind: 'User', name: spec.user },
+    clusterRole: spec.clusterRole,
+    nameIn: () => userBindingName(spec.user, spec.clusterRole),
+  };
 }
 
 type Binding = V1ClusterRoleBinding | V1RoleBinding;
@@ -110,13 +190,13 @@ function namespaced(api: RbacAuthorizationV1Api, namespace: string): BindingOps 
   };
 }
 
-async function ensureOne(ops: BindingOps, spec: GroupBindingSpec, namespace?: string): Promise<EnsuredBinding> {
+async function ensureOne(ops: BindingOps, spec: BindingTarget, namespace?: string): Promise<EnsuredBinding> {
   const ref: BindingRef = {
     kind: ops.kind,
-    name: groupBindingName(spec.group, namespace),
+    name: spec.nameIn(namespace),
     ...(namespace ? { namespace } : {}),
   };
-  const subject: RbacV1Subject = { kind: 'Group', apiGroup: RBAC_API_GROUP, name: spec.group };
+  const subject: RbacV1Subject = { kind: spec.subject.kind, apiGroup: RBAC_API_GROUP, name: spec.subject.name };
   const body: Binding = {
     apiVersion: `${RBAC_API_GROUP}/v1`,
     kind: ops.kind,
@@ -131,15 +211,17 @@ async function ensureOne(ops: BindingOps, spec: GroupBindingSpec, namespace?: st
     if (existing === 'gone') continue; // deleted since our create failed: create again
     if (existing === 'conflict') continue;
     const found = describe(existing);
-    const wanted = `ClusterRole/${spec.clusterRole} to Group/${spec.group}`;
+    const wanted = `ClusterRole/${spec.clusterRole} to ${spec.subject.kind}/${spec.subject.name}`;
     const { roleRef } = existing;
     if (roleRef.apiGroup !== RBAC_API_GROUP || roleRef.kind !== 'ClusterRole' || roleRef.name !== spec.clusterRole) {
       throw new BindingConflictError(ref, found, wanted);
     }
     const subjects = existing.subjects ?? [];
-    if (subjects.some((s) => s.kind === 'Group' && s.name === spec.group)) return { ...ref, status: 'existing' };
+    if (subjects.some((s) => s.kind === spec.subject.kind && s.name === spec.subject.name)) {
+      return { ...ref, status: 'existing' };
+    }
     if (!found.isManagedByUs) throw new BindingConflictError(ref, found, wanted);
-    // Ours, but the group was removed by hand: add it back with the read version as the precondition.
+    // Ours, but the subject was removed by hand: add it back with the read version as the precondition.
     const replaced = await attempt(() => ops.replace(ref.name, { ...existing, subjects: [...subjects, subject] }));
     if (replaced !== 'conflict' && replaced !== 'gone') return { ...ref, status: 'repaired' };
   }
@@ -165,7 +247,7 @@ function describe(binding: Binding): BindingConflictError['found'] {
   };
 }
 
-/** `deleted`; `gone` (already so); `kept` with why: not ours, or it binds more than the group. */
+/** `deleted`; `gone` (already so); `kept` with why: not ours, or it binds more than the group or user. */
 export type RemovedBinding = BindingRef & { status: 'deleted' | 'gone' | 'kept'; why?: string };
 
 /**
@@ -177,10 +259,10 @@ export async function deleteGroupBinding(
   api: RbacAuthorizationV1Api,
   spec: GroupBindingSpec,
 ): Promise<RemovedBinding[]> {
-  if (spec.namespaces === undefined) return [await deleteOne(clusterScopedDelete(api), spec, undefined)];
+  if (spec.namespaces === undefined) return [await deleteOne(clusterScopedDelete(api), groupTarget(spec), undefined)];
   const removed: RemovedBinding[] = [];
   for (const namespace of new Set(spec.namespaces))
-    removed.push(await deleteOne(namespacedDelete(api, namespace), spec, namespace));
+    removed.push(await deleteOne(namespacedDelete(api, namespace), groupTarget(spec), namespace));
   return removed;
 }
 
@@ -212,10 +294,10 @@ function namespacedDelete(api: RbacAuthorizationV1Api, namespace: string): Delet
   };
 }
 
-async function deleteOne(ops: DeleteOps, spec: GroupBindingSpec, namespace?: string): Promise<RemovedBinding> {
+async function deleteOne(ops: DeleteOps, spec: BindingTarget, namespace?: string): Promise<RemovedBinding> {
   const ref: BindingRef = {
     kind: ops.kind,
-    name: groupBindingName(spec.group, namespace),
+    name: spec.nameIn(namespace),
     ...(namespace ? { namespace } : {}),
   };
   for (let round = 1; round <= MAX_ROUNDS; round++) {
@@ -227,7 +309,7 @@ async function deleteOne(ops: DeleteOps, spec: GroupBindingSpec, namespace?: str
     const onlyOurs =
       existing.roleRef.kind === 'ClusterRole' &&
       existing.roleRef.name === spec.clusterRole &&
-      (existing.subjects ?? []).every((s) => s.kind === 'Group' && s.name === spec.group);
+      (existing.subjects ?? []).every((s) => s.kind === spec.subject.kind && s.name === spec.subject.name);
     if (!onlyOurs) return { ...ref, status: 'kept', why: `changed since: binds ${found.subjects.join(', ')}` };
     const deleted = await attempt(() => ops.delete(ref.name, existing.metadata?.resourceVersion));
     if (deleted === 'gone') return { ...ref, status: 'gone' };

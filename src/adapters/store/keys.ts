@@ -16,6 +16,10 @@ export function storeKeys(prefix: string) {
     /** An answer every process shares (e.g. who created a cluster), and the lock of the one computing it. */
     sharedAnswer: (key: string) => `${prefix}:answer:${key}`,
     sharedAnswerLock: (key: string) => `${prefix}:answer-lock:${key}`,
+    /** The stored format's version (core/request/store-schema.ts); absent on stores older than it. */
+    schemaVersion: `${prefix}:schema-version`,
+    /** Held by the one process upgrading the store; the others wait for the version to be current. */
+    schemaUpgradeLock: `${prefix}:schema-upgrade-lock`,
     grantsFor: (cluster: string, principalArn: string) =>
       `${prefix}:grants:by:${cluster}:${principalArn.toLowerCase()}`,
   };

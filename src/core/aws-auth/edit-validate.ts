@@ -62,7 +62,11 @@ export function itemRefusal(item: {
   const arn = arnRefusal(item.kind, item.arn, 'write');
   if (arn !== undefined) return arn;
   if (item.username === '') return { code: 'missing_username', reason: 'the item needs an explicit username' };
-  if (item.groups.length === 0) return { code: 'missing_groups', reason: 'the item needs at least one group' };
+  // A per-session item (the username renders each person's own session name) needs no group: each person's access
+  // comes from RBAC bindings of their own username, made per grant (issue 19).
+  if (item.groups.length === 0 && !isPerSessionUsername(item.username)) {
+    return { code: 'missing_groups', reason: 'the item needs at least one group' };
+  }
   for (const text of [item.username, ...item.groups]) {
     if (text === '') return { code: 'invalid_string', reason: 'a group is empty' };
     if (LONE_SURROGATE.test(text)) return { code: 'invalid_string', reason: 'a string is not valid Unicode' };
@@ -80,4 +84,9 @@ export function itemRefusal(item: {
 /** `system:masters` however it is spelled or padded. */
 export function isMasters(group: string): boolean {
   return group.trim().toLowerCase() === MASTERS_GROUP;
+}
+
+/** A username template that renders each session's own name (`{{SessionName}}` or `{{SessionNameRaw}}`). */
+export function isPerSessionUsername(username: string): boolean {
+  return username.includes('{{SessionName}}') || username.includes('{{SessionNameRaw}}');
 }

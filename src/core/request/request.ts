@@ -54,6 +54,30 @@ export interface GrantOutcome {
    * grant it overlapped; the last grant needing one deletes it. Bindings that existed before are not listed.
    */
   awsAuthBindings?: readonly { group: string; namespace?: string }[];
+  /**
+   * Per-person grants on a shared role (`session` set): the Kubernetes username the role's access entry or aws-auth
+   * item renders for that session, which the bindings name.
+   */
+  sessionUsername?: string;
+  /**
+   * Per-person grants: the RBAC bindings of `sessionUsername` to the level's ClusterRole that eks-access made for
+   * this grant or shares with another active grant; the last grant needing one deletes it. Bindings that existed
+   * before are not listed.
+   */
+  sessionBindings?: readonly SessionBindingRecord[];
+  /**
+   * Per-person grants: the role's access entry or aws-auth item was created by eks-access (for this grant or an
+   * active one it shares it with), so the last grant using it removes it. False: it was there before; left alone.
+   */
+  createdRoleEntry?: boolean;
+}
+
+/** One RBAC binding a per-person grant made: a ClusterRoleBinding, or a RoleBinding in `namespace`. */
+export interface SessionBindingRecord {
+  kind: 'ClusterRoleBinding' | 'RoleBinding';
+  name: string;
+  namespace?: string;
+  clusterRole: string;
 }
 
 /** How a grant ended, and what the revoke saw when it checked. */

@@ -18,6 +18,8 @@ import type { FlowDeps } from './flow-deps.ts';
 import { grantAccessEntry } from './grant-access-entry.ts';
 import { grantAwsAuth } from './grant-aws-auth.ts';
 import { grantsThroughAwsAuth } from './grant-method.ts';
+import { grantSessionAwsAuth } from './grant-session-aws-auth.ts';
+import { grantSessionAccessEntry } from './grant-session-entry.ts';
 import { noteIfSlow } from './slow-note.ts';
 
 /** What the dispatcher and the flows it may choose call between them. */
@@ -72,7 +74,10 @@ async function flowFor(
     case 'recover':
       return { run: recoverLockOut, notesSlowRetries: true };
     case 'grant':
-      if (await grantsThroughAwsAuth(deps, cluster)) return { run: grantAwsAuth, notesSlowRetries: false };
-      return { run: grantAccessEntry, notesSlowRetries: true };
+      // A session on a shared role (issue 19) is granted per person: RBAC for its own username, never the role.
+      if (await grantsThroughAwsAuth(deps, cluster)) {
+        return { run: request.session ? grantSessionAwsAuth : grantAwsAuth, notesSlowRetries: false };
+      }
+      return { run: request.session ? grantSessionAccessEntry : grantAccessEntry, notesSlowRetries: true };
   }
 }

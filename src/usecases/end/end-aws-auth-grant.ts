@@ -77,6 +77,8 @@ async function gatewayFor(
 }
 
 function groupsOf(request: AccessRequest): string[] {
+  // A per-person grant (issue 19) puts no group on the role's item: it needs none of a whole-role grant's groups.
+  if (request.outcome?.sessionUsername !== undefined) return [];
   const plan = planAwsAuthGrant(request.principalArn, request.level, request.namespaces);
   return 'refusal' in plan ? [] : [...plan.item.groups];
 }
@@ -98,6 +100,7 @@ async function removeUnneededBindings(
     (o) => o.id !== request.id && o.outcome?.method === 'aws-auth',
   );
   const needed = active.flatMap((o) => {
+    if (o.outcome?.sessionUsername !== undefined) return []; // per-person grants bind users, not these groups
     const other = planAwsAuthGrant(o.principalArn, o.level, o.namespaces);
     return 'refusal' in other
       ? []

@@ -12,6 +12,7 @@ import { postOnce, requestOwner } from '../support/post-once.ts';
 import { refreshCards, replyInThread, threadTarget } from '../support/request-conversation.ts';
 import { transitionRequest } from '../support/request-lifecycle.ts';
 import { removeFromAwsAuth } from './end-aws-auth-grant.ts';
+import { endSessionGrant } from './end-session-grant.ts';
 import { restoreAccessEntry } from './restore-access-entry.ts';
 
 export type EndResult = { status: AccessRequest['status']; isNoop: boolean };
@@ -60,9 +61,11 @@ export async function endGrant(
   const restore = prior ? await restoreAccessEntry(deps, cluster, request, principal, others, prior) : undefined;
   const evidence = restore
     ? restore.evidence
-    : request.outcome?.method === 'aws-auth'
-      ? await removeFromAwsAuth(deps, cluster, request, others)
-      : await removeAccessEntryGrant(deps, cluster, request, principal, others);
+    : request.outcome?.sessionUsername !== undefined
+      ? await endSessionGrant(deps, cluster, request, others)
+      : request.outcome?.method === 'aws-auth'
+        ? await removeFromAwsAuth(deps, cluster, request, others)
+        : await removeAccessEntryGrant(deps, cluster, request, principal, others);
   const leftForPerson = restore?.leftForPerson ?? [];
   const end: EndInfo = {
     reason: how.reason,

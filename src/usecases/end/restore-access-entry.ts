@@ -36,7 +36,7 @@ export async function restoreAccessEntry(
     prior,
     ending: { policyArn: request.outcome?.policyArn ?? '', scope: wantedScope(request.namespaces) },
     remaining: others.flatMap((o) =>
-      o.outcome?.method === 'aws-auth' || !o.outcome?.policyArn
+      o.outcome?.method === 'aws-auth' || !o.outcome?.policyArn || o.outcome.sessionUsername !== undefined
         ? []
         : [{ policyArn: o.outcome.policyArn, scope: wantedScope(o.namespaces) }],
     ),
@@ -45,7 +45,15 @@ export async function restoreAccessEntry(
   const creator = await creatorOf(deps, cluster);
   const refused: string[] = [];
   const skipped = new Set<string>();
+  // Per-person grants on the role (issue 19) hold no policy but need the entry: it stays while one is active.
+  const sessionGrants = others.filter((o) => o.outcome?.sessionUsername !== undefined).length;
   for (const step of plan.steps) {
+    if (step.op === 'delete_entry' && sessionGrants > 0) {
+      refused.push(`access entry \`${principal}\` kept: ${sessionGrants} per-person grant(s) on the role use it`);
+      refused.push(...(await takeOwnPolicyOnly(entries, principal, request, current, prior, creator)));
+      skipped.add(stepKey(step));
+      continue;
+    }
     const verdict = checkAccessEntryChange({
       principalArn: principal,
       op: step.op === 'delete_entry' ? 'delete' : step.op === 'create_entry' ? 'create' : step.op,
@@ -66,6 +74,28 @@ export async function restoreAccessEntry(
     evidence: [...done.map((n) => endNoteLine(n, principal)), ...refused, readBack(after, principal)],
     leftForPerson: plan.drift.map((d) => driftNoteLine(d, principal)),
   };
+}
+
+/**
+ * The entry stays for per-person grants, but deleting it would have taken this grant's policy with it: that policy
+ * alone is taken away (when the grant added it), behind the same creator-safety check.
+ */
+async function takeOwnPolicyOnly(
+  entries: AccessEntries,
+  principal: string,
+  request: AccessRequest,
+  current: EntryState,
+  prior: PriorEntryRecord,
+  creator: Awaited<ReturnType<typeof creatorOf>>,
+): Promise<string[]> {
+  const policyArn = request.outcome?.policyArn ?? '';
+  const isOwn =
+    current.policies.some((p) => p.policyArn === policyArn) && !prior.policies.some((p) => p.policyArn === policyArn);
+  if (!isOwn) return [];
+  const verdict = checkAccessEntryChange({ principalArn: principal, op: 'disassociate', creator, policyArn });
+  if (!verdict.ok) return [`left in place: ${verdict.refusal?.message ?? 'creator-safety'}`];
+  await run(entries, principal, { op: 'disassociate', policyArn });
+  return [];
 }
 
 async function readState(entries: AccessEntries, principal: string): Promise<EntryState> {

@@ -1,5 +1,6 @@
 import type { AwsAuthEdit, AwsAuthEditResult } from '../../core/plan/aws-auth-fold.ts';
 import type { PlannedBinding } from '../../core/plan/aws-auth-grant.ts';
+import type { SessionBindingPlan } from '../../core/plan/session-grant.ts';
 import type { ClusterSettings } from '../../core/settings.ts';
 import type { ClusterConnection } from './eks.ts';
 
@@ -24,6 +25,15 @@ export interface AwsAuthGateway {
    * ours, that group alone): `deleted`, `gone` (already), or `kept` with why.
    */
   removeBindings(bindings: readonly PlannedBinding[]): Promise<BindingResult[]>;
+  /**
+   * Per-person grants: binds one username to a ClusterRole (one ClusterRoleBinding, or one RoleBinding per
+   * namespace), named deterministically and labelled ours: `created`, `existing` or `repaired` per binding.
+   */
+  ensureUserBindings(binding: SessionBindingPlan): Promise<UserBindingResult[]>;
+  /** Deletes those bindings while they are still exactly as eks-access made them: `deleted`, `gone` or `kept`. */
+  removeUserBindings(binding: SessionBindingPlan): Promise<UserBindingResult[]>;
+  /** Reads a binding back: it exists and binds the ClusterRole to that username. */
+  hasUserBinding(binding: { user: string; clusterRole: string; namespace?: string }): Promise<boolean>;
   canI(question: {
     user: string;
     groups: readonly string[];
@@ -36,6 +46,15 @@ export interface AwsAuthGateway {
 /** One RBAC binding for a planned group, and what ensuring or removing it did. */
 export interface BindingResult {
   group: string;
+  kind: 'ClusterRoleBinding' | 'RoleBinding';
+  name: string;
+  namespace?: string;
+  status: 'created' | 'existing' | 'repaired' | 'deleted' | 'gone' | 'kept';
+  why?: string;
+}
+
+/** One RBAC binding of a session's username, and what ensuring or removing it did. */
+export interface UserBindingResult {
   kind: 'ClusterRoleBinding' | 'RoleBinding';
   name: string;
   namespace?: string;

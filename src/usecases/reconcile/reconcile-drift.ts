@@ -105,6 +105,8 @@ async function missingAccessEntry(
   const principal = grant.outcome?.principalArn ?? grant.principalArn;
   const entry = await entries.describeAccessEntry(principal);
   if (!entry) return [`access entry \`${principal}\` is gone`];
+  // A per-person grant (issue 19) holds no policy on the role: its access is the entry plus RBAC for one username.
+  if (grant.outcome?.sessionUsername !== undefined) return [];
   const policyArn = grant.outcome?.policyArn ?? '';
   const policies = await entries.listAssociatedPolicies(principal);
   const held = policies.find((p) => p.policyArn === policyArn);

@@ -5,9 +5,13 @@ import { type ClusterApis, clusterApisFor } from '../../../src/adapters/kubernet
 import {
   BindingConflictError,
   deleteGroupBinding,
+  deleteUserBinding,
   ensureGroupBinding,
+  ensureUserBinding,
   groupBindingName,
+  hasUserBinding,
   MANAGED_BY_LABEL,
+  userBindingName,
 } from '../../../src/adapters/kubernetes/rbac.ts';
 import { type World, world } from './world.ts';
 
@@ -200,5 +204,65 @@ describe('deleteGroupBinding', () => {
     expect(shared[0]?.why).toContain('User/carol');
     expect(w.kube.clusterRoleBinding('eks-access-view')).toBeDefined();
     expect(w.kube.clusterRoleBinding('eks-access-edit')).toBeDefined();
+  });
+});
+
+describe('user bindings (per-person grants on a shared role)', () => {
+  const ERIN = 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Developer_0123456789abcdef/erin-example.com';
+  const FRANK = 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Developer_0123456789abcdef/frank-example.com';
+
+  it('binds one username cluster-wide: the review allows that user alone, with no groups', async () => {
+    const first = await ensureUserBinding(apis.rbac, { user: ERIN, clusterRole: 'view' });
+    const second = await ensureUserBinding(apis.rbac, { user: ERIN, clusterRole: 'view' });
+    const name = userBindingName(ERIN, 'view');
+
+    expect(first).toEqual([{ kind: 'ClusterRoleBinding', name, status: 'created' }]);
+    expect(second).toEqual([{ kind: 'ClusterRoleBinding', name, status: 'existing' }]);
+    expect(w.kube.clusterRoleBinding(name)).toMatchObject({
+      roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'User', apiGroup: RBAC, name: ERIN }],
+    });
+    expect(await labelsOf(apis.rbac, name)).toEqual({ [MANAGED_BY_LABEL]: 'eks-access' });
+    expect(await hasUserBinding(apis.rbac, { user: ERIN, clusterRole: 'view' })).toBe(true);
+    expect(await hasUserBinding(apis.rbac, { user: FRANK, clusterRole: 'view' })).toBe(false);
+    expect((await canI(apis.authorization, { user: ERIN, verb: 'get', resource: 'pods' })).allowed).toBe(true);
+    expect((await canI(apis.authorization, { user: FRANK, verb: 'get', resource: 'pods' })).allowed).toBe(false);
+  });
+
+  it('makes one RoleBinding per namespace and deletes them again while they are ours', async () => {
+    const spec = { user: ERIN, clusterRole: 'edit', namespaces: ['payments', 'web', 'payments'] };
+    const ensured = await ensureUserBinding(apis.rbac, spec);
+    const name = userBindingName(ERIN, 'edit');
+
+    expect(ensured.map((b) => [b.kind, b.namespace, b.name, b.status]).sort()).toEqual([
+      ['RoleBinding', 'payments', name, 'created'],
+      ['RoleBinding', 'web', name, 'created'],
+    ]);
+    expect(w.kube.roleBinding('web', name)?.subjects).toEqual([{ kind: 'User', apiGroup: RBAC, name: ERIN }]);
+    const removed = await deleteUserBinding(apis.rbac, spec);
+    expect(removed.map((b) => b.status)).toEqual(['deleted', 'deleted']);
+    expect(w.kube.roleBinding('web', name)).toBeUndefined();
+  });
+
+  it('keeps a binding of that name someone widened to another subject', async () => {
+    await ensureUserBinding(apis.rbac, { user: ERIN, clusterRole: 'view' });
+    const name = userBindingName(ERIN, 'view');
+    const current = await apis.rbac.readClusterRoleBinding({ name });
+    await apis.rbac.replaceClusterRoleBinding({
+      name,
+      body: { ...current, subjects: [...(current.subjects ?? []), { kind: 'User', apiGroup: RBAC, name: FRANK }] },
+    });
+
+    const removed = await deleteUserBinding(apis.rbac, { user: ERIN, clusterRole: 'view' });
+
+    expect(removed).toEqual([expect.objectContaining({ status: 'kept' })]);
+    expect(w.kube.clusterRoleBinding(name)).toBeDefined();
+  });
+
+  it('names bindings per username and ClusterRole, deterministically', () => {
+    expect(userBindingName(ERIN, 'view')).toMatch(/^eks-access:view:[0-9a-f]{12}$/);
+    expect(userBindingName(ERIN, 'view')).toBe(userBindingName(ERIN, 'view'));
+    expect(userBindingName(ERIN, 'view')).not.toBe(userBindingName(FRANK, 'view'));
+    expect(userBindingName(ERIN, 'view').slice(-12)).toBe(userBindingName(ERIN, 'edit').slice(-12));
   });
 });

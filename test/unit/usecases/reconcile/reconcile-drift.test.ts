@@ -73,6 +73,29 @@ describe('checkDrift', () => {
     expect(w.awsCalls.filter((c) => c.startsWith('Delete') || c.startsWith('Disassociate'))).toEqual([]);
   });
 
+  it('a per-person grant on a shared role holds no policy: an entry without one is not drift, a gone entry is', async () => {
+    const role = 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Dev_0123456789abcdef';
+    const session = (id: string, cluster: string): AccessRequest => {
+      const base = grant(id, cluster, role);
+      const outcome = base.outcome ?? (undefined as never);
+      return {
+        ...base,
+        session: 'erin@example.com',
+        outcome: { ...outcome, policyArn: 'RBAC ClusterRole view for u', sessionUsername: 'u', createdRoleEntry: true },
+      };
+    };
+    const w = world([session('R8', 'c1')]);
+    w.entries.set(role, { principalArn: role, type: 'STANDARD', kubernetesGroups: [], tags: {} });
+
+    const intact = await checkDrift(w.deps);
+    w.entries.delete(role);
+    const gone = await checkDrift(w.deps);
+
+    expect(intact).toEqual({ checked: 1, drifted: 0, failed: 0 });
+    expect(gone).toEqual({ checked: 1, drifted: 1, failed: 0 });
+    expect(w.requests.get('R8')?.ended?.evidence.join(' ')).toContain('is gone');
+  });
+
   it('reports a policy removed by hand while the entry stayed', async () => {
     const arn = 'arn:aws:iam::111122223333:user/nopolicy';
     const w = world([grant('R3', 'c2', arn)]);
