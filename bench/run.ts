@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark with its baseline in the same run; figures go to bench/results.json. */
 import { benchAck } from './ack-latency.ts';
+import { benchAckReplica } from './ack-replica.ts';
 import { benchAwsAuthBatching } from './aws-auth-batching.ts';
 import { benchAwsAuthCpu } from './aws-auth-cpu.ts';
 import { benchClickLatency } from './click-latency.ts';
@@ -9,6 +10,7 @@ import { benchPipeline } from './pipeline.ts';
 
 const BENCHMARKS: Record<string, () => Promise<boolean>> = {
   ack: benchAck,
+  ackReplica: benchAckReplica,
   expiry: benchExpiry,
   pipeline: benchPipeline,
   diagnose: benchDiagnose,
@@ -17,8 +19,11 @@ const BENCHMARKS: Record<string, () => Promise<boolean>> = {
   latency: benchClickLatency,
 };
 
-/** `npm run bench -- memory` runs the ack benchmark, which also measures the web process's RSS. */
-const ALIASES: Record<string, string> = { memory: 'ack', 'aws-auth': 'awsAuthBatching' };
+/**
+ * `npm run bench -- memory` runs the ack benchmark, which also measures the web process's RSS; `-- replica` the
+ * cost of waiting for a replica before the ack.
+ */
+const ALIASES: Record<string, string> = { memory: 'ack', 'aws-auth': 'awsAuthBatching', replica: 'ackReplica' };
 const only = process.argv.slice(2).map((name) => ALIASES[name] ?? name);
 const unknown = only.filter((name) => !(name in BENCHMARKS));
 if (unknown.length > 0) {

@@ -32,8 +32,8 @@ Examples:
   eks-access doctor --cluster prod-cluster --arn arn:aws:iam::111122223333:role/platform/bob-admin
   eks-access config check --file eks-access.yaml --online
 
-Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode), SLACK_APP_TOKEN (Socket Mode), REDIS_URL,
-EKS_ACCESS_CONFIG (default ./eks-access.yaml), PORT (default 3000), LOG_LEVEL, SLACK_API_URL, and the AWS SDK's
+Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode), SLACK_APP_TOKEN (Socket Mode), REDIS_URL
+(or REDIS_SENTINELS + REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES), EKS_ACCESS_CONFIG (default ./eks-access.yaml), PORT (default 3000), LOG_LEVEL, SLACK_API_URL, and the AWS SDK's
 usual variables. See README.md and docs/operations.md.`;
 
 /** What each long-running role does, for `eks-access web --help`: asking for help must never start anything. */

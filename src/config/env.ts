@@ -1,3 +1,5 @@
+import { hashTagOf, type RedisTopology, readRedisTopology } from './redis-topology.ts';
+
 /** Process settings read once at start-up. AWS settings are left to the SDK's own chain. */
 export interface Env {
   slackBotToken: string;
@@ -14,6 +16,8 @@ export interface Env {
    */
   metricsPort: number | undefined;
   redisUrl: string | undefined;
+  /** REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES (exactly one); absent only for `start` (private Redis). */
+  redisTopology: RedisTopology | undefined;
   /**
    * REDIS_MIN_REPLICAS_ACKED: replicas that must hold what Slack sent before Slack is answered; absent: 1 when
    * the primary has a connected replica, else 0. With EKS_ACCESS_REPLICA_WAIT_MS, how long to wait for them.
@@ -83,8 +87,17 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
   for (const name of required) {
     if (!env[name]?.trim()) problems.push(`${name} is missing: ${REQUIRED[name]}`);
   }
-  if (role !== 'start' && !env['REDIS_URL']?.trim()) {
-    problems.push('REDIS_URL is missing: the Redis shared by every web and worker process (redis://host:6379)');
+  const redisTopology = readRedisTopology(env, problems);
+  if (role !== 'start' && !redisTopology && !problems.some((p) => p.includes('REDIS_URL'))) {
+    problems.push(
+      'REDIS_URL is missing: the Redis shared by every web and worker process (redis://host:6379; or REDIS_SENTINELS with REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES)',
+    );
+  }
+  const redisPrefix = env['EKS_ACCESS_REDIS_PREFIX']?.trim() || '{eks-access}';
+  if (redisTopology?.kind === 'cluster' && !hashTagOf(redisPrefix)) {
+    problems.push(
+      `EKS_ACCESS_REDIS_PREFIX must carry a hash tag in braces with REDIS_CLUSTER_NODES (e.g. "{${redisPrefix}}"): every key and queue script must stay in one cluster slot; got "${redisPrefix}"`,
+    );
   }
   const port = intSetting(env, 'PORT', 3000, problems, 'the HTTP port for Slack requests and /healthz', 0, 65535);
   const workerPort = intSetting(
@@ -246,9 +259,10 @@ export function readEnv(role: Role, env: NodeJS.ProcessEnv = process.env): Env {
     port,
     workerPort,
     metricsPort,
-    redisUrl: env['REDIS_URL']?.trim() || undefined,
+    redisUrl: redisTopology?.kind === 'url' ? redisTopology.url : undefined,
+    redisTopology,
     configPath: env['EKS_ACCESS_CONFIG']?.trim() || './eks-access.yaml',
-    redisPrefix: env['EKS_ACCESS_REDIS_PREFIX']?.trim() || '{eks-access}',
+    redisPrefix,
     logLevel: env['LOG_LEVEL']?.trim() || 'info',
     worker,
   };

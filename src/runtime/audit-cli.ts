@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { loadConfigFile } from '../config/load.ts';
+import { readRedisTopology } from '../config/redis-topology.ts';
 import { csvHeader, csvRow, jsonLine, parseSince } from '../core/audit/export-format.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { plainText } from '../core/messages/rich.ts';
@@ -47,8 +48,11 @@ export async function runAuditCli(argv: readonly string[], env: NodeJS.ProcessEn
   const sinceMs = values.since === undefined ? undefined : parseSince(values.since);
   if (values.since !== undefined && sinceMs === undefined)
     return usage(`--since takes a duration such as 30m, 12h or 7d, not "${values.since}".`);
-  const redisUrl = env['REDIS_URL'];
-  if (!redisUrl) return usage('REDIS_URL is missing: the Redis the bot uses.');
+  const redisProblems: string[] = [];
+  const redisTopology = readRedisTopology(env, redisProblems);
+  if (!redisTopology || redisProblems.length > 0) {
+    return usage(redisProblems[0] ?? 'REDIS_URL is missing: the Redis the bot uses.');
+  }
   let cluster: string | undefined;
   if (values.cluster !== undefined) {
     const resolved = resolveCluster(
@@ -58,7 +62,7 @@ export async function runAuditCli(argv: readonly string[], env: NodeJS.ProcessEn
     if (isRefusal(resolved)) return usage(plainText(describeRefusal(resolved)).replace(/`/g, ''));
     cluster = resolved.name;
   }
-  const redis = createWorkerConnection(redisUrl);
+  const redis = createWorkerConnection(redisTopology);
   const prefix = env['EKS_ACCESS_REDIS_PREFIX']?.trim() || '{eks-access}';
   try {
     const audit = createAuditLog(redis, prefix);

@@ -6,6 +6,7 @@ import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.
 import { createWorkerConnection } from '../adapters/queue/connection.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { loadConfigFile } from '../config/load.ts';
+import { readRedisTopology } from '../config/redis-topology.ts';
 import { describeRefusal } from '../core/messages/describe-refusal.ts';
 import { plainText } from '../core/messages/rich.ts';
 import { isRefusal, resolveCluster } from '../core/settings.ts';
@@ -42,10 +43,11 @@ export async function runAwsAuthCli(argv: readonly string[], env: NodeJS.Process
     process.stderr.write(`${parseArgsHint((error as Error).message, ['cluster', 'version'])}\n\n${AWS_AUTH_USAGE}\n`);
     return 64;
   }
-  if (!values.cluster || !env['REDIS_URL']) {
-    process.stderr.write(
-      `${!env['REDIS_URL'] ? 'REDIS_URL is missing: the Redis the bot uses.\n\n' : ''}${AWS_AUTH_USAGE}\n`,
-    );
+  const redisProblems: string[] = [];
+  const redisTopology = readRedisTopology(env, redisProblems);
+  if (!redisTopology && redisProblems.length === 0) redisProblems.push('REDIS_URL is missing: the Redis the bot uses.');
+  if (!values.cluster || !redisTopology || redisProblems.length > 0) {
+    process.stderr.write(`${redisProblems.map((p) => `${p}\n\n`).join('')}${AWS_AUTH_USAGE}\n`);
     return 64;
   }
   const config = loadConfigFile(env['EKS_ACCESS_CONFIG']?.trim() || './eks-access.yaml');
@@ -54,7 +56,7 @@ export async function runAwsAuthCli(argv: readonly string[], env: NodeJS.Process
     process.stderr.write(`${plainText(describeRefusal(cluster)).replace(/`/g, '')}\n`);
     return 64;
   }
-  const redis = createWorkerConnection(env['REDIS_URL']);
+  const redis = createWorkerConnection(redisTopology);
   const prefix = env['EKS_ACCESS_REDIS_PREFIX']?.trim() || '{eks-access}';
   const audit = createAuditLog(redis, prefix);
   const clients = createAwsClients();

@@ -1,6 +1,9 @@
-import type { Redis } from 'ioredis';
 import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
-import { createProducerConnection } from '../adapters/queue/connection.ts';
+import {
+  createProducerConnection,
+  type RedisConnection as Redis,
+  type RedisWhere,
+} from '../adapters/queue/connection.ts';
 import { createProducer, type Producer } from '../adapters/queue/producer.ts';
 import type { Env } from '../config/env.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -17,8 +20,8 @@ export interface WebComposition {
  * The web role's composition. It loads neither the AWS SDK nor the Kubernetes client (about 120 MB of RSS that
  * only the workers use), so `eks-access web` stays small; `start` uses the full composition, which satisfies this.
  */
-export function composeWeb(env: Env, redisUrl: string, log: Logger): WebComposition {
-  const redis = createProducerConnection(redisUrl);
+export function composeWeb(env: Env, where: RedisWhere, log: Logger): WebComposition {
+  const redis = createProducerConnection(where);
   redis.on('error', (error: Error) =>
     log.warn({ connection: 'producer', err: error.message }, 'redis connection error'),
   );

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { createAwsClients } from '../adapters/aws/aws-clients.ts';
 import { createClusterGateways } from '../adapters/aws/cluster-gateways.ts';
 import { createDiagnosticsGateways } from '../adapters/aws/diagnostics-gateways.ts';
@@ -9,6 +8,8 @@ import {
   createProducerConnection,
   createStoreConnection,
   createWorkerConnection,
+  type RedisConnection as Redis,
+  type RedisWhere,
 } from '../adapters/queue/connection.ts';
 import { createProducer, type Producer } from '../adapters/queue/producer.ts';
 import { createChannelPacer } from '../adapters/slack/channel-pacer.ts';
@@ -40,10 +41,10 @@ export interface Composition {
 }
 
 /** Config + Env → adapters → the ports the use cases need. Plain functions, no container. */
-export function compose(env: Env, config: Config, redisUrl: string, log: Logger): Composition {
-  const redis = createProducerConnection(redisUrl);
-  const workerRedis = createWorkerConnection(redisUrl);
-  const storeRedis = createStoreConnection(redisUrl);
+export function compose(env: Env, config: Config, where: RedisWhere, log: Logger): Composition {
+  const redis = createProducerConnection(where);
+  const workerRedis = createWorkerConnection(where);
+  const storeRedis = createStoreConnection(where);
   for (const [name, connection] of [
     ['producer', redis],
     ['worker', workerRedis],

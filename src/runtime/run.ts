@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
+import { createCheckConnection, type RedisWhere } from '../adapters/queue/connection.ts';
 import { judgeRedisSettings, readRedisSettings } from '../adapters/queue/redis-settings.ts';
 import type { Env, Role } from '../config/env.ts';
+import { describeRedisTopology, type RedisTopology } from '../config/redis-topology.ts';
 import { createLogger, type Logger, secretsFromEnv } from '../shared/logger.ts';
 import { composeWeb } from './compose-web.ts';
 import { hasRedisServer, REDIS_INSTALL_HINT, startRedisServer } from './redis-server.ts';
@@ -32,12 +34,12 @@ export async function run(role: Role, environment: NodeJS.ProcessEnv = process.e
       process.exit(1);
     });
   }
-  const redisUrl = env.redisUrl ? await checkSharedRedis(env.redisUrl, log) : await embeddedRedis(closers, log);
+  const where = env.redisTopology ? await checkSharedRedis(env.redisTopology, log) : await embeddedRedis(closers, log);
   // Before any worker or Slack listener touches the store: upgrade older data, refuse data a newer version wrote.
-  await ensureStoreSchema(env, config, redisUrl, log);
+  await ensureStoreSchema(env, config, where, log);
   // The workers' adapters (AWS SDK, Kubernetes client: ~120 MB) are loaded only by the roles that run jobs.
-  const full = role === 'web' ? undefined : (await import('./compose.ts')).compose(env, config, redisUrl, log);
-  const composition = full ?? composeWeb(env, redisUrl, log);
+  const full = role === 'web' ? undefined : (await import('./compose.ts')).compose(env, config, where, log);
+  const composition = full ?? composeWeb(env, where, log);
   closers.push({ name: 'redis clients', close: () => composition.close() });
   const isWeb = role === 'start' || role === 'web';
   const http = isWeb ? await startWeb(env, composition, config, lifecycle, log) : undefined;
@@ -68,22 +70,40 @@ async function closeServer(server: import('node:http').Server): Promise<void> {
   });
 }
 
-/** REDIS_URL: refuse an evicting Redis (BullMQ loses jobs), warn loudly when nothing is persisted. */
-async function checkSharedRedis(url: string, log: Logger): Promise<string> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true, connectTimeout: 5_000 });
+/**
+ * The shared Redis (any topology): refuse an evicting one (BullMQ loses jobs), warn loudly when nothing is
+ * persisted. On a cluster every primary is checked, since any of them may come to own the bot's slot.
+ */
+async function checkSharedRedis(topology: RedisTopology, log: Logger): Promise<RedisWhere> {
+  const where = describeRedisTopology(topology);
+  const redis = createCheckConnection(topology);
   redis.on('error', () => {}); // reported through the rejected command below
   try {
-    await redis.connect();
-    const verdict = judgeRedisSettings(await readRedisSettings(redis));
-    for (const warning of verdict.warnings) log.warn({ redis: 'persistence' }, `WARNING: ${warning}`);
-    if (!verdict.ok) throw new StartupError(verdict.problem);
-    return url;
+    await withinMs(redis.connect(), CHECK_TIMEOUT_MS, `no answer within ${CHECK_TIMEOUT_MS / 1000} s`);
+    const servers: Redis[] = redis instanceof Cluster ? redis.nodes('master') : [redis];
+    for (const server of servers) {
+      const verdict = judgeRedisSettings(await readRedisSettings(server));
+      for (const warning of verdict.warnings) log.warn({ redis: 'persistence' }, `WARNING: ${warning}`);
+      if (!verdict.ok) throw new StartupError(verdict.problem);
+    }
+    log.info({ redis: where, servers: servers.length }, 'using the shared Redis');
+    return topology;
   } catch (error) {
     if (error instanceof StartupError) throw error;
-    throw new StartupError(`Cannot reach the Redis at REDIS_URL: ${(error as Error).message}`);
+    throw new StartupError(`Cannot reach the Redis at ${where}: ${(error as Error).message}`);
   } finally {
     redis.disconnect();
   }
+}
+
+const CHECK_TIMEOUT_MS = 10_000;
+
+function withinMs<T>(promise: Promise<T>, ms: number, problem: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(problem)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function embeddedRedis(closers: Closer[], log: Logger): Promise<string> {

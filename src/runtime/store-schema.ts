@@ -1,4 +1,4 @@
-import { createWorkerConnection } from '../adapters/queue/connection.ts';
+import { createWorkerConnection, type RedisWhere } from '../adapters/queue/connection.ts';
 import { createProducer } from '../adapters/queue/producer.ts';
 import { storeKeys } from '../adapters/store/keys.ts';
 import { ensureCurrentSchema, type SchemaCheck } from '../adapters/store/schema-upgrade.ts';
@@ -15,10 +15,10 @@ import { StartupError } from './startup-error.ts';
 export async function ensureStoreSchema(
   env: Pick<Env, 'redisPrefix'>,
   settings: Settings,
-  redisUrl: string,
+  where: RedisWhere,
   log: Logger,
 ): Promise<void> {
-  const redis = createWorkerConnection(redisUrl);
+  const redis = createWorkerConnection(where);
   redis.on('error', (error: Error) => log.warn({ connection: 'schema', err: error.message }, 'redis connection error'));
   const jobs = createProducer(redis, env.redisPrefix);
   try {

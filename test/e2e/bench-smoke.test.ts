@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { measureAck } from '../../bench/ack-latency.ts';
+import { measureAckReplica } from '../../bench/ack-replica.ts';
 import { measureExpiry } from '../../bench/expiry.ts';
 import { measurePipeline } from '../../bench/pipeline.ts';
 import { maxPostsPerChannelSecond } from '../../bench/slack-budget.ts';
@@ -24,6 +25,19 @@ describe('benchmarks at a tiny size', () => {
     expect(Number.isFinite(result.p99RatioMedian)).toBe(true);
     expect(Number.isFinite(result.productOverPersistP99Median)).toBe(true);
     expect(result.rssAfterMb).toBeGreaterThan(0);
+  });
+
+  it('ack with a replica: both web processes store every acknowledged event, on the replica too', {
+    timeout: 120_000,
+  }, async () => {
+    const result = await measureAckReplica({ events: 20, ratePerSec: 100, rounds: 1, warmUp: 5 });
+    const side = { p50Ms: figure, p99Ms: figure, errors: 0 };
+    expect(result).toMatchObject({
+      sides: { productLone: side, productReplica: side, persistLone: side, persistReplica: side },
+      lost: 0,
+    });
+    expect(Number.isFinite(result.productAddedP50Ms)).toBe(true);
+    expect(Number.isFinite(result.persistAddedP99Ms)).toBe(true);
   });
 
   it('expiry: every grant ends with its access entry gone, every no-op job runs', { timeout: 120_000 }, async () => {

@@ -1,7 +1,7 @@
 import type { Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AwsCallObservation } from '../aws/aws-clients.ts';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 import { JOB } from '../queue/jobs.ts';
 import { storeKeys } from '../store/keys.ts';
 

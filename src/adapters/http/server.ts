@@ -14,7 +14,7 @@ export interface HttpServerOptions {
   slackListener?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Liveness: Redis answers and the queue is reachable. */
   health: () => Promise<HealthReport>;
-  /** Readiness: start-up finished and shutdown has not begun. */
+  /** Readiness: start-up finished and shutdown has not begun (and, checked on each /readyz, `health` is ok). */
   isReady?: () => boolean;
   /** Prometheus text for GET /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
@@ -31,8 +31,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return;
     }
     if (req.method === 'GET' && path === '/readyz') {
-      const ready = options.isReady?.() ?? true;
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ready }));
+      void readiness(options, res);
       return;
     }
     if (req.method === 'GET' && path === '/metrics' && options.metrics) {
@@ -65,6 +64,20 @@ export function createHttpServer(options: HttpServerOptions): Server {
 async function health(options: HttpServerOptions, res: ServerResponse): Promise<void> {
   const report = await options.health().catch((): HealthReport => ({ ok: false }));
   res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+}
+
+/**
+ * Ready once started and until shutdown begins, and only while Redis and the queue answer: during a Redis outage
+ * or failover a load balancer sends Slack's requests to a process that can store them, or none (Slack retries).
+ */
+async function readiness(options: HttpServerOptions, res: ServerResponse): Promise<void> {
+  const isStarted = options.isReady?.() ?? true;
+  const report = isStarted ? await options.health().catch((): HealthReport => ({ ok: false })) : undefined;
+  const ready = isStarted && report?.ok === true;
+  const { ok: _ok, ...dependencies } = report ?? { ok: false };
+  res
+    .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ ready, ...dependencies }));
 }
 
 async function metrics(options: HttpServerOptions, res: ServerResponse): Promise<void> {

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { type AwsAuthEdit, type AwsAuthEditResult, foldAwsAuthEdits } from '../../core/plan/aws-auth-fold.ts';
 import type { ClusterSettings } from '../../core/settings.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -6,6 +5,7 @@ import type { AuditLog } from '../../usecases/ports/audit.ts';
 import type { AwsAuthGateway, AwsAuthGateways, BindingResult } from '../../usecases/ports/aws-auth.ts';
 import type { ClusterConnection } from '../../usecases/ports/eks.ts';
 import type { ClusterClients } from '../aws/aws-clients.ts';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 import { canI } from './access-review.ts';
 import { readAwsAuthVersioned } from './aws-auth-object.ts';
 import { createAwsAuthWriter } from './aws-auth-writer.ts';

@@ -12,7 +12,7 @@
  *
  * All keys start with the caller's prefix: with a hash tag (`{eks-access}`) they share one Redis Cluster slot.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 
 export function awsAuthKeys(prefix: string, cluster: string) {
   const base = `${prefix}:aws-auth:${cluster}`;

@@ -20,9 +20,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CoreV1Api } from '@kubernetes/client-node';
-import type { Redis } from 'ioredis';
 import { ADAPTER_ERROR_CODES, AdapterError, type AdapterErrorCode, toAdapterError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 import { type BatchOutcome, type Fold, LockLostError, type WriteRecord, writeBatch } from './aws-auth-batch.ts';
 import { AwsAuthQueue, awsAuthKeys, type CommitItem, type DrainedEdit } from './aws-auth-queue.ts';
 

@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { RequestId } from '../../core/ids.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { JobQueue } from '../../usecases/ports/requests.ts';
+import type { RedisConnection as Redis } from './connection.ts';
 import {
   type HomePayload,
   type InboundPayload,
@@ -52,7 +52,7 @@ export function createProducer(
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
   // Only what Slack will not send again waits for replicas: the three adds made before Slack is answered.
   // BullMQ writes through the connection it was given (a Queue never duplicates it), so WAIT on it covers the add.
-  const replicated = replicas ? createReplicaWait(async () => connection, replicas) : undefined;
+  const replicated = replicas ? createReplicaWait(async () => connection, { ...replicas, slotKey: prefix }) : undefined;
   return {
     queue,
     async enqueueInbound(payload) {

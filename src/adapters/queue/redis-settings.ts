@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from './connection.ts';
 
 /** What start-up found about a shared Redis (REDIS_URL); `undefined` where the server would not say. */
 export interface RedisSettings {

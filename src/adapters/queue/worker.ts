@@ -1,8 +1,8 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { WorkerTuning } from '../../config/env.ts';
 import { AdapterError, DeferredError, toAdapterError } from '../../shared/errors.ts';
 import { type Logger, withLogContext } from '../../shared/logger.ts';
+import type { RedisConnection as Redis } from './connection.ts';
 import { QUEUE_NAME } from './jobs.ts';
 
 /** `log` carries the job id and, when the job has one, the request id the web process logged when it stored it. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 import { luaScript } from '../store/lua-script.ts';
 
 /** Slack's posting budget per channel, shared by every process on the Redis (GCRA: an average rate plus a burst). */

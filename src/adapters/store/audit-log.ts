@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { AuditEvent, AuditLog, AuditTrail, StoredAuditEvent } from '../../usecases/ports/audit.ts';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 import { storeKeys } from './keys.ts';
 
 /** How far back `recentFor` looks for one cluster's events: bounded, so a quiet cluster costs a few reads. */

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { AutoApprovalQuota } from '../../usecases/ports/requests.ts';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 import { luaScript } from './lua-script.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { DigestItem, Digests } from '../../usecases/ports/requests.ts';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 import { storeKeys } from './keys.ts';
 import { luaScript } from './lua-script.ts';
 

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { PersonId } from '../../core/ids.ts';
 import type { IdentityLinks, LinkedIdentity } from '../../usecases/ports/identity.ts';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 
 /**
  * `link` results in Redis: one JSON value per person that Redis itself expires at the link's `expiresAt` (PXAT), and

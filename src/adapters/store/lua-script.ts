@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 
 /** A Lua script that runs by its SHA1, so its source crosses the wire only when this Redis has not seen it. */
 export interface LuaScript {

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { TransitionAuditEvent } from '../../core/audit/transition-event.ts';
 import type { PersonId, RequestId } from '../../core/ids.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import type { RequestStore } from '../../usecases/ports/requests.ts';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 import { auditFields } from './audit-log.ts';
 import { storeKeys } from './keys.ts';
 import { luaScript } from './lua-script.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 import { storeKeys } from './keys.ts';
 import { luaScript } from './lua-script.ts';
 

@@ -111,6 +111,22 @@ describe('acknowledged means replicated', () => {
     expect(await replica.exists(`{replica-wait}:eks-access:${jobId('in', 'replica-3')}`)).toBe(1);
   });
 
+  it('acks arriving together share WAITs (a group commit), and each job is on the replica when its ack returns', async () => {
+    await primary.config('RESETSTAT');
+    const ids = Array.from({ length: 50 }, (_, i) => 100 + i);
+
+    await Promise.all(
+      ids.map(async (n) => {
+        await producer.enqueueInbound(payload(n));
+        expect(await replica.exists(`{replica-wait}:eks-access:${jobId('in', `replica-${n}`)}`)).toBe(1);
+      }),
+    );
+
+    const waits = Number(/^cmdstat_wait:calls=(\d+)/m.exec(await primary.info('commandstats'))?.[1] ?? '0');
+    expect(waits).toBeGreaterThan(0);
+    expect(waits).toBeLessThan(10);
+  });
+
   it('does not wait at all on a Redis without replicas', async () => {
     await lone.config('RESETSTAT');
 
