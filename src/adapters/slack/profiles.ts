@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 import { toAdapterError } from '../../shared/errors.ts';
 import type { PersonProfile, PersonProfiles } from '../../usecases/ports/identity.ts';
 
