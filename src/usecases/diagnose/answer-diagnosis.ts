@@ -1,7 +1,13 @@
 import type { Audience } from '../../core/diagnose/audience.ts';
 import { diagnose } from '../../core/diagnose/diagnose.ts';
 import { diagnosisMessage } from '../../core/diagnose/diagnosis-message.ts';
-import type { AskFacts, Evidence, IdentityFacts } from '../../core/diagnose/evidence.ts';
+import type {
+  AskFacts,
+  AwsAuthWriteFact,
+  EndedGrantFacts,
+  Evidence,
+  IdentityFacts,
+} from '../../core/diagnose/evidence.ts';
 import type { Diagnosis, Finding } from '../../core/diagnose/finding.ts';
 import { diagnosisFor } from '../../core/diagnose/redact.ts';
 import { asPersonId } from '../../core/ids.ts';
@@ -14,11 +20,13 @@ import {
   whichClusterPrompt,
 } from '../../core/messages/diagnosis-prompts.ts';
 import { plainReply } from '../../core/messages/request-messages.ts';
-import { isRefusal, principalOf, resolveCluster } from '../../core/settings.ts';
+import { isParsedArn, parseArn } from '../../core/identity/arn.ts';
+import { configuredIdentity, isRefusal, resolveCluster } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
 import { auditRefusal } from '../support/audit-refusal.ts';
 import { postOnce } from '../support/post-once.ts';
 import { recordAudit } from '../support/record-audit.ts';
+import { awsAuthVersions } from '../report/aws-auth-history.ts';
 import { audienceOf } from './diagnosis-audience.ts';
 import { gatherEvidence } from './gather-evidence.ts';
 
@@ -46,7 +54,10 @@ export type DiagnosisOutcome =
  * the verdict and the fix for the ARN (core `diagnosisAudience`, `diagnosisFor`).
  */
 export async function answerDiagnosis(
-  deps: Pick<Deps, 'audit' | 'clock' | 'diagnostics' | 'messages' | 'notifier' | 'settings' | 'store' | 'userGroups'>,
+  deps: Pick<
+    Deps,
+    'audit' | 'auditTrail' | 'clock' | 'diagnostics' | 'messages' | 'notifier' | 'settings' | 'store' | 'userGroups'
+  >,
   input: DiagnosisInput,
 ): Promise<DiagnosisOutcome> {
   const { conversation } = input;
@@ -68,12 +79,15 @@ export async function answerDiagnosis(
     return { kind: 'refused', reason: 'no_identity' };
   }
   const checking = await reply('diagnosis', checkingMessage(cluster.name, identity.given));
-  const lastGrantAt = await lastGrantFor(deps, input.user, cluster.name);
+  const { lastGrantAt, endedGrant } = await ownGrants(deps, input.user, cluster.name);
+  const awsAuthWrites = await awsAuthWritesFor(deps, cluster.name);
   const evidence = await gatherEvidence(deps, {
     cluster,
     identity,
     ask: input.ask,
     ...(lastGrantAt !== undefined ? { lastGrantAt } : {}),
+    ...(endedGrant !== undefined ? { endedGrant } : {}),
+    ...(awsAuthWrites !== undefined ? { awsAuthWrites } : {}),
   });
   const diagnosis = diagnose(evidence);
   const audience = await audienceOf(deps, cluster, asPersonId(input.user), identity);
@@ -99,9 +113,11 @@ function identityFor(
   deps: Pick<Deps, 'settings'>,
   input: DiagnosisInput,
 ): Omit<IdentityFacts, 'iamArn'> | { problem: ReturnType<typeof plainReply> } {
-  const mapped = principalOf(deps.settings, asPersonId(input.user));
+  // TODO(h-ident): take the identity resolved through users/SSO/links once that lands; `users:` for now.
+  const person = configuredIdentity(deps.settings, asPersonId(input.user));
+  const mapped = person ? (person.kind === 'session' ? person.roleArn : person.arn) : undefined;
   const pasted = input.identity;
-  const withMapped = mapped ? { mapped } : {};
+  const withMapped = mapped ? { mapped, ...(person?.kind === 'session' ? { mappedSession: person.session } : {}) } : {};
   switch (pasted.kind) {
     case 'caller_identity':
       return { given: pasted.arn, source: 'caller_identity', ...withMapped };
@@ -113,16 +129,65 @@ function identityFor(
       return {
         problem: notCallerIdentityMessage(`\`${pasted.given}\` is not a valid IAM or STS ARN (${pasted.reason})`),
       };
-    case 'none':
-      return mapped ? { given: mapped, source: 'mapped', mapped } : { problem: noIdentityMessage() };
+    case 'none': {
+      if (!mapped) return { problem: noIdentityMessage() };
+      // A session on a shared role is checked as that session: its username is what the bindings must name.
+      const given = person?.kind === 'session' ? (sessionArn(person.roleArn, person.session) ?? mapped) : mapped;
+      return { given, source: 'mapped', ...withMapped };
+    }
   }
 }
 
-/** When eks-access last granted this person access to the cluster (the API server caches recent denials). */
-async function lastGrantFor(deps: Pick<Deps, 'store'>, user: string, cluster: string): Promise<number | undefined> {
+/** `arn:aws:sts::<account>:assumed-role/<role-name>/<session>`: the ARN the session signs in as (no role path). */
+function sessionArn(roleArn: string, session: string): string | undefined {
+  const parsed = parseArn(roleArn);
+  if (!isParsedArn(parsed) || parsed.kind !== 'role') return undefined;
+  const arn = `arn:${parsed.partition}:sts::${parsed.account}:assumed-role/${parsed.name}/${session}`;
+  return isParsedArn(parseArn(arn)) ? arn : undefined;
+}
+
+/**
+ * When eks-access last granted this person access to the cluster (the API server caches recent denials), and the
+ * grant that ended after it, if the newest grant has ended: that is why access stopped.
+ */
+async function ownGrants(
+  deps: Pick<Deps, 'store'>,
+  user: string,
+  cluster: string,
+): Promise<{ lastGrantAt?: number; endedGrant?: EndedGrantFacts }> {
   const requests = await deps.store.listForUser(asPersonId(user), 20);
-  const grants = requests
-    .filter((r) => r.cluster === cluster && r.status === 'granted' && r.subject === user)
-    .map((r) => r.outcome?.verifiedAt ?? r.updatedAt);
-  return grants.length > 0 ? Math.max(...grants) : undefined;
+  const mine = requests.filter((r) => r.cluster === cluster && r.subject === user && (r.kind ?? 'grant') === 'grant');
+  const grants = mine.filter((r) => r.status === 'granted').map((r) => r.outcome?.verifiedAt ?? r.updatedAt);
+  const lastGrantAt = grants.length > 0 ? Math.max(...grants) : undefined;
+  const ended = mine
+    .filter((r) => (r.status === 'expired' || r.status === 'revoked') && r.ended !== undefined && r.outcome)
+    .sort((a, b) => (b.ended?.at ?? 0) - (a.ended?.at ?? 0))[0];
+  const endedAt = ended?.ended?.at;
+  if (!ended?.ended || endedAt === undefined || (lastGrantAt !== undefined && lastGrantAt > endedAt)) {
+    return lastGrantAt !== undefined ? { lastGrantAt } : {};
+  }
+  const endedGrant: EndedGrantFacts = {
+    requestId: ended.id,
+    level: ended.level,
+    reason: ended.ended.reason,
+    at: endedAt,
+    ...(ended.ended.by !== undefined ? { by: ended.ended.by } : {}),
+    ...(ended.session !== undefined ? { session: ended.session } : {}),
+  };
+  return { ...(lastGrantAt !== undefined ? { lastGrantAt } : {}), endedGrant };
+}
+
+/** eks-access's own aws-auth writes on the cluster, oldest first; none when the trail cannot be read. */
+async function awsAuthWritesFor(
+  deps: Pick<Deps, 'auditTrail'>,
+  cluster: string,
+): Promise<AwsAuthWriteFact[] | undefined> {
+  const events = await deps.auditTrail.recentFor(cluster, 200).catch(() => undefined);
+  if (!events) return undefined;
+  return awsAuthVersions([...events].reverse(), cluster).map((v) => ({
+    at: v.at,
+    actor: v.actor,
+    ...(v.requestId !== undefined ? { requestId: v.requestId } : {}),
+    before: v.data,
+  }));
 }
