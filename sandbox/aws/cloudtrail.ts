@@ -23,8 +23,8 @@ import {
 } from '../fake-server.ts';
 import type { RouteMatch } from '../route-table.ts';
 import { type CloudTrailRecord, type CreatorIdentity, eksChangeEvent } from './cloudtrail-events.ts';
-import type { EksFake } from './eks.ts';
 import { CloudTrailError, type LookupResource, lookupEvents, type StoredEvent } from './cloudtrail-lookup.ts';
+import type { EksFake } from './eks.ts';
 
 export type { CloudTrailRecord } from './cloudtrail-events.ts';
 export type { LookupResource } from './cloudtrail-lookup.ts';

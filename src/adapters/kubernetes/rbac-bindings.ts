@@ -29,8 +29,9 @@ async function listAll(
   let token: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const params = { limit: PAGE, ...(token ? { _continue: token } : {}) };
-    const list = await (
-      kind === 'ClusterRoleBinding' ? api.listClusterRoleBinding(params) : api.listRoleBindingForAllNamespaces(params)
+    const list = await (kind === 'ClusterRoleBinding'
+      ? api.listClusterRoleBinding(params)
+      : api.listRoleBindingForAllNamespaces(params)
     ).catch((error: unknown) => {
       throw toKubernetesError(error, operation);
     });

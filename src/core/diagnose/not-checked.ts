@@ -19,7 +19,9 @@ export function notChecked(e: Evidence): NotChecked[] {
     ['aws-auth', e.awsAuth],
     ['cluster creator', e.creator],
     ...(e.rbac ? [['RBAC bindings', e.rbac] as [string, Known<unknown>]] : []),
-    ...(e.accessChanges ? [['who changed the access entry (CloudTrail)', e.accessChanges] as [string, Known<unknown>]] : []),
+    ...(e.accessChanges
+      ? [['who changed the access entry (CloudTrail)', e.accessChanges] as [string, Known<unknown>]]
+      : []),
   ];
   const mode = clusterMode(e);
   return facts.flatMap(([what, fact]) => {

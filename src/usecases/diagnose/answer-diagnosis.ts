@@ -10,6 +10,7 @@ import type {
 } from '../../core/diagnose/evidence.ts';
 import type { Diagnosis, Finding } from '../../core/diagnose/finding.ts';
 import { diagnosisFor } from '../../core/diagnose/redact.ts';
+import { isParsedArn, parseArn } from '../../core/identity/arn.ts';
 import { asPersonId } from '../../core/ids.ts';
 import type { PastedIdentity } from '../../core/intent/pasted-identity.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
@@ -20,13 +21,12 @@ import {
   whichClusterPrompt,
 } from '../../core/messages/diagnosis-prompts.ts';
 import { plainReply } from '../../core/messages/request-messages.ts';
-import { isParsedArn, parseArn } from '../../core/identity/arn.ts';
 import { configuredIdentity, isRefusal, resolveCluster } from '../../core/settings.ts';
 import type { Deps } from '../ports/deps.ts';
+import { awsAuthVersions } from '../report/aws-auth-history.ts';
 import { auditRefusal } from '../support/audit-refusal.ts';
 import { postOnce } from '../support/post-once.ts';
 import { recordAudit } from '../support/record-audit.ts';
-import { awsAuthVersions } from '../report/aws-auth-history.ts';
 import { audienceOf } from './diagnosis-audience.ts';
 import { gatherEvidence } from './gather-evidence.ts';
 

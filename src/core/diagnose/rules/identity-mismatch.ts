@@ -73,7 +73,7 @@ function sessionMismatch(e: Evidence): Finding | undefined {
     evidence: [
       `Identity in use: ${given} (${identitySourceText(e)})`,
       `Mapped for you: session ${mappedSession} on ${mapped}`,
-      'Grants on a shared role bind one session\'s Kubernetes username: another session name is another user',
+      "Grants on a shared role bind one session's Kubernetes username: another session name is another user",
     ],
     fix: `Sign in with the session name ${mappedSession} (for IAM Identity Center, as the person mapped; for a profile, role_session_name = ${mappedSession}), then check with aws sts get-caller-identity.`,
     fixCommand: 'aws sts get-caller-identity',

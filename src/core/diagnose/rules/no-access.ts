@@ -35,7 +35,8 @@ const MORE_SPECIFIC: readonly Rule<Evidence>[] = [
   clusterNotFound,
   unsupportedPrincipal,
   principalMissing,
-  identityMismatch,
+  // A pasted ARN that is not the mapped one leads, but its own mappings are still stated after it.
+  (e) => (e.identity.source === 'caller_identity' ? identityMismatch(e) : undefined),
   arnCaseMismatch,
   entryForOtherSpelling,
   configMapMode,

@@ -8,6 +8,7 @@ import {
   createBindingCommand,
   kubernetesUser,
 } from '../kubernetes-user.ts';
+import { grantEnded } from './grant-ended.ts';
 import { sessionUsername } from './session-username.ts';
 
 /**
@@ -26,11 +27,14 @@ export function rbacUnbound(e: Evidence): Finding | undefined {
   const session = sessionUsername(e);
   if (session !== undefined && (session.severity === 'blocker' || session.severity === 'urgent')) return undefined;
   const { bindings } = e.rbac.value;
+  const ended = grantEnded(e);
   const userBindings = user.username !== undefined ? bindingsNaming(bindings, 'User', user.username) : [];
   const groups = user.groups.map((group) => ({ group, bindings: bindingsNaming(bindings, 'Group', group) }));
   const missingGroups = groups.filter((g) => g.bindings.length === 0).map((g) => g.group);
   const isBound = userBindings.length > 0 || groups.some((g) => g.bindings.length > 0);
   if (isBound && missingGroups.length === 0) return undefined;
+  // Nothing binds them because their eks-access grant ended: that finding is the answer.
+  if (!isBound && ended !== undefined) return undefined;
   const evidence = [
     `${user.where} maps you to username ${user.username ?? `${user.template} (not rendered: no session known)`}${
       user.groups.length > 0 ? `, groups ${user.groups.join(', ')}` : ', no groups'

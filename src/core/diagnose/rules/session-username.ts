@@ -35,7 +35,9 @@ export function sessionUsername(e: Evidence): Finding | undefined {
     evidence: [
       `${user.where}: username ${user.template}, rendered for session ${user.session} as ${user.username}`,
       ...(user.session.includes('@')
-        ? [`{{SessionName}} turns every @ of the session name into -${user.via === 'entry' ? ' (access entries have no {{SessionNameRaw}})' : ''}`]
+        ? [
+            `{{SessionName}} turns every @ of the session name into -${user.via === 'entry' ? ' (access entries have no {{SessionNameRaw}})' : ''}`,
+          ]
         : []),
       `${bindingText(found.binding)} names User ${found.name}`,
       `Bindings for user ${user.username}: none`,
