@@ -69,7 +69,7 @@ function changeOf(
   query: AccessChangeQuery,
 ): AccessChange | undefined {
   const record = parseRecord(raw);
-  if (!record || record['eventSource'] !== 'eks.amazonaws.com') return undefined;
+  if (record?.['eventSource'] !== 'eks.amazonaws.com') return undefined;
   if (record['errorCode'] !== undefined) return undefined; // a refused call changed nothing
   const request = asObject(record['requestParameters']);
   const principalArn = stringOf(request['principalArn']);
