@@ -4,12 +4,7 @@
  */
 import type { RbacAuthorizationV1Api, V1ClusterRoleBinding, V1RoleBinding } from '@kubernetes/client-node';
 import type { BindingFact, RbacFacts } from '../../core/diagnose/evidence.ts';
-import { AdapterError } from '../../shared/errors.ts';
 import { type ClusterApiTarget, clusterApisFor, toKubernetesError } from './cluster-api.ts';
-
-const PAGE = 500;
-/** 40 pages of 500: far above any real cluster; past it the answer would be partial, so it is refused instead. */
-const MAX_PAGES = 40;
 
 export async function readBindings(target: ClusterApiTarget): Promise<RbacFacts> {
   const { rbac } = await clusterApisFor(target);
@@ -20,26 +15,22 @@ export async function readBindings(target: ClusterApiTarget): Promise<RbacFacts>
   return { bindings: [...clusterBindings, ...roleBindings] };
 }
 
+/**
+ * One unpaged list each: bindings are small objects (a few thousand fit in a few MB), and an unpaged list is one
+ * consistent snapshot. The sandbox's API server does not model `limit`/`continue` either.
+ */
 async function listAll(
   api: RbacAuthorizationV1Api,
   kind: BindingFact['kind'],
   operation: string,
 ): Promise<BindingFact[]> {
-  const found: BindingFact[] = [];
-  let token: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const params = { limit: PAGE, ...(token ? { _continue: token } : {}) };
-    const list = await (kind === 'ClusterRoleBinding'
-      ? api.listClusterRoleBinding(params)
-      : api.listRoleBindingForAllNamespaces(params)
-    ).catch((error: unknown) => {
-      throw toKubernetesError(error, operation);
-    });
-    for (const item of list.items as (V1ClusterRoleBinding | V1RoleBinding)[]) found.push(bindingFact(kind, item));
-    token = list.metadata?._continue;
-    if (!token) return found;
-  }
-  throw new AdapterError('k8s_unavailable', false, { upstream: `${operation} paged past ${MAX_PAGES * PAGE} objects` });
+  const list = await (kind === 'ClusterRoleBinding'
+    ? api.listClusterRoleBinding()
+    : api.listRoleBindingForAllNamespaces()
+  ).catch((error: unknown) => {
+    throw toKubernetesError(error, operation);
+  });
+  return (list.items as (V1ClusterRoleBinding | V1RoleBinding)[]).map((item) => bindingFact(kind, item));
 }
 
 function bindingFact(kind: BindingFact['kind'], item: V1ClusterRoleBinding | V1RoleBinding): BindingFact {
