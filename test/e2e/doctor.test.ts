@@ -264,8 +264,13 @@ describe('eks-access doctor, for the person who is locked out', () => {
       credentials: { callerArn: string };
     };
     expect(parsed.findings[0]?.rule).toBe('cluster-refused-reader');
+    // The RBAC bindings come from the same cluster API, so the 401 leaves them unread too (issue 19).
     expect(parsed.notChecked).toEqual([
       { what: 'aws-auth', why: `not read: the cluster answered 401 (Unauthorized) to your token (${ARNS.alice})` },
+      {
+        what: 'RBAC bindings',
+        why: `not read: the cluster answered 401 (Unauthorized) to your token (${ARNS.alice})`,
+      },
     ]);
     expect(parsed.credentials.callerArn).toBe(ARNS.alice);
   });

@@ -115,8 +115,8 @@ function rbacFact(
 }
 
 /**
- * CloudTrail's record of who changed the entry: a missing entry → who deleted it; an entry → who disassociated a
- * policy or updated it. Only where access entries exist; each event name is one rate-limited LookupEvents call.
+ * CloudTrail's record of who changed the entry: a missing entry → who deleted it; an entry without policy → who
+ * disassociated one or updated it. Only where access entries exist; each event name is one rate-limited LookupEvents call.
  */
 function accessChangesFact(
   gateway: DiagnosticsGateway,
@@ -126,7 +126,10 @@ function accessChangesFact(
 ): Promise<Known<AccessChangeFacts> | undefined> {
   if (!gateway.accessChanges || !arn) return Promise.resolve(undefined);
   if (!entry.known) return unknown(`the access entry was not read (${entry.reason})`);
-  const events = entry.value.entry
+  const { entry: found, policies } = entry.value;
+  // An entry with a policy works as far as EKS goes: no look-up, to leave CloudTrail's 2 calls/s to others.
+  if (found && policies.length > 0) return Promise.resolve(undefined);
+  const events = found
     ? (['DisassociateAccessPolicy', 'UpdateAccessEntry'] as const)
     : (['DeleteAccessEntry'] as const);
   return known(gateway.accessChanges(arn, events), ms, 'CloudTrail LookupEvents');
