@@ -3,7 +3,7 @@ import { wantedScope } from '../../plan/access-entries.ts';
 import { associatePolicyCommand, isNamespaceName } from '../commands.ts';
 import type { Evidence } from '../evidence.ts';
 import type { Finding } from '../finding.ts';
-import { isBoundByRbac, kubernetesUser } from '../kubernetes-user.ts';
+import { callerSession, isBoundByRbac } from '../kubernetes-user.ts';
 import { parsePrincipal } from '../principal.ts';
 
 /**
@@ -16,8 +16,8 @@ export function entryWithoutPermissions(e: Evidence): Finding | undefined {
   if (entry?.type !== 'STANDARD' || policies.length > 0 || entry.kubernetesGroups.length > 0) return undefined;
   // A per-person grant on a shared role: the entry has neither, and a binding names the session's username.
   if (isBoundByRbac(e)) return undefined;
-  // With the bindings read and a username to look for, the RBAC rules name the cause (and the binding to add).
-  if (e.rbac?.known && kubernetesUser(e)?.username !== undefined) return undefined;
+  // A session on a shared role: per-person grants bind its username, so the session and RBAC rules name the cause.
+  if (e.rbac?.known && callerSession(e) !== undefined) return undefined;
   const namespace = e.ask.namespace;
   const scope = wantedScope(namespace !== undefined && isNamespaceName(namespace) ? [namespace] : []);
   const partition = parsePrincipal(entry.principalArn)?.partition ?? 'aws';

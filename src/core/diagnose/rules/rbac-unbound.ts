@@ -21,8 +21,8 @@ export function rbacUnbound(e: Evidence): Finding | undefined {
   const user = kubernetesUser(e);
   if (!user?.needsRbac || !e.rbac?.known) return undefined;
   if (user.groups.includes(BUILT_IN_ADMIN_GROUP)) return undefined;
-  // An entry with neither groups nor a session username: entry-without-permissions says it better.
-  if (user.via === 'entry' && user.groups.length === 0 && user.username === undefined) return undefined;
+  // An entry with neither groups nor a session: entry-without-permissions says it better (associate a policy).
+  if (user.via === 'entry' && user.groups.length === 0 && user.session === undefined) return undefined;
   // The session rule names the cause (another spelling, a template without the session, an ended grant).
   const session = sessionUsername(e);
   if (session !== undefined && (session.severity === 'blocker' || session.severity === 'urgent')) return undefined;
