@@ -51,6 +51,11 @@ describe('diagnosis for a session on a shared role', () => {
 
     expect(diagnosis.verdict).toBe('ok');
     expect(diagnosis.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(diagnosis.checks.find((c) => c.label === 'RBAC binds the username or a group')).toEqual({
+      label: 'RBAC binds the username or a group',
+      result: 'pass',
+      detail: 'eks-access-erin (user)',
+    });
   });
 
   it('names the @ spelling of the binding as the cause, and binds the rendered name', () => {
