@@ -2,6 +2,7 @@
 import { benchAck } from './ack-latency.ts';
 import { benchAwsAuthBatching } from './aws-auth-batching.ts';
 import { benchAwsAuthCpu } from './aws-auth-cpu.ts';
+import { benchClickLatency } from './click-latency.ts';
 import { benchDiagnose } from './diagnose.ts';
 import { benchExpiry } from './expiry.ts';
 import { benchPipeline } from './pipeline.ts';
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<boolean>> = {
   diagnose: benchDiagnose,
   awsAuthCpu: benchAwsAuthCpu,
   awsAuthBatching: benchAwsAuthBatching,
+  latency: benchClickLatency,
 };
 
 /** `npm run bench -- memory` runs the ack benchmark, which also measures the web process's RSS. */

@@ -53,10 +53,15 @@ export class AwsQueryFake extends FakeServer {
     this.#actions.set(name, handler);
   }
 
-  /** Routes on the form field `Action`; an unknown action is unrouted (501 and recorded as unexpected). */
+  /**
+   * Routes on the field `Action`: of the form body, or of the query of a presigned GET (what the EKS token and
+   * `link` replay: `GET /?Action=…&X-Amz-Signature=…`). An unknown action is unrouted (501, recorded as unexpected).
+   */
   protected override dispatch(request: IncomingRequest): RouteMatch<FakeHandler> | undefined {
-    if (request.method !== 'POST' || request.path !== '/') return undefined;
-    const form = new URLSearchParams(request.body);
+    if (request.path !== '/') return undefined;
+    const presigned = request.method === 'GET' && request.query.has('X-Amz-Signature');
+    if (request.method !== 'POST' && !presigned) return undefined;
+    const form = presigned ? request.query : new URLSearchParams(request.body);
     const op = form.get('Action') ?? '';
     const handle = this.#actions.get(op);
     if (!handle) return undefined;
@@ -77,7 +82,7 @@ export class AwsQueryFake extends FakeServer {
   #respond(op: string, request: QueryRequest, handle: QueryHandler): FakeResponse {
     const requestId = randomUUID();
     try {
-      if (request.headers.authorization === undefined) {
+      if (request.headers.authorization === undefined && !isPresigned(request)) {
         throw new QueryError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
       }
       const result = toXml(handle(request));
@@ -131,6 +136,11 @@ export function escapeXml(text: string): string {
 /** The access key id from a SigV4 `Authorization` header (`… Credential=AKID/date/region/service/aws4_request, …`). */
 export function accessKeyIdOf(headers: IncomingHttpHeaders): string | undefined {
   return /Credential=([^/,\s]+)\//.exec(headers.authorization ?? '')?.[1];
+}
+
+/** A GET whose SigV4 signature is in the query string (no `Authorization` header). */
+export function isPresigned(request: QueryRequest): boolean {
+  return request.method === 'GET' && request.form.has('X-Amz-Signature');
 }
 
 export function requiredParam(form: URLSearchParams, name: string): string {

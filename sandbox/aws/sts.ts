@@ -9,7 +9,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FakeServerOptions } from '../fake-server.ts';
 import { assumedRoleArn, parseIamPrincipalArn, uniqueId } from './arn.ts';
-import { AwsQueryFake, accessKeyIdOf, QueryError, type QueryRequest, requiredParam } from './query-protocol.ts';
+import {
+  AwsQueryFake,
+  accessKeyIdOf,
+  isPresigned,
+  QueryError,
+  type QueryRequest,
+  requiredParam,
+} from './query-protocol.ts';
+import { type PresignedKey, verifyPresignedQuery } from './sts-presigned.ts';
 
 export const STS_XML_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 /** AssumeRole's `DurationSeconds` range: 900 s up to the role's MaxSessionDuration (default 3,600 s). */
@@ -37,6 +45,11 @@ export interface StsFakeOptions extends FakeServerOptions {
   /** Identity of any access key not configured in `identities`. */
   defaultIdentity?: CallerIdentity;
   identities?: Record<string, CallerIdentity>;
+  /**
+   * Secrets of long-term keys, for presigned GETs (EKS and `link` tokens), whose signature the fake verifies: a key
+   * not here (nor issued by AssumeRole) is refused with InvalidClientTokenId.
+   */
+  secrets?: Record<string, string>;
   /** When set, only these role ARNs may be assumed; others get 403 AccessDenied. */
   allowedRoleArns?: string[];
   /** The roles' MaxSessionDuration (default 3,600 s). */
@@ -55,6 +68,7 @@ export const DEFAULT_CALLER: CallerIdentity = {
 export class StsFake extends AwsQueryFake {
   readonly #identities: Map<string, CallerIdentity>;
   readonly #issued = new Map<string, IssuedCredentials>();
+  readonly #secrets: Map<string, string>;
   #allowedRoles: Set<string> | undefined;
   #defaultIdentity: CallerIdentity;
   readonly #maxDuration: number;
@@ -63,6 +77,7 @@ export class StsFake extends AwsQueryFake {
   constructor(options: StsFakeOptions = {}) {
     super(STS_XML_NAMESPACE, options);
     this.#identities = new Map(Object.entries(options.identities ?? {}));
+    this.#secrets = new Map(Object.entries(options.secrets ?? {}));
     this.#allowedRoles = options.allowedRoleArns ? new Set(options.allowedRoleArns) : undefined;
     this.#defaultIdentity = options.defaultIdentity ?? DEFAULT_CALLER;
     this.#maxDuration = options.maxSessionDurationSeconds ?? STS_DEFAULT_DURATION_SECONDS;
@@ -82,6 +97,12 @@ export class StsFake extends AwsQueryFake {
     this.#identities.set(accessKeyId, identity);
   }
 
+  /** A long-term key presigned GETs may be signed with, and who it is. */
+  addKey(accessKeyId: string, secretAccessKey: string, identity: CallerIdentity): void {
+    this.#secrets.set(accessKeyId, secretAccessKey);
+    this.#identities.set(accessKeyId, identity);
+  }
+
   setDefaultIdentity(identity: CallerIdentity): void {
     this.#defaultIdentity = identity;
   }
@@ -98,6 +119,7 @@ export class StsFake extends AwsQueryFake {
   }
 
   #caller(request: QueryRequest): CallerIdentity {
+    if (isPresigned(request)) return this.#presignedCaller(request);
     const accessKeyId = accessKeyIdOf(request.headers) ?? '';
     const issued = this.#issued.get(accessKeyId);
     if (!issued) return this.#identities.get(accessKeyId) ?? this.#defaultIdentity;
@@ -108,6 +130,21 @@ export class StsFake extends AwsQueryFake {
       throw new QueryError(403, 'ExpiredToken', 'The security token included in the request is expired');
     }
     return issued.identity;
+  }
+
+  /** A presigned GET: the signature must verify (headers as sent, date, secret), as real STS checks it. */
+  #presignedCaller(request: QueryRequest): CallerIdentity {
+    const keyOf = (accessKeyId: string): PresignedKey | undefined => {
+      const issued = this.#issued.get(accessKeyId);
+      if (issued) {
+        if (this.#now() >= issued.expiration) return undefined;
+        return { secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken };
+      }
+      const secret = this.#secrets.get(accessKeyId);
+      return secret === undefined ? undefined : { secretAccessKey: secret };
+    };
+    const accessKeyId = verifyPresignedQuery(request.form, request.headers, { keyOf, now: this.#now() });
+    return this.#issued.get(accessKeyId)?.identity ?? this.#identities.get(accessKeyId) ?? this.#defaultIdentity;
   }
 
   #assumeRole(request: QueryRequest) {

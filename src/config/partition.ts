@@ -12,3 +12,12 @@ export function partitionOfRegion(region: string): AwsPartition {
   const found = partition(region);
   return { partition: found.name, dnsSuffix: found.dnsSuffix };
 }
+
+/**
+ * The partition of a Region name for the `link` token's STS host check, from the same SDK data. The SDK maps any
+ * unknown name to `aws`; the host check only passes Region-shaped names, and the host is never fetched anyway.
+ */
+export function regionPartition(region: string): { partition: string; dnsSuffix: string; dualStackDnsSuffix: string } {
+  const found = partition(region);
+  return { partition: found.name, dnsSuffix: found.dnsSuffix, dualStackDnsSuffix: found.dualStackDnsSuffix };
+}

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { createAwsClients } from '../adapters/aws/aws-clients.ts';
 import { createClusterGateways } from '../adapters/aws/cluster-gateways.ts';
 import { createDiagnosticsGateways } from '../adapters/aws/diagnostics-gateways.ts';
+import { createStsLinkVerifier } from '../adapters/aws/sts-link-verifier.ts';
 import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
 import { createAwsAuthGateways } from '../adapters/kubernetes/aws-auth-gateways.ts';
 import {
@@ -19,6 +20,7 @@ import { createSlackUserGroups } from '../adapters/slack/user-groups.ts';
 import { createAuditLog } from '../adapters/store/audit-log.ts';
 import { createAutoApprovalQuota } from '../adapters/store/auto-approval-quota.ts';
 import { createDigests } from '../adapters/store/digests.ts';
+import { createIdentityLinks } from '../adapters/store/identity-links.ts';
 import { createMessageLog } from '../adapters/store/message-log.ts';
 import { createRequestStore } from '../adapters/store/request-store.ts';
 import { createSharedAnswers } from '../adapters/store/shared-answers.ts';
@@ -95,6 +97,8 @@ export function compose(env: Env, config: Config, redisUrl: string, log: Logger)
     people: createSlackPeople(slack),
     autoApprovals: createAutoApprovalQuota(storeRedis, env.redisPrefix),
     digests: createDigests(storeRedis, env.redisPrefix),
+    identityLinks: createIdentityLinks(storeRedis, env.redisPrefix),
+    linkVerifier: createStsLinkVerifier(),
     auditTrail: audit,
     home: createSlackHomeTab(slack),
     tuning: {

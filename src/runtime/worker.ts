@@ -13,6 +13,7 @@ import {
 import { createWorker } from '../adapters/queue/worker.ts';
 import { slackMessageText } from '../adapters/slack/inbound-text.ts';
 import type { Env } from '../config/env.ts';
+import { redactLinkTokens } from '../core/identity/link-token.ts';
 import { asPersonId, asRequestId } from '../core/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { applyRequest } from '../usecases/apply/apply-request.ts';
@@ -37,19 +38,27 @@ export function startWorker(env: Env, composition: Composition, log: Logger): Wo
     env.redisPrefix,
     env.worker,
     {
-      [JOB.inbound]: async (job, _final, log) => {
+      [JOB.inbound]: async (job, isFinal, log) => {
         const payload = inboundPayload.parse(job.data);
-        const result = await handleMessage(deps, {
-          ...payload,
-          requestId: asRequestId(payload.requestId),
-          // Inbound jobs store the text as Slack sent it; the parser reads it decoded.
-          text: slackMessageText(payload.text),
-          ...(payload.ts ? { ts: payload.ts } : {}),
-          ...(payload.threadTs ? { threadTs: payload.threadTs } : {}),
-          ...(payload.botUserId ? { botUserId: payload.botUserId } : {}),
-        });
-        log.info({ inbound: payload.inboundId, result: result.kind }, 'inbound handled');
-        return result;
+        let isDone = false;
+        try {
+          const result = await handleMessage(deps, {
+            ...payload,
+            requestId: asRequestId(payload.requestId),
+            // Inbound jobs store the text as Slack sent it; the parser reads it decoded.
+            text: slackMessageText(payload.text),
+            ...(payload.ts ? { ts: payload.ts } : {}),
+            ...(payload.threadTs ? { threadTs: payload.threadTs } : {}),
+            ...(payload.botUserId ? { botUserId: payload.botUserId } : {}),
+          });
+          isDone = true;
+          log.info({ inbound: payload.inboundId, result: result.kind }, 'inbound handled');
+          return result;
+        } finally {
+          // A `link` token must not outlive its answer in the kept job (completed jobs stay a day for de-duplication).
+          const redacted = redactLinkTokens(payload.text);
+          if ((isDone || isFinal) && redacted !== payload.text) await job.updateData({ ...payload, text: redacted });
+        }
       },
       [JOB.interaction]: async (job, _final, log) => {
         const payload = interactionPayload.parse(job.data);

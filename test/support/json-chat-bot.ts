@@ -86,6 +86,7 @@ function interaction(
     case 'extend':
     case 'migrate-entries':
     case 'ack-review':
+    case 'unlink':
       return { kind: action, requestId: on.value, user: on.user, channel: on.conversation };
     case 'cancel':
       return { kind: 'cancel', requestId: on.value, user: on.user, channel: on.conversation };

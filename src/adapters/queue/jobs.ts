@@ -62,7 +62,7 @@ const clusterClick = z.object({
 });
 
 const migrateEntriesClick = z.object({
-  kind: z.enum(['migrate-entries', 'done', 'extend', 'ack-review']),
+  kind: z.enum(['migrate-entries', 'done', 'extend', 'ack-review', 'unlink']),
   requestId: z.string(),
   user: z.string(),
   channel: z.string(),

@@ -93,6 +93,7 @@ export function registerListeners(app: App, router: ListenerRouter, producer: Pr
     ['done', SLACK_ACTION_IDS[ACTIONS.done]],
     ['extend', SLACK_ACTION_IDS[ACTIONS.extend]],
     ['ack-review', SLACK_ACTION_IDS[ACTIONS.acknowledgeReview]],
+    ['unlink', SLACK_ACTION_IDS[ACTIONS.unlink]],
   ] as const) {
     router.action(actionId, async ({ body, action, ack }) => {
       const parsed = reviewAction.safeParse(body);

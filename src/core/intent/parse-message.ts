@@ -3,6 +3,7 @@ import { type AdminCommand, parseAdminCommand } from './admin-command.ts';
 import { askFactsFrom } from './ask.ts';
 import { type CancelCommand, parseCancelCommand } from './cancel-command.ts';
 import type { Intent, ParseContext, ParseFailure } from './intent.ts';
+import { type LinkCommand, parseLinkCommand } from './link-command.ts';
 import { type MessageText, plainText } from './message-text.ts';
 import { parseIntent } from './parse.ts';
 import { findPastedIdentity, type PastedIdentity } from './pasted-identity.ts';
@@ -21,6 +22,7 @@ export interface DiagnoseIntent {
 
 /** Everything a message can mean. Each `kind` is answered by one use case. */
 export type MessageIntent =
+  | LinkCommand
   | CancelCommand
   | AdminCommand
   | ReportCommand
@@ -34,8 +36,12 @@ export type MessageIntent =
  * "audit prod" as nothing); everything else goes to the free-text grammar. Pure and total: never throws.
  */
 export function parseMessage(message: MessageText, context: ParseContext): MessageIntent {
+  // `link` first: a message holding a token is never read by another grammar.
   const command =
-    parseCancelCommand(message.parts) ?? parseAdminCommand(message.parts) ?? parseReportCommand(message.parts);
+    parseLinkCommand(message.parts) ??
+    parseCancelCommand(message.parts) ??
+    parseAdminCommand(message.parts) ??
+    parseReportCommand(message.parts);
   if (command !== undefined) return command;
   const intent = parseIntent(message, context);
   if (intent.kind !== 'diagnose') return intent;

@@ -1,5 +1,6 @@
 import { timeLeft, utcMinute } from '../access/time-left.ts';
 import type { AccessRequest } from '../request/request.ts';
+import { homeLinkParts, type LinkShown } from './link-messages.ts';
 import { ACTIONS, type Message, type MessagePart } from './message.ts';
 import {
   cluster,
@@ -42,11 +43,13 @@ export interface HomeInput {
   isApprover: boolean;
   /** Whether approving a waiting request needs the step-up modal (its cluster's `stepUpLevels`, migrations, recoveries). */
   needsStepUp?: (request: AccessRequest) => boolean;
+  /** The identity the user proved with `link`, shown with an Unlink button. */
+  link?: LinkShown;
 }
 
 /** The App Home tab: your access with time left (Revoke / Extend), your pending requests, and what waits on you. */
 export function homeView(input: HomeInput): Message {
-  const parts: MessagePart[] = [{ kind: 'header', text: 'eks-access' }];
+  const parts: MessagePart[] = [{ kind: 'header', text: 'eks-access' }, ...homeLinkParts(input.link)];
   parts.push({ kind: 'text', text: [strong('Your active access')] });
   if (input.grants.length === 0) parts.push({ kind: 'context', text: 'None right now.' });
   for (const grant of input.grants.slice(0, HOME_ITEMS_PER_LIST)) {

@@ -54,6 +54,8 @@ export const ACTIONS = {
   cancel: 'cancel',
   /** On a break-glass card: an approver acknowledges the post-hoc review; value: request id. */
   acknowledgeReview: 'ack-review',
+  /** On App Home: removes the clicker's `link`ed identity; the value is unused. */
+  unlink: 'unlink',
 } as const;
 
 export type Action = (typeof ACTIONS)[keyof typeof ACTIONS];

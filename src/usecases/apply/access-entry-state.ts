@@ -1,4 +1,4 @@
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE, ownershipTags } from '../../core/plan/access-entries.ts';
+import { isCreatedByRequest, MANAGED_BY_TAG, MANAGED_BY_VALUE, ownershipTags } from '../../core/plan/access-entries.ts';
 import { type EntryFacts, type EntryState, entryStateOf, priorFor } from '../../core/plan/entry-state.ts';
 import type { AccessRequest, PreState } from '../../core/request/request.ts';
 import type { Deps } from '../ports/deps.ts';
@@ -46,11 +46,44 @@ export async function createEntry(
 }
 
 /**
+ * The create-first start of a grant (no aws-auth precedence to check): CreateAccessEntry with the request id as
+ * `clientRequestToken`, and a read only when EKS answers that an entry exists. A run killed after the create and
+ * before the store write sends the same token again and gets the same entry back (EKS and the fake both honour
+ * it), so idempotency costs no call. An existing entry this request created (its tag names the request) counts as
+ * "no entry before": nothing was associated with it, since associations come only after the store write.
+ */
+export async function createFirst(
+  deps: Pick<Deps, 'store' | 'clock'> & LifecycleDeps,
+  request: AccessRequest,
+  entries: AccessEntries,
+  principalArn: string,
+  policyArn: string,
+  calls: string[],
+): Promise<{ request: AccessRequest; state: EntryState }> {
+  const created = await entries.createAccessEntry({
+    principalArn,
+    clientRequestToken: request.id,
+    tags: ownershipTags(request.id),
+  });
+  calls.push('eks:CreateAccessEntry');
+  if (created.created || isCreatedByRequest(created.entry.tags, request.id)) {
+    const state = entryStateOf(entryFacts(created.entry), []);
+    const applying = await recordPreState(deps, request, { policies: [] }, principalArn, policyArn);
+    return { request: applying, state };
+  }
+  // The adapter described the existing entry on the 409; only its policies are left to read.
+  calls.push('eks:DescribeAccessEntry');
+  const policies = created.entry.type === 'STANDARD' ? await entries.listAssociatedPolicies(principalArn) : [];
+  if (created.entry.type === 'STANDARD') calls.push('eks:ListAssociatedAccessPolicies');
+  const state = entryStateOf(entryFacts(created.entry), policies);
+  return { request: await recordPreState(deps, request, state, principalArn, policyArn), state };
+}
+
+/**
  * Records what the principal had before the first change, together with the move to `applying`, and returns the
- * state it read so the caller need not read it again. It reads before it creates: a run killed after a create and
- * before the store write would otherwise send CreateAccessEntry again on its retry. A request already applying is
- * returned as it is (`readNow` false). The exact prior record is the oldest active grant's when another eks-access
- * grant is active on the principal, so what the bot added is never taken for "before".
+ * state it read so the caller need not read it again. It reads before it creates (used where the aws-auth
+ * precedence check must know whether an entry exists first). A request already applying is returned as it is
+ * (`readNow` false).
  */
 export async function markApplying(
   deps: Pick<Deps, 'store' | 'clock'> & LifecycleDeps,
@@ -62,6 +95,20 @@ export async function markApplying(
 ): Promise<{ request: AccessRequest; readNow: true; state: EntryState } | { request: AccessRequest; readNow: false }> {
   if (request.status === 'applying') return { request, readNow: false };
   const state = await readEntryState(entries, principalArn, calls);
+  return { request: await recordPreState(deps, request, state, principalArn, policyArn), readNow: true, state };
+}
+
+/**
+ * The move to `applying` with the pre-state. The exact prior record is the oldest active grant's when another
+ * eks-access grant is active on the principal, so what the bot added is never taken for "before".
+ */
+async function recordPreState(
+  deps: Pick<Deps, 'store' | 'clock'> & LifecycleDeps,
+  request: AccessRequest,
+  state: EntryState,
+  principalArn: string,
+  policyArn: string,
+): Promise<AccessRequest> {
   const active = (await deps.store.activeFor(request.cluster, principalArn)).filter(
     (o) => o.id !== request.id && o.outcome?.method !== 'aws-auth',
   );
@@ -75,8 +122,7 @@ export async function markApplying(
     active.map((o) => ({ id: o.id, prior: o.preState?.prior })),
   );
   const preState: PreState = { hadEntryBefore, hadPolicyBefore, ...(prior ? { prior } : {}) };
-  const applying = await advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
-  return { request: applying, readNow: true, state };
+  return advance(deps, request.id, { type: 'start_apply', at: deps.clock.now(), preState });
 }
 
 function entryFacts(entry: AccessEntryInfo): EntryFacts {

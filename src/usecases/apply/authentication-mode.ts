@@ -2,10 +2,13 @@ import type { AccessRequest } from '../../core/request/request.ts';
 import type { AccessEntries } from '../ports/eks.ts';
 
 /**
- * How old a DescribeCluster answer a grant may act on. Modes only move forward (CONFIG_MAP → API_AND_CONFIG_MAP →
- * API), so a cached mode that allows access entries is still right; a cached CONFIG_MAP is asked again below.
+ * How old a DescribeCluster answer a grant may act on: 10 minutes. Modes only move forward (CONFIG_MAP →
+ * API_AND_CONFIG_MAP → API), so a cached mode that allows access entries is still right however old it is (a
+ * cached API_AND_CONFIG_MAP that is now API costs at most an aws-auth read that was not needed); a cached
+ * CONFIG_MAP is asked again below. The bound is for a cluster deleted and made again under the same name. It keeps
+ * DescribeCluster off the click's path: one call per cluster per 10 minutes per process, not one per grant.
  */
-const CLUSTER_INFO_MAX_AGE_MS = 10_000;
+const CLUSTER_INFO_MAX_AGE_MS = 10 * 60_000;
 
 /** The cluster's authentication mode as the grant acts on it; a request with a mode update in flight asks afresh. */
 export async function authenticationModeOf(

@@ -18,7 +18,11 @@ export async function creatorFromFacts(
   }
 }
 
-const CREATOR_FACTS_MAX_AGE_MS = 10_000;
+/**
+ * The facts the creator look-up needs (ARN, creation time) change only if the cluster is deleted and made again
+ * under the same name; 10 minutes bounds how long a creator-safety check could act on the old cluster's creator.
+ */
+const CREATOR_FACTS_MAX_AGE_MS = 10 * 60_000;
 
 /** Who created the cluster, when it can be told (cached per process); unknown otherwise, never guessed. */
 export async function creatorOf(
@@ -27,7 +31,6 @@ export async function creatorOf(
 ): Promise<CreatorVerdictInput> {
   try {
     const diagnostics = deps.diagnostics.forCluster(cluster);
-    // The facts the creator look-up needs (ARN, creation time) change only if the cluster is deleted and made again.
     const described = await diagnostics.describeCluster({ maxAgeMs: CREATOR_FACTS_MAX_AGE_MS });
     return await creatorFromFacts(diagnostics, described.facts);
   } catch {

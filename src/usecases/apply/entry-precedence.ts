@@ -73,7 +73,7 @@ export async function entryPrecedencePreview(
   principalArn: string,
 ): Promise<EntryPrecedenceInfo | undefined> {
   try {
-    const info = await deps.gateways.forCluster(cluster).accessEntries.describeCluster({ maxAgeMs: 10_000 });
+    const info = await deps.gateways.forCluster(cluster).accessEntries.describeCluster({ maxAgeMs: 10 * 60_000 });
     if (info.authenticationMode !== 'API_AND_CONFIG_MAP') return undefined;
     return precedenceLine(await readEntryPrecedence(deps, cluster, principalArn), principalArn);
   } catch (error) {

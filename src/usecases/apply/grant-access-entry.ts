@@ -4,13 +4,14 @@ import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import { nonStandardEntry } from '../../core/messages/grant-texts.ts';
 import { type AccessScope, wantedScope } from '../../core/plan/access-entries.ts';
 import { planGrant } from '../../core/plan/entry-delta.ts';
+import type { EntryState } from '../../core/plan/entry-state.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import { type ClusterSettings, partitionOfCluster } from '../../core/settings.ts';
 import { AdapterError } from '../../shared/errors.ts';
 import type { AccessEntries } from '../ports/eks.ts';
 import { recordAudit } from '../support/record-audit.ts';
 import { type ApplyResult, announceOutcome, fail, failure, recordGrant } from '../support/request-lifecycle.ts';
-import { createEntry, markApplying, readEntryState } from './access-entry-state.ts';
+import { createEntry, createFirst, markApplying, readEntryState } from './access-entry-state.ts';
 import { authenticationModeOf, takesAccessEntries } from './authentication-mode.ts';
 import { refuseIfCreator } from './creator-safety.ts';
 import { entryPrecedenceCheck } from './entry-precedence.ts';
@@ -70,23 +71,10 @@ export async function writeAccessEntryGrant(
   const refused = await refuseIfCreator(deps, started, cluster, principalArn, policyArn);
   if (refused) return { stopped: await fail(deps, started.id, refused) };
 
-  const marked = await markApplying(deps, started, entries, principalArn, policyArn, calls);
-  const request = marked.request;
-  await auditApplying(deps, request, principalArn, policyArn, wanted);
-  // The entry markApplying read a moment ago in this run is current enough; a resumed run reads it again.
-  let state = marked.readNow ? marked.state : await readEntryState(entries, principalArn, calls);
-  if (state.entry && state.entry.type !== 'STANDARD') {
-    return {
-      stopped: await fail(deps, request.id, failure('non_standard_entry', nonStandardEntry(state.entry.type), deps)),
-    };
-  }
-  if (!state.entry) {
-    const precedence = checks.awsAuthPrecedence
-      ? await entryPrecedenceCheck(deps, cluster, request, principalArn)
-      : { carry: {} };
-    if ('failure' in precedence) return { stopped: await fail(deps, request.id, precedence.failure) };
-    state = await createEntry(request, entries, principalArn, calls, precedence.carry);
-  }
+  const begun = await beginGrant(deps, started, cluster, { principalArn, entries, calls }, checks, policyArn);
+  if ('stopped' in begun) return begun;
+  const { request } = begun;
+  const state = begun.state;
   for (const step of planGrant(state, { policyArn, scope: wanted })) {
     if (step.op !== 'associate') continue; // the entry exists by now: planGrant only associates
     await entries.associatePolicy(principalArn, step.policyArn, step.scope);
@@ -113,6 +101,50 @@ export async function writeAccessEntryGrant(
   );
   await announceOutcome(deps, granted, evidence.lines);
   return { granted };
+}
+
+/**
+ * Everything before the policy: the pre-state with the move to `applying`, and the entry. Without an aws-auth
+ * precedence check a fresh grant creates first (three calls in all: create, associate, read back); a resumed
+ * grant, or one that must check aws-auth before an entry exists, reads first.
+ */
+async function beginGrant(
+  deps: AccessEntryDeps,
+  started: AccessRequest,
+  cluster: ClusterSettings,
+  { principalArn, entries, calls }: EntryTarget,
+  checks: { awsAuthPrecedence: boolean },
+  policyArn: string,
+): Promise<{ request: AccessRequest; state: EntryState } | { stopped: ApplyResult }> {
+  const wanted = wantedScope(started.namespaces);
+  if (started.status !== 'applying' && !checks.awsAuthPrecedence) {
+    const first = await createFirst(deps, started, entries, principalArn, policyArn, calls);
+    await auditApplying(deps, first.request, principalArn, policyArn, wanted);
+    return refuseNonStandard(deps, first);
+  }
+  const marked = await markApplying(deps, started, entries, principalArn, policyArn, calls);
+  const request = marked.request;
+  await auditApplying(deps, request, principalArn, policyArn, wanted);
+  // The entry markApplying read a moment ago in this run is current enough; a resumed run reads it again.
+  let state = marked.readNow ? marked.state : await readEntryState(entries, principalArn, calls);
+  if (!state.entry) {
+    const precedence = checks.awsAuthPrecedence
+      ? await entryPrecedenceCheck(deps, cluster, request, principalArn)
+      : { carry: {} };
+    if ('failure' in precedence) return { stopped: await fail(deps, request.id, precedence.failure) };
+    state = await createEntry(request, entries, principalArn, calls, precedence.carry);
+  }
+  return refuseNonStandard(deps, { request, state });
+}
+
+/** A node or Fargate entry on the principal: never given a policy by a grant. */
+async function refuseNonStandard(
+  deps: AccessEntryDeps,
+  begun: { request: AccessRequest; state: EntryState },
+): Promise<{ request: AccessRequest; state: EntryState } | { stopped: ApplyResult }> {
+  const type = begun.state.entry?.type;
+  if (type === undefined || type === 'STANDARD') return begun;
+  return { stopped: await fail(deps, begun.request.id, failure('non_standard_entry', nonStandardEntry(type), deps)) };
 }
 
 /** The `applying` audit event: what is about to be written, and what the end will give back. */

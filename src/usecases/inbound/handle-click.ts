@@ -3,6 +3,7 @@ import { acknowledgeReview } from '../break-glass/break-glass.ts';
 import { answerDiagnosis } from '../diagnose/answer-diagnosis.ts';
 import { endFromButton } from '../end/revoke-access.ts';
 import { extendGrant } from '../extend/extend-grant.ts';
+import { unlinkIdentity } from '../identity/link-identity.ts';
 import { moveEntries } from '../migrate/move-entries.ts';
 import type { Deps } from '../ports/deps.ts';
 import { cancelFromButton } from '../review/cancel-request.ts';
@@ -12,7 +13,7 @@ import { postOnce } from '../support/post-once.ts';
 
 export type Click =
   | {
-      kind: 'migrate-entries' | 'done' | 'extend' | 'ack-review';
+      kind: 'migrate-entries' | 'done' | 'extend' | 'ack-review' | 'unlink';
       requestId: string;
       user: string;
       channel: string;
@@ -55,6 +56,18 @@ export async function handleClick(deps: Deps, input: Click): Promise<unknown> {
       return extendGrant(deps, { ...click, requestId: asRequestId(click.requestId) });
     case 'ack-review':
       return acknowledgeReview(deps, { ...click, requestId: asRequestId(click.requestId) });
+    case 'unlink': {
+      // Only ever the clicker's own link; the button's value is not read.
+      const answer = await unlinkIdentity(deps, asPersonId(click.user));
+      await postOnce(
+        deps,
+        `click:unlink:${click.user}:${deps.clock.now()}`,
+        'reply',
+        { channel: click.channel },
+        answer,
+      );
+      return { kind: 'unlinked' };
+    }
     case 'review':
       return reviewRequest(deps, { ...click, requestId: asRequestId(click.requestId) });
     case 'cancel':

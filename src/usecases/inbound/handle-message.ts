@@ -8,6 +8,7 @@ import { breakGlass } from '../break-glass/break-glass.ts';
 import { answerDiagnosis } from '../diagnose/answer-diagnosis.ts';
 import { revokeAccess } from '../end/revoke-access.ts';
 import { revokeUnnamed } from '../end/revoke-unnamed.ts';
+import { linkIdentity, unlinkIdentity } from '../identity/link-identity.ts';
 import type { Deps } from '../ports/deps.ts';
 import { answerReport } from '../report/answer-report.ts';
 import { cancelByText } from '../review/cancel-request.ts';
@@ -40,6 +41,15 @@ export async function handleMessage(deps: Deps, input: InboundMessage): Promise<
   };
 
   switch (intent.kind) {
+    case 'link': {
+      // A channel mention is readable by others: its token is refused (slash commands and DMs are private).
+      const where = input.source === 'mention' ? 'channel' : 'private';
+      await reply(await linkIdentity(deps, { person: user, pasted: intent.pasted, where, length: input.text.length }));
+      return { kind: 'replied', reason: 'link' };
+    }
+    case 'unlink':
+      await reply(await unlinkIdentity(deps, user));
+      return { kind: 'replied', reason: 'unlink' };
     case 'cancel':
       await reply(await cancelByText(deps, { user, clusterGiven: intent.cluster }));
       return { kind: 'replied', reason: 'cancel' };

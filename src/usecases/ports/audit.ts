@@ -24,7 +24,11 @@ export type AuditEventType =
   /** A bot grant whose entry, policy or aws-auth item was removed outside the bot; the grant is ended. */
   | 'drift'
   /** The configured audit retention removed stream entries older than `detail.before`. */
-  | 'audit_trimmed';
+  | 'audit_trimmed'
+  /** A person proved an AWS identity with `link` (principal and session in `detail`; never the token). */
+  | 'identity_linked'
+  /** A person removed their `link`. */
+  | 'identity_unlinked';
 
 export interface AuditEvent {
   type: AuditEventType;

@@ -5,6 +5,8 @@ import type { HomeTab, MessageLog, Notifier, People, UserGroups } from './chat.t
 import type { Clock } from './clock.ts';
 import type { DiagnosticsGateways } from './diagnostics.ts';
 import type { ClusterGateways } from './eks.ts';
+import type { IdentityLinks } from './identity.ts';
+import type { LinkVerifier } from './link-verifier.ts';
 import type { AutoApprovalQuota, Digests, JobQueue, RequestStore } from './requests.ts';
 
 /** Everything a use case may touch; composed once per process by the runtime. */
@@ -27,6 +29,9 @@ export interface Deps {
   people: People;
   autoApprovals: AutoApprovalQuota;
   digests: Digests;
+  identityLinks: IdentityLinks;
+  /** Checks a `link` token with STS. */
+  linkVerifier: LinkVerifier;
 }
 
 /** How long the bot waits before its reminders, digests and notes; set once from the environment and config. */

@@ -18,9 +18,10 @@ export function homeOwner(user: string): string {
 
 /** Builds and publishes the user's Home tab (views.publish), and remembers the view id Slack gave it. */
 export async function publishHome(
-  deps: Pick<Deps, 'clock' | 'home' | 'messages' | 'settings' | 'store'>,
+  deps: Pick<Deps, 'clock' | 'home' | 'messages' | 'settings' | 'store' | 'identityLinks'>,
   user: PersonId,
 ): Promise<{ viewId: string }> {
+  const link = await deps.identityLinks.get(user);
   const requests = await deps.store.listForUser(user, RECENT_REQUESTS);
   const approves = deps.settings.clusters.filter((c) => approvalPolicyOf(c).approvers.includes(user));
   const waiting: AccessRequest[] = [];
@@ -38,6 +39,7 @@ export async function publishHome(
     waiting,
     isApprover: approves.length > 0,
     needsStepUp: (r) => needsStepUp(r, findCluster(deps.settings, r.cluster)?.stepUpLevels),
+    ...(link ? { link } : {}),
   });
   const published = await deps.home.publish(user, view);
   if (published.viewId) await deps.messages.save(homeOwner(user), 'view', { channel: published.viewId, ts: '' });

@@ -5,6 +5,7 @@ import type { Message } from '../../core/messages/message.ts';
 import { plainReply, requestCard } from '../../core/messages/request-messages.ts';
 import type { Refusal } from '../../core/refusals.ts';
 import {
+  type ApprovalPolicy,
   type AutoApproveDecision,
   approversFor,
   decideAutoApprove,
@@ -38,6 +39,7 @@ import { schedulePendingTimers } from '../review/remind-approvers.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
 import { recordAudit } from '../support/record-audit.ts';
 import { ackMessage, approvalChannelLink } from '../support/request-conversation.ts';
+import { settleAll } from '../support/settle-all.ts';
 import { autoApproveIfAllowed } from './auto-approve.ts';
 import { awsAuthPreviewFor } from './aws-auth-preview.ts';
 import { currentAccessOf } from './current-access.ts';
@@ -91,12 +93,13 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
   // A preview exists exactly when the grant goes through aws-auth (or whether it does could not be read).
   // Only for a request not filed before: a retried job keeps what the card already shows.
   const existing = await deps.store.get(input.requestId);
-  const currentAccess =
+  // The card's look-ups do not depend on each other: one round of calls, not two.
+  const [currentAccess, precedence] = await Promise.all([
     kind !== 'migrate' && !existing && mayNeedCard(cluster, kind, input.level, input.requester !== input.subject)
-      ? await currentAccessOf(deps, cluster, principalArn, { viaAwsAuth: preview !== undefined })
-      : undefined;
-  const precedence =
-    kind === 'grant' && !preview && !existing ? await entryPrecedencePreview(deps, cluster, principalArn) : undefined;
+      ? currentAccessOf(deps, cluster, principalArn, { viaAwsAuth: preview !== undefined })
+      : undefined,
+    kind === 'grant' && !preview && !existing ? entryPrecedencePreview(deps, cluster, principalArn) : undefined,
+  ]);
   const request: AccessRequest = {
     ...newPendingRequest({ ...input, id: input.requestId, kind, principalArn, cluster: cluster.name, duration }, now),
     ...(preview ? { awsAuthPreview: preview } : {}),
@@ -145,13 +148,27 @@ async function announce(
   const owner = requestOwner(request.id);
   const where = approvalChannelLink(cluster);
   const policy = approvalPolicyOf(cluster, kindOf(request), request.level);
-  await postOnce(
+  // The requester's reply and the approvers' cards go to different places: side by side, not one after another.
+  const ack = postOnce(
     deps,
     owner,
     'ack',
     { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) },
     ackMessage(request, approversFor(request, policy), where, decision),
   );
+  await settleAll([ack, postCards(deps, request, cluster, policy)]);
+  // Last, after the cards: the person it is for, when someone else asked.
+  if (!request.autoApproval) await tellSubject(deps, request, cluster);
+}
+
+/** The approval cards, or, when policy approved it, a line in the approvers' digest. */
+async function postCards(
+  deps: Pick<Deps, 'clock' | 'digests' | 'messages' | 'notifier' | 'queue' | 'settings' | 'tuning' | 'userGroups'>,
+  request: AccessRequest,
+  cluster: ClusterSettings,
+  policy: ApprovalPolicy,
+): Promise<void> {
+  const owner = requestOwner(request.id);
   // Nothing for a person to decide: approvers hear of it in their channel's digest, not as a card per request.
   if (request.autoApproval) {
     await noteInDigest(deps, request);
@@ -167,17 +184,18 @@ async function announce(
   );
   if (cluster.approvalChannel) {
     await postOnce(deps, owner, `card:${cluster.approvalChannel}`, { channel: cluster.approvalChannel }, card);
-  } else {
-    for (const approver of peopleIn(policy.approvers, await membersOf(deps, policy.approvers))) {
-      // The subject never gets a card to decide their own access (a group may include them); nor the requester
-      // unless allowSelfApproval.
-      if (isBarredParty(request, approver, policy)) continue;
-      const dm = await deps.notifier.openDm(approver);
-      await postOnce(deps, owner, `card:${approver}`, { channel: dm }, card);
-    }
+    return;
   }
-  // Last, after the cards: the person it is for, when someone else asked.
-  await tellSubject(deps, request, cluster);
+  // The subject never gets a card to decide their own access (a group may include them); nor the requester unless
+  // allowSelfApproval. Each approver's DM is its own channel: the cards go out side by side.
+  const approvers = peopleIn(policy.approvers, await membersOf(deps, policy.approvers));
+  await settleAll(
+    approvers
+      .filter((approver) => !isBarredParty(request, approver, policy))
+      .map(async (approver) =>
+        postOnce(deps, owner, `card:${approver}`, { channel: await deps.notifier.openDm(approver) }, card),
+      ),
+  );
 }
 
 async function refused(

@@ -21,6 +21,7 @@ import type { UpdateResult } from '../ports/requests.ts';
 import { resolvedPolicy } from '../review/approval-policy.ts';
 import { postOnce, requestOwner } from './post-once.ts';
 import { refreshCards, replyInThread, threadTarget } from './request-conversation.ts';
+import { settleAll } from './settle-all.ts';
 
 export type ApplyResult = { status: AccessRequest['status'] };
 
@@ -153,25 +154,37 @@ export async function announceOutcome(
   // The click's job posts "Approved by …; applying…"; here it is updated in place to how it ended ("granted and
   // verified", "failed: …"), so no reply in the thread stays at "applying". When Slack failed the click's post, that
   // job may still be retrying: it is posted here first (once, by the same key), so the thread reads in order.
+  const outcome = async () => {
+    if (request.status === 'granted') {
+      const lines = evidence ?? [
+        `access entry \`${request.outcome?.principalArn ?? ''}\``,
+        `policy \`${request.outcome?.policyArn ?? ''}\``,
+      ];
+      await replyInThread(deps, request, 'outcome', grantedReply(request, lines));
+    } else if (request.status === 'failed') {
+      await replyInThread(deps, request, 'outcome', failedReply(request));
+    }
+  };
   if ((request.status === 'granted' || request.status === 'failed') && request.approvals.length > 0) {
-    await postOnce(
-      deps,
-      requestOwner(request.id),
-      'decision:approved',
-      await threadTarget(deps, request),
-      statusReply(request),
-      {
-        updateIfPosted: true,
-      },
-    );
+    const decision = async () =>
+      postOnce(
+        deps,
+        requestOwner(request.id),
+        'decision:approved',
+        await threadTarget(deps, request),
+        statusReply(request),
+        {
+          updateIfPosted: true,
+        },
+      );
+    // Once "Approved by …; applying…" is in the thread, updating it in place and posting the outcome under it do not
+    // depend on each other: both go at once, and the person waits for one Slack call, not two. When it is not
+    // there yet it is posted first, so the thread reads in order.
+    if (await deps.messages.get(requestOwner(request.id), 'decision:approved')) {
+      await settleAll([decision(), outcome()]);
+      return;
+    }
+    await decision();
   }
-  if (request.status === 'granted') {
-    const lines = evidence ?? [
-      `access entry \`${request.outcome?.principalArn ?? ''}\``,
-      `policy \`${request.outcome?.policyArn ?? ''}\``,
-    ];
-    await replyInThread(deps, request, 'outcome', grantedReply(request, lines));
-  } else if (request.status === 'failed') {
-    await replyInThread(deps, request, 'outcome', failedReply(request));
-  }
+  await outcome();
 }

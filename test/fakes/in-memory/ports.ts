@@ -8,6 +8,7 @@ import type { AuditEvent } from '../../../src/usecases/ports/audit.ts';
 import type { MessageRef } from '../../../src/usecases/ports/chat.ts';
 import type { Deps } from '../../../src/usecases/ports/deps.ts';
 import type { AccessEntries, AccessEntryInfo, ClusterInfo } from '../../../src/usecases/ports/eks.ts';
+import type { LinkedIdentity } from '../../../src/usecases/ports/identity.ts';
 import type { DigestItem } from '../../../src/usecases/ports/requests.ts';
 import { refreshCardsNow } from '../../../src/usecases/support/request-conversation.ts';
 
@@ -287,6 +288,24 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
         world.autoApproved.set(key, [...recent, { id: requestId, at }]);
         return { isTaken: true, usedBefore: recent.length };
       },
+    },
+    identityLinks: (() => {
+      const links = new Map<string, LinkedIdentity>();
+      const used = new Set<string>();
+      return {
+        get: async (person: string) => links.get(person),
+        put: async (person: string, link: LinkedIdentity) => void links.set(person, link),
+        remove: async (person: string) => links.delete(person),
+        claimToken: async (digest: string) => {
+          if (used.has(digest)) return false;
+          used.add(digest);
+          return true;
+        },
+      };
+    })(),
+    linkVerifier: {
+      partitionOf: () => undefined,
+      verify: async () => ({ ok: false, reason: 'unavailable', detail: 'no STS in the in-memory world' }),
     },
     home: {
       publish: async (user, view) => {

@@ -15,6 +15,7 @@ export const SLACK_ACTION_IDS = {
   [ACTIONS.approveStepUp]: 'eks_access_approve_step_up',
   [ACTIONS.cancel]: 'eks_access_cancel',
   [ACTIONS.acknowledgeReview]: 'eks_access_ack_review',
+  [ACTIONS.unlink]: 'eks_access_unlink',
 } as const satisfies Record<Action, string>;
 
 export type SlackActionId = (typeof SLACK_ACTION_IDS)[Action];

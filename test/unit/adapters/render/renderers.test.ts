@@ -153,6 +153,7 @@ describe('neutral actions and Slack wire ids', () => {
       'approve-step-up': 'eks_access_approve_step_up',
       cancel: 'eks_access_cancel',
       'ack-review': 'eks_access_ack_review',
+      unlink: 'eks_access_unlink',
     });
   });
 });

@@ -91,12 +91,39 @@ describe('applyGrant', () => {
 
     expect(result.status).toBe('granted');
     expect(world.awsCalls).not.toContain('DescribeCluster');
-    expect(world.awsCalls).toEqual([
-      'DescribeAccessEntry',
-      'CreateAccessEntry',
-      'AssociateAccessPolicy',
-      'ListAssociatedAccessPolicies',
-    ]);
+    // Create first: idempotency is the create's clientRequestToken, not a read before it.
+    expect(world.awsCalls).toEqual(['CreateAccessEntry', 'AssociateAccessPolicy', 'ListAssociatedAccessPolicies']);
+  });
+
+  it('after a kill between the create and the store write, takes its own tagged entry for "no entry before"', async () => {
+    const { world, id } = approvedWorld();
+    world.clusterCache.answer = { name: 'prod-cluster', status: 'ACTIVE', authenticationMode: 'API' };
+    const principal = 'arn:aws:iam::111122223333:user/alice';
+    const tags = { 'eks-access/managed-by': 'eks-access', 'eks-access/request': id };
+    world.entries.set(principal, { principalArn: principal, type: 'STANDARD', kubernetesGroups: [], tags });
+
+    const result = await applyRequest(world.deps, id);
+
+    expect(result.status).toBe('granted');
+    const stored = world.requests.get(id);
+    expect(stored?.preState?.prior).toMatchObject({ policies: [] });
+    expect(stored?.preState?.prior?.entry).toBeUndefined();
+    expect(stored?.outcome).toMatchObject({ hadEntryBefore: false, hadPolicyBefore: false });
+    expect(world.awsCalls).toEqual(['CreateAccessEntry', 'AssociateAccessPolicy', 'ListAssociatedAccessPolicies']);
+  });
+
+  it('reads the policies of an entry someone else made, and records it as there before', async () => {
+    const { world, id } = approvedWorld();
+    world.clusterCache.answer = { name: 'prod-cluster', status: 'ACTIVE', authenticationMode: 'API' };
+    const principal = 'arn:aws:iam::111122223333:user/alice';
+    world.entries.set(principal, { principalArn: principal, type: 'STANDARD', kubernetesGroups: ['ops'], tags: {} });
+
+    const result = await applyRequest(world.deps, id);
+
+    expect(result.status).toBe('granted');
+    expect(world.requests.get(id)?.preState?.prior?.entry).toMatchObject({ kubernetesGroups: ['ops'] });
+    expect(world.requests.get(id)?.outcome).toMatchObject({ hadEntryBefore: true });
+    expect(world.awsCalls.slice(0, 2)).toEqual(['CreateAccessEntry', 'ListAssociatedAccessPolicies']);
   });
 
   it('asks EKS again when the cached description says CONFIG_MAP (modes only move forward)', async () => {
