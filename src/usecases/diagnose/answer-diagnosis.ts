@@ -11,7 +11,8 @@ import type {
 import type { Diagnosis, Finding } from '../../core/diagnose/finding.ts';
 import { diagnosisFor } from '../../core/diagnose/redact.ts';
 import { isParsedArn, parseArn } from '../../core/identity/arn.ts';
-import { asPersonId } from '../../core/ids.ts';
+import type { PersonIdentity } from '../../core/identity/person-identity.ts';
+import { asPersonId, asPrincipalArn } from '../../core/ids.ts';
 import type { PastedIdentity } from '../../core/intent/pasted-identity.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
 import {
@@ -56,7 +57,16 @@ export type DiagnosisOutcome =
 export async function answerDiagnosis(
   deps: Pick<
     Deps,
-    'audit' | 'auditTrail' | 'clock' | 'diagnostics' | 'messages' | 'notifier' | 'settings' | 'store' | 'userGroups'
+    | 'audit'
+    | 'auditTrail'
+    | 'clock'
+    | 'diagnostics'
+    | 'identityLinks'
+    | 'messages'
+    | 'notifier'
+    | 'settings'
+    | 'store'
+    | 'userGroups'
   >,
   input: DiagnosisInput,
 ): Promise<DiagnosisOutcome> {
@@ -73,7 +83,7 @@ export async function answerDiagnosis(
     await reply('diagnosis', plainReply(describeRefusal(cluster)));
     return { kind: 'refused', reason: cluster.code };
   }
-  const identity = identityFor(deps, input);
+  const identity = identityFor(await personIdentity(deps, input.user), input);
   if ('problem' in identity) {
     await reply('diagnosis', identity.problem);
     return { kind: 'refused', reason: 'no_identity' };
@@ -109,12 +119,28 @@ export async function answerDiagnosis(
   return { kind: 'diagnosed', diagnosis, evidence, audience };
 }
 
+/**
+ * Who the person is in IAM: `users:` first, then a `link` they proved. TODO(h-ident): take the identity resolved
+ * through users/SSO/links (one resolver) once that lands.
+ */
+async function personIdentity(
+  deps: Pick<Deps, 'settings' | 'identityLinks'>,
+  user: string,
+): Promise<PersonIdentity | undefined> {
+  const configured = configuredIdentity(deps.settings, asPersonId(user));
+  if (configured) return configured;
+  const link = await deps.identityLinks.get(asPersonId(user)).catch(() => undefined);
+  if (!link) return undefined;
+  const arn = asPrincipalArn(link.principalArn);
+  return link.session !== undefined
+    ? { kind: 'session', roleArn: arn, session: link.session, source: 'link' }
+    : { kind: 'principal', arn, source: 'link' };
+}
+
 function identityFor(
-  deps: Pick<Deps, 'settings'>,
+  person: PersonIdentity | undefined,
   input: DiagnosisInput,
 ): Omit<IdentityFacts, 'iamArn'> | { problem: ReturnType<typeof plainReply> } {
-  // TODO(h-ident): take the identity resolved through users/SSO/links once that lands; `users:` for now.
-  const person = configuredIdentity(deps.settings, asPersonId(input.user));
   const mapped = person ? (person.kind === 'session' ? person.roleArn : person.arn) : undefined;
   const pasted = input.identity;
   const withMapped = mapped ? { mapped, ...(person?.kind === 'session' ? { mappedSession: person.session } : {}) } : {};
