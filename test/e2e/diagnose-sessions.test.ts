@@ -4,8 +4,10 @@
  * a pasted identity that is not the mapped one, and a session whose binding spells the username with `@`.
  */
 import { DeleteAccessEntryCommand, EKSClient } from '@aws-sdk/client-eks';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import type { SlackMessage } from '../../sandbox/slack/web-api.ts';
+import { createEksToken } from '../../src/adapters/kubernetes/eks-token.ts';
 import { ARNS, type E2eSandbox, PEOPLE } from '../support/e2e-sandbox.ts';
 import { useRunningBot } from '../support/running-bot.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -110,5 +112,44 @@ describe('diagnosis: who changed it, RBAC, stated identities and sessions', () =
     expect(textOf(answer)).toContain(`A binding names ${atSpelling}, but EKS renders your username as ${rendered}`);
     expect(textOf(answer)).toContain(`--user='${rendered}'`);
     expect(sandbox.eks.policies('staging', DEV_ROLE)).toEqual([]);
+  });
+
+  it('diagnoses a linked role session as that session (nobody listed it in users:)', async () => {
+    const grace = 'U0GRACE';
+    const graceKey = { accessKeyId: 'AKIAE2EGRACE00000001', secretAccessKey: 'grace-secret-not-real' };
+    const sharedRole = 'arn:aws:iam::111122223333:role/shared-dev';
+    sandbox.sts.addKey(graceKey.accessKeyId, graceKey.secretAccessKey, {
+      account: '111122223333',
+      arn: 'arn:aws:iam::111122223333:user/grace',
+      userId: 'AIDAE2EGRACE',
+    });
+    sandbox.sts.allowRole(sharedRole);
+    sandbox.iam.addRole(sharedRole);
+    const sts = new STSClient({ region: 'us-east-1', credentials: graceKey, endpoint: sandbox.sts.url });
+    const assumed = await sts.send(
+      new AssumeRoleCommand({ RoleArn: sharedRole, RoleSessionName: 'grace@example.com' }),
+    );
+    sts.destroy();
+    const c = assumed.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRole gave no credentials');
+    const { token } = await createEksToken({
+      clusterName: 'eks-access-link',
+      region: 'us-east-1',
+      credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken },
+      now: Date.now(),
+      dnsSuffix: 'amazonaws.com',
+    });
+    const linked = await sandbox.dm(grace, `link ${token}`);
+    await sandbox.slack.waitForMessage((m) => m.threadTs === linked.ts && /Linked you to/.test(textOf(m)), 20_000);
+    sandbox.eks.seedAccessEntry('staging', { principalArn: sharedRole });
+    const atSpelling = 'arn:aws:sts::111122223333:assumed-role/shared-dev/grace@example.com';
+    sandbox.kube.staging.addClusterRoleBinding('grace-view', 'view', [{ kind: 'User', name: atSpelling }]);
+
+    const sent = await sandbox.mention(grace, 'why am I unauthorized on staging');
+    const answer = await diagnosisIn(sent.ts);
+
+    expect(textOf(answer)).toContain(
+      `A binding names ${atSpelling}, but EKS renders your username as arn:aws:sts::111122223333:assumed-role/shared-dev/grace-example.com`,
+    );
   });
 });
