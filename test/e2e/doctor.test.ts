@@ -95,6 +95,19 @@ describe('eks-access doctor, in the terminal', () => {
     expect(output).toContain('rolearn: arn:aws:iam::111122223333:role/carol-role');
   });
 
+  it('exits 1 when the entry maps a group no binding names, and gives the binding to add (issue 19)', async () => {
+    sandbox.eks.seedAccessEntry('staging', { principalArn: ARNS.dave, kubernetesGroups: ['dev-team'] });
+
+    const { code, output } = await doctor('--cluster', 'staging', '--arn', ARNS.dave);
+
+    expect(code).toBe(1);
+    expect(output).toContain('No RoleBinding/ClusterRoleBinding names group dev-team');
+    expect(output).toContain(
+      "kubectl create clusterrolebinding eks-access-dev-team --clusterrole=view --group='dev-team'",
+    );
+    expect(output).toContain('✗ RBAC binds the username or a group');
+  });
+
   it('exits 0 when access should work, with the same findings as JSON', async () => {
     const text = await doctor('--cluster', 'prod', '--arn', ARNS.alice);
     const json = await doctor('--cluster', 'prod', '--arn', ARNS.alice, '--json');
