@@ -541,6 +541,15 @@ const CASES: Record<RuleId, readonly Case[]> = {
     ],
   ],
   'no-access': [
+    [
+      'no entry for the shared role a session signs in to',
+      erin({ accessEntry: noEntry([CREATOR_ARN]) }),
+      {
+        severity: 'blocker',
+        isGrantFix: true,
+        evidence: `No session of ${DEV_ROLE} gets a Kubernetes username, yours (${ERIN}) included`,
+      },
+    ],
     ...(['API', 'API_AND_CONFIG_MAP'] as const).map(
       (mode): Case => [
         `${mode}: no entry`,
@@ -685,6 +694,27 @@ const CASES: Record<RuleId, readonly Case[]> = {
       'a role shared on purpose, nobody mapped to a session of it',
       onConfigMap({ mapRoles: NODE_ITEM + item(`rolearn: ${ROLE_ARN_NO_PATH}`, 'ci') }),
       undefined,
+    ],
+    [
+      'aws-auth {{SessionName}}, bound with the raw session (@)',
+      onConfigMap(
+        { mapRoles: NODE_ITEM + item(`rolearn: ${ROLE_ARN_NO_PATH}`, 'sso:{{SessionName}}', []) },
+        {
+          identity: {
+            given: `arn:aws:sts::${ACCOUNT}:assumed-role/bob-admin/bob@example.com`,
+            source: 'mapped',
+            mapped: ROLE_ARN,
+            mappedSession: 'bob@example.com',
+            iamArn: ROLE_ARN,
+          },
+          rbac: rbac(binding('bob', [['User', 'sso:bob@example.com']])),
+        },
+      ),
+      {
+        severity: 'blocker',
+        command: "--user='sso:bob-example.com'",
+        evidence: 'rendered for session bob@example.com as sso:bob-example.com',
+      },
     ],
     [
       'a session template on aws-auth, bound as rendered',
