@@ -218,3 +218,42 @@ function baseRecord(
     eventCategory: 'Management',
   };
 }
+
+export interface EksChangeEventInput {
+  eventName: 'DeleteAccessEntry' | 'DisassociateAccessPolicy' | 'UpdateAccessEntry';
+  region: string;
+  accountId: string;
+  /** Epoch milliseconds. */
+  eventTime: number;
+  userIdentity: CreatorIdentity;
+  /** The request members as the EKS model names them: `clusterName`, `principalArn`, `policyArn`, `username`, … */
+  requestParameters: Record<string, unknown>;
+  eventId?: string;
+}
+
+/**
+ * An EKS access-entry change (`DeleteAccessEntry`, `DisassociateAccessPolicy`, `UpdateAccessEntry`). The request
+ * parameters are recorded under the model's member names; which ones the real service records is not documented
+ * (the diagnosis also accepts `name` for the cluster), so treat this shape as the fake's best reading.
+ */
+export function eksChangeEvent(input: EksChangeEventInput): CloudTrailRecord {
+  return {
+    eventVersion: '1.09',
+    userIdentity: userIdentityOf(input.userIdentity, input.accountId),
+    eventTime: iso(input.eventTime),
+    eventSource: 'eks.amazonaws.com',
+    eventName: input.eventName,
+    awsRegion: input.region,
+    sourceIPAddress: '203.0.113.10',
+    userAgent: 'aws-cli/2.17.0 md/awscrt#0.20.11 ua/2.0 os/linux#6.1 md/arch#x86_64 lang/python#3.11.8',
+    requestParameters: input.requestParameters,
+    responseElements: null,
+    requestID: randomUUID(),
+    eventID: input.eventId ?? randomUUID(),
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: input.accountId,
+    eventCategory: 'Management',
+  };
+}

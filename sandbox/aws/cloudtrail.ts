@@ -22,8 +22,9 @@ import {
   json,
 } from '../fake-server.ts';
 import type { RouteMatch } from '../route-table.ts';
-import type { CloudTrailRecord } from './cloudtrail-events.ts';
+import { type CloudTrailRecord, type CreatorIdentity, eksChangeEvent } from './cloudtrail-events.ts';
 import { CloudTrailError, type LookupResource, lookupEvents, type StoredEvent } from './cloudtrail-lookup.ts';
+import type { EksFake } from './eks.ts';
 
 export type { CloudTrailRecord } from './cloudtrail-events.ts';
 export type { LookupResource } from './cloudtrail-lookup.ts';
@@ -74,6 +75,30 @@ export class CloudTrailFake extends FakeServer {
 
   addEvent(record: CloudTrailRecord, extras: EventExtras = {}): void {
     this.#events.push({ record: structuredClone(record), resources: extras.resources ?? defaultResources(record) });
+  }
+
+  /**
+   * Records every access-entry change the EKS fake performs (DeleteAccessEntry, DisassociateAccessPolicy,
+   * UpdateAccessEntry) as CloudTrail would, the caller named by `identityOf` from the request's access key id
+   * (unknown keys are recorded as an IAM user `unknown-<key>`).
+   */
+  recordEksChanges(eks: EksFake, identityOf: (accessKeyId: string | undefined) => CreatorIdentity | undefined): void {
+    eks.onChange((call) => {
+      const identity = identityOf(call.accessKeyId) ?? {
+        type: 'IAMUser' as const,
+        userArn: `arn:aws:iam::${call.accountId}:user/unknown-${call.accessKeyId ?? 'none'}`,
+      };
+      const record = eksChangeEvent({
+        eventName: call.operation,
+        region: call.region,
+        accountId: call.accountId,
+        eventTime: call.at,
+        userIdentity: { ...identity, ...(call.accessKeyId !== undefined ? { accessKeyId: call.accessKeyId } : {}) },
+        requestParameters: call.requestParameters,
+      });
+      const resources = [{ ResourceType: 'AWS::EKS::Cluster', ResourceName: call.clusterName }];
+      this.addEvent(record, { resources });
+    });
   }
 
   /** LookupEvents calls answered with events (throttled and invalid calls not included). */

@@ -42,6 +42,22 @@ import {
 
 export type { AddClusterInput, SeedEntryInput } from './eks-state.ts';
 
+/** The access-entry changes CloudTrail records and the diagnosis looks up (who deleted or changed an entry). */
+export type EksChangeOperation = 'DeleteAccessEntry' | 'DisassociateAccessPolicy' | 'UpdateAccessEntry';
+
+/** One successful change call, as the service would hand it to CloudTrail. */
+export interface EksChangeCall {
+  operation: EksChangeOperation;
+  clusterName: string;
+  region: string;
+  accountId: string;
+  /** From the SigV4 `Credential=` of the request: who made the call. */
+  accessKeyId: string | undefined;
+  /** The request's members, named as in the EKS model (`clusterName`, `principalArn`, `policyArn`, …). */
+  requestParameters: Record<string, unknown>;
+  at: number;
+}
+
 export interface EksFakeOptions extends FakeServerOptions, EksStateOptions {}
 
 /** A snapshot of an entry for assertions; times are epoch milliseconds. */
@@ -51,9 +67,12 @@ export interface AccessEntryView extends Omit<AccessEntry, 'policies' | 'created
 
 export class EksFake extends FakeServer {
   readonly #state: EksState;
+  readonly #changeListeners: ((call: EksChangeCall) => void)[] = [];
+  readonly #now: () => number;
 
   constructor(options: EksFakeOptions = {}) {
     super(options);
+    this.#now = options.now ?? Date.now;
     this.#state = new EksState(options);
     this.#registerRoutes();
   }
@@ -92,6 +111,25 @@ export class EksFake extends FakeServer {
   /** Associated policies of an entry (empty when the entry does not exist). */
   policies(clusterName: string, principalArn: string): AssociatedPolicy[] {
     return this.entry(clusterName, principalArn)?.policies ?? [];
+  }
+
+  /** Called after each successful DeleteAccessEntry, DisassociateAccessPolicy or UpdateAccessEntry. */
+  onChange(listener: (call: EksChangeCall) => void): void {
+    this.#changeListeners.push(listener);
+  }
+
+  #changed(request: FakeRequest, operation: EksChangeOperation, parameters: Record<string, unknown>): void {
+    const cluster = this.#state.describeCluster(name(request));
+    const call: EksChangeCall = {
+      operation,
+      clusterName: cluster.name,
+      region: cluster.region,
+      accountId: cluster.accountId,
+      accessKeyId: /Credential=([^/,\s]+)\//.exec(request.headers.authorization ?? '')?.[1],
+      requestParameters: { clusterName: cluster.name, principalArn: principal(request), ...parameters },
+      at: this.#now(),
+    };
+    for (const listener of this.#changeListeners) listener(call);
   }
 
   setUpdateDelay(ms: number): void {
@@ -146,10 +184,16 @@ export class EksFake extends FakeServer {
     this.#on('POST', entryPath, 'UpdateAccessEntry', (r) => {
       const b = body(r);
       const input = { kubernetesGroups: stringList(b, 'kubernetesGroups'), username: optionalString(b, 'username') };
-      return { accessEntry: entryJson(s.updateEntry(name(r), principal(r), input)) };
+      const accessEntry = entryJson(s.updateEntry(name(r), principal(r), input));
+      this.#changed(r, 'UpdateAccessEntry', {
+        ...(input.kubernetesGroups !== undefined ? { kubernetesGroups: input.kubernetesGroups } : {}),
+        ...(input.username !== undefined ? { username: input.username } : {}),
+      });
+      return { accessEntry };
     });
     this.#on('DELETE', entryPath, 'DeleteAccessEntry', (r) => {
       s.deleteEntry(name(r), principal(r));
+      this.#changed(r, 'DeleteAccessEntry', {});
       return {};
     });
     this.#on('POST', `${entryPath}/access-policies`, 'AssociateAccessPolicy', (r) => {
@@ -173,6 +217,7 @@ export class EksFake extends FakeServer {
     });
     this.#on('DELETE', `${entryPath}/access-policies/{policyArn}`, 'DisassociateAccessPolicy', (r) => {
       s.disassociatePolicy(name(r), principal(r), label(r, 'policyArn'));
+      this.#changed(r, 'DisassociateAccessPolicy', { policyArn: label(r, 'policyArn') });
       return {};
     });
     this.#on('GET', '/access-policies', 'ListAccessPolicies', (r) => {

@@ -95,6 +95,19 @@ describe('eks-access doctor, in the terminal', () => {
     expect(output).toContain('rolearn: arn:aws:iam::111122223333:role/carol-role');
   });
 
+  it('exits 1 when the entry maps a group no binding names, and gives the binding to add (issue 19)', async () => {
+    sandbox.eks.seedAccessEntry('staging', { principalArn: ARNS.dave, kubernetesGroups: ['dev-team'] });
+
+    const { code, output } = await doctor('--cluster', 'staging', '--arn', ARNS.dave);
+
+    expect(code).toBe(1);
+    expect(output).toContain('No RoleBinding/ClusterRoleBinding names group dev-team');
+    expect(output).toContain(
+      "kubectl create clusterrolebinding eks-access-dev-team --clusterrole=view --group='dev-team'",
+    );
+    expect(output).toContain('✗ RBAC binds the username or a group');
+  });
+
   it('exits 0 when access should work, with the same findings as JSON', async () => {
     const text = await doctor('--cluster', 'prod', '--arn', ARNS.alice);
     const json = await doctor('--cluster', 'prod', '--arn', ARNS.alice, '--json');
@@ -264,8 +277,13 @@ describe('eks-access doctor, for the person who is locked out', () => {
       credentials: { callerArn: string };
     };
     expect(parsed.findings[0]?.rule).toBe('cluster-refused-reader');
+    // The RBAC bindings come from the same cluster API, so the 401 leaves them unread too (issue 19).
     expect(parsed.notChecked).toEqual([
       { what: 'aws-auth', why: `not read: the cluster answered 401 (Unauthorized) to your token (${ARNS.alice})` },
+      {
+        what: 'RBAC bindings',
+        why: `not read: the cluster answered 401 (Unauthorized) to your token (${ARNS.alice})`,
+      },
     ]);
     expect(parsed.credentials.callerArn).toBe(ARNS.alice);
   });

@@ -22,6 +22,22 @@ const MAX_PAGES = 10;
  */
 const INFERRED_ANSWER_TTL_MS = 3_600_000;
 
+/**
+ * One LookupEvents limiter per account and region (`<account>|<region>`), shared by every CloudTrail look-up of a
+ * process (the creator, who changed an entry), since the service's limit is per account and region.
+ */
+export function createCloudTrailLimiters(now: () => number = Date.now): (key: string) => () => Promise<void> {
+  const limiters = new Map<string, () => Promise<void>>();
+  return (key) => {
+    let limiter = limiters.get(key);
+    if (!limiter) {
+      limiter = createRateLimiter(LOOKUPS_PER_SECOND, now);
+      limiters.set(key, limiter);
+    }
+    return limiter;
+  };
+}
+
 export interface CreatorLookup {
   creator(cluster: { name: string; accountId: string; region: string }, facts: ClusterFacts): Promise<CreatorFacts>;
   /** LookupEvents calls made, for tests and the benchmark. */
@@ -36,18 +52,10 @@ export function createCreatorLookup(
   clientsFor: (cluster: { name: string }) => { cloudtrail: CloudTrailClient; eks: EKSClient },
   now: () => number = Date.now,
   shared?: SharedAnswers,
+  limiterFor: (key: string) => () => Promise<void> = createCloudTrailLimiters(now),
 ): CreatorLookup {
   const cache = new Map<string, Promise<CreatorFacts>>();
-  const limiters = new Map<string, () => Promise<void>>();
   let lookups = 0;
-  const limiterFor = (key: string) => {
-    let limiter = limiters.get(key);
-    if (!limiter) {
-      limiter = createRateLimiter(LOOKUPS_PER_SECOND, now);
-      limiters.set(key, limiter);
-    }
-    return limiter;
-  };
 
   async function lookUp(cluster: { name: string; accountId: string; region: string }, facts: ClusterFacts) {
     const { cloudtrail, eks } = clientsFor(cluster);

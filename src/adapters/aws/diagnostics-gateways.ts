@@ -1,9 +1,11 @@
 import type { ClusterSettings } from '../../core/settings.ts';
 import type { DiagnosticsGateway, DiagnosticsGateways } from '../../usecases/ports/diagnostics.ts';
 import { readAwsAuth } from '../kubernetes/cluster-api.ts';
+import { readBindings } from '../kubernetes/rbac-bindings.ts';
 import type { SharedAnswers } from '../store/shared-answers.ts';
+import { lookUpAccessChanges } from './access-changes.ts';
 import type { ClusterClients } from './aws-clients.ts';
-import { createCreatorLookup } from './creator-lookup.ts';
+import { createCloudTrailLimiters, createCreatorLookup } from './creator-lookup.ts';
 import { accessEntryFacts, describeClusterFacts } from './eks-diagnostics.ts';
 import { createIamDirectory } from './iam-directory.ts';
 
@@ -19,6 +21,8 @@ export function createDiagnosticsGateways(
   shared?: SharedAnswers,
 ): DiagnosticsGatewaysWithStats {
   const settingsByName = new Map<string, ClusterSettings>();
+  const limiterFor = createCloudTrailLimiters(now);
+  let changeLookups = 0;
   const creators = createCreatorLookup(
     (cluster) => {
       const settings = settingsByName.get(cluster.name);
@@ -27,9 +31,10 @@ export function createDiagnosticsGateways(
     },
     now,
     shared,
+    limiterFor,
   );
   return {
-    cloudTrailLookups: () => creators.lookups,
+    cloudTrailLookups: () => creators.lookups + changeLookups,
     forCluster(cluster): DiagnosticsGateway {
       settingsByName.set(cluster.name, cluster);
       const aws = clients.forCluster(cluster);
@@ -47,6 +52,22 @@ export function createDiagnosticsGateways(
             now,
           }),
         creator: (facts) => creators.creator(cluster, facts),
+        rbacBindings: (connection) =>
+          readBindings({
+            clusterName: cluster.name,
+            region: cluster.region,
+            connection,
+            credentials: aws.credentials,
+            now,
+          }),
+        accessChanges: (principalArn, events) => {
+          const limiter = limiterFor(`${cluster.accountId}|${cluster.region}`);
+          const counted = async () => {
+            await limiter();
+            changeLookups += 1;
+          };
+          return lookUpAccessChanges(aws.cloudtrail, { clusterName: cluster.name, principalArn, events }, counted, now);
+        },
       };
     },
   };

@@ -4,6 +4,7 @@ import { creatorText } from './creator-text.ts';
 import type { Evidence } from './evidence.ts';
 import type { Check, Finding } from './finding.ts';
 import { count, isoTime, listText, policyText } from './format.ts';
+import { BUILT_IN_ADMIN_GROUP, bindingsNaming, kubernetesUser } from './kubernetes-user.ts';
 import {
   accessEntriesAreConsulted,
   awsAuthIsConsulted,
@@ -18,8 +19,34 @@ export function computeChecks(e: Evidence, findings: readonly Finding[]): Check[
   const checks: Check[] = [clusterCheck(e), modeCheck(e, has), identityCheck(e, has), iamCheck(e, has)];
   if (mode === undefined || accessEntriesAreConsulted(mode)) checks.push(...entryChecks(e, has));
   if (mode === undefined || awsAuthIsConsulted(mode)) checks.push(...awsAuthChecks(e, findings));
+  const rbac = rbacCheck(e);
+  if (rbac) checks.push(rbac);
   checks.push(creatorCheck(e));
   return checks;
+}
+
+/** Whether a RoleBinding or ClusterRoleBinding names the mapped username or a group, where RBAC must authorize. */
+function rbacCheck(e: Evidence): Check | undefined {
+  const label = 'RBAC binds the username or a group';
+  const user = kubernetesUser(e);
+  if (!user?.needsRbac || e.rbac === undefined) return undefined;
+  if (!e.rbac.known) return { label, result: 'unknown', detail: e.rbac.reason };
+  if (user.groups.includes(BUILT_IN_ADMIN_GROUP))
+    return { label, result: 'pass', detail: `${BUILT_IN_ADMIN_GROUP} (built in)` };
+  const { bindings } = e.rbac.value;
+  const named = [
+    ...(user.username !== undefined
+      ? bindingsNaming(bindings, 'User', user.username).map((b) => `${b.name} (user)`)
+      : []),
+    ...user.groups.flatMap((g) => bindingsNaming(bindings, 'Group', g).map((b) => `${b.name} (group ${g})`)),
+  ];
+  return named.length > 0
+    ? { label, result: 'pass', detail: listText(named) }
+    : {
+        label,
+        result: 'fail',
+        detail: `nothing names ${user.username ?? user.template}${user.groups.length > 0 ? ` or ${user.groups.join(', ')}` : ''}`,
+      };
 }
 
 type Has = (rule: string) => Finding | undefined;

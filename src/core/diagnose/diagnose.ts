@@ -2,6 +2,7 @@ import { accessSummary, effectiveAccess, hasPermissions } from './access-state.t
 import { computeChecks } from './checks.ts';
 import type { Evidence } from './evidence.ts';
 import { type Diagnosis, type Finding, SEVERITIES } from './finding.ts';
+import { isBoundByRbac } from './kubernetes-user.ts';
 import { RULE_IDS, RULES } from './rules/index.ts';
 
 /**
@@ -16,8 +17,15 @@ export function diagnose(evidence: Evidence): Diagnosis {
   return { verdict, headline: headlineOf(evidence, verdict, findings), findings, checks };
 }
 
+/**
+ * Findings that lead whatever their severity: when the person states the identity they sign in with and it is not
+ * the one mapped for them, that is the verdict, before anything about the stated principal's own mappings.
+ */
+const LEADS: readonly string[] = ['identity-mismatch'];
+
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  const rank = (f: Finding) => SEVERITIES.indexOf(f.severity) * 1000 + ruleIndex(f.rule);
+  const rank = (f: Finding) =>
+    LEADS.includes(f.rule) && f.severity !== 'info' ? -1 : SEVERITIES.indexOf(f.severity) * 1000 + ruleIndex(f.rule);
   return [...findings].sort((a, b) => rank(a) - rank(b));
 }
 
@@ -50,7 +58,8 @@ function isBlocking(finding: Finding): boolean {
 
 function verdictOf(evidence: Evidence, findings: readonly Finding[]): Diagnosis['verdict'] {
   if (findings.some(isBlocking)) return 'problem';
-  return hasPermissions(effectiveAccess(evidence)) ? 'ok' : 'unknown';
+  // An entry without policy or groups is authorized through RBAC when a binding names its (session) username.
+  return hasPermissions(effectiveAccess(evidence)) || isBoundByRbac(evidence) ? 'ok' : 'unknown';
 }
 
 function headlineOf(evidence: Evidence, verdict: Diagnosis['verdict'], findings: readonly Finding[]): string {

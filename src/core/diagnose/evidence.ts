@@ -88,6 +88,68 @@ export interface IdentityFacts {
   person?: PersonIdentity;
   /** The IAM ARN access entries use (the role's path recovered through IAM), when known. */
   iamArn?: string;
+  /**
+   * The session name the person signs in to a shared role with, when their mapped identity is a session
+   * (`users: { role, session }`, SSO or a link): compared with the session of a pasted session ARN.
+   */
+  mappedSession?: string;
+}
+
+/** One RoleBinding or ClusterRoleBinding, as far as the diagnosis needs it. */
+export interface BindingFact {
+  kind: 'ClusterRoleBinding' | 'RoleBinding';
+  name: string;
+  /** RoleBindings only. */
+  namespace?: string;
+  /** `ClusterRole/view`, `Role/dev-reader`. */
+  roleRef: { kind: string; name: string };
+  subjects: readonly { kind: string; name: string; namespace?: string }[];
+}
+
+/** Every ClusterRoleBinding, and every RoleBinding in every namespace. */
+export interface RbacFacts {
+  bindings: readonly BindingFact[];
+}
+
+/** One recorded change to the principal's access: a CloudTrail event, or an aws-auth write eks-access made. */
+export interface AccessChange {
+  event: 'DeleteAccessEntry' | 'DisassociateAccessPolicy' | 'UpdateAccessEntry';
+  /** The caller's ARN as CloudTrail recorded it (`userIdentity.arn`), e.g. a session ARN. */
+  by: string;
+  /** Epoch milliseconds. */
+  at: number;
+  /** The access entry's principal, as the request named it. */
+  principalArn: string;
+  /** DisassociateAccessPolicy: which policy. */
+  policyArn?: string;
+  /** UpdateAccessEntry: the new username or groups, in a few words. */
+  detail?: string;
+}
+
+/** CloudTrail's last 90 days of changes to the principal's access entry and its policies, newest first. */
+export interface AccessChangeFacts {
+  changes: readonly AccessChange[];
+}
+
+/** One aws-auth write eks-access recorded (audit `aws_auth_write`): who, when, and the data it replaced. */
+export interface AwsAuthWriteFact {
+  at: number;
+  actor: string;
+  requestId?: string;
+  /** The data as it was before this write. */
+  before: Readonly<Record<string, string>>;
+}
+
+/** The bot's own last grant for this person on the cluster that has ended. */
+export interface EndedGrantFacts {
+  requestId: string;
+  level: string;
+  /** `expired`, `revoked`, or `drift` (what the grant added was removed outside eks-access). */
+  reason: 'expired' | 'revoked' | 'drift';
+  at: number;
+  by?: string;
+  /** The session the grant was for, on a shared role. */
+  session?: string;
 }
 
 /** What the person said about how they call the cluster. */
@@ -117,4 +179,12 @@ export interface Evidence {
   /** When eks-access last granted this principal on this cluster, from its own records. */
   lastGrantAt?: number;
   ask: AskFacts;
+  /** RBAC bindings, to tell whether the mapped username and groups are bound to anything (absent: not gathered). */
+  rbac?: Known<RbacFacts>;
+  /** Who deleted or changed the principal's access entry or policies (CloudTrail; absent: not gathered). */
+  accessChanges?: Known<AccessChangeFacts>;
+  /** eks-access's own aws-auth writes on this cluster, oldest first (absent: not gathered, e.g. `doctor`). */
+  awsAuthWrites?: readonly AwsAuthWriteFact[];
+  /** The person's most recent ended eks-access grant on this cluster, if any. */
+  endedGrant?: EndedGrantFacts;
 }

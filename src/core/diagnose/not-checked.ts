@@ -18,11 +18,15 @@ export function notChecked(e: Evidence): NotChecked[] {
     ['access entries', e.accessEntry],
     ['aws-auth', e.awsAuth],
     ['cluster creator', e.creator],
+    ...(e.rbac ? [['RBAC bindings', e.rbac] as [string, Known<unknown>]] : []),
+    ...(e.accessChanges
+      ? [['who changed the access entry (CloudTrail)', e.accessChanges] as [string, Known<unknown>]]
+      : []),
   ];
   const mode = clusterMode(e);
   return facts.flatMap(([what, fact]) => {
     if (fact.known) return [];
-    if (what === 'access entries' && mode === 'CONFIG_MAP') return [];
+    if ((what === 'access entries' || what.includes('CloudTrail')) && mode === 'CONFIG_MAP') return [];
     return [{ what, why: `not read: ${whyText(fact.reason, fact.failure, e)}` }];
   });
 }

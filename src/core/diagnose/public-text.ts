@@ -135,6 +135,23 @@ export const PUBLIC_TEXT: Record<RuleId, PublicText> = {
     title: () => 'The aws-auth item that matches this identity has a username template that cannot render',
     fix: (f) => `Whoever edits aws-auth on ${f.cluster} has to give the item a username that renders for people.`,
   },
+  // Who changed it names another person's ARN: a stranger learns only that the access was changed.
+  'principal-changed': {
+    title: (f) => `The access of ${f.entryArn} on ${f.cluster} was removed or changed recently`,
+    fix: () => `An approver of the cluster sees who made the change. ${REQUEST}`,
+  },
+  'grant-ended': {
+    title: (f) => `The eks-access grant for this identity on ${f.cluster} has ended`,
+    fix: () => REQUEST,
+  },
+  'session-username': {
+    title: (f) => `The Kubernetes username ${f.cluster} gives this session does not match its binding`,
+    fix: (f) => `An approver of ${f.cluster} sees the username and the binding. ${REQUEST}`,
+  },
+  'rbac-unbound': {
+    title: (f) => `${f.cluster} recognises this identity, but no RBAC binding names its username or groups`,
+    fix: () => `kubectl answers Forbidden (403). ${REQUEST}`,
+  },
   'no-access': {
     title: (f) => `${f.entryArn} is not mapped on ${f.cluster}`,
     fix: () => `Nothing on the cluster knows this identity, so every request is Unauthorized (401). ${REQUEST}`,

@@ -1,9 +1,16 @@
 import type { Audience } from '../../core/diagnose/audience.ts';
 import { diagnose } from '../../core/diagnose/diagnose.ts';
 import { diagnosisMessage } from '../../core/diagnose/diagnosis-message.ts';
-import type { AskFacts, Evidence, IdentityFacts } from '../../core/diagnose/evidence.ts';
+import type {
+  AskFacts,
+  AwsAuthWriteFact,
+  EndedGrantFacts,
+  Evidence,
+  IdentityFacts,
+} from '../../core/diagnose/evidence.ts';
 import type { Diagnosis, Finding } from '../../core/diagnose/finding.ts';
 import { diagnosisFor } from '../../core/diagnose/redact.ts';
+import { isParsedArn, parseArn } from '../../core/identity/arn.ts';
 import { asPersonId } from '../../core/ids.ts';
 import type { PastedIdentity } from '../../core/intent/pasted-identity.ts';
 import { describeRefusal } from '../../core/messages/describe-refusal.ts';
@@ -15,8 +22,9 @@ import {
 } from '../../core/messages/diagnosis-prompts.ts';
 import { plainReply } from '../../core/messages/request-messages.ts';
 import { type ClusterSettings, isRefusal, resolveCluster } from '../../core/settings.ts';
-import { identityFields, type ResolveIdentityDeps, resolveIdentity } from '../identity/resolve-identity.ts';
+import { type ResolveIdentityDeps, resolveIdentity } from '../identity/resolve-identity.ts';
 import type { Deps } from '../ports/deps.ts';
+import { awsAuthVersions } from '../report/aws-auth-history.ts';
 import { auditRefusal } from '../support/audit-refusal.ts';
 import { postOnce } from '../support/post-once.ts';
 import { recordAudit } from '../support/record-audit.ts';
@@ -50,6 +58,7 @@ export async function answerDiagnosis(
   deps: Pick<
     Deps,
     | 'audit'
+    | 'auditTrail'
     | 'clock'
     | 'diagnostics'
     | 'identityLinks'
@@ -81,12 +90,15 @@ export async function answerDiagnosis(
     return { kind: 'refused', reason: 'no_identity' };
   }
   const checking = await reply('diagnosis', checkingMessage(cluster.name, identity.given));
-  const lastGrantAt = await lastGrantFor(deps, input.user, cluster.name);
+  const { lastGrantAt, endedGrant } = await ownGrants(deps, input.user, cluster.name);
+  const awsAuthWrites = await awsAuthWritesFor(deps, cluster.name);
   const evidence = await gatherEvidence(deps, {
     cluster,
     identity,
     ask: input.ask,
     ...(lastGrantAt !== undefined ? { lastGrantAt } : {}),
+    ...(endedGrant !== undefined ? { endedGrant } : {}),
+    ...(awsAuthWrites !== undefined ? { awsAuthWrites } : {}),
   });
   const diagnosis = diagnose(evidence);
   const audience = await audienceOf(deps, cluster, asPersonId(input.user), identity);
@@ -108,16 +120,22 @@ export async function answerDiagnosis(
   return { kind: 'diagnosed', diagnosis, evidence, audience };
 }
 
+/**
+ * Who the person is in IAM for this cluster, through every identity source (`users:`, `identity.sso`, a link); a
+ * refusal there (no email, not linked) only means no mapped identity. A session on a shared role is checked as that
+ * session: its username is what the bindings must name.
+ */
 async function identityFor(
   deps: ResolveIdentityDeps,
   input: DiagnosisInput,
   cluster: ClusterSettings,
 ): Promise<Omit<IdentityFacts, 'iamArn'> | { problem: ReturnType<typeof plainReply> }> {
-  // Every identity source, for this cluster; a refusal (no email, not linked) just means no mapped identity here.
   const resolved = await resolveIdentity(deps, asPersonId(input.user), cluster);
-  const mapped = resolved.ok ? identityFields(resolved).principalArn : undefined;
+  const person = resolved.ok ? resolved.identity : undefined;
+  const mapped = person ? (person.kind === 'session' ? person.roleArn : person.arn) : undefined;
   const pasted = input.identity;
-  const withMapped = resolved.ok ? { mapped: identityFields(resolved).principalArn, person: resolved.identity } : {};
+  const withMapped =
+    mapped && person ? { mapped, person, ...(person.kind === 'session' ? { mappedSession: person.session } : {}) } : {};
   switch (pasted.kind) {
     case 'caller_identity':
       return { given: pasted.arn, source: 'caller_identity', ...withMapped };
@@ -129,16 +147,65 @@ async function identityFor(
       return {
         problem: notCallerIdentityMessage(`\`${pasted.given}\` is not a valid IAM or STS ARN (${pasted.reason})`),
       };
-    case 'none':
-      return mapped ? { given: mapped, source: 'mapped', ...withMapped } : { problem: noIdentityMessage() };
+    case 'none': {
+      if (!mapped) return { problem: noIdentityMessage() };
+      // A session on a shared role is checked as that session: its username is what the bindings must name.
+      const given = person?.kind === 'session' ? (sessionArn(person.roleArn, person.session) ?? mapped) : mapped;
+      return { given, source: 'mapped', ...withMapped };
+    }
   }
 }
 
-/** When eks-access last granted this person access to the cluster (the API server caches recent denials). */
-async function lastGrantFor(deps: Pick<Deps, 'store'>, user: string, cluster: string): Promise<number | undefined> {
+/** `arn:aws:sts::<account>:assumed-role/<role-name>/<session>`: the ARN the session signs in as (no role path). */
+function sessionArn(roleArn: string, session: string): string | undefined {
+  const parsed = parseArn(roleArn);
+  if (!isParsedArn(parsed) || parsed.kind !== 'role') return undefined;
+  const arn = `arn:${parsed.partition}:sts::${parsed.account}:assumed-role/${parsed.name}/${session}`;
+  return isParsedArn(parseArn(arn)) ? arn : undefined;
+}
+
+/**
+ * When eks-access last granted this person access to the cluster (the API server caches recent denials), and the
+ * grant that ended after it, if the newest grant has ended: that is why access stopped.
+ */
+async function ownGrants(
+  deps: Pick<Deps, 'store'>,
+  user: string,
+  cluster: string,
+): Promise<{ lastGrantAt?: number; endedGrant?: EndedGrantFacts }> {
   const requests = await deps.store.listForUser(asPersonId(user), 20);
-  const grants = requests
-    .filter((r) => r.cluster === cluster && r.status === 'granted' && r.subject === user)
-    .map((r) => r.outcome?.verifiedAt ?? r.updatedAt);
-  return grants.length > 0 ? Math.max(...grants) : undefined;
+  const mine = requests.filter((r) => r.cluster === cluster && r.subject === user && (r.kind ?? 'grant') === 'grant');
+  const grants = mine.filter((r) => r.status === 'granted').map((r) => r.outcome?.verifiedAt ?? r.updatedAt);
+  const lastGrantAt = grants.length > 0 ? Math.max(...grants) : undefined;
+  const ended = mine
+    .filter((r) => (r.status === 'expired' || r.status === 'revoked') && r.ended !== undefined && r.outcome)
+    .sort((a, b) => (b.ended?.at ?? 0) - (a.ended?.at ?? 0))[0];
+  const endedAt = ended?.ended?.at;
+  if (!ended?.ended || endedAt === undefined || (lastGrantAt !== undefined && lastGrantAt > endedAt)) {
+    return lastGrantAt !== undefined ? { lastGrantAt } : {};
+  }
+  const endedGrant: EndedGrantFacts = {
+    requestId: ended.id,
+    level: ended.level,
+    reason: ended.ended.reason,
+    at: endedAt,
+    ...(ended.ended.by !== undefined ? { by: ended.ended.by } : {}),
+    ...(ended.session !== undefined ? { session: ended.session } : {}),
+  };
+  return { ...(lastGrantAt !== undefined ? { lastGrantAt } : {}), endedGrant };
+}
+
+/** eks-access's own aws-auth writes on the cluster, oldest first; none when the trail cannot be read. */
+async function awsAuthWritesFor(
+  deps: Pick<Deps, 'auditTrail'>,
+  cluster: string,
+): Promise<AwsAuthWriteFact[] | undefined> {
+  const events = await deps.auditTrail.recentFor(cluster, 200).catch(() => undefined);
+  if (!events) return undefined;
+  return awsAuthVersions([...events].reverse(), cluster).map((v) => ({
+    at: v.at,
+    actor: v.actor,
+    ...(v.requestId !== undefined ? { requestId: v.requestId } : {}),
+    before: v.data,
+  }));
 }

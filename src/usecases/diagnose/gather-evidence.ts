@@ -1,14 +1,18 @@
 import type {
+  AccessChangeFacts,
   AccessEntryFacts,
   AskFacts,
   AwsAuthFacts,
+  AwsAuthWriteFact,
   ClusterFacts,
   CreatorFacts,
+  EndedGrantFacts,
   Evidence,
   FactFailure,
   IamFacts,
   IdentityFacts,
   Known,
+  RbacFacts,
 } from '../../core/diagnose/evidence.ts';
 import { accessEntryArn, isParsedArn, type ParsedArn, parseArn } from '../../core/identity/arn.ts';
 import type { ClusterSettings } from '../../core/settings.ts';
@@ -24,6 +28,10 @@ export interface GatherInput {
   identity: Omit<IdentityFacts, 'iamArn'>;
   ask: AskFacts;
   lastGrantAt?: number;
+  /** The person's last ended eks-access grant on the cluster (from the request store). */
+  endedGrant?: EndedGrantFacts;
+  /** eks-access's aws-auth writes on the cluster, oldest first (from the audit trail). */
+  awsAuthWrites?: readonly AwsAuthWriteFact[];
 }
 
 export interface GatherDeps {
@@ -53,12 +61,15 @@ export async function gatherEvidence(deps: GatherDeps, input: GatherInput): Prom
   const mode = facts?.authenticationMode;
   const connection = described.known ? described.value.connection : undefined;
 
-  const [accessEntry, awsAuth, creator] = await Promise.all([
-    accessEntryFact(gateway, facts, iamArn, limit),
+  const entryFact = accessEntryFact(gateway, facts, iamArn, limit);
+  const [accessEntry, awsAuth, creator, rbac, accessChanges] = await Promise.all([
+    entryFact,
     awsAuthFact(gateway, facts, connection, limit),
     facts?.found
       ? known(gateway.creator(facts), limit, 'the creator look-up')
       : unknown<CreatorFacts>(facts ? 'the cluster was not found' : 'DescribeCluster did not answer'),
+    rbacFact(gateway, facts, connection, limit),
+    entryFact.then((entry) => accessChangesFact(gateway, entry, iamArn, limit)),
   ]);
   return {
     cluster: {
@@ -76,6 +87,10 @@ export async function gatherEvidence(deps: GatherDeps, input: GatherInput): Prom
     creator,
     ...(input.lastGrantAt !== undefined ? { lastGrantAt: input.lastGrantAt } : {}),
     ask: input.ask,
+    ...(rbac ? { rbac } : {}),
+    ...(accessChanges ? { accessChanges } : {}),
+    ...(input.awsAuthWrites ? { awsAuthWrites: input.awsAuthWrites } : {}),
+    ...(input.endedGrant ? { endedGrant: input.endedGrant } : {}),
   };
 
   function accessEntryFact(g: DiagnosticsGateway, f: ClusterFacts | undefined, arn: string | undefined, ms: number) {
@@ -84,6 +99,40 @@ export async function gatherEvidence(deps: GatherDeps, input: GatherInput): Prom
     if (!arn) return unknown<AccessEntryFacts>('no IAM ARN to look up (session, federated or root principal)');
     return known(g.accessEntry(arn), ms, 'the access-entry look-up');
   }
+}
+
+/** The bindings, when the gateway can read them (absent: not gathered, so no rule relies on them). */
+function rbacFact(
+  gateway: DiagnosticsGateway,
+  facts: ClusterFacts | undefined,
+  connection: { endpoint: string; caData: string } | undefined,
+  ms: number,
+): Promise<Known<RbacFacts> | undefined> {
+  if (!gateway.rbacBindings) return Promise.resolve(undefined);
+  if (!facts?.found) return unknown('the cluster was not described');
+  if (!connection) return unknown('DescribeCluster gave no endpoint or certificate authority');
+  return known(gateway.rbacBindings(connection), ms, 'listing RBAC bindings');
+}
+
+/**
+ * CloudTrail's record of who changed the entry: a missing entry → who deleted it; an entry without policy → who
+ * disassociated one or updated it. Only where access entries exist; each event name is one rate-limited LookupEvents call.
+ */
+function accessChangesFact(
+  gateway: DiagnosticsGateway,
+  entry: Known<AccessEntryFacts>,
+  arn: string | undefined,
+  ms: number,
+): Promise<Known<AccessChangeFacts> | undefined> {
+  if (!gateway.accessChanges || !arn) return Promise.resolve(undefined);
+  if (!entry.known) return unknown(`the access entry was not read (${entry.reason})`);
+  const { entry: found, policies } = entry.value;
+  // An entry with a policy works as far as EKS goes: no look-up, to leave CloudTrail's 2 calls/s to others.
+  if (found && policies.length > 0) return Promise.resolve(undefined);
+  const events = found
+    ? (['DisassociateAccessPolicy', 'UpdateAccessEntry'] as const)
+    : (['DeleteAccessEntry'] as const);
+  return known(gateway.accessChanges(arn, events), ms, 'CloudTrail LookupEvents');
 }
 
 async function lookUpIam(gateway: DiagnosticsGateway, arn: ParsedArn): Promise<IamFacts> {

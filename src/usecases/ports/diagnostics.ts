@@ -1,9 +1,12 @@
 import type {
+  AccessChange,
+  AccessChangeFacts,
   AccessEntryFacts,
   AwsAuthFacts,
   ClusterFacts,
   CreatorFacts,
   IamFacts,
+  RbacFacts,
 } from '../../core/diagnose/evidence.ts';
 import type { ClusterSettings } from '../../core/settings.ts';
 import type { ClusterConnection, DescribeOptions } from './eks.ts';
@@ -21,6 +24,10 @@ export interface DiagnosticsGateway {
   awsAuth(connection: ClusterConnection): Promise<AwsAuthFacts>;
   /** Who created the cluster: CloudTrail, or the bootstrap access entry when the event is past 90 days. */
   creator(cluster: ClusterFacts): Promise<CreatorFacts>;
+  /** Every ClusterRoleBinding and RoleBinding, to check that the mapped username and groups are bound. */
+  rbacBindings?(connection: ClusterConnection): Promise<RbacFacts>;
+  /** CloudTrail's last 90 days of these events on the principal's access entry (throws when throttled). */
+  accessChanges?(principalArn: string, events: readonly AccessChange['event'][]): Promise<AccessChangeFacts>;
 }
 
 export interface DiagnosticsGateways {

@@ -1,3 +1,4 @@
+import { DeleteAccessEntryCommand, EKSClient } from '@aws-sdk/client-eks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudTrailFake } from '../../../sandbox/aws/cloudtrail.ts';
 import { createClusterEvent } from '../../../sandbox/aws/cloudtrail-events.ts';
@@ -402,6 +403,36 @@ const SCENARIOS: Scenario[] = [
     },
     verdict: 'unknown',
   },
+  {
+    name: 'aws-auth maps a group no RoleBinding or ClusterRoleBinding names (issue 19, gap 1)',
+    arrange: async () => {
+      const world = await cluster('CONFIG_MAP');
+      world.kube.setConfigMap('kube-system', 'aws-auth', {
+        mapUsers: `- userarn: ${ARN.dave}\n  username: dave\n  groups: [dev-team]\n`,
+      });
+      world.kube.addClusterRoleBinding('ops-view', 'view', [{ kind: 'Group', name: 'ops' }]);
+      return { world, identity: mapped(ARN.dave) };
+    },
+    verdict: 'problem',
+    rule: 'rbac-unbound',
+  },
+  {
+    name: 'an SSO session whose binding spells the session with @ (EKS renders it with -)',
+    arrange: async () => {
+      const world = await cluster('API');
+      eks.seedAccessEntry(world.cluster, { principalArn: ARN.sso });
+      world.kube.addClusterRoleBinding('erin-view', 'view', [
+        {
+          kind: 'User',
+          name: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_Dev_0123456789abcdef/erin@example.com`,
+        },
+      ]);
+      const given = `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_Dev_0123456789abcdef/erin@example.com`;
+      return { world, identity: { given, source: 'mapped', mapped: ARN.sso, mappedSession: 'erin@example.com' } };
+    },
+    verdict: 'problem',
+    rule: 'session-username',
+  },
 ];
 
 describe('diagnosis scenarios through the real SDK and Kubernetes clients', () => {
@@ -431,11 +462,49 @@ describe('diagnosis scenarios through the real SDK and Kubernetes clients', () =
     });
     const lookups = cloudtrail.lookups;
 
-    const { evidence } = await run(world, mapped(ARN.alice));
+    // Bob's entry has a policy, so no "who changed it" look-up runs either: any LookupEvents would be the creator's.
+    const { evidence } = await run(world, mapped(ARN.bob));
 
     expect(evidence.creator).toMatchObject({ known: true, value: { arn: ARN.bob, source: 'access-entry' } });
     expect(evidence.creator.known && evidence.creator.value.note).toContain('90 days');
     expect(cloudtrail.lookups).toBe(lookups);
+  });
+
+  it('says "Not checked" for who changed the entry when CloudTrail throttles, and still answers', async () => {
+    const world = await cluster('API');
+    cloudtrail.setRateLimit({ calls: 0, windowMs: 60_000 });
+    try {
+      const { evidence, diagnosis } = await run(world, mapped(ARN.alice));
+
+      expect(evidence.accessChanges).toMatchObject({ known: false, failure: { upstream: 'ThrottlingException' } });
+      expect(diagnosis.findings.find((f) => f.rule === 'facts-unknown')?.title).toContain(
+        'who changed the access entry (CloudTrail)',
+      );
+      expect(diagnosis.findings[0]?.rule).toBe('no-access');
+    } finally {
+      cloudtrail.setRateLimit(null);
+    }
+  });
+
+  it('names who deleted the entry from the CloudTrail event the EKS fake recorded', async () => {
+    const world = await cluster('API');
+    eks.seedAccessEntry(world.cluster, { principalArn: ARN.alice, policies: [{ policyArn: VIEW }] });
+    cloudtrail.recordEksChanges(eks, () => ({
+      type: 'AssumedRole',
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/Admin`,
+      sessionName: 'bob',
+    }));
+    const admin = new EKSClient({ region: 'us-east-1', credentials: BOT_KEY });
+    await admin.send(new DeleteAccessEntryCommand({ clusterName: world.cluster, principalArn: ARN.alice }));
+    admin.destroy();
+
+    const { diagnosis } = await run(world, mapped(ARN.alice));
+
+    expect(diagnosis.headline).toMatch(
+      new RegExp(
+        `^The access entry for ${ARN.alice} was deleted by arn:aws:sts::${ACCOUNT}:assumed-role/Admin/bob at `,
+      ),
+    );
   });
 
   it('reads aws-auth with a token the API server verified for that cluster', async () => {

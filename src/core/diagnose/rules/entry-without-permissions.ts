@@ -3,6 +3,7 @@ import { wantedScope } from '../../plan/access-entries.ts';
 import { associatePolicyCommand, isNamespaceName } from '../commands.ts';
 import type { Evidence } from '../evidence.ts';
 import type { Finding } from '../finding.ts';
+import { callerSession, isBoundByRbac } from '../kubernetes-user.ts';
 import { parsePrincipal } from '../principal.ts';
 
 /**
@@ -13,6 +14,10 @@ export function entryWithoutPermissions(e: Evidence): Finding | undefined {
   if (!e.accessEntry.known) return undefined;
   const { entry, policies } = e.accessEntry.value;
   if (entry?.type !== 'STANDARD' || policies.length > 0 || entry.kubernetesGroups.length > 0) return undefined;
+  // A per-person grant on a shared role: the entry has neither, and a binding names the session's username.
+  if (isBoundByRbac(e)) return undefined;
+  // A session on a shared role: per-person grants bind its username, so the session and RBAC rules name the cause.
+  if (e.rbac?.known && callerSession(e) !== undefined) return undefined;
   const namespace = e.ask.namespace;
   const scope = wantedScope(namespace !== undefined && isNamespaceName(namespace) ? [namespace] : []);
   const partition = parsePrincipal(entry.principalArn)?.partition ?? 'aws';

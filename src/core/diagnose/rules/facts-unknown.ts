@@ -70,5 +70,19 @@ function collect(e: Evidence): Unknown[] {
       command: `aws cloudtrail lookup-events --region ${region} --lookup-attributes AttributeKey=EventName,AttributeValue=CreateCluster`,
     });
   }
+  if (e.rbac && !e.rbac.known) {
+    unknowns.push({
+      what: 'RBAC bindings',
+      reason: e.rbac.reason,
+      command: 'kubectl get clusterrolebindings,rolebindings -A -o wide',
+    });
+  }
+  if (e.accessChanges && !e.accessChanges.known && mode !== 'CONFIG_MAP') {
+    unknowns.push({
+      what: 'who changed the access entry (CloudTrail)',
+      reason: e.accessChanges.reason,
+      command: `aws cloudtrail lookup-events --region ${region} --lookup-attributes AttributeKey=EventName,AttributeValue=DeleteAccessEntry`,
+    });
+  }
   return unknowns;
 }

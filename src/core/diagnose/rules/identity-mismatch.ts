@@ -11,7 +11,7 @@ import { identitySourceText, parsePrincipal, samePrincipalIgnoringRolePath, ssoP
 export function identityMismatch(e: Evidence): Finding | undefined {
   const { given, mapped, source, iamArn } = e.identity;
   if (source === 'mapped' || mapped === undefined) return undefined;
-  if (samePrincipalIgnoringRolePath(iamArn ?? given, mapped)) return undefined;
+  if (samePrincipalIgnoringRolePath(iamArn ?? given, mapped)) return sessionMismatch(e);
   const inUseSet = ssoPermissionSet(given);
   const mappedSet = ssoPermissionSet(mapped);
   const evidence = [`Identity in use: ${given} (${identitySourceText(e)})`, `Mapped for you: ${mapped}`];
@@ -25,9 +25,11 @@ export function identityMismatch(e: Evidence): Finding | undefined {
   const isCaller = source === 'caller_identity';
   const advice = switchAdvice(e, mapped, mappedSet);
   const needsGrant = mappedAccess.hasAccess === false;
+  // The identity stated is the one kubectl signs with (or so the person says): that it is not the mapped one is
+  // the answer, whatever the pasted principal's own mappings are, so it blocks and leads (diagnose.ts).
   return {
     rule: 'identity-mismatch',
-    severity: isCaller ? 'blocker' : 'warning',
+    severity: 'blocker',
     title: isCaller
       ? `kubectl uses ${given}, not ${mapped}, the identity mapped for you`
       : `The ARN given is not ${mapped}, the identity mapped for you`,
@@ -52,4 +54,29 @@ function switchAdvice(e: Evidence, mapped: string, mappedSet: string | undefined
         ? `Let kubectl assume ${mapped} (or use a profile that does).`
         : `Use the AWS profile with the credentials of ${parsed?.kind === 'user' ? `IAM user ${parsed.name}` : mapped}.`;
   return { fix: `${how} ${check}`, fixCommand: updateKubeconfigCommand(e, switchIdentityFlags(mapped)) };
+}
+
+/**
+ * The right role but another session: the person is mapped to `{ role, session }` and signs in to the role under
+ * another session name (another person's, or a profile with a different `role_session_name`). Their grant binds
+ * only their own session's username.
+ */
+function sessionMismatch(e: Evidence): Finding | undefined {
+  const { given, mapped, mappedSession } = e.identity;
+  const parsed = parsePrincipal(given);
+  if (mappedSession === undefined || mapped === undefined || parsed?.kind !== 'assumed-role') return undefined;
+  if (parsed.sessionName === mappedSession) return undefined;
+  return {
+    rule: 'identity-mismatch',
+    severity: 'blocker',
+    title: `You are signed in to ${parsed.roleName} as session ${parsed.sessionName}, not ${mappedSession}, the session mapped for you`,
+    evidence: [
+      `Identity in use: ${given} (${identitySourceText(e)})`,
+      `Mapped for you: session ${mappedSession} on ${mapped}`,
+      "Grants on a shared role bind one session's Kubernetes username: another session name is another user",
+    ],
+    fix: `Sign in with the session name ${mappedSession} (for IAM Identity Center, as the person mapped; for a profile, role_session_name = ${mappedSession}), then check with aws sts get-caller-identity.`,
+    fixCommand: 'aws sts get-caller-identity',
+    ...(e.identity.source === 'caller_identity' ? { symptom: 'forbidden' as const } : {}),
+  };
 }

@@ -18,15 +18,19 @@ import { entryForOtherSpelling } from './entry-for-other-spelling.ts';
 import { entryOverridesAwsAuth } from './entry-overrides-aws-auth.ts';
 import { entryWithoutPermissions } from './entry-without-permissions.ts';
 import { factsUnknown } from './facts-unknown.ts';
+import { grantEnded } from './grant-ended.ts';
 import { identityMismatch } from './identity-mismatch.ts';
 import { identityUnverified } from './identity-unverified.ts';
 import { impersonation } from './impersonation.ts';
 import { mapAccountsOnly } from './map-accounts-only.ts';
 import { namespaceOutOfScope } from './namespace-out-of-scope.ts';
 import { noAccess } from './no-access.ts';
+import { principalChanged } from './principal-changed.ts';
 import { principalMissing } from './principal-missing.ts';
 import { principalRecreated } from './principal-recreated.ts';
+import { rbacUnbound } from './rbac-unbound.ts';
 import { recentGrant } from './recent-grant.ts';
+import { sessionUsername } from './session-username.ts';
 import { unsupportedPrincipal } from './unsupported-principal.ts';
 import { usernameTemplate } from './username-template.ts';
 
@@ -55,8 +59,12 @@ export const RULES = [
   { id: 'aws-auth-wrong-case-key', rule: awsAuthWrongCaseKey },
   { id: 'aws-auth-folded-groups', rule: awsAuthFoldedGroups },
   { id: 'username-template', rule: usernameTemplate },
+  { id: 'principal-changed', rule: principalChanged },
+  { id: 'grant-ended', rule: grantEnded },
   { id: 'no-access', rule: noAccess },
   { id: 'entry-without-permissions', rule: entryWithoutPermissions },
+  { id: 'session-username', rule: sessionUsername },
+  { id: 'rbac-unbound', rule: rbacUnbound },
   { id: 'map-accounts-only', rule: mapAccountsOnly },
   { id: 'namespace-out-of-scope', rule: namespaceOutOfScope },
   { id: 'entry-overrides-aws-auth', rule: entryOverridesAwsAuth },

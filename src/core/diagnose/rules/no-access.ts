@@ -7,6 +7,7 @@ import { creatorText } from '../creator-text.ts';
 import type { Evidence } from '../evidence.ts';
 import type { Finding, Rule } from '../finding.ts';
 import { count } from '../format.ts';
+import { callerSession } from '../kubernetes-user.ts';
 import {
   accessEntriesAreConsulted,
   awsAuthPrincipal,
@@ -35,7 +36,8 @@ const MORE_SPECIFIC: readonly Rule<Evidence>[] = [
   clusterNotFound,
   unsupportedPrincipal,
   principalMissing,
-  identityMismatch,
+  // A pasted ARN that is not the mapped one leads, but its own mappings are still stated after it.
+  (e) => (e.identity.source === 'caller_identity' ? identityMismatch(e) : undefined),
   arnCaseMismatch,
   entryForOtherSpelling,
   configMapMode,
@@ -55,7 +57,14 @@ export function noAccess(e: Evidence): Finding | undefined {
   if (clusterMode(e) !== 'API' && isBlocking(awsAuthUnparseable(e))) return undefined;
   const mode = clusterMode(e) ?? 'CONFIG_MAP';
   const arn = entryPrincipal(e) ?? e.identity.given;
-  const evidence = [`Authentication mode: ${mode}`, ...entryLines(e, arn), ...awsAuthLines(e)];
+  const session = callerSession(e);
+  const evidence = [
+    `Authentication mode: ${mode}`,
+    ...entryLines(e, arn),
+    ...awsAuthLines(e),
+    // A session on a shared role: the role itself has no entry or item, so no session of it gets a username.
+    ...(session !== undefined ? [`No session of ${arn} gets a Kubernetes username, yours (${session}) included`] : []),
+  ];
   if (e.creator.known && e.creator.value.arn !== undefined) {
     evidence.push(`Cluster created by ${creatorText(e.creator.value)}`);
   }

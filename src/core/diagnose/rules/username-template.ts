@@ -20,15 +20,24 @@ export function usernameTemplate(e: Evidence): Finding | undefined {
     [`username "${entry.username}"`, checks.username],
     ...checks.groups.map((check, i): [string, TemplateCheck] => [`group "${entry.groups[i] ?? ''}"`, check]),
   ];
-  // Without a session ARN the session name is unknown, so only problems that do not depend on it count.
+  // Without a session ARN the session name is unknown, so problems that depend on its value do not count; but a
+  // caller that never has a session (an IAM user of a mapUsers item) cannot render {{SessionName}} at all.
   const problems = labelled.flatMap(([label, check]) =>
-    check.problems.filter((p) => isSession || p.code === 'unknown_placeholder').map((p) => ({ label, problem: p })),
+    check.problems
+      .filter(
+        (p) =>
+          isSession ||
+          p.code === 'unknown_placeholder' ||
+          (p.code === 'session_name_needs_assumed_role' && p.principalType !== 'role'),
+      )
+      .map((p) => ({ label, problem: p })),
   );
   const ec2WithoutSession =
     !isSession && labelled.some(([, check]) => check.placeholders.includes('EC2PrivateDNSName'));
   const first = problems[0];
   if (first === undefined && !ec2WithoutSession) return undefined;
   const isRefused = ec2WithoutSession || problems.some((p) => p.problem.code === 'ec2_dns_needs_instance_session');
+  const sessionless = problems.find((p) => p.problem.code === 'session_name_needs_assumed_role');
   const evidence = [
     `aws-auth ${where(entry.list, entry.line)} matches ${access.match.canonicalArn}`,
     ...problems.map(({ label, problem }) => `${label}: ${problemText(problem)}`),
@@ -38,17 +47,21 @@ export function usernameTemplate(e: Evidence): Finding | undefined {
   }
   const isNode = isNodeEntry(entry);
   const roleName = principalName(access.match.canonicalArn)?.name ?? 'user';
+  // An IAM user signs in without a session: its username must be fixed, not a session template.
+  const suggested = entry.list === 'mapUsers' ? roleName : `${roleName}:{{SessionName}}`;
   return {
     rule: 'username-template',
     severity: isRefused ? 'blocker' : 'warning',
     title: isRefused
       ? `The aws-auth item that matches you uses {{EC2PrivateDNSName}}, which cannot render for your session`
-      : `The aws-auth item that matches you has a template that cannot render (${first?.label ?? 'username'})`,
+      : sessionless !== undefined && sessionless.problem.code === 'session_name_needs_assumed_role'
+        ? `The aws-auth item that matches you uses a session name, which an IAM ${sessionless.problem.principalType} caller never has (${sessionless.label} renders empty)`
+        : `The aws-auth item that matches you has a template that cannot render (${first?.label ?? 'username'})`,
     evidence,
     fix: isNode
       ? 'That item maps a node role: leave it alone, and use a role of your own for kubectl (request access for it).'
-      : `Use a username that renders for people, for example ${roleName}:{{SessionName}}, in ${where(entry.list, entry.line)}:`,
-    ...(isNode ? { isGrantFix: true } : { fixCommand: `username: ${roleName}:{{SessionName}}` }),
+      : `Use a username that renders for ${entry.list === 'mapUsers' ? 'this user' : 'people'}, for example ${suggested}, in ${where(entry.list, entry.line)}:`,
+    ...(isNode ? { isGrantFix: true } : { fixCommand: `username: ${suggested}` }),
     symptom: isRefused ? 'unauthorized' : 'forbidden',
   };
 }

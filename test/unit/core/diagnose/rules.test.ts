@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Evidence } from '../../../../src/core/diagnose/evidence.ts';
+import type { BindingFact, Evidence } from '../../../../src/core/diagnose/evidence.ts';
 import type { Finding } from '../../../../src/core/diagnose/finding.ts';
 import { RULES, type RuleId } from '../../../../src/core/diagnose/rules/index.ts';
 import {
@@ -21,6 +21,7 @@ import {
   SESSION_ARN,
   unknown,
   unmapped,
+  VIEW_POLICY,
 } from './builders.ts';
 
 /** What a broken case must produce: severity always; the rest when given. */
@@ -71,6 +72,52 @@ const sso = (mapRoles: string): Evidence =>
     { mapRoles },
     { identity: { given: SSO_SESSION, source: 'caller_identity', mapped: SSO_ROLE, iamArn: SSO_ROLE } },
   );
+
+// Issue 19: Erin signs in to the shared Dev permission-set role; her grant binds her session's username.
+const DEV_SET = 'AWSReservedSSO_Dev_0123456789abcdef';
+const DEV_ROLE = `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/${DEV_SET}`;
+const ERIN = 'erin@example.com';
+const ERIN_SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/${DEV_SET}/${ERIN}`;
+const ERIN_USERNAME = `arn:aws:sts::${ACCOUNT}:assumed-role/${DEV_SET}/erin-example.com`;
+const ADMIN_BOB = `arn:aws:sts::${ACCOUNT}:assumed-role/Admin/bob`;
+const binding = (name: string, subjects: [string, string][], role = 'view', namespace?: string): BindingFact => ({
+  kind: namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding',
+  name,
+  ...(namespace === undefined ? {} : { namespace }),
+  roleRef: { kind: 'ClusterRole', name: role },
+  subjects: subjects.map(([kind, subject]) => ({ kind, name: subject })),
+});
+const rbac = (...bindings: BindingFact[]) => known({ bindings });
+const sessionEntry = (
+  username = `arn:aws:sts::${ACCOUNT}:assumed-role/${DEV_SET}/{{SessionName}}`,
+  groups: string[] = [],
+) =>
+  known({
+    lookedUp: DEV_ROLE,
+    entry: { principalArn: DEV_ROLE, type: 'STANDARD', username, kubernetesGroups: groups, tags: {} },
+    policies: [],
+    allPrincipalArns: [CREATOR_ARN, DEV_ROLE],
+  });
+/** Erin, checked as her mapped session, with the binding a per-person grant makes: access works. */
+const erin = (overrides: Partial<Evidence> = {}) =>
+  healthy('API', {
+    identity: { given: ERIN_SESSION, source: 'mapped', mapped: DEV_ROLE, mappedSession: ERIN, iamArn: DEV_ROLE },
+    iam: known({ exists: true, arn: DEV_ROLE }),
+    accessEntry: sessionEntry(),
+    rbac: rbac(binding('eks-access-erin', [['User', ERIN_USERNAME]])),
+    ...overrides,
+  });
+const withGroups = (groups: string[]) =>
+  known(
+    entryFacts({
+      policies: [],
+      entry: {
+        ...(entryFacts().entry as NonNullable<ReturnType<typeof entryFacts>['entry']>),
+        kubernetesGroups: groups,
+      },
+    }),
+  );
+const ALICE = `arn:aws:iam::${ACCOUNT}:user/alice`;
 
 const CASES: Record<RuleId, readonly Case[]> = {
   'cluster-not-found': [
@@ -184,6 +231,27 @@ const CASES: Record<RuleId, readonly Case[]> = {
   ],
   'identity-mismatch': [
     [
+      'a pasted ARN that is not the mapped one is the verdict (gap 3)',
+      healthy('API', {
+        identity: { given: OTHER_ROLE, source: 'pasted_arn', mapped: ROLE_ARN, iamArn: OTHER_ROLE },
+        accessEntry: noEntry([CREATOR_ARN, ROLE_ARN]),
+      }),
+      { severity: 'blocker', evidence: `Mapped for you: ${ROLE_ARN}` },
+    ],
+    [
+      'the shared role, but another session',
+      erin({
+        identity: {
+          given: `arn:aws:sts::${ACCOUNT}:assumed-role/${DEV_SET}/frank@example.com`,
+          source: 'caller_identity',
+          mapped: DEV_ROLE,
+          mappedSession: ERIN,
+          iamArn: DEV_ROLE,
+        },
+      }),
+      { severity: 'blocker', evidence: `Mapped for you: session ${ERIN} on ${DEV_ROLE}` },
+    ],
+    [
       'another role in use; the mapped one has an entry',
       healthy('API', {
         identity: {
@@ -221,9 +289,9 @@ const CASES: Record<RuleId, readonly Case[]> = {
       { severity: 'blocker', evidence: 'permission set ReadOnly', command: '--profile <your-profile-for-Admin>' },
     ],
     [
-      'pasted ARN differs',
+      'pasted ARN differs: the verdict now (issue 19, gap 3)',
       healthy('API', { identity: { given: OTHER_ROLE, source: 'pasted_arn', mapped: ROLE_ARN } }),
-      { severity: 'warning', symptom: 'none' },
+      { severity: 'blocker', symptom: 'none' },
     ],
     [
       'session of the mapped role (path-less) is the same principal',
@@ -429,6 +497,17 @@ const CASES: Record<RuleId, readonly Case[]> = {
   ],
   'username-template': [
     [
+      '{{SessionName}} on a mapUsers item: an IAM user has no session (gap 2)',
+      onConfigMap(
+        { mapRoles: NODE_ITEM, mapUsers: item(`userarn: ${ALICE}`, "'{{SessionName}}'") },
+        {
+          identity: { given: ALICE, source: 'mapped', mapped: ALICE, iamArn: ALICE },
+          iam: known({ exists: true, arn: ALICE }),
+        },
+      ),
+      { severity: 'warning', evidence: '{{SessionName}} is empty for a user caller', command: 'username: alice' },
+    ],
+    [
       '{{EC2PrivateDNSName}} for a person',
       onConfigMap({ mapRoles: NODE_ITEM + item(`rolearn: ${ROLE_ARN_NO_PATH}`, "'{{EC2PrivateDNSName}}'") }),
       { severity: 'blocker', symptom: 'unauthorized', command: 'username: bob-admin:{{SessionName}}' },
@@ -462,6 +541,15 @@ const CASES: Record<RuleId, readonly Case[]> = {
     ],
   ],
   'no-access': [
+    [
+      'no entry for the shared role a session signs in to',
+      erin({ accessEntry: noEntry([CREATOR_ARN]) }),
+      {
+        severity: 'blocker',
+        isGrantFix: true,
+        evidence: `No session of ${DEV_ROLE} gets a Kubernetes username, yours (${ERIN}) included`,
+      },
+    ],
     ...(['API', 'API_AND_CONFIG_MAP'] as const).map(
       (mode): Case => [
         `${mode}: no entry`,
@@ -574,6 +662,224 @@ const CASES: Record<RuleId, readonly Case[]> = {
       { severity: 'info', command: 'aws eks describe-cluster --name prod-cluster --region eu-west-1' },
     ],
     ['access entries on CONFIG_MAP are not missing facts', healthy('CONFIG_MAP'), undefined],
+  ],
+  'session-username': [
+    ['the binding for her session username', erin(), undefined],
+    [
+      'a binding for the @ spelling of the session',
+      erin({ rbac: rbac(binding('erin-view', [['User', `arn:aws:sts::${ACCOUNT}:assumed-role/${DEV_SET}/${ERIN}`]])) }),
+      {
+        severity: 'blocker',
+        symptom: 'forbidden',
+        evidence: `names User arn:aws:sts::${ACCOUNT}:assumed-role/${DEV_SET}/${ERIN}`,
+        command: `--clusterrole=view --user='${ERIN_USERNAME}'`,
+      },
+    ],
+    [
+      'a binding for the bare email',
+      erin({ rbac: rbac(binding('erin-edit', [['User', ERIN]], 'edit')) }),
+      { severity: 'blocker', command: `--clusterrole=edit --user='${ERIN_USERNAME}'`, evidence: 'into -' },
+    ],
+    [
+      'a fixed username strands the per-person binding',
+      erin({ accessEntry: sessionEntry('dev-team') }),
+      { severity: 'blocker', evidence: 'which this username never produces', command: 'update-access-entry' },
+    ],
+    [
+      'a fixed username, bound as a group: works, for everyone',
+      erin({ accessEntry: sessionEntry('dev-team', ['devs']), rbac: rbac(binding('devs', [['Group', 'devs']])) }),
+      { severity: 'warning', evidence: 'like every other session of the role' },
+    ],
+    [
+      'a role shared on purpose, nobody mapped to a session of it',
+      onConfigMap({ mapRoles: NODE_ITEM + item(`rolearn: ${ROLE_ARN_NO_PATH}`, 'ci') }),
+      undefined,
+    ],
+    [
+      'aws-auth {{SessionName}}, bound with the raw session (@)',
+      onConfigMap(
+        { mapRoles: NODE_ITEM + item(`rolearn: ${ROLE_ARN_NO_PATH}`, 'sso:{{SessionName}}', []) },
+        {
+          identity: {
+            given: `arn:aws:sts::${ACCOUNT}:assumed-role/bob-admin/bob@example.com`,
+            source: 'mapped',
+            mapped: ROLE_ARN,
+            mappedSession: 'bob@example.com',
+            iamArn: ROLE_ARN,
+          },
+          rbac: rbac(binding('bob', [['User', 'sso:bob@example.com']])),
+        },
+      ),
+      {
+        severity: 'blocker',
+        command: "--user='sso:bob-example.com'",
+        evidence: 'rendered for session bob@example.com as sso:bob-example.com',
+      },
+    ],
+    [
+      'a session template on aws-auth, bound as rendered',
+      onConfigMap(
+        { mapRoles: NODE_ITEM + item(`rolearn: ${ROLE_ARN_NO_PATH}`, 'sso:{{SessionName}}', []) },
+        { rbac: rbac(binding('bob', [['User', 'sso:bob']])) },
+      ),
+      undefined,
+    ],
+  ],
+  'rbac-unbound': [
+    [
+      'entry groups no binding names',
+      healthy('API', { accessEntry: withGroups(['dev-team']), rbac: rbac(binding('other', [['Group', 'ops']])) }),
+      {
+        severity: 'blocker',
+        symptom: 'forbidden',
+        evidence: 'Bindings for group dev-team: none',
+        command: `kubectl create clusterrolebinding eks-access-dev-team --clusterrole=view --group='dev-team'`,
+      },
+    ],
+    [
+      'aws-auth item group no binding names',
+      healthy('CONFIG_MAP', { rbac: rbac() }),
+      {
+        severity: 'blocker',
+        evidence: 'Bindings for group eks-access:view: none',
+        command: "--group='eks-access:view'",
+      },
+    ],
+    [
+      'one of two groups bound',
+      healthy('API', {
+        accessEntry: withGroups(['dev-team', 'readers']),
+        rbac: rbac(binding('r', [['Group', 'readers']])),
+      }),
+      { severity: 'warning', evidence: 'Bindings for group readers: ClusterRoleBinding r (ClusterRole/view)' },
+    ],
+    ['an access policy authorizes: no RBAC needed', healthy('API', { rbac: rbac() }), undefined],
+    [
+      'RBAC not read: no guess',
+      healthy('CONFIG_MAP', { rbac: unknown('listing RBAC bindings failed: Kubernetes 403') }),
+      undefined,
+    ],
+    [
+      'system:masters is bound by the API server',
+      healthy('API', { accessEntry: withGroups(['system:masters']), rbac: rbac() }),
+      undefined,
+    ],
+    [
+      'a session username nothing binds',
+      erin({ rbac: rbac() }),
+      {
+        severity: 'blocker',
+        evidence: `Bindings for user ${ERIN_USERNAME}: none`,
+        command: `--user='${ERIN_USERNAME}'`,
+      },
+    ],
+    [
+      'group bound in one namespace',
+      healthy('API', {
+        accessEntry: withGroups(['dev-team']),
+        rbac: rbac(binding('d', [['Group', 'dev-team']], 'edit', 'dev')),
+      }),
+      undefined,
+    ],
+  ],
+  'grant-ended': [
+    [
+      'her grant expired and its binding is gone',
+      erin({
+        rbac: rbac(),
+        endedGrant: { requestId: 'r-7', level: 'view', reason: 'expired', at: NOW - DAY, session: ERIN },
+      }),
+      {
+        severity: 'blocker',
+        isGrantFix: true,
+        evidence: 'Request r-7: view for session erin@example.com, ended 2025-01-14T12:00:00Z (expired)',
+      },
+    ],
+    [
+      'revoked, and not mapped any more',
+      unmapped('API', {
+        endedGrant: { requestId: 'r-8', level: 'edit', reason: 'revoked', at: NOW - DAY, by: 'U0APPROVER' },
+      }),
+      { severity: 'blocker', evidence: 'revoked by U0APPROVER' },
+    ],
+    [
+      'an ended grant, but a binding still authorizes',
+      erin({ endedGrant: { requestId: 'r-7', level: 'view', reason: 'expired', at: NOW - DAY } }),
+      undefined,
+    ],
+  ],
+  'principal-changed': [
+    [
+      'CloudTrail: the entry was deleted',
+      unmapped('API', {
+        accessChanges: known({
+          changes: [{ event: 'DeleteAccessEntry', by: ADMIN_BOB, at: NOW - DAY, principalArn: ROLE_ARN }],
+        }),
+      }),
+      {
+        severity: 'blocker',
+        isGrantFix: true,
+        evidence: `CloudTrail: DeleteAccessEntry for ${ROLE_ARN} by ${ADMIN_BOB} at 2025-01-14 12:00 UTC`,
+      },
+    ],
+    [
+      'CloudTrail: the policy was disassociated',
+      healthy('API', {
+        accessEntry: known(entryFacts({ policies: [] })),
+        accessChanges: known({
+          changes: [
+            {
+              event: 'DisassociateAccessPolicy',
+              by: ADMIN_BOB,
+              at: NOW - DAY,
+              principalArn: ROLE_ARN,
+              policyArn: VIEW_POLICY,
+            },
+          ],
+        }),
+      }),
+      { severity: 'blocker', evidence: `DisassociateAccessPolicy for ${VIEW_POLICY} from ${ROLE_ARN}` },
+    ],
+    [
+      'CloudTrail: updated, access intact',
+      healthy('API', {
+        accessChanges: known({
+          changes: [
+            { event: 'UpdateAccessEntry', by: ADMIN_BOB, at: NOW - DAY, principalArn: ROLE_ARN, detail: 'groups a' },
+          ],
+        }),
+      }),
+      { severity: 'info', evidence: '(groups a)' },
+    ],
+    [
+      "another principal's change",
+      unmapped('API', {
+        accessChanges: known({
+          changes: [{ event: 'DeleteAccessEntry', by: ADMIN_BOB, at: NOW - DAY, principalArn: CREATOR_ARN }],
+        }),
+      }),
+      undefined,
+    ],
+    [
+      'eks-access history: the aws-auth item was removed',
+      unmapped('CONFIG_MAP', {
+        awsAuthWrites: [
+          { at: NOW - 2 * DAY, actor: 'eks-access', requestId: 'r-1', before: { mapRoles: NODE_ITEM } },
+          { at: NOW - DAY, actor: 'eks-access', requestId: 'r-2', before: { mapRoles: NODE_ITEM + BOB_ITEM } },
+        ],
+      }),
+      {
+        severity: 'blocker',
+        evidence: 'aws-auth write by eks-access (request r-2) at 2025-01-14 12:00 UTC removed the mapRoles item',
+      },
+    ],
+    [
+      'eks-access history: the item was only added',
+      healthy('CONFIG_MAP', {
+        awsAuthWrites: [{ at: NOW - DAY, actor: 'eks-access', requestId: 'r-1', before: { mapRoles: NODE_ITEM } }],
+      }),
+      undefined,
+    ],
   ],
 };
 
