@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import type { RedisConnection as Redis } from '../queue/connection.ts';
 import { toAdapterError } from '../../shared/errors.ts';
 import type { PersonProfile, PersonProfiles } from '../../usecases/ports/identity.ts';
+import type { RedisConnection as Redis } from '../queue/connection.ts';
 
 /** `identity.profileCacheTtl` when the config sets none: a changed email or a deactivation is seen within an hour. */
 export const PROFILE_CACHE_MS = 3_600_000;
