@@ -19,7 +19,6 @@ import { Redis } from 'ioredis';
 import { CloudTrailFake } from '../sandbox/aws/cloudtrail.ts';
 import { createClusterEvent } from '../sandbox/aws/cloudtrail-events.ts';
 import { EksFake } from '../sandbox/aws/eks.ts';
-import { sandboxAwsEnv } from '../sandbox/aws/endpoint-env.ts';
 import { IamFake } from '../sandbox/aws/iam.ts';
 import { StsFake } from '../sandbox/aws/sts.ts';
 import { appMentionEvent, blockActions, directMessageEvent, eventCallback } from '../sandbox/slack/payloads.ts';
@@ -27,7 +26,7 @@ import { sendSlackRequest } from '../sandbox/slack/sign.ts';
 import { SlackWebApiFake } from '../sandbox/slack/web-api.ts';
 import { requestIdFor } from '../src/adapters/slack/inbound-ids.ts';
 import { startRedisServer } from '../src/runtime/redis-server.ts';
-import { BOT_KEY, freePort, SIGNING_SECRET, spawnCli, waitFor } from './harness.ts';
+import { benchBotEnv, freePort, SIGNING_SECRET, spawnCli, waitFor } from './harness.ts';
 import { median, percentile, recordResult, row } from './lib.ts';
 
 export interface ClickLatencyOptions {
@@ -112,21 +111,17 @@ ${users.map((u) => `  ${u}: ${roleOf(u)}`).join('\n')}
   );
   const port = await freePort();
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
-  const bot = spawnCli(['start'], {
-    PATH: process.env['PATH'],
-    HOME: dir,
-    NODE_ENV: 'production',
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    PORT: String(port),
-    REDIS_URL: redisServer.url,
-    EKS_ACCESS_CONFIG: configPath,
-    ...sandboxAwsEnv({ eks, sts, iam, cloudtrail }, BOT_KEY),
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    LOG_LEVEL: 'warn',
-  });
+  const bot = spawnCli(
+    ['start'],
+    benchBotEnv({
+      dir,
+      port,
+      redisUrl: redisServer.url,
+      configPath,
+      slack,
+      aws: { eks, sts, iam, cloudtrail },
+    }),
+  );
   const url = `http://127.0.0.1:${port}/slack/events`;
   const sign = { secret: SIGNING_SECRET };
   try {

@@ -9,7 +9,9 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Redis } from 'ioredis';
+import { sandboxAwsEnv } from '../sandbox/aws/endpoint-env.ts';
 import { signedHeaders } from '../sandbox/slack/sign.ts';
+import type { SlackWebApiFake } from '../sandbox/slack/web-api.ts';
 import type { BotProcess } from '../test/support/bot-process.ts';
 import { waitFor } from '../test/support/wait-for.ts';
 
@@ -18,6 +20,37 @@ export { type BotProcess, waitFor };
 
 export const SIGNING_SECRET = 'bench-signing-secret-not-real';
 export const BOT_KEY = { accessKeyId: 'AKIABENCHBOTKEY00001', secretAccessKey: 'bench-secret-access-key-not-real' };
+
+/**
+ * The environment of `eks-access start` in a benchmark: the Slack fake, the AWS fakes (with the bot's key), the
+ * private Redis and the config file, and nothing from the machine's own AWS profiles. `extra` adds or overrides.
+ */
+export function benchBotEnv(input: {
+  dir: string;
+  port: number;
+  redisUrl: string;
+  configPath: string;
+  slack: SlackWebApiFake;
+  aws: Parameters<typeof sandboxAwsEnv>[0];
+  extra?: NodeJS.ProcessEnv;
+}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'],
+    HOME: input.dir,
+    NODE_ENV: 'production',
+    SLACK_BOT_TOKEN: input.slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: input.slack.apiUrl,
+    PORT: String(input.port),
+    REDIS_URL: input.redisUrl,
+    EKS_ACCESS_CONFIG: input.configPath,
+    ...sandboxAwsEnv(input.aws, BOT_KEY),
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    LOG_LEVEL: 'warn',
+    ...input.extra,
+  };
+}
 
 /** Resident set size of a process in MB, from /proc (Linux). */
 export function rssMb(pid: number): number {

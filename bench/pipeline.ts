@@ -27,7 +27,7 @@ import { requestIdFor } from '../src/adapters/slack/inbound-ids.ts';
 import { createRequestStore } from '../src/adapters/store/request-store.ts';
 import { ConfigError, parseConfig } from '../src/config/load.ts';
 import { startRedisServer } from '../src/runtime/redis-server.ts';
-import { BOT_KEY, freePort, SIGNING_SECRET, sendPaced, spawnCli, spawnScript, waitFor } from './harness.ts';
+import { BOT_KEY, benchBotEnv, freePort, sendPaced, spawnCli, spawnScript, waitFor } from './harness.ts';
 import { median, recordResult, row } from './lib.ts';
 import { maxPostsPerChannelSecond, SLACK_BURST_TOLERATED } from './slack-budget.ts';
 
@@ -158,23 +158,18 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
   const prefix = '{bench-pipeline}';
   const port = await freePort();
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
-  const bot = spawnCli(['start'], {
-    PATH: process.env['PATH'],
-    HOME: dir,
-    NODE_ENV: 'production',
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    PORT: String(port),
-    REDIS_URL: redisServer.url,
-    EKS_ACCESS_CONFIG: configPath,
-    EKS_ACCESS_REDIS_PREFIX: prefix,
-    EKS_ACCESS_WORKER_CONCURRENCY: String(options.concurrency),
-    ...sandboxAwsEnv({ eks, sts, iam, cloudtrail }, BOT_KEY),
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    LOG_LEVEL: 'warn',
-  });
+  const bot = spawnCli(
+    ['start'],
+    benchBotEnv({
+      dir,
+      port,
+      redisUrl: redisServer.url,
+      configPath,
+      slack,
+      aws: { eks, sts, iam, cloudtrail },
+      extra: { EKS_ACCESS_REDIS_PREFIX: prefix, EKS_ACCESS_WORKER_CONCURRENCY: String(options.concurrency) },
+    }),
+  );
   try {
     // At LOG_LEVEL=warn the bot prints no "running" line: readiness is the signal.
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok === true, {
