@@ -24,14 +24,15 @@ export const BOT_KEY = { accessKeyId: 'AKIABENCHBOTKEY00001', secretAccessKey: '
 /**
  * The environment of `eks-access start` in a benchmark: the Slack fake, the AWS fakes (with the bot's key), the
  * private Redis and the config file, and nothing from the machine's own AWS profiles. `extra` adds or overrides.
+ * Without `aws` (the web role, which loads no AWS SDK) no AWS endpoint or key is set.
  */
 export function benchBotEnv(input: {
   dir: string;
   port: number;
   redisUrl: string;
   configPath: string;
-  slack: SlackWebApiFake;
-  aws: Parameters<typeof sandboxAwsEnv>[0];
+  slack: Pick<SlackWebApiFake, 'botToken' | 'apiUrl'>;
+  aws?: Parameters<typeof sandboxAwsEnv>[0];
   extra?: NodeJS.ProcessEnv;
 }): NodeJS.ProcessEnv {
   return {
@@ -44,7 +45,7 @@ export function benchBotEnv(input: {
     PORT: String(input.port),
     REDIS_URL: input.redisUrl,
     EKS_ACCESS_CONFIG: input.configPath,
-    ...sandboxAwsEnv(input.aws, BOT_KEY),
+    ...(input.aws ? sandboxAwsEnv(input.aws, BOT_KEY) : {}),
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     LOG_LEVEL: 'warn',
