@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { measureAck } from '../../bench/ack-latency.ts';
 import { measureAckReplica } from '../../bench/ack-replica.ts';
+import { measureClickLatency } from '../../bench/click-latency.ts';
 import { measureExpiry } from '../../bench/expiry.ts';
 import { measurePipeline } from '../../bench/pipeline.ts';
 import { maxPostsPerChannelSecond } from '../../bench/slack-budget.ts';
@@ -47,6 +48,29 @@ describe('benchmarks at a tiny size', () => {
     expect(Number.isFinite(result.persistAddedP99Ms)).toBe(true);
     expect(result.target.measuredMs).toBe(result.sides.productReplica.p99Ms);
     expect(result.target.ratios).toHaveLength(1);
+  });
+
+  it("click latency: where the time goes lists the grant's own calls in order, with offsets and durations", {
+    timeout: 180_000,
+  }, async () => {
+    const result = await measureClickLatency({ grants: 2, awsMs: 20, slackMs: 5 });
+    expect(result.eksCallsPerGrant).toEqual({
+      CreateAccessEntry: 1,
+      AssociateAccessPolicy: 1,
+      ListAssociatedAccessPolicies: 1,
+    });
+    const own = result.breakdown.steps.filter((s) => s.isOwn && s.what.startsWith('eks '));
+    expect(own.map((s) => s.what)).toEqual([
+      'eks CreateAccessEntry',
+      'eks AssociateAccessPolicy',
+      'eks ListAssociatedAccessPolicies',
+    ]);
+    // Each call waited the configured latency in the fake, and they ran one after another.
+    for (const step of own) expect(step.durationMs).toBeGreaterThanOrEqual(20);
+    expect(own[1]?.startMs).toBeGreaterThanOrEqual((own[0]?.startMs ?? 0) + 20);
+    expect(result.breakdown.callMs + result.breakdown.ownMs).toBe(result.breakdown.totalMs);
+    expect(result.breakdown.summary).toMatch(/^click → CreateAccessEntry \d+ ms → .*; our own time -?\d+ ms$/);
+    expect(result.otherEksCalls.windows).toBeGreaterThanOrEqual(0);
   });
 
   it('expiry: every grant ends with its access entry gone, every no-op job runs', { timeout: 120_000 }, async () => {
