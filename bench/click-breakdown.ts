@@ -108,8 +108,15 @@ export function renderBreakdown(breakdown: ClickBreakdown): string[] {
   return lines;
 }
 
-/** "click → CreateAccessEntry 152 ms → … → chat.postMessage 21 ms; our own time X ms" (own AWS and Slack calls). */
+/**
+ * "click → CreateAccessEntry 152 ms → … → chat.postMessage 21 ms; our own time X ms": the grant's own AWS and Slack
+ * calls, leaving out any that ran wholly beside another (it added no time to the wait).
+ */
 export function summaryLine(breakdown: ClickBreakdown): string {
-  const calls = breakdown.steps.filter((s) => s.isOwn && /^(eks|slack|iam|sts) /.test(s.what));
+  const own = breakdown.steps.filter((s) => s.isOwn && /^(eks|slack|iam|sts|cloudtrail) /.test(s.what));
+  const end = (s: BreakdownStep) => s.startMs + s.durationMs;
+  const calls = own.filter(
+    (s) => !own.some((o) => o !== s && o.startMs <= s.startMs && end(s) <= end(o) && o.durationMs > s.durationMs),
+  );
   return `click → ${calls.map((s) => `${s.what.split(' ')[1]} ${s.durationMs} ms`).join(' → ')}; our own time ${breakdown.ownMs} ms`;
 }

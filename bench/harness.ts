@@ -172,6 +172,47 @@ export async function sendPaced(url: string, bodies: readonly string[], ratePerS
   return { latencies, errors, elapsedMs };
 }
 
+/**
+ * `sendPaced` to several targets in the same seconds: event i of target k leaves at start + (i + k / n) / rate, so
+ * whatever else the machine does at a moment falls on all targets alike. Each target has its own agent and result.
+ */
+export async function sendPacedTogether(
+  targets: readonly { url: string; bodies: readonly string[] }[],
+  ratePerSec: number,
+): Promise<PacedRun[]> {
+  const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: 64 }));
+  const runs: PacedRun[] = targets.map(() => ({ latencies: [], errors: 0, elapsedMs: 0 }));
+  const longest = Math.max(0, ...targets.map((t) => t.bodies.length));
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < longest; i++) {
+    for (let k = 0; k < targets.length; k++) {
+      const body = targets[k]?.bodies[i];
+      const agent = agents[k];
+      const run = runs[k];
+      if (body === undefined || !agent || !run || !targets[k]) continue;
+      const due = started + ((i + k / targets.length) * 1000) / ratePerSec;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((done) => setTimeout(done, wait));
+      inFlight.push(
+        postOnce(agent, new URL(targets[k]?.url ?? ''), body).then(
+          (result) => {
+            if (result.status === 200) run.latencies.push(result.ms);
+            else run.errors += 1;
+          },
+          () => {
+            run.errors += 1;
+          },
+        ),
+      );
+    }
+  }
+  await Promise.all(inFlight);
+  const elapsedMs = performance.now() - started;
+  for (const agent of agents) agent.destroy();
+  return runs.map((run) => ({ ...run, elapsedMs }));
+}
+
 function postOnce(agent: Agent, url: URL, body: string): Promise<{ status: number; ms: number }> {
   return new Promise((done, fail) => {
     const headers = {

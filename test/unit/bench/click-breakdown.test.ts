@@ -23,6 +23,8 @@ describe('where the time goes for one grant', () => {
         service: 'eks',
         call: call('CreateAccessEntry', 1_020, 1_170, '/clusters/c/access-entries', `{"principalArn":"${ROLE}"}`),
       },
+      // A post beside the create: inside its interval, so it adds nothing to the wait.
+      { service: 'slack', call: call('chat.postMessage', 1_030, 1_050, '/api/chat.postMessage') },
       { service: 'eks', call: call('AssociateAccessPolicy', 1_175, 1_325, entryPath(ROLE, '/access-policies')) },
       // Another principal's read (the drift sweep) overlapping the grant's own call: not the grant's time.
       { service: 'eks', call: call('DescribeAccessEntry', 1_200, 1_350, entryPath(OTHER)) },
@@ -37,6 +39,7 @@ describe('where the time goes for one grant', () => {
       ['web role: click verified, stored, answered', 0, 10, true],
       ['queue: interaction job waits for a worker', 5, 3, true],
       ['eks CreateAccessEntry', 20, 150, true],
+      ['slack chat.postMessage', 30, 20, true],
       ['eks AssociateAccessPolicy', 175, 150, true],
       ['eks DescribeAccessEntry', 200, 150, false],
       ['slack chat.postMessage', 480, 20, true],
@@ -49,7 +52,7 @@ describe('where the time goes for one grant', () => {
     expect(breakdown.ownMs).toBe(180);
   });
 
-  it('renders the table and the one-line summary', () => {
+  it('renders the table, and a summary of the calls one after another (not those beside another)', () => {
     expect(summaryLine(breakdown)).toBe(
       'click → CreateAccessEntry 150 ms → AssociateAccessPolicy 150 ms → chat.postMessage 20 ms; our own time 180 ms',
     );
