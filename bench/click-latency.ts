@@ -295,6 +295,14 @@ ${users.map((u) => `  ${u}: ${roleOf(u)}`).join('\n')}
       for (const op of one.eksOps) ops.set(op, (ops.get(op) ?? 0) + 1);
     }
     const others = await otherCallsOf(queue, measured);
+    if (process.env['BENCH_TRACE']) {
+      // Each window that had other principals' calls in it, step by step: do they delay the grant's own calls?
+      for (const [i, g] of measured.entries()) {
+        if (g.otherEks.length === 0) continue;
+        console.log(`  grant ${i}, ${g.otherEks.length} other principals' EKS calls in its window:`);
+        for (const line of renderBreakdown(g.breakdown)) console.log(`  ${line}`);
+      }
+    }
     // The grant whose click → reply is the median (the lower one for an even count), as percentile() picks it.
     const byClick = measured.map((g, i) => ({ ms: g.clickMs, i })).sort((a, b) => a.ms - b.ms);
     const medianGrant = byClick[Math.ceil(byClick.length / 2) - 1]?.i ?? 0;
