@@ -30,6 +30,23 @@ interface CpuProfile {
 
 const IDLE = new Set(['(idle)', '(program)', '(garbage collector)']);
 
+/**
+ * Which client library a busy sample works for: the innermost frame on its stack from one of these (the socket
+ * writes under an ioredis call count as Redis, the signing under an SDK call as AWS). Samples with none of them on
+ * the stack are node's own work outside any of them (HTTP parsing, timers, socket reads before a callback).
+ */
+const LIBRARIES: readonly [string, string][] = [
+  ['/node_modules/ioredis/', 'Redis (ioredis, BullMQ)'],
+  ['/node_modules/bullmq/', 'Redis (ioredis, BullMQ)'],
+  ['/node_modules/@smithy/', 'AWS SDK'],
+  ['/node_modules/@aws-sdk/', 'AWS SDK'],
+  ['/node_modules/@slack/web-api/', 'Slack Web API client'],
+  ['/node_modules/@slack/bolt/', 'Bolt (inbound events)'],
+  ['/node_modules/prom-client/', 'metrics'],
+  ['/node_modules/pino', 'logger'],
+  ['/src/', 'eks-access src/ (own code)'],
+];
+
 /** A short, stable name for where a frame lives: the npm package, our source path, or node's own modules. */
 export function packageOf(url: string, functionName: string): string {
   if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
@@ -62,6 +79,7 @@ export function summarize(profile: CpuProfile, top = 25, windows: readonly Windo
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
   const packages = new Map<string, number>();
+  const libraries = new Map<string, number>();
   let total = 0;
   let busy = 0;
   let at = profile.startTime;
@@ -79,11 +97,15 @@ export function summarize(profile: CpuProfile, top = 25, windows: readonly Windo
     if (IDLE.has(node.callFrame.functionName)) return;
     busy += us;
     const seen = new Set<string>();
+    let library: string | undefined;
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)?.callFrame;
       if (!frame || frame.functionName === '(root)') continue;
       seen.add(frameName(frame));
+      library ??= LIBRARIES.find(([part]) => frame.url.includes(part))?.[1];
     }
+    const lib = library ?? 'node internals outside these';
+    libraries.set(lib, (libraries.get(lib) ?? 0) + us);
     for (const key of seen) inclusive.set(key, (inclusive.get(key) ?? 0) + us);
   });
   const ms = (us: number) => (us / 1000).toFixed(0);
@@ -99,6 +121,9 @@ export function summarize(profile: CpuProfile, top = 25, windows: readonly Windo
     ].join('\n');
   return [
     `Sampled ${ms(total)} ms, of which ${ms(busy)} ms busy (not idle, program or GC: ${pct(busy, total)}).`,
+    '',
+    '### Busy time by the client library it works for (share of busy samples)',
+    table('library (innermost on the stack)', libraries, busy, top),
     '',
     '### Self time by package (share of all samples)',
     table('package', packages, total, top),

@@ -7,6 +7,7 @@ import type { RedisConnection as Redis } from '../queue/connection.ts';
 import { auditFields } from './audit-log.ts';
 import { storeKeys } from './keys.ts';
 import { luaScript } from './lua-script.ts';
+import { createRecentRequests } from './recent-requests.ts';
 import { type CompareAndSet, updateByCompareAndSet } from './update-by-compare-and-set.ts';
 
 // Compare-and-set in one round trip: Redis runs the script atomically, so of N concurrent writers
@@ -72,6 +73,7 @@ export type RedisRequestStore = RequestStore & CompareAndSet;
 
 export function createRequestStore(redis: Redis, prefix: string): RedisRequestStore {
   const keys = storeKeys(prefix);
+  const recent = createRecentRequests();
   const readAll = async (ids: readonly string[]): Promise<AccessRequest[]> => {
     if (ids.length === 0) return [];
     const raws = await redis.mget(ids.map((id) => keys.request(id)));
@@ -80,8 +82,10 @@ export function createRequestStore(redis: Redis, prefix: string): RedisRequestSt
   const store: RedisRequestStore = {
     async get(id: RequestId) {
       const raw = await redis.get(keys.request(id));
+      if (raw) recent.remember(id, raw);
       return raw ? (JSON.parse(raw) as AccessRequest) : undefined;
     },
+    lastSeen: (id) => recent.lastSeen(id),
     async create(request: AccessRequest, audit?: AuditEvent) {
       const zsets: [string, number][] = [...new Set([request.requester, request.subject])].map((user) => [
         keys.userRequests(user),
@@ -91,26 +95,31 @@ export function createRequestStore(redis: Redis, prefix: string): RedisRequestSt
       // Pruned lazily by pendingOn: a request that left `pending` is dropped the next time it is read.
       if (request.status === 'pending') zsets.push([keys.pendingOn(request.cluster), request.createdAt]);
       const fields = audit ? auditFields(audit) : [];
+      const json = JSON.stringify(request);
       const created = await CREATE_SCRIPT.run(
         redis,
         [keys.request(request.id), keys.audit, ...zsets.map(([key]) => key)],
-        [JSON.stringify(request), request.id, String(fields.length), ...fields, ...zsets.map(([, score]) => score)],
+        [json, request.id, String(fields.length), ...fields, ...zsets.map(([, score]) => score)],
       );
+      if (created === 1) recent.remember(request.id, json);
       return created === 1;
     },
     async compareAndSet(next: AccessRequest, expectedVersion: number, audit?: TransitionAuditEvent) {
+      const json = JSON.stringify(next);
       const result = await CAS_SCRIPT.run(
         redis,
         [keys.request(next.id), keys.inFlight, keys.audit],
         [
           String(expectedVersion),
-          JSON.stringify(next),
+          json,
           isInFlight(next) ? '1' : '0',
           String(next.updatedAt),
           next.id,
           ...(audit ? auditFields(audit) : []),
         ],
       );
+      if (result === 1) recent.remember(next.id, json);
+      else recent.forget(next.id);
       return result === 1;
     },
     update: (id, decide) => updateByCompareAndSet(store, id, decide),
