@@ -21,9 +21,11 @@ export async function updateByCompareAndSet(
   store: CompareAndSet,
   id: RequestId,
   decide: Decide,
+  known?: AccessRequest,
 ): Promise<UpdateResult> {
   for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-    const current = await store.get(id);
+    // A copy the caller has just read saves the first read; if it is stale its version loses the compare-and-set.
+    const current = attempt === 0 && known?.id === id ? known : await store.get(id);
     if (!current) return { ok: false, refusal: { code: 'unknown_request' } };
     const plan = planUpdate(current, await decide(current));
     if (plan.kind === 'refused') return { ok: false, refusal: plan.refusal, request: current };
