@@ -496,10 +496,10 @@ export async function benchExpiry(): Promise<boolean> {
       cpuOk,
     ),
   );
-  console.log(row('  floor: DeleteAccessEntry + read-back (404), CPU per end', `${result.floorRemoveCpuMs} ms`));
+  console.log(row('  floor: delete + read-back (404), CPU per end', `${result.floorRemoveCpuMs} ms`));
   console.log(
     row(
-      '  floor: + ownership DescribeAccessEntry + thread chat.postMessage',
+      '  floor: + ownership read + thread post, CPU/end',
       `${result.floorEndCpuMs} ms`,
       `ratio ${result.cpuRatioToFloor}`,
     ),
