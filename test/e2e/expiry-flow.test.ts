@@ -163,3 +163,32 @@ describe('access that ends by itself', () => {
     expect(sandbox.eks.entry('staging', ARNS.dave)).toBeUndefined();
   });
 });
+
+describe("an end whose notice waits for the channel's posting budget", () => {
+  beforeAll(async () => {
+    // The other tests run with pacing off; this one needs the product's own (about one post a second per channel).
+    await Promise.all(processes.splice(0).map((p) => p.kill('SIGTERM')));
+    const bot = spawnBot(['start'], { ...sandbox.env, EKS_ACCESS_SLACK_POST_INTERVAL_MS: '1000' });
+    processes.push(bot);
+    await bot.waitForOutput(/eks-access is running/);
+  });
+
+  it("an end whose notice waits for the channel's posting budget: the entry goes on time, the notice follows once", async () => {
+    const { id, threadTs, reply } = await granted(PEOPLE.bob, 'grant me view on staging');
+    // The thread's channel is full for the next ~10 s (the pacer's GCRA time, in Redis's clock): the end's notice
+    // waits longer than the worker's 5 s, so its job goes back to the queue after the end was recorded.
+    const [seconds] = await sandbox.redis.time();
+    const fullUntil = Number(seconds) * 1000 + 12_000;
+    await sandbox.redis.set(`${sandbox.prefix}:slack-pace:${reply.channel}`, String(fullUntil), 'PX', 20_000);
+
+    await waitFor(async () => (await status(id)) === 'expired', { timeoutMs: 15_000, what: 'expired' });
+    expect(sandbox.eks.entry('staging', ARNS.bob)).toBeUndefined();
+    const isNotice = (m: SlackMessage) => m.threadTs === threadTs && /expired/.test(m.text ?? '');
+    expect(sandbox.slack.messages().filter(isNotice)).toHaveLength(0);
+
+    // The re-run job finds the grant ended and posts what it could not before: once.
+    await sandbox.slack.waitForMessage(isNotice, 30_000);
+    await new Promise((done) => setTimeout(done, 2_000));
+    expect(sandbox.slack.messages().filter(isNotice)).toHaveLength(1);
+  });
+});

@@ -122,7 +122,7 @@ export function createRequestStore(redis: Redis, prefix: string): RedisRequestSt
       else recent.forget(next.id);
       return result === 1;
     },
-    update: (id, decide) => updateByCompareAndSet(store, id, decide),
+    update: (id, decide, known) => updateByCompareAndSet(store, id, decide, known),
     async markActive(request) {
       const expiresAt = request.outcome?.expiresAt ?? Number.MAX_SAFE_INTEGER;
       const principal = request.outcome?.principalArn ?? request.principalArn;
@@ -146,8 +146,9 @@ export function createRequestStore(redis: Redis, prefix: string): RedisRequestSt
     async inFlightSince(before, limit) {
       return (await redis.zrangebyscore(keys.inFlight, '-inf', before, 'LIMIT', 0, limit)) as RequestId[];
     },
-    async activeFor(cluster, principalArn) {
-      const ids = await redis.smembers(keys.grantsFor(cluster, principalArn));
+    async activeFor(cluster, principalArn, except) {
+      // `except` (the caller's own grant) is left out before reading, so the usual lone grant costs no read.
+      const ids = (await redis.smembers(keys.grantsFor(cluster, principalArn))).filter((id) => id !== except);
       if (ids.length === 0) return [];
       const raws = await redis.mget(ids.map((id) => keys.request(id)));
       return raws

@@ -23,16 +23,20 @@ export async function updateByCompareAndSet(
   store: CompareAndSet,
   id: RequestId,
   decide: Decide,
+  known?: AccessRequest,
 ): Promise<UpdateResult> {
   // A request is usually changed by the process that wrote it a moment ago (filed then auto-approved; applying then
-  // granted): that copy saves the read when it is still current, which the compare-and-set checks (same version). A
-  // stale copy costs one refused write, then the loop below reads as before. Only a write is decided on it: a
-  // refusal or a "keep" decided on a stale copy could be wrong, so those are decided again on a fresh read.
+  // granted), or by a caller that has just read it (`known`): such a copy saves the read when it is still current,
+  // which the compare-and-set checks (same version). A stale copy costs one refused write, then the loop below reads
+  // as before. Only a write is decided on it: a refusal or a "keep" decided on a stale copy could be wrong, so those
+  // are decided again on a fresh read.
   const seen = store.lastSeen?.(id);
-  if (seen) {
-    const plan = planUpdate(seen, await decide(seen));
-    if (plan.kind === 'write' && (await store.compareAndSet(plan.next, seen.version, plan.audit))) {
-      return { ok: true, request: plan.next, previous: seen, hasChanged: true };
+  const copies = [seen, known?.id === id && known.version !== seen?.version ? known : undefined];
+  for (const copy of copies) {
+    if (!copy) continue;
+    const plan = planUpdate(copy, await decide(copy));
+    if (plan.kind === 'write' && (await store.compareAndSet(plan.next, copy.version, plan.audit))) {
+      return { ok: true, request: plan.next, previous: copy, hasChanged: true };
     }
   }
   for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {

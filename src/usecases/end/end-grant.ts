@@ -9,8 +9,9 @@ import { AdapterError } from '../../shared/errors.ts';
 import { creatorOf } from '../apply/cluster-creator.ts';
 import type { Deps } from '../ports/deps.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
-import { refreshCards, replyInThread, threadTarget } from '../support/request-conversation.ts';
+import { refreshFinalCards, threadTarget } from '../support/request-conversation.ts';
 import { transitionRequest } from '../support/request-lifecycle.ts';
+import { settleAll } from '../support/settle-all.ts';
 import { removeFromAwsAuth } from './end-aws-auth-grant.ts';
 import { endSessionGrant } from './end-session-grant.ts';
 import { restoreAccessEntry } from './restore-access-entry.ts';
@@ -46,7 +47,16 @@ export async function endGrant(
 ): Promise<EndResult> {
   const request = await deps.store.get(id);
   if (!request) return { status: 'failed', isNoop: true };
-  if (request.status === 'expired' || request.status === 'revoked') return { status: request.status, isNoop: true };
+  if (request.status === 'expired' || request.status === 'revoked') {
+    // Ended already, by this job's earlier run (its notice waited for a channel's posting budget, or it died or
+    // failed after the end was recorded) or by another path: what follows an end is idempotent, so it is finished
+    // here instead of lost. Not for an end so old that the record of what was posted may have lapsed.
+    const endedAt = request.ended?.at;
+    if (endedAt !== undefined && deps.clock.now() - endedAt < FOLLOW_UP_WINDOW_MS) {
+      await finishEnd(deps, request, { ...how, ...(request.ended?.by ? { by: request.ended.by } : {}) });
+    }
+    return { status: request.status, isNoop: true };
+  }
   if (request.status !== 'granted') return { status: request.status, isNoop: true };
   const expiresAt = request.outcome?.expiresAt;
   if (how.reason === 'expired' && expiresAt !== undefined && deps.clock.now() < expiresAt) {
@@ -56,7 +66,7 @@ export async function endGrant(
   const cluster = findCluster(deps.settings, request.cluster);
   if (!cluster) throw new AdapterError('aws_not_found', false, { upstream: 'the cluster is no longer configured' });
   const principal = request.outcome?.principalArn ?? request.principalArn;
-  const others = (await deps.store.activeFor(request.cluster, principal)).filter((o) => o.id !== request.id);
+  const others = await deps.store.activeFor(request.cluster, principal, request.id);
   const prior = request.outcome?.method === 'aws-auth' ? undefined : request.preState?.prior;
   const restore = prior ? await restoreAccessEntry(deps, cluster, request, principal, others, prior) : undefined;
   const evidence = restore
@@ -75,12 +85,30 @@ export async function endGrant(
     ...(restore ? { isRestore: true } : {}),
     ...(leftForPerson.length > 0 ? { leftForPerson } : {}),
   };
-  // Its audit event (`expired` or `revoked`, with what the end found) is written with the transition.
-  const ended = await transitionRequest(deps, request.id, { type: 'ended', at: end.at, end });
-  await deps.store.markEnded(ended);
-  await refreshCards(deps, ended);
-  await announceEnd(deps, ended, how);
+  // Its audit event (`expired` or `revoked`, with what the end found) is written with the transition. The request
+  // read above stands in for the update's first read; if it changed since, the update reads it again.
+  const ended = await transitionRequest(deps, request.id, { type: 'ended', at: end.at, end }, {}, request);
+  await finishEnd(deps, ended, how);
   return { status: ended.status, isNoop: false };
+}
+
+/**
+ * How long after an end a re-run job still finishes its follow-ups: far longer than any retry or channel wait,
+ * and far shorter than the message log's 30 days, whose claims keep each notice to one post.
+ */
+const FOLLOW_UP_WINDOW_MS = 24 * 3600_000;
+
+/**
+ * What follows a recorded end, each part idempotent, side by side (their Redis commands share round trips and the
+ * Slack calls overlap): the active indexes, the cards and Home tabs, the notices. The job retries the lot if any
+ * part fails, and a re-run finishes it (above).
+ */
+async function finishEnd(
+  deps: EndDeps,
+  ended: AccessRequest,
+  how: { by?: string; askedIn?: { channel: string; threadTs?: string } },
+): Promise<void> {
+  await settleAll([deps.store.markEnded(ended), refreshFinalCards(deps, ended), announceEnd(deps, ended, how)]);
 }
 
 /**
@@ -94,15 +122,20 @@ async function announceEnd(
   how: { by?: string; askedIn?: { channel: string; threadTs?: string } },
 ): Promise<void> {
   const notice = endedReply(ended);
-  await replyInThread(deps, ended, 'ended', notice);
   const own = await threadTarget(deps, ended);
   const asked = how.askedIn;
-  if (asked && !(asked.channel === own.channel && asked.threadTs === own.threadTs)) {
-    await postOnce(deps, requestOwner(ended.id), 'ended-asked', asked, notice);
-  }
-  if (how.by === ended.subject) return;
-  const dm = await deps.notifier.openDm(ended.subject);
-  await postOnce(deps, requestOwner(ended.id), 'ended-dm', { channel: dm }, notice);
+  // Each place has its own message key, so the posts do not wait for one another.
+  await settleAll([
+    postOnce(deps, requestOwner(ended.id), 'ended', own, notice),
+    asked && !(asked.channel === own.channel && asked.threadTs === own.threadTs)
+      ? postOnce(deps, requestOwner(ended.id), 'ended-asked', asked, notice)
+      : Promise.resolve(),
+    how.by === ended.subject
+      ? Promise.resolve()
+      : deps.notifier
+          .openDm(ended.subject)
+          .then((dm) => postOnce(deps, requestOwner(ended.id), 'ended-dm', { channel: dm }, notice)),
+  ]);
 }
 
 async function removeAccessEntryGrant(

@@ -30,9 +30,10 @@ export interface RequestStore {
    * request together with the transition's audit event (both or neither), only if nobody wrote in between; on a
    * conflict it reads again and decides again, a bounded number of times (then it throws). This is what makes five
    * simultaneous Approve clicks one transition and one audit record. `decide` may run more than once: it must
-   * only read.
+   * only read. `known`, the request as the caller read it just now, may save the first read: only a write is decided
+   * on it (a stale copy loses the compare-and-set, and the update reads afresh).
    */
-  update(id: RequestId, decide: Decide): Promise<UpdateResult>;
+  update(id: RequestId, decide: Decide, known?: AccessRequest): Promise<UpdateResult>;
   /** Newest first, at most `limit`, requests where the user is requester or subject. */
   listForUser(user: PersonId, limit: number): Promise<AccessRequest[]>;
   /** Indexes a granted request by its expiry and by (cluster, principal), for expiry, overlap and the reconciler. */
@@ -40,8 +41,8 @@ export interface RequestStore {
   markEnded(request: AccessRequest): Promise<void>;
   /** Active grants whose expiry is at or before `at`, oldest first. */
   dueBefore(at: number, limit: number): Promise<RequestId[]>;
-  /** Active grants on this cluster for this principal (its IAM ARN as granted). */
-  activeFor(cluster: string, principalArn: string): Promise<AccessRequest[]>;
+  /** Active grants on this cluster for this principal (its IAM ARN as granted), but `except`. */
+  activeFor(cluster: string, principalArn: string, except?: RequestId): Promise<AccessRequest[]>;
   /** Requests in `approved` or `applying` whose last change is at or before `before`, oldest first. */
   inFlightSince(before: number, limit: number): Promise<RequestId[]>;
   /**

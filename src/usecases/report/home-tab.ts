@@ -62,10 +62,13 @@ export async function refreshHomes(
     request.subject,
     ...peopleIn(approvers, await membersOf(deps, approvers).catch(() => ({}))),
   ]);
-  for (const user of users) {
-    // Someone who never opened the Home tab has nothing to refresh; opening it (app_home_opened) publishes it.
-    if (await deps.messages.get(homeOwner(user), 'view')) await deps.queue.enqueueHomeRefresh(user);
-  }
+  // Side by side, so the look-ups share a Redis round trip. Someone who never opened the Home tab has nothing to
+  // refresh; opening it (app_home_opened) publishes it.
+  await Promise.all(
+    [...users].map(async (user) => {
+      if (await deps.messages.get(homeOwner(user), 'view')) await deps.queue.enqueueHomeRefresh(user);
+    }),
+  );
 }
 
 /** True when `viewId` is the Home view last published for this user (so the click is theirs, from their Home). */

@@ -13,6 +13,7 @@ import type { Deps } from '../ports/deps.ts';
 import { refreshHomes } from '../report/home-tab.ts';
 import { sharedPlaceOf } from '../submit/request-link.ts';
 import { postOnce, requestOwner, updateIfChanged } from './post-once.ts';
+import { settleAll } from './settle-all.ts';
 
 /** The message key of a break-glass card: not `card:…`, which holds Approve / Deny cards. */
 export const BREAK_GLASS_CARD_KEY = 'break-glass-card';
@@ -52,6 +53,21 @@ export async function refreshCards(
 }
 
 /**
+ * For a request that will not change again (an ended grant): its cards are re-rendered here, in the job that ended
+ * it, rather than by a queued refresh, which costs a whole job to coalesce updates that can no longer come; and the
+ * Home tabs that show it are refreshed. Idempotent (an unchanged message is not written), so a re-run job repeats it.
+ */
+export async function refreshFinalCards(
+  deps: Pick<Deps, 'messages' | 'notifier' | 'queue' | 'settings' | 'store' | 'userGroups'>,
+  request: AccessRequest,
+): Promise<void> {
+  await settleAll([
+    mayChangeOnRefresh(request) ? refreshCardsNow(deps, request.id, request) : Promise.resolve(0),
+    refreshHomes(deps, request),
+  ]);
+}
+
+/**
  * A request approved by policy has no approval card, and its "approved by policy" reply reads the same in every
  * status (see `ackMessage`): a refresh would render and compare, and write nothing.
  */
@@ -67,8 +83,9 @@ function mayChangeOnRefresh(request: AccessRequest): boolean {
 export async function refreshCardsNow(
   deps: Pick<Deps, 'messages' | 'notifier' | 'settings' | 'store'>,
   requestId: RequestId,
+  known?: AccessRequest,
 ): Promise<number> {
-  const request = await deps.store.get(requestId);
+  const request = known ?? (await deps.store.get(requestId));
   if (!request) return 0;
   const cluster = findCluster(deps.settings, request.cluster);
   const policy = cluster ? approvalPolicyOf(cluster, kindOf(request), request.level) : undefined;

@@ -103,8 +103,9 @@ export async function transitionRequest(
   id: RequestId,
   event: RequestEvent,
   note: AuditNote = {},
+  known?: AccessRequest,
 ): Promise<AccessRequest> {
-  return settled(id, await deps.store.update(id, () => ({ event, audit: note })));
+  return settled(id, await deps.store.update(id, () => ({ event, audit: note }), known));
 }
 
 function settled(id: RequestId, result: UpdateResult): AccessRequest {

@@ -149,7 +149,7 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
         return true;
       },
       // The store's own update loop over a map: the request and its audit event land together, as in Redis.
-      update: (id, decide) =>
+      update: (id, decide, known) =>
         updateByCompareAndSet(
           {
             get: async (key) => requests.get(key),
@@ -162,14 +162,19 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
           },
           id,
           decide,
+          known,
         ),
       markActive: async () => {},
       markEnded: async () => {},
       dueBefore: async () => [],
       // Granted requests stand in for the active index (markActive is a no-op here).
-      activeFor: async (cluster, principalArn) =>
+      activeFor: async (cluster, principalArn, except) =>
         [...requests.values()].filter(
-          (r) => r.status === 'granted' && r.cluster === cluster && r.outcome?.principalArn === principalArn,
+          (r) =>
+            r.status === 'granted' &&
+            r.cluster === cluster &&
+            r.outcome?.principalArn === principalArn &&
+            r.id !== except,
         ),
       inFlightSince: async (before, limit) =>
         [...requests.values()]
