@@ -15,20 +15,14 @@ import { postOnce, requestOwner } from '../support/post-once.ts';
 import { recordAudit } from '../support/record-audit.ts';
 import { refreshCards, replyInThread } from '../support/request-conversation.ts';
 import { transitionRequest } from '../support/request-lifecycle.ts';
-import {
-  grantedPrincipal,
-  isSessionGrant,
-  missingFromLists,
-  policiesInUse,
-  readEntryLists,
-} from './drift-entry-lists.ts';
+import { grantedPrincipal, isSessionGrant, missingFromLists, readEntryLists } from './drift-entry-lists.ts';
 import { ringWindow, shareOut } from './drift-rotation.ts';
 
 /**
- * How much one sweep may ask of EKS and the clusters. Each swept cluster costs one unfiltered ListAccessEntries and
- * one filtered by each access policy its grants hold (all pages, 100 entries each), or one DescribeCluster and one
- * ConfigMap read for aws-auth grants, whatever the number of grants; scope reads, the only per-grant call left, are
- * bounded on their own.
+ * How much one sweep may ask of EKS and the clusters. Each swept cluster costs one ListAccessEntries filtered by each
+ * access policy its grants hold (all pages, 100 entries each; one unfiltered more when a per-person grant is there or
+ * something is missing), and one DescribeCluster and one ConfigMap read when it has aws-auth grants, whatever the
+ * number of grants; scope reads, the only per-grant call left, are bounded on their own.
  */
 export interface DriftLimits {
   /** Clusters with active grants swept per sweep; with more configured, the next sweep goes on where this one stopped. */
@@ -126,7 +120,7 @@ async function sweepCluster(
   }
   if (viaEntries.length > 0) {
     try {
-      const lists = await readEntryLists(deps.gateways.forCluster(cluster).accessEntries, policiesInUse(viaEntries));
+      const lists = await readEntryLists(deps.gateways.forCluster(cluster).accessEntries, viaEntries);
       for (const grant of viaEntries) {
         const missing = missingFromLists(grant, lists);
         drifted.push({ grant, missing });
