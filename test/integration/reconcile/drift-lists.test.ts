@@ -147,10 +147,16 @@ describe('the drift sweep over ListAccessEntries', () => {
     expect((await store.get(asRequestId('Rhandmade-4')))?.ended?.evidence.join(' ')).toContain('no longer associated');
     expect((await store.get(asRequestId('Rhandmade-101')))?.ended?.evidence.join(' ')).toContain('is gone');
     expect((await store.activeOn('handmade')).map((r) => r.id)).toHaveLength(148);
-    // Reads only: per policy the one page its 74 holders fit in, then, as two grants are missing from theirs, the
-    // 149 entries unfiltered (2 pages) to tell a gone entry from a gone policy.
+    // Reads only: per policy the one page its 74 holders fit in, then a direct read of each grant the lists miss
+    // before it is ended (the deleted entry: one describe; the taken policy: describe and its policies).
     expect(sweep.calls.sort()).toEqual(
-      ['ListAccessEntries', 'ListAccessEntries', `ListAccessEntries ${EDIT}`, `ListAccessEntries ${VIEW}`].sort(),
+      [
+        `ListAccessEntries ${EDIT}`,
+        `ListAccessEntries ${VIEW}`,
+        'DescribeAccessEntry',
+        'DescribeAccessEntry',
+        'ListAssociatedAccessPolicies',
+      ].sort(),
     );
   });
 
@@ -172,7 +178,7 @@ describe('the drift sweep over ListAccessEntries', () => {
     const swept: string[][] = [];
     for (let i = 0; i < 3; i++) {
       const before = eks.calls.length;
-      await checkDrift(deps, { clustersPerSweep: 2, scopeChecksPerSweep: 20 });
+      await checkDrift(deps, { clustersPerSweep: 2, confirmationsPerSweep: 25, scopeChecksPerSweep: 20 });
       const paths = eks.calls.slice(before).map((c) => c.path.split('/')[2] ?? '');
       swept.push([...new Set(paths)]);
     }
