@@ -158,13 +158,17 @@ async function checkByRead(
   result: DriftResult,
 ): Promise<void> {
   let missing: string[];
+  let current: AccessRequest | undefined;
   try {
-    missing = await missingByRead(deps, cluster, grant, options);
+    // Other clusters were listed since this grant was read: one that ended meanwhile is not read, nor given back twice.
+    current = await deps.store.get(grant.id);
+    if (!current || !isLive(current, deps.clock.now())) return;
+    missing = await missingByRead(deps, cluster, current, options);
   } catch (error) {
     await grantFailed(deps, grant, error, result);
     return;
   }
-  if (missing.length > 0) await endAsDrifted(deps, cluster, grant, missing, result);
+  if (missing.length > 0) await endAsDrifted(deps, cluster, current, missing, result);
 }
 
 async function endAsDrifted(

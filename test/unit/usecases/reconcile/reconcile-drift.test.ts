@@ -210,6 +210,23 @@ describe('checkDrift', () => {
     expect(w.awsCalls).toEqual(['DescribeAccessEntry', 'ListAssociatedAccessPolicies']);
   });
 
+  it('does not read or end a grant the lists missed that ended meanwhile (e.g. it expired)', async () => {
+    const w = world([grant('R7', 'c1', 'arn:aws:iam::111122223333:user/leaving')]);
+    const store = {
+      ...w.deps.store,
+      get: async (id: string) => {
+        const stored = w.requests.get(id);
+        return stored && { ...stored, status: 'revoked' as const };
+      },
+    };
+
+    const result = await checkDrift({ ...w.deps, store });
+
+    expect(result).toEqual({ checked: 1, drifted: 0, failed: 0 });
+    expect(w.awsCalls).toEqual(['ListAccessEntries']);
+    expect(w.audit.filter((e) => e.type === 'drift')).toEqual([]);
+  });
+
   it('confirms a bounded number of unlisted grants per sweep, in turn', async () => {
     const w = world(['a', 'b', 'c'].map((p, i) => grant(`R${i}`, 'c1', `arn:aws:iam::111122223333:user/${p}`)));
     const limits = { clustersPerSweep: 10, confirmationsPerSweep: 1, scopeChecksPerSweep: 20 };
