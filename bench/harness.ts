@@ -24,14 +24,15 @@ export const BOT_KEY = { accessKeyId: 'AKIABENCHBOTKEY00001', secretAccessKey: '
 /**
  * The environment of `eks-access start` in a benchmark: the Slack fake, the AWS fakes (with the bot's key), the
  * private Redis and the config file, and nothing from the machine's own AWS profiles. `extra` adds or overrides.
+ * Without `aws` (the web role, which loads no AWS SDK) no AWS endpoint or key is set.
  */
 export function benchBotEnv(input: {
   dir: string;
   port: number;
   redisUrl: string;
   configPath: string;
-  slack: SlackWebApiFake;
-  aws: Parameters<typeof sandboxAwsEnv>[0];
+  slack: Pick<SlackWebApiFake, 'botToken' | 'apiUrl'>;
+  aws?: Parameters<typeof sandboxAwsEnv>[0];
   extra?: NodeJS.ProcessEnv;
 }): NodeJS.ProcessEnv {
   return {
@@ -44,7 +45,7 @@ export function benchBotEnv(input: {
     PORT: String(input.port),
     REDIS_URL: input.redisUrl,
     EKS_ACCESS_CONFIG: input.configPath,
-    ...sandboxAwsEnv(input.aws, BOT_KEY),
+    ...(input.aws ? sandboxAwsEnv(input.aws, BOT_KEY) : {}),
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     LOG_LEVEL: 'warn',
@@ -169,6 +170,47 @@ export async function sendPaced(url: string, bodies: readonly string[], ratePerS
   const elapsedMs = performance.now() - started;
   agent.destroy();
   return { latencies, errors, elapsedMs };
+}
+
+/**
+ * `sendPaced` to several targets in the same seconds: event i of target k leaves at start + (i + k / n) / rate, so
+ * whatever else the machine does at a moment falls on all targets alike. Each target has its own agent and result.
+ */
+export async function sendPacedTogether(
+  targets: readonly { url: string; bodies: readonly string[] }[],
+  ratePerSec: number,
+): Promise<PacedRun[]> {
+  const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: 64 }));
+  const runs: PacedRun[] = targets.map(() => ({ latencies: [], errors: 0, elapsedMs: 0 }));
+  const longest = Math.max(0, ...targets.map((t) => t.bodies.length));
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < longest; i++) {
+    for (let k = 0; k < targets.length; k++) {
+      const body = targets[k]?.bodies[i];
+      const agent = agents[k];
+      const run = runs[k];
+      if (body === undefined || !agent || !run || !targets[k]) continue;
+      const due = started + ((i + k / targets.length) * 1000) / ratePerSec;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((done) => setTimeout(done, wait));
+      inFlight.push(
+        postOnce(agent, new URL(targets[k]?.url ?? ''), body).then(
+          (result) => {
+            if (result.status === 200) run.latencies.push(result.ms);
+            else run.errors += 1;
+          },
+          () => {
+            run.errors += 1;
+          },
+        ),
+      );
+    }
+  }
+  await Promise.all(inFlight);
+  const elapsedMs = performance.now() - started;
+  for (const agent of agents) agent.destroy();
+  return runs.map((run) => ({ ...run, elapsedMs }));
 }
 
 function postOnce(agent: Agent, url: URL, body: string): Promise<{ status: number; ms: number }> {

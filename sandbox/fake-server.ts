@@ -25,6 +25,8 @@ export interface FakeCall {
   at: number;
   /** HTTP status the fake answered; absent while the call is still in flight or was dropped. */
   status?: number;
+  /** Epoch milliseconds when the answer was written (added latency included); absent like `status`. */
+  answeredAt?: number;
   /** The client went away before the answer was written (for example a SIGKILLed worker). */
   isAborted?: boolean;
   /** Why the fake itself failed on this call (a bug in the fake, recorded in `unexpected` too). */
@@ -308,6 +310,7 @@ export class FakeServer {
 
   #send(res: ServerResponse, call: FakeCall, response: FakeResponse): void {
     call.status = response.status;
+    call.answeredAt = Date.now();
     if (!res.destroyed && !res.writableEnded) {
       const body = response.body ?? '';
       res.writeHead(response.status, { ...response.headers, 'content-length': String(Buffer.byteLength(body)) });

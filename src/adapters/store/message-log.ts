@@ -45,6 +45,14 @@ redis.call('HSET', KEYS[1], ARGV[1], 'open:' .. first)
 return 1
 `);
 
+/** The ref, the attempt mark cleared, the TTL renewed: one EVALSHA that joins the auto-pipeline (a MULTI would not). */
+const SAVE = luaScript(`
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HDEL', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1
+`);
+
 export function createMessageLog(redis: Redis, prefix: string): MessageLog {
   const keys = storeKeys(prefix);
   return {
@@ -69,12 +77,11 @@ export function createMessageLog(redis: Redis, prefix: string): MessageLog {
       await redis.hdel(keys.messages(owner), `${ATTEMPT_PREFIX}${key}`);
     },
     async save(owner, key, ref) {
-      await redis
-        .multi()
-        .hset(keys.messages(owner), key, JSON.stringify(ref))
-        .hdel(keys.messages(owner), `${ATTEMPT_PREFIX}${key}`)
-        .expire(keys.messages(owner), MESSAGE_TTL_SECONDS)
-        .exec();
+      await SAVE.run(
+        redis,
+        [keys.messages(owner)],
+        [key, JSON.stringify(ref), `${ATTEMPT_PREFIX}${key}`, String(MESSAGE_TTL_SECONDS)],
+      );
     },
     async list(owner) {
       const all = await redis.hgetall(keys.messages(owner));

@@ -1,11 +1,13 @@
 import type { TransitionAuditEvent } from '../../core/audit/transition-event.ts';
 import type { PersonId, RequestId } from '../../core/ids.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
+import type { AuditEvent } from '../../usecases/ports/audit.ts';
 import type { RequestStore } from '../../usecases/ports/requests.ts';
 import type { RedisConnection as Redis } from '../queue/connection.ts';
 import { auditFields } from './audit-log.ts';
 import { storeKeys } from './keys.ts';
 import { luaScript } from './lua-script.ts';
+import { createRecentRequests } from './recent-requests.ts';
 import { type CompareAndSet, updateByCompareAndSet } from './update-by-compare-and-set.ts';
 
 // Compare-and-set in one round trip: Redis runs the script atomically, so of N concurrent writers
@@ -30,6 +32,37 @@ end
 return 1
 `);
 
+// A new request, its indexes and its `requested` audit event in one round trip, all or nothing: the request is never
+// stored without the indexes the expiry, overlap and App Home reads rely on, nor filed without its audit record (a
+// retried job finds it exists and writes neither again). KEYS: request, audit, then the zsets to add the id to;
+// ARGV: the JSON, the id, the count of audit fields, the fields, then one score per zset.
+const CREATE_SCRIPT = luaScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
+local fields = tonumber(ARGV[3])
+if fields > 0 then
+  redis.call('XADD', KEYS[2], '*', unpack(ARGV, 4, 3 + fields))
+end
+for i = 3, #KEYS do
+  redis.call('ZADD', KEYS[i], ARGV[3 + fields + i - 2], ARGV[2])
+end
+return 1
+`);
+
+// markActive / markEnded as scripts rather than MULTI: one EVALSHA joins the connection's auto-pipeline with the
+// commands other jobs issue in the same tick, where a MULTI is a write of its own (and the same all-or-nothing).
+const MARK_ACTIVE_SCRIPT = luaScript(`
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('SADD', KEYS[3], ARGV[2])
+return 1
+`);
+const MARK_ENDED_SCRIPT = luaScript(`
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('SREM', KEYS[3], ARGV[1])
+return 1
+`);
+
 /** Statuses a job is still working on; a request stuck in one of them is re-driven by the reconciler. */
 function isInFlight(request: AccessRequest): boolean {
   return request.status === 'approved' || request.status === 'applying';
@@ -40,6 +73,7 @@ export type RedisRequestStore = RequestStore & CompareAndSet;
 
 export function createRequestStore(redis: Redis, prefix: string): RedisRequestStore {
   const keys = storeKeys(prefix);
+  const recent = createRecentRequests();
   const readAll = async (ids: readonly string[]): Promise<AccessRequest[]> => {
     if (ids.length === 0) return [];
     const raws = await redis.mget(ids.map((id) => keys.request(id)));
@@ -48,55 +82,63 @@ export function createRequestStore(redis: Redis, prefix: string): RedisRequestSt
   const store: RedisRequestStore = {
     async get(id: RequestId) {
       const raw = await redis.get(keys.request(id));
+      if (raw) recent.remember(id, raw);
       return raw ? (JSON.parse(raw) as AccessRequest) : undefined;
     },
-    async create(request: AccessRequest) {
-      const created = await redis.set(keys.request(request.id), JSON.stringify(request), 'NX');
-      if (created !== 'OK') return false;
-      const index = redis.multi();
-      for (const user of new Set([request.requester, request.subject])) {
-        index.zadd(keys.userRequests(user), request.createdAt, request.id);
-      }
-      if (isInFlight(request)) index.zadd(keys.inFlight, request.updatedAt, request.id);
+    lastSeen: (id) => recent.lastSeen(id),
+    async create(request: AccessRequest, audit?: AuditEvent) {
+      const zsets: [string, number][] = [...new Set([request.requester, request.subject])].map((user) => [
+        keys.userRequests(user),
+        request.createdAt,
+      ]);
+      if (isInFlight(request)) zsets.push([keys.inFlight, request.updatedAt]);
       // Pruned lazily by pendingOn: a request that left `pending` is dropped the next time it is read.
-      if (request.status === 'pending') index.zadd(keys.pendingOn(request.cluster), request.createdAt, request.id);
-      await index.exec();
-      return true;
+      if (request.status === 'pending') zsets.push([keys.pendingOn(request.cluster), request.createdAt]);
+      const fields = audit ? auditFields(audit) : [];
+      const json = JSON.stringify(request);
+      const created = await CREATE_SCRIPT.run(
+        redis,
+        [keys.request(request.id), keys.audit, ...zsets.map(([key]) => key)],
+        [json, request.id, String(fields.length), ...fields, ...zsets.map(([, score]) => score)],
+      );
+      if (created === 1) recent.remember(request.id, json);
+      return created === 1;
     },
     async compareAndSet(next: AccessRequest, expectedVersion: number, audit?: TransitionAuditEvent) {
+      const json = JSON.stringify(next);
       const result = await CAS_SCRIPT.run(
         redis,
         [keys.request(next.id), keys.inFlight, keys.audit],
         [
           String(expectedVersion),
-          JSON.stringify(next),
+          json,
           isInFlight(next) ? '1' : '0',
           String(next.updatedAt),
           next.id,
           ...(audit ? auditFields(audit) : []),
         ],
       );
+      if (result === 1) recent.remember(next.id, json);
+      else recent.forget(next.id);
       return result === 1;
     },
     update: (id, decide) => updateByCompareAndSet(store, id, decide),
     async markActive(request) {
       const expiresAt = request.outcome?.expiresAt ?? Number.MAX_SAFE_INTEGER;
       const principal = request.outcome?.principalArn ?? request.principalArn;
-      await redis
-        .multi()
-        .zadd(keys.activeGrants, expiresAt, request.id)
-        .sadd(keys.grantsFor(request.cluster, principal), request.id)
-        .sadd(keys.activeOn(request.cluster), request.id)
-        .exec();
+      await MARK_ACTIVE_SCRIPT.run(
+        redis,
+        [keys.activeGrants, keys.grantsFor(request.cluster, principal), keys.activeOn(request.cluster)],
+        [expiresAt, request.id],
+      );
     },
     async markEnded(request) {
       const principal = request.outcome?.principalArn ?? request.principalArn;
-      await redis
-        .multi()
-        .zrem(keys.activeGrants, request.id)
-        .srem(keys.grantsFor(request.cluster, principal), request.id)
-        .srem(keys.activeOn(request.cluster), request.id)
-        .exec();
+      await MARK_ENDED_SCRIPT.run(
+        redis,
+        [keys.activeGrants, keys.grantsFor(request.cluster, principal), keys.activeOn(request.cluster)],
+        [request.id],
+      );
     },
     async dueBefore(at, limit) {
       return (await redis.zrangebyscore(keys.activeGrants, '-inf', at, 'LIMIT', 0, limit)) as RequestId[];

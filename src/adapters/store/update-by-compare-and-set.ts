@@ -8,6 +8,8 @@ import type { Decide, UpdateResult } from '../../usecases/ports/requests.ts';
 export interface CompareAndSet {
   get(id: RequestId): Promise<AccessRequest | undefined>;
   compareAndSet(next: AccessRequest, expectedVersion: number, audit?: TransitionAuditEvent): Promise<boolean>;
+  /** The copy of the request this process last read or wrote, if it still has one; tried before reading. */
+  lastSeen?(id: RequestId): AccessRequest | undefined;
 }
 
 /**
@@ -22,6 +24,17 @@ export async function updateByCompareAndSet(
   id: RequestId,
   decide: Decide,
 ): Promise<UpdateResult> {
+  // A request is usually changed by the process that wrote it a moment ago (filed then auto-approved; applying then
+  // granted): that copy saves the read when it is still current, which the compare-and-set checks (same version). A
+  // stale copy costs one refused write, then the loop below reads as before. Only a write is decided on it: a
+  // refusal or a "keep" decided on a stale copy could be wrong, so those are decided again on a fresh read.
+  const seen = store.lastSeen?.(id);
+  if (seen) {
+    const plan = planUpdate(seen, await decide(seen));
+    if (plan.kind === 'write' && (await store.compareAndSet(plan.next, seen.version, plan.audit))) {
+      return { ok: true, request: plan.next, previous: seen, hasChanged: true };
+    }
+  }
   for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
     const current = await store.get(id);
     if (!current) return { ok: false, refusal: { code: 'unknown_request' } };

@@ -91,16 +91,15 @@ export async function breakGlass(
     ...(identity.linkedAt !== undefined ? { linkedAt: identity.linkedAt } : {}),
     ...(sharedRole ? { sharedRole } : {}),
   };
-  if (await deps.store.create(request)) {
-    await recordAudit(deps, {
-      type: 'requested',
-      at: now,
-      actor: input.requester,
-      requestId: request.id,
-      cluster: request.cluster,
-      detail: { level: request.level, subject: request.subject, breakGlass: 'true' },
-    });
-  }
+  // With its `requested` audit event, written together (or neither, for a retried job).
+  await deps.store.create(request, {
+    type: 'requested',
+    at: now,
+    actor: input.requester,
+    requestId: request.id,
+    cluster: request.cluster,
+    detail: { level: request.level, subject: request.subject, breakGlass: 'true' },
+  });
   const glassed = await openGlass(deps, request.id);
   await deps.queue.enqueueApply(glassed.id);
   await announce(deps, glassed, decision.cappedFromMs);

@@ -3,6 +3,7 @@ import type { DigestLine } from '../../core/messages/digest-messages.ts';
 import type { Refusal } from '../../core/refusals.ts';
 import type { AccessRequest } from '../../core/request/request.ts';
 import type { UpdateDecision } from '../../core/request/update-decision.ts';
+import type { AuditEvent } from './audit.ts';
 
 /** Decides from the request as stored now; called again on the fresh request when another writer got there first. */
 export type Decide = (current: AccessRequest) => UpdateDecision | Promise<UpdateDecision>;
@@ -19,8 +20,11 @@ export type UpdateResult =
 /** Stored requests. */
 export interface RequestStore {
   get(id: RequestId): Promise<AccessRequest | undefined>;
-  /** False when a request with this id already exists (a retried job); nothing is overwritten. */
-  create(request: AccessRequest): Promise<boolean>;
+  /**
+   * False when a request with this id already exists (a retried job); nothing is overwritten. `audit` (the
+   * `requested` event) is written together with the request, or not at all when it already existed.
+   */
+  create(request: AccessRequest, audit?: AuditEvent): Promise<boolean>;
   /**
    * The one way to change a stored request: reads it, asks `decide`, runs the state machine and writes the next
    * request together with the transition's audit event (both or neither), only if nobody wrote in between; on a

@@ -129,19 +129,18 @@ export async function submitRequest(deps: Deps, input: SubmitInput): Promise<Sub
     ...(currentAccess ? { currentAccess } : {}),
     ...(precedence ? { entryPrecedence: precedence } : {}),
   };
-  const isNew = await deps.store.create(request);
+  // The `requested` audit event goes in with the request: a job killed between the two can no longer leave a
+  // request filed without its record (the retry finds it exists and writes neither).
+  const isNew = await deps.store.create(request, {
+    type: 'requested',
+    at: now,
+    actor: input.requester,
+    requestId: request.id,
+    cluster: request.cluster,
+    detail: { level: request.level, subject: request.subject, namespaces: request.namespaces.join(',') },
+  });
   const stored = isNew ? request : await deps.store.get(request.id);
   if (!stored) throw new Error(`request ${request.id} vanished after create`);
-  if (isNew) {
-    await recordAudit(deps, {
-      type: 'requested',
-      at: now,
-      actor: input.requester,
-      requestId: request.id,
-      cluster: request.cluster,
-      detail: { level: request.level, subject: request.subject, namespaces: request.namespaces.join(',') },
-    });
-  }
   const auto = await autoApproveIfAllowed(deps, stored, cluster);
   await announce(deps, auto.request, auto.decision);
   // An automatic approval decided it already: no lapse to wait for, no approver to remind.

@@ -151,9 +151,10 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
     clock: { now: () => now },
     store: {
       get: async (id) => requests.get(id),
-      create: async (request) => {
+      create: async (request, audit) => {
         if (requests.has(request.id)) return false;
         requests.set(request.id, request);
+        if (audit) world.audit.push(audit);
         return true;
       },
       // The store's own update loop over a map: the request and its audit event land together, as in Redis.

@@ -22,6 +22,24 @@ describe('request store on real Redis', () => {
     expect((await store.get(request.id))?.level).toBe('view');
   });
 
+  it('files the request, its indexes and its requested event in one script: a repeated create writes no second event', async () => {
+    // A prefix of its own: another test here reads the whole audit stream.
+    const store = createRequestStore(redis, `${prefix}:atomic`);
+    const audit = createAuditLog(redis, `${prefix}:atomic`);
+    const requester = asPersonId('U0ATOMIC');
+    const request = pendingRequest({ id: 'R1ATOMIC' as never, requester, createdAt: 7 });
+    const event = { type: 'requested' as const, at: 7, actor: requester, requestId: request.id, cluster: 'prod' };
+
+    const first = await store.create(request, event);
+    const second = await store.create({ ...request, level: 'cluster-admin' }, { ...event, at: 8 });
+
+    expect([first, second]).toEqual([true, false]);
+    expect((await store.listForUser(requester, 10)).map((r) => r.id)).toEqual(['R1ATOMIC']);
+    expect((await store.pendingOn(request.cluster, 100)).map((r) => r.id)).toContain('R1ATOMIC');
+    const filed = (await audit.read(10_000)).filter((e) => e.requestId === request.id);
+    expect(filed).toEqual([{ type: 'requested', at: 7, actor: requester, requestId: request.id, cluster: 'prod' }]);
+  });
+
   it('lets exactly one of many concurrent compare-and-set writers win', async () => {
     const store = createRequestStore(redis, prefix);
     const request = pendingRequest({ id: 'R1RACE' as never });

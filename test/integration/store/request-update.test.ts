@@ -16,6 +16,49 @@ function world(name: string) {
 }
 
 describe('RequestStore.update on real Redis', () => {
+  it('decides on the copy this process last wrote only while it is current: another process’s write wins', async () => {
+    // Two processes on one Redis: the worker filed the request, the web process approved it since.
+    const worker = world('seen');
+    const web = createRequestStore(redis, `${prefix}seen`);
+    const request = pendingRequest({ id: asRequestId('R1UPDSEEN') });
+    await worker.store.create(request);
+    const byBob: UpdateDecision = { event: { type: 'approve', by: BOB, at: 2_000, policy: policy([BOB]) } };
+    expect((await web.update(request.id, () => byBob)).ok).toBe(true);
+    const seenBy: string[] = [];
+
+    // The worker still holds version 1: its write on that copy is refused, and it decides again on version 2.
+    const result = await worker.store.update(request.id, (current) => {
+      seenBy.push(`${current.status}@${current.version}`);
+      return { event: { type: 'approve', by: CAROL, at: 3_000, policy: policy([BOB, CAROL]) } };
+    });
+
+    expect(seenBy).toEqual(['pending@1', 'approved@2']);
+    expect(result.ok).toBe(false);
+    expect(await worker.store.get(request.id)).toMatchObject({ version: 2, approvals: [{ by: BOB, at: 2_000 }] });
+  });
+
+  it('writes on its own last copy without reading it again', async () => {
+    // The real connection, counting the GETs this store sends (the script's own GET runs inside Redis).
+    let reads = 0;
+    const counted = new Proxy(redis, {
+      get(target, name, receiver) {
+        if (name === 'get') reads += 1;
+        return Reflect.get(target, name, receiver);
+      },
+    });
+    const store = createRequestStore(counted, `${prefix}own`);
+    const request = pendingRequest({ id: asRequestId('R1UPDOWN') });
+    await store.create(request);
+
+    const approved = await store.update(request.id, () => ({
+      event: { type: 'approve', by: BOB, at: 2_000, policy: policy([BOB]) },
+    }));
+
+    expect(approved).toMatchObject({ ok: true, hasChanged: true, request: { version: 2, status: 'approved' } });
+    expect(reads).toBe(0);
+    expect(await store.get(request.id)).toMatchObject({ version: 2, status: 'approved' });
+  });
+
   it('makes 20 concurrent updates with the same event one transition and one audit event', async () => {
     const { store, audit } = world('race');
     const request = pendingRequest({ id: asRequestId('R1UPDRACE') });
