@@ -3,11 +3,9 @@ import { matchCaller } from '../../core/aws-auth/match.ts';
 import type { PersonId } from '../../core/ids.ts';
 import { driftNotice } from '../../core/messages/drift-messages.ts';
 import { endedReply } from '../../core/messages/request-messages.ts';
-import { scopePhrase } from '../../core/messages/restore-notes.ts';
-import { scopeCovers, wantedScope } from '../../core/plan/access-entries.ts';
 import { planAwsAuthGrant } from '../../core/plan/aws-auth-grant.ts';
 import type { AccessRequest, EndInfo } from '../../core/request/request.ts';
-import { type ClusterSettings, findCluster } from '../../core/settings.ts';
+import type { ClusterSettings } from '../../core/settings.ts';
 import { toAdapterError } from '../../shared/errors.ts';
 import { type RestoreResult, restoreAccessEntry } from '../end/restore-access-entry.ts';
 import type { Deps } from '../ports/deps.ts';
@@ -15,17 +13,28 @@ import { postOnce, requestOwner } from '../support/post-once.ts';
 import { recordAudit } from '../support/record-audit.ts';
 import { refreshCards, replyInThread } from '../support/request-conversation.ts';
 import { transitionRequest } from '../support/request-lifecycle.ts';
+import { isSessionGrant, listedIntact, readEntryLists } from './drift-entry-lists.ts';
+import { type GrantsOn, inTurn, missingByRead } from './drift-grant-reads.ts';
 
 /**
- * How much one sweep may ask of EKS and the clusters. With 10,000 active grants a full pass takes
- * 10,000 / grantsPerSweep sweeps; each checked grant costs at most two EKS reads (entry, policies), and each
- * aws-auth cluster one DescribeCluster and one ConfigMap read.
+ * How much one sweep may ask of EKS and the clusters. Each swept cluster costs one ListAccessEntries filtered by each
+ * access policy its grants hold (all pages, 100 entries each; one unfiltered more when a per-person grant is there),
+ * and one DescribeCluster and one ConfigMap read when it has aws-auth grants, whatever the number of grants. The
+ * per-grant reads left (confirming what the lists miss, and scopes, which no list shows) are bounded on their own.
  */
 export interface DriftLimits {
-  grantsPerSweep: number;
+  /** Clusters with active grants swept per sweep; with more configured, the next sweep goes on where this one stopped. */
   clustersPerSweep: number;
+  /** Grants missing from the lists confirmed by a direct read (DescribeAccessEntry, ListAssociatedAccessPolicies). */
+  confirmationsPerSweep: number;
+  /** ListAssociatedAccessPolicies reads per sweep, for grants with an exact prior record (no list shows a scope). */
+  scopeChecksPerSweep: number;
 }
-export const DRIFT_LIMITS: Readonly<DriftLimits> = { grantsPerSweep: 50, clustersPerSweep: 10 };
+export const DRIFT_LIMITS: Readonly<DriftLimits> = {
+  clustersPerSweep: 10,
+  confirmationsPerSweep: 25,
+  scopeChecksPerSweep: 20,
+};
 
 export interface DriftResult {
   checked: number;
@@ -33,93 +42,175 @@ export interface DriftResult {
   failed: number;
 }
 
+/** Store cursors (readCursor/writeCursor) of the rotations. */
+const CLUSTER_CURSOR = 'drift-clusters';
+const confirmCursor = (cluster: string) => `drift-confirm:${cluster}`;
+const scopeCursor = (cluster: string) => `drift-scope:${cluster}`;
+
+type DriftDeps = Pick<
+  Deps,
+  | 'audit'
+  | 'clock'
+  | 'diagnostics'
+  | 'gateways'
+  | 'messages'
+  | 'notifier'
+  | 'queue'
+  | 'settings'
+  | 'store'
+  | 'userGroups'
+>;
+
 /**
- * Compares active bot grants with the clusters' real state, a rotating window at a time: a granted access entry,
- * policy or aws-auth item that is gone was removed by hand. That grant is ended (reason `drift`, nothing else is
- * touched), the thread and the approvers are told, and the audit trail gets a `drift` event. Read-only on AWS, except
- * that a grant with an exact prior record gives back what it can prove is its own, as every end does.
+ * Compares active bot grants with the clusters' real state, a cluster at a time: a granted access entry, policy or
+ * aws-auth item that is gone was removed by hand. That grant is ended (reason `drift`, nothing else is touched), the
+ * thread and the approvers are told, and the audit trail gets a `drift` event. Read-only on AWS, except that a grant
+ * with an exact prior record gives back what it can prove is its own, as every end does.
  */
-export async function checkDrift(
-  deps: Pick<
-    Deps,
-    | 'audit'
-    | 'clock'
-    | 'diagnostics'
-    | 'gateways'
-    | 'messages'
-    | 'notifier'
-    | 'queue'
-    | 'settings'
-    | 'store'
-    | 'userGroups'
-  >,
-  limits: Readonly<DriftLimits> = DRIFT_LIMITS,
-): Promise<DriftResult> {
+export async function checkDrift(deps: DriftDeps, limits: Readonly<DriftLimits> = DRIFT_LIMITS): Promise<DriftResult> {
   const now = deps.clock.now();
-  const window = await deps.store.rotateActive(limits.grantsPerSweep);
-  const byCluster = new Map<string, AccessRequest[]>();
-  for (const grant of window) {
-    const expiresAt = grant.outcome?.expiresAt;
-    // Overdue grants belong to the expiry sweep. A new grant was read back before it was recorded, so it is
-    // checked at once.
-    if (grant.status !== 'granted' || (expiresAt !== undefined && expiresAt <= now)) continue;
-    const list = byCluster.get(grant.cluster) ?? [];
-    if (list.length === 0 && byCluster.size >= limits.clustersPerSweep) continue;
-    list.push(grant);
-    byCluster.set(grant.cluster, list);
-  }
   const result: DriftResult = { checked: 0, drifted: 0, failed: 0 };
-  for (const [name, grants] of byCluster) {
-    const cluster = findCluster(deps.settings, name);
-    if (!cluster) continue;
-    const awsAuthData = lazy(() => readAwsAuthData(deps, cluster));
-    for (const grant of grants) {
-      try {
-        result.checked += 1;
-        const missing =
-          grant.outcome?.method === 'aws-auth'
-            ? await missingFromAwsAuth(grant, await awsAuthData())
-            : await missingAccessEntry(deps, cluster, grant);
-        if (missing.length > 0 && (await reportDrift(deps, cluster, grant, missing))) result.drifted += 1;
-      } catch (error) {
-        result.failed += 1;
-        await recordAudit(deps, {
-          type: 'failed',
-          actor: 'reconciler',
-          requestId: grant.id,
-          cluster: grant.cluster,
-          detail: { code: toAdapterError(error).code, what: 'drift check' },
-        });
-      }
-    }
+  const clusters = deps.settings.clusters;
+  if (clusters.length === 0) return result;
+  const start = (await deps.store.readCursor(CLUSTER_CURSOR)) % clusters.length;
+  const unlisted: GrantsOn[] = [];
+  const scoped: GrantsOn[] = [];
+  let visited = 0;
+  let swept = 0;
+  // A cluster without active grants costs one store read and no AWS call, so it does not count against the bound.
+  while (visited < clusters.length && swept < limits.clustersPerSweep) {
+    const cluster = clusters[(start + visited) % clusters.length] as ClusterSettings;
+    visited += 1;
+    // Overdue grants belong to the expiry sweep. The grants are read before the lists: a grant is recorded after its
+    // entry was read back, so a list taken later shows it.
+    const grants = (await deps.store.activeOn(cluster.name)).filter((g) => isLive(g, now));
+    if (grants.length === 0) continue;
+    swept += 1;
+    const found = await sweepCluster(deps, cluster, grants, result);
+    if (found.unlisted.length > 0) unlisted.push({ cluster, grants: found.unlisted });
+    if (found.scoped.length > 0) scoped.push({ cluster, grants: found.scoped });
+  }
+  if (visited < clusters.length) await deps.store.writeCursor(CLUSTER_CURSOR, (start + visited) % clusters.length);
+  for (const { cluster, grants } of await inTurn(deps, unlisted, limits.confirmationsPerSweep, confirmCursor)) {
+    for (const grant of grants) await checkByRead(deps, cluster, grant, {}, result);
+  }
+  for (const { cluster, grants } of await inTurn(deps, scoped, limits.scopeChecksPerSweep, scopeCursor)) {
+    for (const grant of grants) await checkByRead(deps, cluster, grant, { entryListed: true }, result);
   }
   return result;
 }
 
-async function missingAccessEntry(
-  deps: Pick<Deps, 'gateways'>,
+function isLive(grant: AccessRequest, now: number): boolean {
+  const expiresAt = grant.outcome?.expiresAt;
+  return grant.status === 'granted' && (expiresAt === undefined || expiresAt > now);
+}
+
+/**
+ * Checks every grant of one cluster against what it can read for all of them at once. aws-auth grants are settled
+ * by the ConfigMap itself; access-entry grants the lists show are settled, those they miss (`unlisted`) and those
+ * with a prior record whose scope only a read can show (`scoped`) are left for the bounded per-grant reads.
+ */
+async function sweepCluster(
+  deps: DriftDeps,
+  cluster: ClusterSettings,
+  grants: readonly AccessRequest[],
+  result: DriftResult,
+): Promise<{ unlisted: AccessRequest[]; scoped: AccessRequest[] }> {
+  result.checked += grants.length;
+  const viaAwsAuth = grants.filter((g) => g.outcome?.method === 'aws-auth');
+  const viaEntries = grants.filter((g) => g.outcome?.method !== 'aws-auth');
+  const unlisted: AccessRequest[] = [];
+  const scoped: AccessRequest[] = [];
+  if (viaAwsAuth.length > 0) {
+    try {
+      const data = await readAwsAuthData(deps, cluster);
+      for (const grant of viaAwsAuth) {
+        const missing = missingFromAwsAuth(grant, data);
+        if (missing.length > 0) await endAsDrifted(deps, cluster, grant, missing, result);
+      }
+    } catch (error) {
+      await clusterFailed(deps, cluster, viaAwsAuth.length, error, result);
+    }
+  }
+  if (viaEntries.length > 0) {
+    try {
+      const lists = await readEntryLists(deps.gateways.forCluster(cluster).accessEntries, viaEntries);
+      for (const grant of viaEntries) {
+        if (!listedIntact(grant, lists)) unlisted.push(grant);
+        else if (grant.preState?.prior && !isSessionGrant(grant)) scoped.push(grant);
+      }
+    } catch (error) {
+      await clusterFailed(deps, cluster, viaEntries.length, error, result);
+    }
+  }
+  return { unlisted, scoped };
+}
+
+/**
+ * A list only ever clears a grant: one it misses is ended only when a direct read of that grant agrees (a list that
+ * lags behind a fresh change must not end a grant that holds).
+ */
+async function checkByRead(
+  deps: DriftDeps,
   cluster: ClusterSettings,
   grant: AccessRequest,
-): Promise<string[]> {
-  const entries = deps.gateways.forCluster(cluster).accessEntries;
-  const principal = grant.outcome?.principalArn ?? grant.principalArn;
-  const entry = await entries.describeAccessEntry(principal);
-  if (!entry) return [`access entry \`${principal}\` is gone`];
-  // A per-person grant (issue 19) holds no policy on the role: its access is the entry plus RBAC for one username.
-  if (grant.outcome?.sessionUsername !== undefined) return [];
-  const policyArn = grant.outcome?.policyArn ?? '';
-  const policies = await entries.listAssociatedPolicies(principal);
-  const held = policies.find((p) => p.policyArn === policyArn);
-  if (!held) return [`policy \`${policyArn}\` is no longer associated with \`${principal}\``];
-  // A grant with an exact prior record is given back exactly, so a scope narrowed by hand below what it asked for
-  // is drift too (older grants only ever checked that the policy is there).
-  const wanted = wantedScope(grant.namespaces);
-  if (grant.preState?.prior && !scopeCovers(held.scope, wanted)) {
-    return [
-      `policy \`${policyArn}\` of \`${principal}\` is on ${scopePhrase(held.scope)}, no longer ${scopePhrase(wanted)} as granted`,
-    ];
+  options: { entryListed?: boolean },
+  result: DriftResult,
+): Promise<void> {
+  let missing: string[];
+  let current: AccessRequest | undefined;
+  try {
+    // Other clusters were listed since this grant was read: one that ended meanwhile is not read, nor given back twice.
+    current = await deps.store.get(grant.id);
+    if (!current || !isLive(current, deps.clock.now())) return;
+    missing = await missingByRead(deps, cluster, current, options);
+  } catch (error) {
+    await grantFailed(deps, grant, error, result);
+    return;
   }
-  return [];
+  if (missing.length > 0) await endAsDrifted(deps, cluster, current, missing, result);
+}
+
+async function endAsDrifted(
+  deps: DriftDeps,
+  cluster: ClusterSettings,
+  grant: AccessRequest,
+  missing: readonly string[],
+  result: DriftResult,
+): Promise<void> {
+  try {
+    if (await reportDrift(deps, cluster, grant, missing)) result.drifted += 1;
+  } catch (error) {
+    await grantFailed(deps, grant, error, result);
+  }
+}
+
+async function grantFailed(deps: DriftDeps, grant: AccessRequest, error: unknown, result: DriftResult): Promise<void> {
+  result.failed += 1;
+  await recordAudit(deps, {
+    type: 'failed',
+    actor: 'reconciler',
+    requestId: grant.id,
+    cluster: grant.cluster,
+    detail: { code: toAdapterError(error).code, what: 'drift check' },
+  });
+}
+
+/** A cluster whose lists could not be read: one audit event for all its grants, not one per grant. */
+async function clusterFailed(
+  deps: DriftDeps,
+  cluster: ClusterSettings,
+  grants: number,
+  error: unknown,
+  result: DriftResult,
+): Promise<void> {
+  result.failed += grants;
+  await recordAudit(deps, {
+    type: 'failed',
+    actor: 'reconciler',
+    cluster: cluster.name,
+    detail: { code: toAdapterError(error).code, what: 'drift check', grants: String(grants) },
+  });
 }
 
 function missingFromAwsAuth(grant: AccessRequest, data: Readonly<Record<string, string>>): string[] {
@@ -202,12 +293,4 @@ async function restoreIfRecorded(
   const principal = grant.outcome?.principalArn ?? grant.principalArn;
   const others = (await deps.store.activeFor(grant.cluster, principal)).filter((o) => o.id !== grant.id);
   return restoreAccessEntry(deps, cluster, grant, principal, others, prior);
-}
-
-function lazy<T>(load: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () => {
-    pending ??= load();
-    return pending;
-  };
 }
