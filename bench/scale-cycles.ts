@@ -1,0 +1,278 @@
+/**
+ * The reconciler cycle at scale (issue 21, "Cost as the work grows"): the real worker (`eks-access worker`, its own
+ * process) with N access-entry clusters configured and G active grants spread evenly over them, against the EKS
+ * fake with no added latency. A cycle is one `reconcile` job, queued by the benchmark through the product's own
+ * producer, exactly as the job scheduler queues it every EKS_ACCESS_RECONCILE_MS; the scheduler itself is set to
+ * its longest interval so that only the benchmark's cycles run. Per cycle: the calls each fake recorded, the
+ * worker's CPU from /proc (10 ms ticks, so it is averaged over several cycles), and the grants the drift check
+ * covered (the job's own result). Redis memory: INFO used_memory after seeding, against the empty store.
+ *
+ * Grants are recorded as expiry.ts records them (request record, active index, delayed expiry job, the tagged
+ * access entry with the view policy), all due in 12 hours, so no cycle ends one: the cycle measured is the steady
+ * state, with nothing overdue and nothing drifted.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { CloudTrailFake } from '../sandbox/aws/cloudtrail.ts';
+import { EksFake } from '../sandbox/aws/eks.ts';
+import { sandboxAwsEnv } from '../sandbox/aws/endpoint-env.ts';
+import { IamFake } from '../sandbox/aws/iam.ts';
+import { StsFake } from '../sandbox/aws/sts.ts';
+import type { FakeServer } from '../sandbox/fake-server.ts';
+import { SlackWebApiFake } from '../sandbox/slack/web-api.ts';
+import { JOB } from '../src/adapters/queue/jobs.ts';
+import { createProducer, type Producer } from '../src/adapters/queue/producer.ts';
+import { createRequestStore } from '../src/adapters/store/request-store.ts';
+import { asChannelId, asPersonId, asPrincipalArn, asRequestId } from '../src/core/ids.ts';
+import { ownershipTags } from '../src/core/plan/access-entries.ts';
+import type { AccessRequest } from '../src/core/request/request.ts';
+import { startRedisServer } from '../src/runtime/redis-server.ts';
+import { BOT_KEY, type BotProcess, cpuMsOf, redisUsedBytes, spawnCli, waitFor } from './harness.ts';
+
+export interface CycleOptions {
+  clusters: readonly number[];
+  grants: readonly number[];
+  /** Cycles measured per cell, after one unmeasured warm-up cycle. */
+  cycles: number;
+}
+
+export interface CycleCell {
+  clusters: number;
+  grants: number;
+  /** AWS calls (every AWS fake) per cycle, mean over the measured cycles, by operation. */
+  callsByOp: Record<string, number>;
+  awsCallsPerCycle: number;
+  /** Kubernetes API calls per cycle: 0 here, every cluster is an access-entry cluster (no aws-auth reads). */
+  kubernetesCallsPerCycle: number;
+  /** Active grants the drift check covered in one cycle (the job's `drift.checked`). */
+  checkedPerCycle: number;
+  /** Cycles until every active grant has been checked once, and the AWS calls that takes. */
+  cyclesPerFullPass: number;
+  awsCallsPerFullPass: number;
+  workerCpuMsPerCycle: number;
+  cycleWallMs: number;
+  redisBytes: number;
+  redisBytesPerGrant: number;
+}
+
+const ACCOUNT = '111122223333';
+const VIEW_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
+const SEED_BATCH = 200;
+/** EKS_ACCESS_RECONCILE_MS's maximum: the scheduler stays out of the way of the benchmark's own cycles. */
+const SCHEDULER_IDLE_MS = 3_600_000;
+
+export function clusterName(clusters: number, i: number): string {
+  return `scale-${clusters}-${String(i).padStart(2, '0')}`;
+}
+
+export async function measureCycles(options: CycleOptions): Promise<CycleCell[]> {
+  const redisServer = await startRedisServer();
+  const slack = await SlackWebApiFake.start();
+  const eks = await EksFake.start();
+  const sts = await StsFake.start();
+  const iam = await IamFake.start();
+  const cloudtrail = await CloudTrailFake.start();
+  const aws: FakeServer[] = [eks, sts, iam, cloudtrail];
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const cells: CycleCell[] = [];
+  try {
+    for (const clusters of options.clusters) {
+      for (let i = 0; i < clusters; i++) {
+        eks.addCluster({
+          name: clusterName(clusters, i),
+          authenticationMode: 'API',
+          createdAt: Date.now() - 30 * 86_400_000,
+        });
+      }
+      await redis.flushall();
+      const worker = await startWorker(clusters, redisServer.url, slack, { eks, sts, iam, cloudtrail });
+      const prefix = '{bench-scale}';
+      const producer = createProducer(redis, prefix);
+      try {
+        await waitForIdle(producer);
+        const before = await redisUsedBytes(redis);
+        let seeded = 0;
+        for (const grants of [...options.grants].sort((a, b) => a - b)) {
+          await seed(redis, prefix, eks, clusters, seeded, grants);
+          seeded = grants;
+          const redisBytes = (await redisUsedBytes(redis)) - before;
+          await runCycle(producer, `warm-${clusters}-${grants}`);
+          const pid = worker.process.child.pid ?? 0;
+          const callsBefore = aws.map((fake) => fake.calls.length);
+          const cpuBefore = cpuMsOf(pid);
+          const started = performance.now();
+          let checked = 0;
+          for (let c = 0; c < options.cycles; c++) {
+            checked += await runCycle(producer, `cycle-${clusters}-${grants}-${c}`);
+          }
+          const wallMs = performance.now() - started;
+          const cpuMs = cpuMsOf(pid) - cpuBefore;
+          const byOp: Record<string, number> = {};
+          aws.forEach((fake, k) => {
+            for (const call of fake.calls.slice(callsBefore[k])) byOp[call.op] = (byOp[call.op] ?? 0) + 1;
+          });
+          const callsByOp = Object.fromEntries(
+            Object.entries(byOp).map(([op, n]) => [op, Number((n / options.cycles).toFixed(1))]),
+          );
+          const awsCallsPerCycle = Number((Object.values(byOp).reduce((a, b) => a + b, 0) / options.cycles).toFixed(1));
+          const checkedPerCycle = checked / options.cycles;
+          const cyclesPerFullPass =
+            checkedPerCycle > 0 ? Math.ceil(grants / checkedPerCycle) : Number.POSITIVE_INFINITY;
+          cells.push({
+            clusters,
+            grants,
+            callsByOp,
+            awsCallsPerCycle,
+            kubernetesCallsPerCycle: 0,
+            checkedPerCycle,
+            cyclesPerFullPass,
+            awsCallsPerFullPass: Math.round(awsCallsPerCycle * cyclesPerFullPass),
+            workerCpuMsPerCycle: Number((cpuMs / options.cycles).toFixed(1)),
+            cycleWallMs: Number((wallMs / options.cycles).toFixed(1)),
+            redisBytes,
+            redisBytesPerGrant: Math.round(redisBytes / grants),
+          });
+        }
+      } finally {
+        await producer.close();
+        if (process.env['BENCH_DEBUG']) console.log(worker.process.output().slice(-4000));
+        await worker.process.kill('SIGTERM');
+        rmSync(worker.dir, { recursive: true, force: true });
+      }
+    }
+    return cells;
+  } finally {
+    await redis.quit();
+    await Promise.allSettled([slack.close(), ...aws.map((fake) => fake.close())]);
+    await redisServer.stop();
+  }
+}
+
+async function startWorker(
+  clusters: number,
+  redisUrl: string,
+  slack: SlackWebApiFake,
+  fakes: Parameters<typeof sandboxAwsEnv>[0],
+): Promise<{ process: BotProcess; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-access-bench-scale-'));
+  const configPath = join(dir, 'eks-access.yaml');
+  const lines = ['clusters:'];
+  for (let i = 0; i < clusters; i++) {
+    lines.push(
+      `  - name: ${clusterName(clusters, i)}`,
+      '    region: us-east-1',
+      `    accountId: "${ACCOUNT}"`,
+      '    approvers: [U0APPROVER1]',
+    );
+  }
+  writeFileSync(configPath, `${lines.join('\n')}\n`);
+  const worker = spawnCli(['worker'], {
+    PATH: process.env['PATH'],
+    HOME: dir,
+    NODE_ENV: 'production',
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_API_URL: slack.apiUrl,
+    REDIS_URL: redisUrl,
+    EKS_ACCESS_CONFIG: configPath,
+    EKS_ACCESS_REDIS_PREFIX: '{bench-scale}',
+    EKS_ACCESS_RECONCILE_MS: String(SCHEDULER_IDLE_MS),
+    ...sandboxAwsEnv(fakes, BOT_KEY),
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    LOG_LEVEL: 'warn',
+  });
+  return { process: worker, dir };
+}
+
+/** The worker is up and its start-up reconcile (the scheduler runs one at once) has finished. */
+async function waitForIdle(producer: Producer): Promise<void> {
+  await waitFor(
+    async () => {
+      const counts = await producer.queue.getJobCounts('active', 'waiting', 'prioritized', 'completed');
+      return (counts['completed'] ?? 0) > 0 && counts['active'] === 0 && counts['waiting'] === 0;
+    },
+    { timeoutMs: 60_000, intervalMs: 50, what: 'the worker to finish its start-up reconcile' },
+  );
+}
+
+/** Queues one reconcile job and waits for it; returns the grants its drift check covered. */
+async function runCycle(producer: Producer, id: string): Promise<number> {
+  await producer.queue.add(JOB.reconcile, {}, { jobId: id, removeOnComplete: 100, removeOnFail: 100 });
+  let checked = 0;
+  await waitFor(
+    async () => {
+      const job = await producer.queue.getJob(id);
+      if (job?.failedReason) throw new Error(`reconcile ${id} failed: ${job.failedReason}`);
+      if (!job?.finishedOn) return false;
+      checked = Number((job.returnvalue as { drift?: { checked?: number } } | undefined)?.drift?.checked ?? 0);
+      return true;
+    },
+    { timeoutMs: 120_000, intervalMs: 5, what: `reconcile job ${id}` },
+  );
+  return checked;
+}
+
+/** Records grants [from, to) round-robin over the clusters, as a verified grant is recorded. */
+async function seed(redis: Redis, prefix: string, eks: EksFake, clusters: number, from: number, to: number) {
+  const store = createRequestStore(redis, prefix);
+  const producer = createProducer(redis, prefix);
+  const now = Date.now();
+  try {
+    for (let start = from; start < to; start += SEED_BATCH) {
+      const batch = Array.from({ length: Math.min(SEED_BATCH, to - start) }, (_, k) => start + k);
+      await Promise.all(
+        batch.map(async (i) => {
+          const request = activeGrant(clusterName(clusters, i % clusters), i, now);
+          eks.seedAccessEntry(request.cluster, {
+            principalArn: request.principalArn,
+            tags: ownershipTags(request.id),
+            policies: [{ policyArn: VIEW_POLICY, accessScope: { type: 'cluster', namespaces: [] } }],
+          });
+          await store.create(request);
+          await store.markActive(request);
+          await producer.enqueueExpiry(request.id, request.outcome?.expiresAt ?? 0);
+        }),
+      );
+    }
+  } finally {
+    await producer.close();
+  }
+}
+
+export function activeGrant(cluster: string, i: number, now: number, person?: string): AccessRequest {
+  const n = `${cluster.replace(/[^0-9]/g, '')}X${String(i).padStart(5, '0')}`;
+  const user = asPersonId(person ?? `U0SCALE${n}`);
+  const principalArn = asPrincipalArn(`arn:aws:iam::${ACCOUNT}:role/teams/bench/scale-${n}`);
+  const expiresAt = now + 12 * 3_600_000;
+  return {
+    id: asRequestId(`RSCALE${n}`),
+    version: 4,
+    kind: 'grant',
+    requester: user,
+    subject: user,
+    principalArn,
+    cluster,
+    level: 'view',
+    namespaces: [],
+    reason: 'benchmark: looking at pods for INC-1234',
+    durationMs: expiresAt - now,
+    status: 'granted',
+    approvals: [{ by: asPersonId('U0APPROVER1'), at: now }],
+    channel: asChannelId('C0GENERAL'),
+    threadTs: `${Math.floor(now / 1000)}.${String(i).padStart(6, '0')}`,
+    createdAt: now - i,
+    updatedAt: now,
+    preState: { hadEntryBefore: false, hadPolicyBefore: false },
+    outcome: {
+      principalArn,
+      policyArn: VIEW_POLICY,
+      hadEntryBefore: false,
+      hadPolicyBefore: false,
+      verifiedAt: now,
+      method: 'access-entries',
+      expiresAt,
+    },
+  };
+}
