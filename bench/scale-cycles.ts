@@ -1,7 +1,8 @@
 /**
  * The reconciler cycle at scale (issue 21, "Cost as the work grows"): the real worker (`eks-access worker`, its own
  * process) with N access-entry clusters configured and G active grants spread evenly over them, against the EKS
- * fake with no added latency. A cycle is one `reconcile` job, queued by the benchmark through the product's own
+ * fake with no added latency; and the same with aws-auth clusters (CONFIG_MAP mode, one HTTPS Kubernetes API fake
+ * per cluster holding the grants' mapRoles items). A cycle is one `reconcile` job, queued by the benchmark through the product's own
  * producer, exactly as the job scheduler queues it every EKS_ACCESS_RECONCILE_MS; the scheduler itself is set to
  * its longest interval so that only the benchmark's cycles run. Per cycle: the calls each fake recorded, the
  * worker's CPU from /proc (10 ms ticks, so it is averaged over several cycles), and the grants the drift check
@@ -21,30 +22,37 @@ import { sandboxAwsEnv } from '../sandbox/aws/endpoint-env.ts';
 import { IamFake } from '../sandbox/aws/iam.ts';
 import { StsFake } from '../sandbox/aws/sts.ts';
 import type { FakeServer } from '../sandbox/fake-server.ts';
+import { KubernetesApiFake } from '../sandbox/kubernetes/api-server.ts';
 import { SlackWebApiFake } from '../sandbox/slack/web-api.ts';
 import { JOB } from '../src/adapters/queue/jobs.ts';
 import { createProducer, type Producer } from '../src/adapters/queue/producer.ts';
 import { createRequestStore } from '../src/adapters/store/request-store.ts';
 import { asChannelId, asPersonId, asPrincipalArn, asRequestId } from '../src/core/ids.ts';
 import { ownershipTags } from '../src/core/plan/access-entries.ts';
+import { planAwsAuthGrant } from '../src/core/plan/aws-auth-grant.ts';
 import type { AccessRequest } from '../src/core/request/request.ts';
 import { startRedisServer } from '../src/runtime/redis-server.ts';
 import { BOT_KEY, type BotProcess, cpuMsOf, redisUsedBytes, spawnCli, waitFor } from './harness.ts';
 
+export type ClusterMethod = 'access-entries' | 'aws-auth';
+
 export interface CycleOptions {
   clusters: readonly number[];
   grants: readonly number[];
+  /** Cluster counts measured again with aws-auth clusters (same grant counts); empty for none. */
+  awsAuthClusters: readonly number[];
   /** Cycles measured per cell, after one unmeasured warm-up cycle. */
   cycles: number;
 }
 
 export interface CycleCell {
+  method: ClusterMethod;
   clusters: number;
   grants: number;
   /** AWS calls (every AWS fake) per cycle, mean over the measured cycles, by operation. */
   callsByOp: Record<string, number>;
   awsCallsPerCycle: number;
-  /** Kubernetes API calls per cycle: 0 here, every cluster is an access-entry cluster (no aws-auth reads). */
+  /** Kubernetes API calls per cycle (the aws-auth ConfigMap reads; none on access-entry clusters). */
   kubernetesCallsPerCycle: number;
   /** Active grants the drift check covered in one cycle (the job's `drift.checked`). */
   checkedPerCycle: number;
@@ -63,9 +71,12 @@ const SEED_BATCH = 200;
 /** EKS_ACCESS_RECONCILE_MS's maximum: the scheduler stays out of the way of the benchmark's own cycles. */
 const SCHEDULER_IDLE_MS = 3_600_000;
 
-export function clusterName(clusters: number, i: number): string {
-  return `scale-${clusters}-${String(i).padStart(2, '0')}`;
+export function clusterName(clusters: number, i: number, method: ClusterMethod = 'access-entries'): string {
+  return `scale-${method === 'aws-auth' ? 'a' : ''}${clusters}-${String(i).padStart(2, '0')}`;
 }
+
+/** The identity of the bot's key, as the Kubernetes fakes know it. */
+const BOT_ARN = `arn:aws:iam::${ACCOUNT}:user/eks-access-bot`;
 
 export async function measureCycles(options: CycleOptions): Promise<CycleCell[]> {
   const redisServer = await startRedisServer();
@@ -77,17 +88,15 @@ export async function measureCycles(options: CycleOptions): Promise<CycleCell[]>
   const aws: FakeServer[] = [eks, sts, iam, cloudtrail];
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const cells: CycleCell[] = [];
+  const runs: [ClusterMethod, number][] = [
+    ...options.clusters.map((n): [ClusterMethod, number] => ['access-entries', n]),
+    ...options.awsAuthClusters.map((n): [ClusterMethod, number] => ['aws-auth', n]),
+  ];
   try {
-    for (const clusters of options.clusters) {
-      for (let i = 0; i < clusters; i++) {
-        eks.addCluster({
-          name: clusterName(clusters, i),
-          authenticationMode: 'API',
-          createdAt: Date.now() - 30 * 86_400_000,
-        });
-      }
+    for (const [method, clusters] of runs) {
+      const kubes = await addClusters(eks, method, clusters);
       await redis.flushall();
-      const worker = await startWorker(clusters, redisServer.url, slack, { eks, sts, iam, cloudtrail });
+      const worker = await startWorker(method, clusters, redisServer.url, slack, { eks, sts, iam, cloudtrail });
       const prefix = '{bench-scale}';
       const producer = createProducer(redis, prefix);
       try {
@@ -95,17 +104,18 @@ export async function measureCycles(options: CycleOptions): Promise<CycleCell[]>
         const before = await redisUsedBytes(redis);
         let seeded = 0;
         for (const grants of [...options.grants].sort((a, b) => a - b)) {
-          await seed(redis, prefix, eks, clusters, seeded, grants);
+          await seed({ redis, prefix, eks, kubes, method, clusters, from: seeded, to: grants });
           seeded = grants;
           const redisBytes = (await redisUsedBytes(redis)) - before;
-          await runCycle(producer, `warm-${clusters}-${grants}`);
+          await runCycle(producer, `warm-${method}-${clusters}-${grants}`);
           const pid = worker.process.child.pid ?? 0;
           const callsBefore = aws.map((fake) => fake.calls.length);
+          const kubeBefore = kubes.map((fake) => fake.calls.length);
           const cpuBefore = cpuMsOf(pid);
           const started = performance.now();
           let checked = 0;
           for (let c = 0; c < options.cycles; c++) {
-            checked += await runCycle(producer, `cycle-${clusters}-${grants}-${c}`);
+            checked += await runCycle(producer, `cycle-${method}-${clusters}-${grants}-${c}`);
           }
           const wallMs = performance.now() - started;
           const cpuMs = cpuMsOf(pid) - cpuBefore;
@@ -113,24 +123,25 @@ export async function measureCycles(options: CycleOptions): Promise<CycleCell[]>
           aws.forEach((fake, k) => {
             for (const call of fake.calls.slice(callsBefore[k])) byOp[call.op] = (byOp[call.op] ?? 0) + 1;
           });
-          const callsByOp = Object.fromEntries(
-            Object.entries(byOp).map(([op, n]) => [op, Number((n / options.cycles).toFixed(1))]),
-          );
-          const awsCallsPerCycle = Number((Object.values(byOp).reduce((a, b) => a + b, 0) / options.cycles).toFixed(1));
+          const kubeCalls = kubes.reduce((sum, fake, k) => sum + fake.calls.length - (kubeBefore[k] ?? 0), 0);
+          const perCycle = (n: number) => Number((n / options.cycles).toFixed(1));
+          const callsByOp = Object.fromEntries(Object.entries(byOp).map(([op, n]) => [op, perCycle(n)]));
+          const awsCallsPerCycle = perCycle(Object.values(byOp).reduce((a, b) => a + b, 0));
           const checkedPerCycle = checked / options.cycles;
           const cyclesPerFullPass =
             checkedPerCycle > 0 ? Math.ceil(grants / checkedPerCycle) : Number.POSITIVE_INFINITY;
           cells.push({
+            method,
             clusters,
             grants,
             callsByOp,
             awsCallsPerCycle,
-            kubernetesCallsPerCycle: 0,
+            kubernetesCallsPerCycle: perCycle(kubeCalls),
             checkedPerCycle,
             cyclesPerFullPass,
             awsCallsPerFullPass: Math.round(awsCallsPerCycle * cyclesPerFullPass),
-            workerCpuMsPerCycle: Number((cpuMs / options.cycles).toFixed(1)),
-            cycleWallMs: Number((wallMs / options.cycles).toFixed(1)),
+            workerCpuMsPerCycle: perCycle(cpuMs),
+            cycleWallMs: perCycle(wallMs),
             redisBytes,
             redisBytesPerGrant: Math.round(redisBytes / grants),
           });
@@ -140,6 +151,7 @@ export async function measureCycles(options: CycleOptions): Promise<CycleCell[]>
         if (process.env['BENCH_DEBUG']) console.log(worker.process.output().slice(-4000));
         await worker.process.kill('SIGTERM');
         rmSync(worker.dir, { recursive: true, force: true });
+        await Promise.allSettled(kubes.map((kube) => kube.close()));
       }
     }
     return cells;
@@ -150,7 +162,34 @@ export async function measureCycles(options: CycleOptions): Promise<CycleCell[]>
   }
 }
 
+/** The EKS clusters of a run; an aws-auth cluster also gets its own Kubernetes API fake (its endpoint and CA). */
+async function addClusters(eks: EksFake, method: ClusterMethod, clusters: number): Promise<KubernetesApiFake[]> {
+  const kubes: KubernetesApiFake[] = [];
+  const createdAt = Date.now() - 30 * 86_400_000;
+  for (let i = 0; i < clusters; i++) {
+    const name = clusterName(clusters, i, method);
+    if (method === 'access-entries') {
+      eks.addCluster({ name, authenticationMode: 'API', createdAt });
+      continue;
+    }
+    const kube = await KubernetesApiFake.start({
+      clusterName: name,
+      credentials: { [BOT_KEY.accessKeyId]: { ...BOT_KEY, arn: BOT_ARN } },
+    });
+    kubes.push(kube);
+    eks.addCluster({
+      name,
+      authenticationMode: 'CONFIG_MAP',
+      endpoint: kube.url,
+      certificateAuthorityData: kube.caData,
+      createdAt,
+    });
+  }
+  return kubes;
+}
+
 async function startWorker(
+  method: ClusterMethod,
   clusters: number,
   redisUrl: string,
   slack: SlackWebApiFake,
@@ -161,8 +200,9 @@ async function startWorker(
   const lines = ['clusters:'];
   for (let i = 0; i < clusters; i++) {
     lines.push(
-      `  - name: ${clusterName(clusters, i)}`,
+      `  - name: ${clusterName(clusters, i, method)}`,
       '    region: us-east-1',
+      `    method: ${method}`,
       `    accountId: "${ACCOUNT}"`,
       '    approvers: [U0APPROVER1]',
     );
@@ -214,8 +254,25 @@ async function runCycle(producer: Producer, id: string): Promise<number> {
   return checked;
 }
 
-/** Records grants [from, to) round-robin over the clusters, as a verified grant is recorded. */
-async function seed(redis: Redis, prefix: string, eks: EksFake, clusters: number, from: number, to: number) {
+interface SeedInput {
+  redis: Redis;
+  prefix: string;
+  eks: EksFake;
+  /** The aws-auth clusters' API fakes, in cluster order (empty for access-entry clusters). */
+  kubes: readonly KubernetesApiFake[];
+  method: ClusterMethod;
+  clusters: number;
+  from: number;
+  to: number;
+}
+
+/**
+ * Records grants [from, to) round-robin over the clusters, as a verified grant is recorded: on an access-entry
+ * cluster the tagged entry with the view policy, on an aws-auth cluster the grant's mapRoles item (the one the
+ * product plans) in the cluster's ConfigMap.
+ */
+async function seed(input: SeedInput): Promise<void> {
+  const { redis, prefix, eks, kubes, method, clusters, from, to } = input;
   const store = createRequestStore(redis, prefix);
   const producer = createProducer(redis, prefix);
   const now = Date.now();
@@ -224,12 +281,14 @@ async function seed(redis: Redis, prefix: string, eks: EksFake, clusters: number
       const batch = Array.from({ length: Math.min(SEED_BATCH, to - start) }, (_, k) => start + k);
       await Promise.all(
         batch.map(async (i) => {
-          const request = activeGrant(clusterName(clusters, i % clusters), i, now);
-          eks.seedAccessEntry(request.cluster, {
-            principalArn: request.principalArn,
-            tags: ownershipTags(request.id),
-            policies: [{ policyArn: VIEW_POLICY, accessScope: { type: 'cluster', namespaces: [] } }],
-          });
+          const request = activeGrant(clusterName(clusters, i % clusters, method), i, now, undefined, method);
+          if (method === 'access-entries') {
+            eks.seedAccessEntry(request.cluster, {
+              principalArn: request.principalArn,
+              tags: ownershipTags(request.id),
+              policies: [{ policyArn: VIEW_POLICY, accessScope: { type: 'cluster', namespaces: [] } }],
+            });
+          }
           await store.create(request);
           await store.markActive(request);
           await producer.enqueueExpiry(request.id, request.outcome?.expiresAt ?? 0);
@@ -239,9 +298,29 @@ async function seed(redis: Redis, prefix: string, eks: EksFake, clusters: number
   } finally {
     await producer.close();
   }
+  if (method === 'aws-auth') {
+    kubes.forEach((kube, c) => {
+      const items: string[] = [];
+      for (let i = c; i < to; i += clusters) {
+        const plan = planAwsAuthGrant(activeGrant(kube.clusterName, i, now).principalArn, 'view', []);
+        if ('refusal' in plan) throw new Error(plan.refusal);
+        const { arn, username, groups } = plan.item;
+        items.push(
+          `- rolearn: ${arn}\n  username: ${username}\n  groups:\n${groups.map((g) => `    - ${g}\n`).join('')}`,
+        );
+      }
+      kube.setConfigMap('kube-system', 'aws-auth', { mapRoles: items.join('') });
+    });
+  }
 }
 
-export function activeGrant(cluster: string, i: number, now: number, person?: string): AccessRequest {
+export function activeGrant(
+  cluster: string,
+  i: number,
+  now: number,
+  person?: string,
+  method: ClusterMethod = 'access-entries',
+): AccessRequest {
   const n = `${cluster.replace(/[^0-9]/g, '')}X${String(i).padStart(5, '0')}`;
   const user = asPersonId(person ?? `U0SCALE${n}`);
   const principalArn = asPrincipalArn(`arn:aws:iam::${ACCOUNT}:role/teams/bench/scale-${n}`);
@@ -267,11 +346,12 @@ export function activeGrant(cluster: string, i: number, now: number, person?: st
     preState: { hadEntryBefore: false, hadPolicyBefore: false },
     outcome: {
       principalArn,
-      policyArn: VIEW_POLICY,
+      // As grant-aws-auth.ts records it: the groups mapped, no EKS policy.
+      policyArn: method === 'aws-auth' ? 'aws-auth groups eks-access:view' : VIEW_POLICY,
       hadEntryBefore: false,
       hadPolicyBefore: false,
       verifiedAt: now,
-      method: 'access-entries',
+      method,
       expiresAt,
     },
   };

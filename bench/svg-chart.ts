@@ -21,6 +21,8 @@ export interface Chart {
 
 export const SIZE = { width: 640, height: 400, left: 72, right: 180, top: 40, bottom: 56 } as const;
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+/** Each series also has its own dash, so a series lying exactly on another still shows. */
+const DASHES = ['', '9 5', '3 3', '12 3 3 3'];
 
 /** Where a data point lands in the plot area, given the data's ranges (exported for the unit test). */
 export function mapPoint(
@@ -77,14 +79,15 @@ export function lineChart(chart: Chart): string {
   }
   chart.series.forEach((series, i) => {
     const colour = COLOURS[i % COLOURS.length];
+    const dash = DASHES[i % DASHES.length] ? ` stroke-dasharray="${DASHES[i % DASHES.length]}"` : '';
     const pts = [...series.points].sort((a, b) => a[0] - b[0]).map(([x, y]) => at(x, y));
     parts.push(
-      `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts.map((p) => p.join(',')).join(' ')}"/>`,
+      `<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${pts.map((p) => p.join(',')).join(' ')}"/>`,
     );
     for (const [px, py] of pts) parts.push(`<circle cx="${px}" cy="${py}" r="3" fill="${colour}"/>`);
     const ly = SIZE.top + 10 + i * 20;
     parts.push(
-      `<line x1="${right + 16}" y1="${ly}" x2="${right + 40}" y2="${ly}" stroke="${colour}" stroke-width="2"/>`,
+      `<line x1="${right + 16}" y1="${ly}" x2="${right + 40}" y2="${ly}" stroke="${colour}" stroke-width="2"${dash}/>`,
     );
     parts.push(`<text x="${right + 46}" y="${ly + 4}" font-size="12">${esc(series.name)}</text>`);
   });
