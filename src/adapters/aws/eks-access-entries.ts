@@ -90,6 +90,9 @@ export function createEksAccessEntries(
     async listPrincipals() {
       return call(() => listAllPrincipals(client, clusterName));
     },
+    async listPrincipalsWithPolicy(policyArn) {
+      return call(() => listAllPrincipals(client, clusterName, policyArn));
+    },
     async associatePolicy(principalArn, policyArn, scope: AccessScope) {
       const accessScope =
         scope.type === 'cluster'

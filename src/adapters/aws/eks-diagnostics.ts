@@ -98,13 +98,27 @@ async function listPolicies(client: EKSClient, clusterName: string, principalArn
   return policies;
 }
 
-/** At most 3,000 entries per cluster (EKS quota), 100 per page: bounded. */
-export async function listAllPrincipals(client: EKSClient, clusterName: string): Promise<string[]> {
+/**
+ * Every principal with an entry, or with `associatedPolicyArn` associated at any scope (EKS filters server-side).
+ * At most 3,000 entries per cluster (EKS quota), 100 per page: bounded.
+ */
+export async function listAllPrincipals(
+  client: EKSClient,
+  clusterName: string,
+  associatedPolicyArn?: string,
+): Promise<string[]> {
   const arns: string[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < 40; page++) {
     const result = await client
-      .send(new ListAccessEntriesCommand({ clusterName, nextToken, maxResults: 100 }))
+      .send(
+        new ListAccessEntriesCommand({
+          clusterName,
+          nextToken,
+          maxResults: 100,
+          ...(associatedPolicyArn === undefined ? {} : { associatedPolicyArn }),
+        }),
+      )
       .catch((error: unknown) => {
         throw failedCall('eks:ListAccessEntries', error);
       });

@@ -10,6 +10,8 @@ export function storeKeys(prefix: string) {
     inFlight: `${prefix}:reqs:in-flight`,
     /** Where the drift check's rotating window over the active grants stands (a rank). */
     activeCursor: `${prefix}:grants:active:cursor`,
+    /** A reconciler rotation's position (readCursor/writeCursor); absent means the start, so no upgrade builds it. */
+    cursor: (name: string) => `${prefix}:cursor:${name}`,
     activeOn: (cluster: string) => `${prefix}:grants:on:${cluster}`,
     pendingOn: (cluster: string) => `${prefix}:pending:${cluster}`,
     digest: (channel: string, window: number) => `${prefix}:digest:${channel}:${window}`,

@@ -123,6 +123,13 @@ export function createRequestStore(redis: Redis, prefix: string): RedisRequestSt
       await redis.set(keys.activeCursor, String(ids.length < limit ? 0 : from + ids.length));
       return readAll(ids);
     },
+    async readCursor(name) {
+      const at = Number((await redis.get(keys.cursor(name))) ?? 0);
+      return Number.isSafeInteger(at) && at >= 0 ? at : 0;
+    },
+    async writeCursor(name, at) {
+      await redis.set(keys.cursor(name), String(at));
+    },
     async activeOn(cluster) {
       return (await readAll(await redis.smembers(keys.activeOn(cluster)))).filter((r) => r.status === 'granted');
     },

@@ -41,6 +41,11 @@ export interface AccessEntries {
   associatePolicy(principalArn: string, policyArn: string, scope: AccessScope): Promise<void>;
   /** Every principal ARN with an access entry on the cluster (ListAccessEntries, paged; ≤ 3,000 by EKS quota). */
   listPrincipals(): Promise<string[]>;
+  /**
+   * Every principal ARN whose entry holds this access policy at any scope (ListAccessEntries with
+   * `associatedPolicyArn`, paged): one answer for all grants of that level on the cluster.
+   */
+  listPrincipalsWithPolicy(policyArn: string): Promise<string[]>;
   /** Deletes the entry and its associations; false when it was already gone. */
   deleteAccessEntry(principalArn: string): Promise<boolean>;
   /** False when the association was already gone. */

@@ -46,6 +46,12 @@ export interface RequestStore {
    * overlapping windows; that only repeats a read-only check.
    */
   rotateActive(limit: number): Promise<AccessRequest[]>;
+  /**
+   * A position a reconciler rotation keeps between sweeps under `name` (0 when never written), e.g. which clusters
+   * the drift check visits next. Concurrent sweeps may read the same position; that only repeats a read-only check.
+   */
+  readCursor(name: string): Promise<number>;
+  writeCursor(name: string, at: number): Promise<void>;
   /** Every active grant on this cluster (granted, indexed by markActive). */
   activeOn(cluster: string): Promise<AccessRequest[]>;
   /** Pending requests on this cluster, oldest first, at most `limit` (for the approvers' Home tab). */

@@ -48,6 +48,8 @@ export interface InMemoryWorld {
   links: Map<string, LinkedIdentity>;
   /** Token digests `link` has claimed. */
   usedTokens: Set<string>;
+  /** The store's rotation positions (readCursor/writeCursor). */
+  cursors: Map<string, number>;
 }
 
 async function unsupported(): Promise<never> {
@@ -82,6 +84,7 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
     profiles: new Map(),
     links: new Map(),
     usedTokens: new Set(),
+    cursors: new Map(),
   };
   const aws = <T>(name: string, fn: () => T): T => {
     world.awsCalls.push(name);
@@ -113,6 +116,12 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
         return { created: true, entry };
       }),
     listPrincipals: async () => aws('ListAccessEntries', () => [...world.entries.keys()]),
+    listPrincipalsWithPolicy: async (policyArn) =>
+      aws('ListAccessEntries', () =>
+        [...world.entries.keys()].filter((arn) =>
+          (world.policies.get(arn) ?? []).some((p) => p.policyArn === policyArn),
+        ),
+      ),
     listAssociatedPolicies: async (arn) => aws('ListAssociatedAccessPolicies', () => world.policies.get(arn) ?? []),
     updateAuthenticationMode: async (mode) =>
       aws('UpdateClusterConfig', () => {
@@ -177,6 +186,10 @@ export function inMemoryWorld(settings: Settings, now = 1_700_000_000_000): InMe
           .slice(0, limit)
           .map((r) => r.id),
       rotateActive: async (limit) => [...requests.values()].filter((r) => r.status === 'granted').slice(0, limit),
+      readCursor: async (name) => world.cursors.get(name) ?? 0,
+      writeCursor: async (name, at) => {
+        world.cursors.set(name, at);
+      },
       activeOn: async (cluster) =>
         [...requests.values()].filter((r) => r.cluster === cluster && r.status === 'granted'),
       pendingOn: async (cluster, limit) =>

@@ -107,16 +107,76 @@ describe('checkDrift', () => {
   });
 
   it.each([
-    [{ grantsPerSweep: 1, clustersPerSweep: 10 }, 1],
-    [{ grantsPerSweep: 10, clustersPerSweep: 2 }, 2],
-    [{ grantsPerSweep: 10, clustersPerSweep: 10 }, 3],
-  ])('is rate-bound by %j: %i grant(s) checked per sweep', async (limits, expected) => {
+    [{ clustersPerSweep: 1, scopeChecksPerSweep: 20 }, 1],
+    [{ clustersPerSweep: 2, scopeChecksPerSweep: 20 }, 2],
+    [{ clustersPerSweep: 10, scopeChecksPerSweep: 20 }, 3],
+  ])('is rate-bound by %j: %i cluster(s) swept per sweep, one entry list each', async (limits, expected) => {
     const w = world(CLUSTERS.map((c, i) => grant(`R${i}`, c, `arn:aws:iam::111122223333:user/u${i}`)));
 
     const result = await checkDrift(w.deps, limits);
 
     expect(result.checked).toBe(expected);
-    expect(w.awsCalls.filter((c) => c === 'DescribeAccessEntry')).toHaveLength(expected);
+    // One unfiltered list and one for the view policy per swept cluster; no per-grant describe.
+    expect(w.awsCalls.filter((c) => c === 'ListAccessEntries')).toHaveLength(expected * 2);
+    expect(w.awsCalls.filter((c) => c === 'DescribeAccessEntry')).toEqual([]);
+  });
+
+  it('goes on where the last sweep stopped when more clusters have grants than one sweep may read', async () => {
+    const w = world(CLUSTERS.map((c, i) => grant(`R${i}`, c, `arn:aws:iam::111122223333:user/u${i}`)));
+    const limits = { clustersPerSweep: 2, scopeChecksPerSweep: 20 };
+
+    await checkDrift(w.deps, limits);
+    await checkDrift(w.deps, limits);
+
+    // Sweep 1 takes c1 and c2, sweep 2 c3 and then c1 again: all three are gone, each ended once.
+    expect(w.audit.filter((e) => e.type === 'drift').map((e) => e.cluster)).toEqual(['c1', 'c2', 'c3']);
+  });
+
+  it('skips clusters without active grants without counting them against the bound', async () => {
+    const w = world([grant('R1', 'c3', 'arn:aws:iam::111122223333:user/far')]);
+
+    const result = await checkDrift(w.deps, { clustersPerSweep: 1, scopeChecksPerSweep: 20 });
+
+    expect(result).toEqual({ checked: 1, drifted: 1, failed: 0 });
+  });
+
+  it('asks EKS the same number of times for 10 grants on a cluster as for 300', async () => {
+    const callsFor = async (count: number) => {
+      const grants = Array.from({ length: count }, (_, i) =>
+        grant(`R${i}`, 'c1', `arn:aws:iam::111122223333:user/p${i}`),
+      );
+      const w = world(grants);
+      for (const g of grants) {
+        const arn = g.outcome?.principalArn ?? '';
+        w.entries.set(arn, { principalArn: arn, type: 'STANDARD', kubernetesGroups: [], tags: {} });
+        w.policies.set(arn, [{ policyArn: VIEW, scope: { type: 'cluster' } }]);
+      }
+      const result = await checkDrift(w.deps);
+      expect(result).toEqual({ checked: count, drifted: 0, failed: 0 });
+      return w.awsCalls;
+    };
+
+    const few = await callsFor(10);
+    const many = await callsFor(300);
+
+    expect(many).toEqual(few);
+    expect(few).toEqual(['ListAccessEntries', 'ListAccessEntries']);
+  });
+
+  it('a cluster whose lists fail is one failed audit event for all its grants, and ends none of them', async () => {
+    const w = world([
+      grant('R1', 'c1', 'arn:aws:iam::111122223333:user/a'),
+      grant('R2', 'c1', 'arn:aws:iam::111122223333:user/b'),
+    ]);
+    w.failNext.set('ListAccessEntries', Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+
+    const result = await checkDrift(w.deps);
+
+    expect(result).toEqual({ checked: 2, drifted: 0, failed: 2 });
+    expect(w.audit.filter((e) => e.type === 'failed')).toEqual([
+      expect.objectContaining({ cluster: 'c1', detail: expect.objectContaining({ what: 'drift check', grants: '2' }) }),
+    ]);
+    expect([...w.requests.values()].map((r) => r.status)).toEqual(['granted', 'granted']);
   });
 
   it('leaves overdue grants to the expiry sweep', async () => {
@@ -167,8 +227,8 @@ describe('checkDrift on grants with an exact prior record', () => {
   const arn = 'arn:aws:iam::111122223333:user/scoped';
   const teamA = { type: 'namespace' as const, namespaces: ['team-a'] };
 
-  function recorded(id: string): AccessRequest {
-    const g = grant(id, 'c3', arn);
+  function recorded(id: string, principal = arn): AccessRequest {
+    const g = grant(id, 'c3', principal);
     return {
       ...g,
       outcome: { ...(g.outcome ?? ({} as never)), policyArn: ADMIN },
@@ -208,5 +268,42 @@ describe('checkDrift on grants with an exact prior record', () => {
 
     expect(result).toMatchObject({ checked: 1, drifted: 0 });
     expect(w.requests.get('R8')?.status).toBe('granted');
+  });
+
+  it('reads scopes for a bounded rotating window per sweep, and only where the lists show the policy', async () => {
+    const principals = Array.from({ length: 5 }, (_, i) => `arn:aws:iam::111122223333:user/scoped${i}`);
+    const w = world([...principals.map((p, i) => recorded(`R${i}`, p)), recorded('R9')]);
+    for (const p of principals) {
+      w.entries.set(p, { principalArn: p, type: 'STANDARD', kubernetesGroups: [], tags: {} });
+      w.policies.set(p, [{ policyArn: ADMIN, scope: { type: 'cluster' } }]);
+    }
+    // The last one in turn was narrowed by hand; R9's entry is gone, which the lists alone show.
+    w.policies.set(principals[4] as string, [
+      { policyArn: ADMIN, scope: { type: 'namespace', namespaces: ['team-z'] } },
+    ]);
+    const limits = { clustersPerSweep: 10, scopeChecksPerSweep: 2 };
+
+    const sweeps = [];
+    for (let i = 0; i < 3; i++) {
+      const before = w.awsCalls.length;
+      sweeps.push({ result: await checkDrift(w.deps, limits), reads: w.awsCalls.slice(before) });
+    }
+
+    // A sweep with nothing to end: two lists for the cluster and the two scope reads of its turn, R2 and R3.
+    expect(sweeps[1]?.reads).toEqual([
+      'ListAccessEntries',
+      'ListAccessEntries',
+      'ListAssociatedAccessPolicies',
+      'ListAssociatedAccessPolicies',
+    ]);
+    expect(sweeps.map((s) => s.result.drifted)).toEqual([1, 0, 1]);
+    expect(w.requests.get('R9')?.ended?.evidence.join(' ')).toContain('is gone');
+    expect(w.requests.get('R4')?.ended?.evidence.join(' ')).toContain('is on namespace `team-z`');
+    expect(['R0', 'R1', 'R2', 'R3'].map((id) => w.requests.get(id)?.status)).toEqual([
+      'granted',
+      'granted',
+      'granted',
+      'granted',
+    ]);
   });
 });
