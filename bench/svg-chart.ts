@@ -19,7 +19,7 @@ export interface Chart {
   limit?: { y: number; label: string };
 }
 
-export const SIZE = { width: 640, height: 400, left: 72, right: 180, top: 40, bottom: 56 } as const;
+export const SIZE = { width: 700, height: 400, left: 72, right: 200, top: 40, bottom: 56 } as const;
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 /** Each series also has its own dash, so a series lying exactly on another still shows. */
 const DASHES = ['', '9 5', '3 3', '12 3 3 3'];

@@ -94,6 +94,7 @@ describe('benchmarks at a tiny size', () => {
         clusters: [1, 2],
         grants: [10, 30],
         awsAuthClusters: [2],
+        awsAuthMaxGrants: 1_000,
         cycles: 1,
         homeGrants: [1, 5],
         homeRepeats: 2,
@@ -115,6 +116,7 @@ describe('benchmarks at a tiny size', () => {
         // At 10 grants the INFO delta is within the noise of client buffers; the size only has to be read.
         expect(Number.isFinite(cell.redisBytesPerGrant)).toBe(true);
         expect(cell.workerCpuMsPerCycle).toBeGreaterThanOrEqual(0);
+        expect(cell.driftedOrFailed).toBe(0);
         // aws-auth grants are read from the ConfigMap: Kubernetes calls there, none on access-entry clusters.
         if (cell.method === 'aws-auth') expect(cell.kubernetesCallsPerCycle).toBeGreaterThan(0);
         else expect(cell.kubernetesCallsPerCycle).toBe(0);
