@@ -8,7 +8,7 @@ export function storeKeys(prefix: string) {
     activeGrants: `${prefix}:grants:active`,
     /** Requests in `approved` or `applying`, scored by their last change: what the reconciler re-drives. */
     inFlight: `${prefix}:reqs:in-flight`,
-    /** Where the drift check's rotating window over the active grants stands (a rank). */
+    /** Where rotateActive's window over the active grants stands (a rank); the drift check now uses `cursor`. */
     activeCursor: `${prefix}:grants:active:cursor`,
     /** A reconciler rotation's position (readCursor/writeCursor); absent means the start, so no upgrade builds it. */
     cursor: (name: string) => `${prefix}:cursor:${name}`,

@@ -2,14 +2,16 @@ import type { AccessRequest } from '../../core/request/request.ts';
 import type { AccessEntries } from '../ports/eks.ts';
 
 /**
- * One cluster's access-entry state as two kinds of list: who has an entry, and who holds each access policy in use
- * (at any scope). ARNs are compared lower-cased: IAM names are unique regardless of case, so a spelling difference
- * is never a different principal, and a check that errs here must err towards "still there", never towards ending a
- * grant that holds.
+ * One cluster's access-entry state as lists: who holds each access policy in use (at any scope), and, only when a
+ * per-person grant needs it, who has an entry at all (a policy is associated with an entry, so a holder has one).
+ * The lists only ever clear a grant; one missing from them is confirmed by a direct read before anything is ended.
+ * ARNs are compared lower-cased: IAM names are unique regardless of case, so a spelling difference is never a
+ * different principal.
  */
 export interface EntryLists {
-  entries: ReadonlySet<string>;
   holders: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Undefined when no grant needed it. */
+  entries?: ReadonlySet<string>;
 }
 
 export function grantedPrincipal(grant: AccessRequest): string {
@@ -31,30 +33,26 @@ export function policiesInUse(grants: readonly AccessRequest[]): string[] {
   return [...arns].sort();
 }
 
+const lower = (arns: readonly string[]): Set<string> => new Set(arns.map((arn) => arn.toLowerCase()));
+
 /**
- * ListAccessEntries once unfiltered and once per policy (EKS filters by `associatedPolicyArn`), all pages: the cost
- * grows with the cluster's entries and the levels in use, not with the number of grants checked against it.
+ * ListAccessEntries filtered by each policy the grants hold (`associatedPolicyArn`, all pages), and unfiltered only
+ * when a per-person grant is there: the cost grows with the entries on the cluster and the levels in use, not with
+ * the number of grants checked against them.
  */
-export async function readEntryLists(entries: AccessEntries, policyArns: readonly string[]): Promise<EntryLists> {
+export async function readEntryLists(entries: AccessEntries, grants: readonly AccessRequest[]): Promise<EntryLists> {
+  const policyArns = policiesInUse(grants);
   const [all, ...byPolicy] = await Promise.all([
-    entries.listPrincipals(),
+    grants.some(isSessionGrant) ? entries.listPrincipals() : undefined,
     ...policyArns.map((policyArn) => entries.listPrincipalsWithPolicy(policyArn)),
   ]);
-  const lower = (arns: readonly string[]) => new Set(arns.map((arn) => arn.toLowerCase()));
-  return {
-    entries: lower(all ?? []),
-    holders: new Map(policyArns.map((policyArn, i) => [policyArn, lower(byPolicy[i] ?? [])])),
-  };
+  const holders = new Map(policyArns.map((policyArn, i) => [policyArn, lower(byPolicy[i] ?? [])]));
+  return all ? { holders, entries: lower(all) } : { holders };
 }
 
-/** What the lists prove is gone for this grant (empty: the entry and, where it has one, the policy are there). */
-export function missingFromLists(grant: AccessRequest, lists: EntryLists): string[] {
-  const principal = grantedPrincipal(grant);
-  const key = principal.toLowerCase();
-  if (!lists.entries.has(key)) return [`access entry \`${principal}\` is gone`];
-  if (isSessionGrant(grant)) return [];
-  const policyArn = grant.outcome?.policyArn ?? '';
-  if (!lists.holders.get(policyArn)?.has(key))
-    return [`policy \`${policyArn}\` is no longer associated with \`${principal}\``];
-  return [];
+/** True when the lists show what the grant holds: its entry, and its policy unless it is a per-person grant. */
+export function listedIntact(grant: AccessRequest, lists: EntryLists): boolean {
+  const key = grantedPrincipal(grant).toLowerCase();
+  if (isSessionGrant(grant)) return lists.entries?.has(key) === true;
+  return lists.holders.get(grant.outcome?.policyArn ?? '')?.has(key) === true;
 }

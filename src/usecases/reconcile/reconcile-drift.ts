@@ -3,8 +3,6 @@ import { matchCaller } from '../../core/aws-auth/match.ts';
 import type { PersonId } from '../../core/ids.ts';
 import { driftNotice } from '../../core/messages/drift-messages.ts';
 import { endedReply } from '../../core/messages/request-messages.ts';
-import { scopePhrase } from '../../core/messages/restore-notes.ts';
-import { scopeCovers, wantedScope } from '../../core/plan/access-entries.ts';
 import { planAwsAuthGrant } from '../../core/plan/aws-auth-grant.ts';
 import type { AccessRequest, EndInfo } from '../../core/request/request.ts';
 import type { ClusterSettings } from '../../core/settings.ts';
@@ -15,28 +13,28 @@ import { postOnce, requestOwner } from '../support/post-once.ts';
 import { recordAudit } from '../support/record-audit.ts';
 import { refreshCards, replyInThread } from '../support/request-conversation.ts';
 import { transitionRequest } from '../support/request-lifecycle.ts';
-import {
-  grantedPrincipal,
-  isSessionGrant,
-  missingFromLists,
-  policiesInUse,
-  readEntryLists,
-} from './drift-entry-lists.ts';
-import { ringWindow, shareOut } from './drift-rotation.ts';
+import { isSessionGrant, listedIntact, readEntryLists } from './drift-entry-lists.ts';
+import { type GrantsOn, inTurn, missingByRead } from './drift-grant-reads.ts';
 
 /**
- * How much one sweep may ask of EKS and the clusters. Each swept cluster costs one unfiltered ListAccessEntries and
- * one filtered by each access policy its grants hold (all pages, 100 entries each), or one DescribeCluster and one
- * ConfigMap read for aws-auth grants, whatever the number of grants; scope reads, the only per-grant call left, are
- * bounded on their own.
+ * How much one sweep may ask of EKS and the clusters. Each swept cluster costs one ListAccessEntries filtered by each
+ * access policy its grants hold (all pages, 100 entries each; one unfiltered more when a per-person grant is there),
+ * and one DescribeCluster and one ConfigMap read when it has aws-auth grants, whatever the number of grants. The
+ * per-grant reads left (confirming what the lists miss, and scopes, which no list shows) are bounded on their own.
  */
 export interface DriftLimits {
   /** Clusters with active grants swept per sweep; with more configured, the next sweep goes on where this one stopped. */
   clustersPerSweep: number;
+  /** Grants missing from the lists confirmed by a direct read (DescribeAccessEntry, ListAssociatedAccessPolicies). */
+  confirmationsPerSweep: number;
   /** ListAssociatedAccessPolicies reads per sweep, for grants with an exact prior record (no list shows a scope). */
   scopeChecksPerSweep: number;
 }
-export const DRIFT_LIMITS: Readonly<DriftLimits> = { clustersPerSweep: 10, scopeChecksPerSweep: 20 };
+export const DRIFT_LIMITS: Readonly<DriftLimits> = {
+  clustersPerSweep: 10,
+  confirmationsPerSweep: 25,
+  scopeChecksPerSweep: 20,
+};
 
 export interface DriftResult {
   checked: number;
@@ -44,8 +42,9 @@ export interface DriftResult {
   failed: number;
 }
 
-/** Store cursors (readCursor/writeCursor) of the two rotations. */
+/** Store cursors (readCursor/writeCursor) of the rotations. */
 const CLUSTER_CURSOR = 'drift-clusters';
+const confirmCursor = (cluster: string) => `drift-confirm:${cluster}`;
 const scopeCursor = (cluster: string) => `drift-scope:${cluster}`;
 
 type DriftDeps = Pick<
@@ -62,11 +61,6 @@ type DriftDeps = Pick<
   | 'userGroups'
 >;
 
-interface ScopeCandidates {
-  cluster: ClusterSettings;
-  grants: AccessRequest[];
-}
-
 /**
  * Compares active bot grants with the clusters' real state, a cluster at a time: a granted access entry, policy or
  * aws-auth item that is gone was removed by hand. That grant is ended (reason `drift`, nothing else is touched), the
@@ -79,23 +73,30 @@ export async function checkDrift(deps: DriftDeps, limits: Readonly<DriftLimits> 
   const clusters = deps.settings.clusters;
   if (clusters.length === 0) return result;
   const start = (await deps.store.readCursor(CLUSTER_CURSOR)) % clusters.length;
-  const scopeCandidates: ScopeCandidates[] = [];
+  const unlisted: GrantsOn[] = [];
+  const scoped: GrantsOn[] = [];
   let visited = 0;
   let swept = 0;
   // A cluster without active grants costs one store read and no AWS call, so it does not count against the bound.
   while (visited < clusters.length && swept < limits.clustersPerSweep) {
     const cluster = clusters[(start + visited) % clusters.length] as ClusterSettings;
     visited += 1;
-    // Overdue grants belong to the expiry sweep. The grants are read before the lists: a grant recorded after its
-    // entry was read back, so a list taken later always shows it (the other order could end a grant that holds).
+    // Overdue grants belong to the expiry sweep. The grants are read before the lists: a grant is recorded after its
+    // entry was read back, so a list taken later shows it.
     const grants = (await deps.store.activeOn(cluster.name)).filter((g) => isLive(g, now));
     if (grants.length === 0) continue;
     swept += 1;
-    const candidates = await sweepCluster(deps, cluster, grants, result);
-    if (candidates.length > 0) scopeCandidates.push({ cluster, grants: candidates });
+    const found = await sweepCluster(deps, cluster, grants, result);
+    if (found.unlisted.length > 0) unlisted.push({ cluster, grants: found.unlisted });
+    if (found.scoped.length > 0) scoped.push({ cluster, grants: found.scoped });
   }
   if (visited < clusters.length) await deps.store.writeCursor(CLUSTER_CURSOR, (start + visited) % clusters.length);
-  await checkScopes(deps, scopeCandidates, limits.scopeChecksPerSweep, result);
+  for (const { cluster, grants } of await inTurn(deps, unlisted, limits.confirmationsPerSweep, confirmCursor)) {
+    for (const grant of grants) await checkByRead(deps, cluster, grant, {}, result);
+  }
+  for (const { cluster, grants } of await inTurn(deps, scoped, limits.scopeChecksPerSweep, scopeCursor)) {
+    for (const grant of grants) await checkByRead(deps, cluster, grant, { entryListed: true }, result);
+  }
   return result;
 }
 
@@ -104,100 +105,67 @@ function isLive(grant: AccessRequest, now: number): boolean {
   return grant.status === 'granted' && (expiresAt === undefined || expiresAt > now);
 }
 
-/** Checks every grant of one cluster against its lists; returns the intact ones whose scope only a read can check. */
+/**
+ * Checks every grant of one cluster against what it can read for all of them at once. aws-auth grants are settled
+ * by the ConfigMap itself; access-entry grants the lists show are settled, those they miss (`unlisted`) and those
+ * with a prior record whose scope only a read can show (`scoped`) are left for the bounded per-grant reads.
+ */
 async function sweepCluster(
   deps: DriftDeps,
   cluster: ClusterSettings,
   grants: readonly AccessRequest[],
   result: DriftResult,
-): Promise<AccessRequest[]> {
+): Promise<{ unlisted: AccessRequest[]; scoped: AccessRequest[] }> {
   result.checked += grants.length;
   const viaAwsAuth = grants.filter((g) => g.outcome?.method === 'aws-auth');
   const viaEntries = grants.filter((g) => g.outcome?.method !== 'aws-auth');
-  const drifted: { grant: AccessRequest; missing: string[] }[] = [];
-  const scopeCandidates: AccessRequest[] = [];
+  const unlisted: AccessRequest[] = [];
+  const scoped: AccessRequest[] = [];
   if (viaAwsAuth.length > 0) {
     try {
       // Parsed once per cluster: parsing per grant made a sweep quadratic in the ConfigMap's items (issue 21 scale bench).
       const doc = parseAwsAuth(await readAwsAuthData(deps, cluster));
-      for (const grant of viaAwsAuth) drifted.push({ grant, missing: missingFromAwsAuth(grant, doc) });
+      for (const grant of viaAwsAuth) {
+        const missing = missingFromAwsAuth(grant, doc);
+        if (missing.length > 0) await endAsDrifted(deps, cluster, grant, missing, result);
+      }
     } catch (error) {
       await clusterFailed(deps, cluster, viaAwsAuth.length, error, result);
     }
   }
   if (viaEntries.length > 0) {
     try {
-      const lists = await readEntryLists(deps.gateways.forCluster(cluster).accessEntries, policiesInUse(viaEntries));
+      const lists = await readEntryLists(deps.gateways.forCluster(cluster).accessEntries, viaEntries);
       for (const grant of viaEntries) {
-        const missing = missingFromLists(grant, lists);
-        drifted.push({ grant, missing });
-        // A grant with an exact prior record is given back exactly, so a scope narrowed by hand below what it asked
-        // for is drift too (older grants only ever checked that the policy is there).
-        if (missing.length === 0 && grant.preState?.prior && !isSessionGrant(grant)) scopeCandidates.push(grant);
+        if (!listedIntact(grant, lists)) unlisted.push(grant);
+        else if (grant.preState?.prior && !isSessionGrant(grant)) scoped.push(grant);
       }
     } catch (error) {
       await clusterFailed(deps, cluster, viaEntries.length, error, result);
     }
   }
-  for (const { grant, missing } of drifted) {
-    if (missing.length > 0) await endAsDrifted(deps, cluster, grant, missing, result);
-  }
-  return scopeCandidates;
+  return { unlisted, scoped };
 }
 
 /**
- * The scope reads: at most `budget` per sweep, shared round-robin between the swept clusters, each cluster's grants
- * visited in turn over successive sweeps (a store cursor per cluster).
+ * A list only ever clears a grant: one it misses is ended only when a direct read of that grant agrees (a list that
+ * lags behind a fresh change must not end a grant that holds).
  */
-async function checkScopes(
+async function checkByRead(
   deps: DriftDeps,
-  groups: readonly ScopeCandidates[],
-  budget: number,
-  result: DriftResult,
-): Promise<void> {
-  const shares = shareOut(
-    budget,
-    groups.map((g) => g.grants.length),
-  );
-  for (const [i, { cluster, grants }] of groups.entries()) {
-    const share = shares[i] ?? 0;
-    if (share === 0) continue;
-    let window = grants;
-    if (share < grants.length) {
-      const ordered = [...grants].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const ring = ringWindow(ordered, await deps.store.readCursor(scopeCursor(cluster.name)), share);
-      await deps.store.writeCursor(scopeCursor(cluster.name), ring.next);
-      window = ring.window;
-    }
-    for (const grant of window) {
-      let missing: string[];
-      try {
-        missing = await missingScope(deps, cluster, grant);
-      } catch (error) {
-        await grantFailed(deps, grant, error, result);
-        continue;
-      }
-      if (missing.length > 0) await endAsDrifted(deps, cluster, grant, missing, result);
-    }
-  }
-}
-
-async function missingScope(
-  deps: Pick<Deps, 'gateways'>,
   cluster: ClusterSettings,
   grant: AccessRequest,
-): Promise<string[]> {
-  const principal = grantedPrincipal(grant);
-  const policyArn = grant.outcome?.policyArn ?? '';
-  const policies = await deps.gateways.forCluster(cluster).accessEntries.listAssociatedPolicies(principal);
-  const held = policies.find((p) => p.policyArn === policyArn);
-  // Taken away between the list and this read.
-  if (!held) return [`policy \`${policyArn}\` is no longer associated with \`${principal}\``];
-  const wanted = wantedScope(grant.namespaces);
-  if (scopeCovers(held.scope, wanted)) return [];
-  return [
-    `policy \`${policyArn}\` of \`${principal}\` is on ${scopePhrase(held.scope)}, no longer ${scopePhrase(wanted)} as granted`,
-  ];
+  options: { entryListed?: boolean },
+  result: DriftResult,
+): Promise<void> {
+  let missing: string[];
+  try {
+    missing = await missingByRead(deps, cluster, grant, options);
+  } catch (error) {
+    await grantFailed(deps, grant, error, result);
+    return;
+  }
+  if (missing.length > 0) await endAsDrifted(deps, cluster, grant, missing, result);
 }
 
 async function endAsDrifted(

@@ -107,23 +107,24 @@ describe('checkDrift', () => {
   });
 
   it.each([
-    [{ clustersPerSweep: 1, scopeChecksPerSweep: 20 }, 1],
-    [{ clustersPerSweep: 2, scopeChecksPerSweep: 20 }, 2],
-    [{ clustersPerSweep: 10, scopeChecksPerSweep: 20 }, 3],
-  ])('is rate-bound by %j: %i cluster(s) swept per sweep, one entry list each', async (limits, expected) => {
+    [{ clustersPerSweep: 1, confirmationsPerSweep: 25, scopeChecksPerSweep: 20 }, 1],
+    [{ clustersPerSweep: 2, confirmationsPerSweep: 25, scopeChecksPerSweep: 20 }, 2],
+    [{ clustersPerSweep: 10, confirmationsPerSweep: 25, scopeChecksPerSweep: 20 }, 3],
+  ])('is rate-bound by %j: %i cluster(s) swept per sweep, one list each', async (limits, expected) => {
     const w = world(CLUSTERS.map((c, i) => grant(`R${i}`, c, `arn:aws:iam::111122223333:user/u${i}`)));
 
     const result = await checkDrift(w.deps, limits);
 
     expect(result.checked).toBe(expected);
-    // One unfiltered list and one for the view policy per swept cluster; no per-grant describe.
-    expect(w.awsCalls.filter((c) => c === 'ListAccessEntries')).toHaveLength(expected * 2);
-    expect(w.awsCalls.filter((c) => c === 'DescribeAccessEntry')).toEqual([]);
+    // Per swept cluster one list, view's holders; each grant missing from it (all are) confirmed by one read.
+    expect(w.awsCalls.filter((c) => c === 'ListAccessEntries')).toHaveLength(expected);
+    expect(w.awsCalls.filter((c) => c === 'DescribeAccessEntry')).toHaveLength(expected);
+    expect(result.drifted).toBe(expected);
   });
 
   it('goes on where the last sweep stopped when more clusters have grants than one sweep may read', async () => {
     const w = world(CLUSTERS.map((c, i) => grant(`R${i}`, c, `arn:aws:iam::111122223333:user/u${i}`)));
-    const limits = { clustersPerSweep: 2, scopeChecksPerSweep: 20 };
+    const limits = { clustersPerSweep: 2, confirmationsPerSweep: 25, scopeChecksPerSweep: 20 };
 
     await checkDrift(w.deps, limits);
     await checkDrift(w.deps, limits);
@@ -135,7 +136,11 @@ describe('checkDrift', () => {
   it('skips clusters without active grants without counting them against the bound', async () => {
     const w = world([grant('R1', 'c3', 'arn:aws:iam::111122223333:user/far')]);
 
-    const result = await checkDrift(w.deps, { clustersPerSweep: 1, scopeChecksPerSweep: 20 });
+    const result = await checkDrift(w.deps, {
+      clustersPerSweep: 1,
+      confirmationsPerSweep: 25,
+      scopeChecksPerSweep: 20,
+    });
 
     expect(result).toEqual({ checked: 1, drifted: 1, failed: 0 });
   });
@@ -160,7 +165,8 @@ describe('checkDrift', () => {
     const many = await callsFor(300);
 
     expect(many).toEqual(few);
-    expect(few).toEqual(['ListAccessEntries', 'ListAccessEntries']);
+    // All hold view and are there: the list of view's holders answers for them all, entries included.
+    expect(few).toEqual(['ListAccessEntries']);
   });
 
   it('a cluster whose lists fail is one failed audit event for all its grants, and ends none of them', async () => {
@@ -177,6 +183,43 @@ describe('checkDrift', () => {
       expect.objectContaining({ cluster: 'c1', detail: expect.objectContaining({ what: 'drift check', grants: '2' }) }),
     ]);
     expect([...w.requests.values()].map((r) => r.status)).toEqual(['granted', 'granted']);
+  });
+
+  it('matches ARNs regardless of case (IAM names are case-insensitive), so a spelling difference ends nothing', async () => {
+    const w = world([grant('R5', 'c1', 'arn:aws:iam::111122223333:role/DevOps')]);
+    const listed = 'arn:aws:iam::111122223333:role/devops';
+    w.entries.set(listed, { principalArn: listed, type: 'STANDARD', kubernetesGroups: [], tags: {} });
+    w.policies.set(listed, [{ policyArn: VIEW, scope: { type: 'cluster' } }]);
+
+    expect(await checkDrift(w.deps)).toEqual({ checked: 1, drifted: 0, failed: 0 });
+  });
+
+  it('ends nothing on a list alone: a grant a lagging list misses but a direct read shows is left as it is', async () => {
+    const arn = 'arn:aws:iam::111122223333:user/fresh';
+    const w = world([grant('R6', 'c1', arn)]);
+    w.entries.set(arn, { principalArn: arn, type: 'STANDARD', kubernetesGroups: [], tags: {} });
+    w.policies.set(arn, [{ policyArn: VIEW, scope: { type: 'cluster' } }]);
+    const real = w.deps.gateways.forCluster(settings.clusters[0] as never).accessEntries;
+    const lagging = { ...real, listPrincipalsWithPolicy: async () => [] };
+    const deps = { ...w.deps, gateways: { forCluster: () => ({ accessEntries: lagging, iam: {} as never }) } };
+
+    const result = await checkDrift(deps);
+
+    expect(result).toEqual({ checked: 1, drifted: 0, failed: 0 });
+    expect(w.requests.get('R6')?.status).toBe('granted');
+    expect(w.awsCalls).toEqual(['DescribeAccessEntry', 'ListAssociatedAccessPolicies']);
+  });
+
+  it('confirms a bounded number of unlisted grants per sweep, in turn', async () => {
+    const w = world(['a', 'b', 'c'].map((p, i) => grant(`R${i}`, 'c1', `arn:aws:iam::111122223333:user/${p}`)));
+    const limits = { clustersPerSweep: 10, confirmationsPerSweep: 1, scopeChecksPerSweep: 20 };
+
+    const drifted = [];
+    for (let i = 0; i < 3; i++) drifted.push((await checkDrift(w.deps, limits)).drifted);
+
+    expect(drifted).toEqual([1, 1, 1]);
+    expect(w.awsCalls.filter((c) => c === 'DescribeAccessEntry')).toHaveLength(3);
+    expect([...w.requests.values()].map((r) => r.status)).toEqual(['revoked', 'revoked', 'revoked']);
   });
 
   it('leaves overdue grants to the expiry sweep', async () => {
@@ -281,7 +324,7 @@ describe('checkDrift on grants with an exact prior record', () => {
     w.policies.set(principals[4] as string, [
       { policyArn: ADMIN, scope: { type: 'namespace', namespaces: ['team-z'] } },
     ]);
-    const limits = { clustersPerSweep: 10, scopeChecksPerSweep: 2 };
+    const limits = { clustersPerSweep: 10, confirmationsPerSweep: 25, scopeChecksPerSweep: 2 };
 
     const sweeps = [];
     for (let i = 0; i < 3; i++) {
@@ -289,9 +332,8 @@ describe('checkDrift on grants with an exact prior record', () => {
       sweeps.push({ result: await checkDrift(w.deps, limits), reads: w.awsCalls.slice(before) });
     }
 
-    // A sweep with nothing to end: two lists for the cluster and the two scope reads of its turn, R2 and R3.
+    // A sweep with nothing to end: admin's holders, listed once, and the two scope reads of its turn, R2 and R3.
     expect(sweeps[1]?.reads).toEqual([
-      'ListAccessEntries',
       'ListAccessEntries',
       'ListAssociatedAccessPolicies',
       'ListAssociatedAccessPolicies',
