@@ -7,6 +7,7 @@ import { benchClickLatency } from './click-latency.ts';
 import { benchDiagnose } from './diagnose.ts';
 import { benchExpiry } from './expiry.ts';
 import { benchPipeline } from './pipeline.ts';
+import { benchScale } from './scale.ts';
 
 const BENCHMARKS: Record<string, () => Promise<boolean>> = {
   ack: benchAck,
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<boolean>> = {
   awsAuthCpu: benchAwsAuthCpu,
   awsAuthBatching: benchAwsAuthBatching,
   latency: benchClickLatency,
+  scale: benchScale,
 };
 
 /**

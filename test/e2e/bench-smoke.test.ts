@@ -3,12 +3,16 @@
  * and fakes, and its result must have the figures the report prints and nothing lost. Speed is not asserted here
  * (that is `npm run bench`).
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureAck } from '../../bench/ack-latency.ts';
 import { measureAckReplica } from '../../bench/ack-replica.ts';
 import { measureClickLatency } from '../../bench/click-latency.ts';
 import { measureExpiry } from '../../bench/expiry.ts';
 import { measurePipeline } from '../../bench/pipeline.ts';
+import { listPages, measureScale } from '../../bench/scale.ts';
 import { maxPostsPerChannelSecond } from '../../bench/slack-budget.ts';
 
 const figure = expect.any(Number);
@@ -112,5 +116,67 @@ describe('benchmarks at a tiny size', () => {
       call('C2', 1_100),
     ]);
     expect(budget).toEqual({ max: 3, channel: 'C1', channels: 2, posts: 5 });
+  });
+
+  it('scale: a cycle checks grants, memory and the Home are measured, the five curves are drawn', {
+    timeout: 120_000,
+  }, async () => {
+    const chartDir = mkdtempSync(join(tmpdir(), 'eks-access-scale-smoke-'));
+    try {
+      const result = await measureScale({
+        clusters: [1, 2],
+        grants: [10, 30],
+        awsAuthClusters: [2],
+        awsAuthMaxGrants: 1_000,
+        cycles: 1,
+        homeGrants: [1, 5],
+        homeRepeats: 2,
+        historyRequests: 50,
+        chartDir,
+      });
+      expect(result.cells.map((c) => `${c.method} ${c.clusters}x${c.grants}`)).toEqual([
+        'access-entries 1x10',
+        'access-entries 1x30',
+        'access-entries 2x10',
+        'access-entries 2x30',
+        'aws-auth 2x10',
+        'aws-auth 2x30',
+      ]);
+      for (const cell of result.cells) {
+        // Every seeded grant is active and in place: the cycle checks some and finds nothing drifted.
+        expect(cell.checkedPerCycle).toBeGreaterThan(0);
+        expect(cell.awsCallsPerCycle).toBeGreaterThan(0);
+        // At 10 grants the INFO delta is within the noise of client buffers; the size only has to be read.
+        expect(Number.isFinite(cell.redisBytesPerGrant)).toBe(true);
+        expect(cell.workerCpuMsPerCycle).toBeGreaterThanOrEqual(0);
+        expect(cell.driftedOrFailed).toBe(0);
+        // aws-auth grants are read from the ConfigMap: Kubernetes calls there, none on access-entry clusters.
+        if (cell.method === 'aws-auth') expect(cell.kubernetesCallsPerCycle).toBeGreaterThan(0);
+        else expect(cell.kubernetesCallsPerCycle).toBe(0);
+      }
+      expect(result.history.bytesPerStoredRequest).toBeGreaterThan(0);
+      expect(result.history.bytesPerAuditEvent).toBeGreaterThan(0);
+      expect(result.history.year.totalMb).toBeGreaterThan(0);
+      expect(result.home.map((h) => h.grants)).toEqual([1, 5]);
+      expect(result.home.every((h) => h.publishMs > 0 && h.blocks > 0)).toBe(true);
+      for (const file of [
+        'scale-calls.svg',
+        'scale-full-pass.svg',
+        'scale-cpu.svg',
+        'scale-redis.svg',
+        'home-render.svg',
+      ]) {
+        expect(readFileSync(join(chartDir, file), 'utf8')).toMatch(/^<\?xml[\s\S]*<polyline[\s\S]*<\/svg>\n$/);
+      }
+    } finally {
+      rmSync(chartDir, { recursive: true, force: true });
+    }
+  });
+
+  it('scale: ListAccessEntries pages per cell, 100 entries a page, at least one per cluster', () => {
+    expect(listPages({ clusters: 1, grants: 3_000 })).toBe(30);
+    expect(listPages({ clusters: 50, grants: 3_000 })).toBe(50);
+    expect(listPages({ clusters: 10, grants: 1_001 })).toBe(11);
+    expect(listPages({ clusters: 50, grants: 100 })).toBe(50);
   });
 });

@@ -1,4 +1,4 @@
-import { parseAwsAuth } from '../../core/aws-auth/document.ts';
+import { type AwsAuthDocument, parseAwsAuth } from '../../core/aws-auth/document.ts';
 import { matchCaller } from '../../core/aws-auth/match.ts';
 import type { PersonId } from '../../core/ids.ts';
 import { driftNotice } from '../../core/messages/drift-messages.ts';
@@ -123,9 +123,10 @@ async function sweepCluster(
   const scoped: AccessRequest[] = [];
   if (viaAwsAuth.length > 0) {
     try {
-      const data = await readAwsAuthData(deps, cluster);
+      // Parsed once per cluster: parsing per grant made a sweep quadratic in the ConfigMap's items (issue 21 scale bench).
+      const doc = parseAwsAuth(await readAwsAuthData(deps, cluster));
       for (const grant of viaAwsAuth) {
-        const missing = missingFromAwsAuth(grant, data);
+        const missing = missingFromAwsAuth(grant, doc);
         if (missing.length > 0) await endAsDrifted(deps, cluster, grant, missing, result);
       }
     } catch (error) {
@@ -213,10 +214,10 @@ async function clusterFailed(
   });
 }
 
-function missingFromAwsAuth(grant: AccessRequest, data: Readonly<Record<string, string>>): string[] {
+function missingFromAwsAuth(grant: AccessRequest, doc: AwsAuthDocument): string[] {
   const plan = planAwsAuthGrant(grant.principalArn, grant.level, grant.namespaces);
   if ('refusal' in plan) return [];
-  const match = matchCaller(parseAwsAuth(data), plan.item.arn);
+  const match = matchCaller(doc, plan.item.arn);
   return match && match.via !== 'mapAccounts' ? [] : [`aws-auth no longer maps \`${plan.item.arn}\``];
 }
 
