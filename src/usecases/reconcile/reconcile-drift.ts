@@ -1,5 +1,5 @@
-import { type AwsAuthDocument, parseAwsAuth } from '../../core/aws-auth/document.ts';
-import { matchCaller } from '../../core/aws-auth/match.ts';
+import { awsAuthArnIndex } from '../../core/aws-auth/arn-index.ts';
+import { parseAwsAuth } from '../../core/aws-auth/document.ts';
 import type { PersonId } from '../../core/ids.ts';
 import { driftNotice } from '../../core/messages/drift-messages.ts';
 import { endedReply } from '../../core/messages/request-messages.ts';
@@ -124,9 +124,9 @@ async function sweepCluster(
   if (viaAwsAuth.length > 0) {
     try {
       // Parsed once per cluster: parsing per grant made a sweep quadratic in the ConfigMap's items (issue 21 scale bench).
-      const doc = parseAwsAuth(await readAwsAuthData(deps, cluster));
+      const mapsArn = awsAuthArnIndex(parseAwsAuth(await readAwsAuthData(deps, cluster)));
       for (const grant of viaAwsAuth) {
-        const missing = missingFromAwsAuth(grant, doc);
+        const missing = missingFromAwsAuth(grant, mapsArn);
         if (missing.length > 0) await endAsDrifted(deps, cluster, grant, missing, result);
       }
     } catch (error) {
@@ -214,10 +214,10 @@ async function clusterFailed(
   });
 }
 
-function missingFromAwsAuth(grant: AccessRequest, doc: AwsAuthDocument): string[] {
+function missingFromAwsAuth(grant: AccessRequest, mapsArn: ReturnType<typeof awsAuthArnIndex>): string[] {
   const plan = planAwsAuthGrant(grant.principalArn, grant.level, grant.namespaces);
   if ('refusal' in plan) return [];
-  const match = matchCaller(doc, plan.item.arn);
+  const match = mapsArn(plan.item.arn);
   return match && match.via !== 'mapAccounts' ? [] : [`aws-auth no longer maps \`${plan.item.arn}\``];
 }
 
