@@ -14,6 +14,7 @@ import { signedHeaders } from '../sandbox/slack/sign.ts';
 import type { SlackWebApiFake } from '../sandbox/slack/web-api.ts';
 import type { BotProcess } from '../test/support/bot-process.ts';
 import { waitFor } from '../test/support/wait-for.ts';
+import { caged, type MemoryCage } from './memory-limit.ts';
 
 export { freePort } from '../test/support/free-port.ts';
 export { type BotProcess, waitFor };
@@ -78,8 +79,8 @@ function profileArgs(): string[] {
 }
 
 /** The real CLI (`eks-access <role>`) as a child process, configured only through its environment. */
-export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv): BotProcess {
-  return spawnNode([...profileArgs(), resolve(import.meta.dirname, '../bin/eks-access.js'), ...args], env);
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv, cage?: MemoryCage): BotProcess {
+  return spawnNode([...profileArgs(), resolve(import.meta.dirname, '../bin/eks-access.js'), ...args], env, cage);
 }
 
 /** A plain script (not the CLI) as a child process, e.g. the bare Bolt baseline. */
@@ -92,11 +93,12 @@ export function spawnScript(file: string, env: NodeJS.ProcessEnv): BotProcess {
  * every log line the product writes (one per acknowledged event at info level), and the sender's measurement of
  * the product, not of the baseline, would pay for it. The product still pays for writing its lines.
  */
-function spawnNode(args: readonly string[], env: NodeJS.ProcessEnv): BotProcess {
+function spawnNode(args: readonly string[], env: NodeJS.ProcessEnv, cage?: MemoryCage): BotProcess {
   const dir = mkdtempSync(join(tmpdir(), 'eks-access-bench-out-'));
   const file = join(dir, 'output.log');
   const fd = openSync(file, 'a');
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', fd, fd] });
+  const [command, argv] = cage ? caged(cage, process.execPath, args) : [process.execPath, [...args]];
+  const child = spawn(command, argv, { env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   // Once the child has exited its output is kept in memory and the file removed.
   let finalOutput: string | undefined;

@@ -4,13 +4,15 @@
  * not what is measured), from the signed Slack event to the verified access entry, through the real `start` role
  * (web + worker in one process) against the fakes with no added latency. Baseline, on the same Redis in the same
  * run: raw BullMQ add + process of N no-op jobs with the same worker concurrency. Alternating rounds; each round
- * has its own requesters. Targets: ≥ 30 % of the baseline's throughput, ≥ 50 % of the same round's grant floor
- * (issue 21), 0 lost, 0 duplicated; and the combined process's RSS after the run < 200 MB (issue 21). The bot's CPU
+ * has its own requesters. Targets: ≥ 50 % of the same round's grant floor (issue 21; the ratio to raw BullMQ is
+ * reported only), 0 lost, 0 duplicated; and the combined process's RSS after the run < 200 MB (issue 21), run in a
+ * cgroup with the manifests' memory limit as a pod is. The bot's CPU
  * time per request is reported too: other load on the machine moves the rates, much less the CPU per request.
  *
  * Auto-approval is configured with the key above; a build whose config schema rejects the key skips this benchmark
  * with a message (it does not fake the approvals).
  */
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +44,7 @@ import {
   waitFor,
 } from './harness.ts';
 import { median, recordResult, row } from './lib.ts';
+import { makeMemoryCage, manifestMemoryLimitMb } from './memory-limit.ts';
 import { maxPostsPerChannelSecond, SLACK_BURST_TOLERATED } from './slack-budget.ts';
 
 export interface PipelineOptions {
@@ -50,6 +53,11 @@ export interface PipelineOptions {
   /** Events per second sent to the bot (open loop). */
   ratePerSec: number;
   concurrency: number;
+  /**
+   * Memory limit of the combined process's cgroup in MiB, as a pod gets it (0: none). The full run uses the
+   * manifests' limit (BENCH_BOT_MEMORY_MB overrides); tiny runs use none.
+   */
+  memoryLimitMb?: number;
 }
 
 /**
@@ -57,7 +65,13 @@ export interface PipelineOptions {
  * The issue sets no send rate for this benchmark. At 200/s (the ack benchmark's rate) the sender alone would cap the
  * product at 200 requests/s, below 30 % of raw BullMQ's ~1,100/s, so the events go out at up to 1,000/s.
  */
-export const PIPELINE_FULL: PipelineOptions = { requests: 1_000, rounds: 3, ratePerSec: 1_000, concurrency: 50 };
+export const PIPELINE_FULL: PipelineOptions = {
+  requests: 1_000,
+  rounds: 3,
+  ratePerSec: 1_000,
+  concurrency: 50,
+  memoryLimitMb: Number(process.env['BENCH_BOT_MEMORY_MB'] ?? manifestMemoryLimitMb()),
+};
 
 const ACCOUNT = '111122223333';
 const CLUSTER = 'bench-pipeline';
@@ -94,6 +108,8 @@ export type PipelineResult =
       botCpuMsPerRequest: number;
       /** RSS of the combined process after the last round (issue 21's target 6: < 200 MB). */
       botRssMb: number;
+      /** The cgroup memory limit it ran under, or why it ran without one. */
+      botMemoryLimit: string;
       lost: number;
       duplicated: number;
       slackMaxPostsPerChannelSecond: number;
@@ -180,6 +196,8 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
   const prefix = '{bench-pipeline}';
   const port = await freePort();
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const cage = options.memoryLimitMb ? makeMemoryCage(options.memoryLimitMb) : { unavailable: 'none asked' };
+  const botMemoryLimit = 'procsFile' in cage ? `${cage.limitMb} MiB cgroup` : `unlimited (${cage.unavailable})`;
   const bot = spawnCli(
     ['start'],
     benchBotEnv({
@@ -191,6 +209,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
       aws: { eks, sts, iam, cloudtrail },
       extra: { EKS_ACCESS_REDIS_PREFIX: prefix, EKS_ACCESS_WORKER_CONCURRENCY: String(options.concurrency) },
     }),
+    'procsFile' in cage ? cage : undefined,
   );
   try {
     // At LOG_LEVEL=warn the bot prints no "running" line: readiness is the signal.
@@ -285,6 +304,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
       productFloorRatioMedian: Number(median(rates.map((rate, i) => rate / (floorRates[i] ?? Number.NaN))).toFixed(3)),
       botCpuMsPerRequest: Number(median(cpuPerRequest).toFixed(2)),
       botRssMb,
+      botMemoryLimit,
       lost,
       duplicated,
       slackMaxPostsPerChannelSecond: budget.max,
@@ -294,6 +314,7 @@ export async function measurePipeline(options: PipelineOptions): Promise<Pipelin
     };
   } finally {
     await bot.kill('SIGTERM');
+    if ('procsFile' in cage) cage.remove();
     await redis.quit();
     await Promise.allSettled([slack.close(), eks.close(), sts.close(), iam.close(), cloudtrail.close()]);
     await redisServer.stop();
@@ -399,19 +420,26 @@ export async function benchPipeline(): Promise<boolean> {
     return true;
   }
   recordResult('pipeline', { ...result });
-  const ratioOk = result.ratioMedian >= 0.3;
   const floorOk = result.productFloorRatioMedian >= 0.5;
   const rssOk = result.botRssMb < 200;
   const lostOk = result.lost === 0 && result.duplicated === 0;
   const budgetOk = result.slackMaxPostsPerChannelSecond <= SLACK_BURST_TOLERATED;
   console.log(row('baseline: raw BullMQ add + process of no-op jobs', `${result.baselineJobsPerSec} /s`));
   console.log(row('product: requests granted and verified', `${result.productRequestsPerSec} /s`));
-  console.log(row('ratio product / baseline (median of rounds)', `${result.ratioMedian}`, '>= 0.3', ratioOk));
+  // Issue 21 replaced the old 0.3 × raw BullMQ target by the floor: no SDK-based bot reaches it on this machine.
+  console.log(row('ratio product / baseline (median of rounds)', `${result.ratioMedian}`));
   console.log(row('floor: 3 EKS calls per verified grant, nothing else', `${result.floorGrantsPerSec} /s`));
   console.log(row('floor / baseline: the most any bot could reach here', `${result.floorRatioMedian}`));
   console.log(row('ratio product / floor (median of rounds)', `${result.productFloorRatioMedian}`, '>= 0.5', floorOk));
   console.log(row('bot CPU per request (median of rounds)', `${result.botCpuMsPerRequest} ms`));
-  console.log(row('RSS of the combined process after the run', `${result.botRssMb} MB`, '< 200 MB', rssOk));
+  console.log(
+    row(
+      `RSS of the combined process after the run, ${result.botMemoryLimit}`,
+      `${result.botRssMb} MB`,
+      '< 200 MB',
+      rssOk,
+    ),
+  );
   console.log(row('lost / duplicated', `${result.lost} / ${result.duplicated}`, '0 / 0', lostOk));
   console.log(
     row(
@@ -421,7 +449,7 @@ export async function benchPipeline(): Promise<boolean> {
       budgetOk,
     ),
   );
-  return ratioOk && floorOk && rssOk && lostOk && budgetOk;
+  return floorOk && rssOk && lostOk && budgetOk;
 }
 
 interface ProfileWindow {
