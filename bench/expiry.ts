@@ -7,6 +7,7 @@
  * Baseline, on the same Redis in the same run: raw BullMQ delayed no-op jobs due at the same times, one bare
  * BullMQ worker with the same concurrency. Redis memory: INFO used_memory before and after recording them.
  */
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ import type { AccessRequest } from '../src/core/request/request.ts';
 import { startRedisServer } from '../src/runtime/redis-server.ts';
 import { BOT_KEY, cpuMsOf, redisUsedBytes, spawnCli, spawnScript, waitFor } from './harness.ts';
 import { median, percentile, recordResult, row } from './lib.ts';
+import { seedVerifiedGrant, VIEW_POLICY } from './seed-grants.ts';
 
 export interface ExpiryOptions {
   grants: number;
@@ -64,7 +66,6 @@ export const EXPIRY_FULL: ExpiryOptions = {
 
 const ACCOUNT = '111122223333';
 const CLUSTER = 'bench-expiry';
-const VIEW_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
 const CREATOR = `arn:aws:iam::${ACCOUNT}:role/platform/cluster-creator`;
 /** Requests recorded at once while seeding. */
 const SEED_BATCH = 200;
@@ -252,15 +253,7 @@ async function productRound(
       batch.map(async (i) => {
         const channel = `C0EXP${round}X${i % (options.channels ?? options.grants)}`;
         const request = grantedRequest(round, i, started, firstAt + (i * options.spreadMs) / options.grants, channel);
-        eks.seedAccessEntry(CLUSTER, {
-          principalArn: request.principalArn,
-          tags: ownershipTags(request.id),
-          policies: [{ policyArn: VIEW_POLICY, accessScope: { type: 'cluster', namespaces: [] } }],
-        });
-        // What recordGrant + keepActive store for a verified grant: the record, the indexes, the delayed job.
-        await store.create(request);
-        await store.markActive(request);
-        await producer.enqueueExpiry(request.id, request.outcome?.expiresAt ?? 0);
+        await seedVerifiedGrant({ eks, store, producer }, request);
         ids.push(request.id);
       }),
     );

@@ -12,6 +12,7 @@
  * access entry with the view policy), all due in 12 hours, so no cycle ends one: the cycle measured is the steady
  * state, with nothing overdue and nothing drifted.
  */
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,11 +29,11 @@ import { JOB } from '../src/adapters/queue/jobs.ts';
 import { createProducer, type Producer } from '../src/adapters/queue/producer.ts';
 import { createRequestStore } from '../src/adapters/store/request-store.ts';
 import { asChannelId, asPersonId, asPrincipalArn, asRequestId } from '../src/core/ids.ts';
-import { ownershipTags } from '../src/core/plan/access-entries.ts';
 import { planAwsAuthGrant } from '../src/core/plan/aws-auth-grant.ts';
 import type { AccessRequest } from '../src/core/request/request.ts';
 import { startRedisServer } from '../src/runtime/redis-server.ts';
 import { BOT_KEY, type BotProcess, cpuMsOf, redisUsedBytes, spawnCli, waitFor } from './harness.ts';
+import { seedVerifiedGrant, VIEW_POLICY } from './seed-grants.ts';
 
 export type ClusterMethod = 'access-entries' | 'aws-auth';
 
@@ -73,7 +74,6 @@ export interface CycleCell {
 }
 
 const ACCOUNT = '111122223333';
-const VIEW_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
 const SEED_BATCH = 200;
 /** EKS_ACCESS_RECONCILE_MS's maximum: the scheduler stays out of the way of the benchmark's own cycles. */
 const SCHEDULER_IDLE_MS = 3_600_000;
@@ -303,16 +303,7 @@ async function seed(input: SeedInput): Promise<void> {
       await Promise.all(
         batch.map(async (i) => {
           const request = activeGrant(clusterName(clusters, i % clusters, method), i, now, undefined, method);
-          if (method === 'access-entries') {
-            eks.seedAccessEntry(request.cluster, {
-              principalArn: request.principalArn,
-              tags: ownershipTags(request.id),
-              policies: [{ policyArn: VIEW_POLICY, accessScope: { type: 'cluster', namespaces: [] } }],
-            });
-          }
-          await store.create(request);
-          await store.markActive(request);
-          await producer.enqueueExpiry(request.id, request.outcome?.expiresAt ?? 0);
+          await seedVerifiedGrant({ ...(method === 'access-entries' ? { eks } : {}), store, producer }, request);
         }),
       );
     }
