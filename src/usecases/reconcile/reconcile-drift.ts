@@ -7,6 +7,7 @@ import { planAwsAuthGrant } from '../../core/plan/aws-auth-grant.ts';
 import type { AccessRequest, EndInfo } from '../../core/request/request.ts';
 import type { ClusterSettings } from '../../core/settings.ts';
 import { toAdapterError } from '../../shared/errors.ts';
+import type { EndDeps } from '../end/end-grant.ts';
 import { type RestoreResult, restoreAccessEntry } from '../end/restore-access-entry.ts';
 import type { Deps } from '../ports/deps.ts';
 import { postOnce, requestOwner } from '../support/post-once.ts';
@@ -47,19 +48,8 @@ const CLUSTER_CURSOR = 'drift-clusters';
 const confirmCursor = (cluster: string) => `drift-confirm:${cluster}`;
 const scopeCursor = (cluster: string) => `drift-scope:${cluster}`;
 
-type DriftDeps = Pick<
-  Deps,
-  | 'audit'
-  | 'clock'
-  | 'diagnostics'
-  | 'gateways'
-  | 'messages'
-  | 'notifier'
-  | 'queue'
-  | 'settings'
-  | 'store'
-  | 'userGroups'
->;
+/** What ending a grant touches, but aws-auth writes: the sweep only reads aws-auth, and ends through endAsDrifted. */
+export type DriftDeps = Omit<EndDeps, 'awsAuth'>;
 
 /**
  * Compares active bot grants with the clusters' real state, a cluster at a time: a granted access entry, policy or

@@ -3,7 +3,7 @@ import { type EndDeps, endGrant } from '../end/end-grant.ts';
 import type { Deps } from '../ports/deps.ts';
 import { recordAudit } from '../support/record-audit.ts';
 import { trimAuditTrail } from './audit-retention.ts';
-import { checkDrift, type DriftResult } from './reconcile-drift.ts';
+import { checkDrift, type DriftDeps, type DriftResult } from './reconcile-drift.ts';
 
 /** At most this many overdue grants per sweep; the next sweep takes the rest. */
 const SWEEP_LIMIT = 500;
@@ -47,21 +47,7 @@ export async function reconcile(deps: EndDeps & Pick<Deps, 'auditTrail' | 'tunin
 
 /** Drift on active grants (rate-bound) and the audit retention: each in its own function, after the overdue ones. */
 async function afterExpirySweep(
-  deps: Pick<
-    Deps,
-    | 'audit'
-    | 'auditTrail'
-    | 'clock'
-    | 'diagnostics'
-    | 'gateways'
-    | 'messages'
-    | 'notifier'
-    | 'queue'
-    | 'settings'
-    | 'store'
-    | 'tuning'
-    | 'userGroups'
-  >,
+  deps: DriftDeps & Pick<Deps, 'auditTrail' | 'tuning'>,
 ): Promise<Pick<ReconcileResult, 'drift' | 'auditTrimmed'>> {
   const drift = await checkDrift(deps);
   const auditTrimmed = await trimAuditTrail(deps);
